@@ -1,0 +1,177 @@
+"""Filename grammar: from a basename to camera ID, counter and properties (analysis spec 2).
+
+Two grammars share one result type. The legacy grammar is `{CAMERA_ID}{COUNTER}[-{PROPERTY}]*.{ext}`
+with the reference's six reasons plus our strict extension rule (D4). The pipeline grammar applies
+a Capture node's regex to the stem (start-anchored); what follows the match must be `-`-separated
+properties, checked with the same rules as the legacy grammar, so both modes explain a bad name
+the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = [
+    "FilenameGrammar",
+    "InvalidName",
+    "LegacyGrammar",
+    "ParsedName",
+    "Reason",
+    "RegexGrammar",
+]
+
+
+class Reason:
+    """The reasons a name is rejected, as shown to users."""
+
+    NO_EXTENSION = "Filename has no extension"
+    BAD_EXTENSION = "Extension must contain only letters and digits"
+    TOO_SHORT = "Filename too short - camera ID must be 4 characters"
+    CAMERA_LOWERCASE = "Camera ID must be uppercase alphanumeric [A-Z0-9]"
+    CAMERA_CHARS = "Camera ID must be exactly 4 uppercase alphanumeric characters"
+    COUNTER_DIGITS = "Counter must be 4 digits"
+    COUNTER_ZERO = "Counter cannot be 0000 - must be 0001-9999"
+    EMPTY_PROPERTY = "Empty property name detected"
+    PROPERTY_CHARS = "Invalid characters in property name"
+    NO_PATTERN_MATCH = "Filename does not match the pipeline's filename pattern"
+    PROPERTY_SEPARATOR = "Properties after the counter must start with '-'"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """A name that follows the grammar.
+
+    `base` is the text the grammar matched before any property (the running name that expected
+    filenames are built from); `separate_id` is the first all-digit property or `""`; `methods`
+    are every other property, in the order they appear.
+    """
+
+    camera_id: str
+    counter: str
+    base: str
+    separate_id: str
+    methods: tuple[str, ...]
+
+    @property
+    def group_id(self) -> str:
+        return self.camera_id + self.counter
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidName:
+    """A name that does not follow the grammar, with the first reason that applies."""
+
+    reason: str
+
+
+class FilenameGrammar(Protocol):
+    """Parses a basename (with its extension) into a ParsedName or an InvalidName."""
+
+    def parse(self, name: str) -> ParsedName | InvalidName: ...
+
+
+_EXTENSION = re.compile(r"[A-Za-z0-9]+")
+_PROPERTY = re.compile(r"[A-Za-z0-9 _]+")
+_LEGACY = re.compile(r"([A-Z0-9]{4})([0-9]{4})((?:-[A-Za-z0-9 _]+)*)")
+_CAMERA = re.compile(r"[A-Z0-9]{4}")
+
+
+def _split_extension(name: str) -> tuple[str, InvalidName | None]:
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        return name, InvalidName(Reason.NO_EXTENSION)
+    if not ext.isascii() or _EXTENSION.fullmatch(ext) is None:
+        return stem, InvalidName(Reason.BAD_EXTENSION)
+    return stem, None
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def _parsed(camera_id: str, counter: str, base: str, properties: list[str]) -> ParsedName:
+    separate_id = ""
+    methods: list[str] = []
+    for prop in properties:
+        if not separate_id and _is_number(prop):
+            separate_id = prop
+        else:
+            methods.append(prop)
+    return ParsedName(camera_id, counter, base, separate_id, tuple(methods))
+
+
+def _properties_reason(remainder: str) -> str | None:
+    """Why a `-prop-prop` remainder is invalid, or None when it is fine."""
+    if "--" in remainder or remainder.endswith("-"):
+        return Reason.EMPTY_PROPERTY
+    pieces = remainder.split("-")[1:]
+    if any(_PROPERTY.fullmatch(piece) is None for piece in pieces):
+        return Reason.PROPERTY_CHARS
+    return None
+
+
+class LegacyGrammar:
+    """`{CAMERA_ID}{COUNTER}[-{PROPERTY}]*.{ext}`: 4 uppercase alphanumerics, 4 digits 0001-9999."""
+
+    def parse(self, name: str) -> ParsedName | InvalidName:
+        stem, bad_extension = _split_extension(name)
+        if bad_extension is not None:
+            return bad_extension
+        match = _LEGACY.fullmatch(stem)
+        if match is not None and match.group(2) != "0000":
+            remainder = match.group(3)
+            properties = remainder.split("-")[1:] if remainder else []
+            return _parsed(match.group(1), match.group(2), stem[:8], properties)
+        return InvalidName(self._reason(stem))
+
+    @staticmethod
+    def _reason(stem: str) -> str:
+        if len(stem) < 4:
+            return Reason.TOO_SHORT
+        if _CAMERA.fullmatch(stem[:4]) is None:
+            if any(ch.islower() for ch in stem[:4]):
+                return Reason.CAMERA_LOWERCASE
+            return Reason.CAMERA_CHARS
+        counter = stem[4:8]
+        if len(counter) < 4 or not _is_number(counter):
+            return Reason.COUNTER_DIGITS
+        if counter == "0000":
+            return Reason.COUNTER_ZERO
+        return _properties_reason(stem[8:]) or Reason.PROPERTY_CHARS
+
+
+class RegexGrammar:
+    """A Capture node's `filename_regex`, matched at the start of the stem (analysis spec 2.2).
+
+    `camera_id_group` (1 or 2) names the group holding the camera ID; the other of the first two
+    groups is the counter. A counter of `0000` is accepted: the user's pattern is the contract.
+    """
+
+    def __init__(self, pattern: str, camera_id_group: int = 1) -> None:
+        self.regex = re.compile(pattern)
+        if self.regex.groups < 2:
+            raise ValueError(f"filename regex {pattern!r} needs 2 capture groups")
+        self.camera_id_group = camera_id_group if camera_id_group in (1, 2) else 1
+
+    def parse(self, name: str) -> ParsedName | InvalidName:
+        stem, bad_extension = _split_extension(name)
+        if bad_extension is not None:
+            return bad_extension
+        match = self.regex.match(stem)
+        if match is None:
+            return InvalidName(Reason.NO_PATTERN_MATCH)
+        camera_id = match.group(self.camera_id_group) or ""
+        counter = match.group(3 - self.camera_id_group) or ""
+        if not camera_id or not counter:
+            return InvalidName(Reason.NO_PATTERN_MATCH)
+        end = match.end()
+        remainder = stem[end:]
+        if remainder and not remainder.startswith("-"):
+            return InvalidName(Reason.PROPERTY_SEPARATOR)
+        reason = _properties_reason(remainder) if remainder else None
+        if reason is not None:
+            return InvalidName(reason)
+        properties = remainder.split("-")[1:] if remainder else []
+        return _parsed(camera_id, counter, stem[:end], properties)

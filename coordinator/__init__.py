@@ -1,0 +1,1 @@
+"""ShutterSense coordinator: the FastAPI service that stores teams, agents, jobs and results."""

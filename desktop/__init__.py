@@ -1,0 +1,1 @@
+"""ShutterSense desktop: the PySide6 app and the agent runtime of a photographer's machine."""
