@@ -1,0 +1,1 @@
+"""The analyzers. Each takes scanned file records (never the disk) and returns a result schema."""

@@ -1,0 +1,131 @@
+"""The one place that reads a collection from disk: a streaming, single-pass walk (spec 1.2, D8).
+
+Regular files only, hidden ones included. A folder that cannot be read, a name that is not valid
+UTF-8, a symlink that leads outside the root or back into a folder already walked: each becomes a
+ScanIssue and the walk goes on. Undecodable names are kept, shown with `\\xNN` escapes, so every
+result stays valid JSON.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .errors import CollectionError
+from .files import FileEntry
+from .results import ScanIssue
+
+__all__ = ["IssueSink", "check_collection_root", "scan"]
+
+IssueSink = Callable[[ScanIssue], None]
+
+
+def check_collection_root(root: Path | str) -> Path:
+    """Return the root's resolved path, or raise CollectionError saying what is wrong with it."""
+    path = Path(root)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise CollectionError(f"{path}: no such folder", path) from None
+    except PermissionError:
+        raise CollectionError(f"{path}: permission denied", path) from None
+    except OSError as exc:
+        raise CollectionError(f"{path}: {exc.strerror or exc}", path) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise CollectionError(f"{path}: is a file, not a folder", path)
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise CollectionError(f"{path}: folder is not readable (permission denied)", path)
+    return path.resolve()
+
+
+def _display(name: str) -> tuple[str, bool]:
+    """The name as valid text, and whether it had undecodable bytes."""
+    if name.isascii():
+        return name, False
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        return raw.decode("utf-8", "backslashreplace"), True
+    return name, False
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root + os.sep)
+
+
+def scan(root: Path | str, on_issue: IssueSink | None = None) -> Iterator[FileEntry]:
+    """Yield every regular file under `root` as a FileEntry; report problems to `on_issue`.
+
+    Raises CollectionError at once when `root` itself is unusable. Symlinks are followed only
+    while they stay inside the root, and each folder is walked once, so loops end.
+    """
+    real_root = str(check_collection_root(root))
+    report = on_issue or (lambda issue: None)
+    return _walk(real_root, report)
+
+
+def _walk(real_root: str, report: IssueSink) -> Iterator[FileEntry]:
+    root_info = os.stat(real_root)
+    visited = {(root_info.st_dev, root_info.st_ino)}
+    stack: list[tuple[str, str]] = [(real_root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name, reverse=True)
+        except OSError as exc:
+            report(ScanIssue(path=prefix or ".", reason=_folder_reason(exc)))
+            continue
+        subfolders: list[tuple[str, str]] = []
+        for entry in entries:
+            name, undecodable = _display(entry.name)
+            rel = prefix + name
+            if undecodable:
+                report(ScanIssue(path=rel, reason="name is not valid UTF-8; shown with escapes"))
+            try:
+                if entry.is_symlink():
+                    target = _follow_link(entry.path, real_root, rel, report)
+                    if target is None:
+                        continue
+                    info = target
+                    link_path: str | None = os.path.realpath(entry.path)
+                else:
+                    info = entry.stat(follow_symlinks=False)
+                    link_path = None
+            except OSError as exc:
+                report(ScanIssue(path=rel, reason=f"cannot read: {exc.strerror or exc}"))
+                continue
+            mode = info.st_mode
+            if stat.S_ISREG(mode):
+                yield FileEntry(rel, info.st_size, info.st_mtime)
+            elif stat.S_ISDIR(mode):
+                key = (info.st_dev, info.st_ino)
+                if key in visited:
+                    report(
+                        ScanIssue(path=rel, reason="folder already walked (symlink loop); skipped")
+                    )
+                    continue
+                visited.add(key)
+                subfolders.append((link_path or entry.path, rel + "/"))
+        stack.extend(reversed(subfolders))
+
+
+def _follow_link(link: str, real_root: str, rel: str, report: IssueSink) -> os.stat_result | None:
+    real = os.path.realpath(link)
+    if not _inside(real, real_root):
+        report(ScanIssue(path=rel, reason="symlink leads outside the collection; not followed"))
+        return None
+    try:
+        return os.stat(real)
+    except OSError:
+        report(ScanIssue(path=rel, reason="broken symlink; skipped"))
+        return None
+
+
+def _folder_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "folder is not readable (permission denied); skipped"
+    return f"folder cannot be read ({exc.strerror or exc}); skipped"
