@@ -8,7 +8,8 @@ The tree, so callers can catch at the level they care about:
     ├── PipelineError          a pipeline file cannot be read or parsed
     │   └── PipelineInvalidError   its structure is wrong (lists every error)
     │       └── PipelineTooLargeError  its path enumeration would exceed the path cap
-    └── ToolError              a tool was asked for that does not exist or cannot run
+    ├── ToolError              a tool was asked for that does not exist or cannot run
+    └── OutputError            a result file or report could not be written
 
 Problems met while scanning (an unreadable sub-folder, an undecodable name, a symlink loop) are not
 errors: the scanner reports them as ScanIssue records and goes on.
@@ -22,6 +23,7 @@ from pathlib import Path
 __all__ = [
     "CollectionError",
     "ConfigError",
+    "OutputError",
     "PipelineError",
     "PipelineInvalidError",
     "PipelineTooLargeError",
@@ -78,3 +80,7 @@ class PipelineTooLargeError(PipelineInvalidError):
 
 class ToolError(ShutterSenseError):
     """A requested tool is unknown or cannot run with the given inputs."""
+
+
+class OutputError(ShutterSenseError):
+    """A result file or report could not be written."""

@@ -1,0 +1,1 @@
+"""Benchmarks for `shuttersense analyze`: measurements, never tests (see benchmarks/run.py)."""

@@ -1,0 +1,219 @@
+"""One analysis run: scan a collection once and run every requested tool on that listing (D1).
+
+This is the sans-UI entry point used by `shuttersense analyze`, the demo and the agent: it takes
+a request, reports progress to a sink and returns the AnalysisDocument.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .analyzers.grouping import Grouping, group_photos
+from .analyzers.pairing import photo_pairing
+from .analyzers.photostats import photostats
+from .analyzers.pipeline_validation import validate_collection
+from .config import TeamConfig
+from .errors import ToolError
+from .files import FileEntry
+from .grammar import FilenameGrammar, LegacyGrammar, RegexGrammar
+from .pipeline import Pipeline, PipelineToolConfig, derive_tool_config, enumerate_paths
+from .progress import NullProgress, ProgressSink
+from .results import (
+    AnalysisDocument,
+    CollectionSummary,
+    PhotoStatsResult,
+    ScanIssue,
+    ToolName,
+    ToolResult,
+)
+from .scanner import check_collection_root, scan
+from .state_hash import combined_hash, config_hash, file_list_hash
+from .xmp import check_sidecars
+
+__all__ = ["ALL_TOOLS", "AnalysisRequest", "parse_tools", "run_analysis"]
+
+ALL_TOOLS: tuple[ToolName, ...] = tuple(ToolName)
+_SCAN_TICK = 2048
+
+
+def parse_tools(text: str) -> tuple[ToolName, ...]:
+    """`photostats,photo_pairing` → tools in canonical order; ToolError names an unknown one."""
+    wanted = {part.strip() for part in text.split(",") if part.strip()}
+    known = {tool.value for tool in ALL_TOOLS}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise ToolError(f"unknown tool {unknown[0]!r}; choose from {', '.join(sorted(known))}")
+    if not wanted:
+        raise ToolError("no tool given")
+    return tuple(tool for tool in ALL_TOOLS if tool.value in wanted)
+
+
+@dataclass(frozen=True)
+class AnalysisRequest:
+    """What to analyse and how. `tools` None means every tool that applies."""
+
+    root: Path
+    config: TeamConfig = TeamConfig()
+    pipeline: Pipeline | None = None
+    tools: tuple[ToolName, ...] | None = None
+    check_sidecars: bool = False
+
+
+@dataclass(frozen=True)
+class _ToolSettings:
+    photo_extensions: tuple[str, ...]
+    metadata_extensions: tuple[str, ...]
+    require_sidecar: tuple[str, ...]
+    grammar: FilenameGrammar
+    method_labels: dict[str, str]
+    hash_config: dict[str, Any]
+    tool_config: PipelineToolConfig | None
+
+
+def _settings(request: AnalysisRequest) -> _ToolSettings:
+    config = request.config
+    hash_config: dict[str, Any] = config.hash_fields()
+    if request.pipeline is None:
+        return _ToolSettings(
+            config.photo_extensions,
+            config.metadata_extensions,
+            config.require_sidecar,
+            LegacyGrammar(),
+            dict(config.processing_methods),
+            hash_config,
+            None,
+        )
+    tool_config = derive_tool_config(request.pipeline)
+    hash_config["pipeline"] = request.pipeline.to_data()
+    hash_config["pipeline_tool_config"] = tool_config.hash_fields()
+    return _ToolSettings(
+        tuple(tool_config.photo_extensions),
+        tuple(tool_config.metadata_extensions),
+        tuple(tool_config.require_sidecar),
+        RegexGrammar(tool_config.filename_regex, tool_config.camera_id_group),
+        dict(tool_config.processing_suffixes) or dict(config.processing_methods),
+        hash_config,
+        tool_config,
+    )
+
+
+def _resolve_tools(request: AnalysisRequest) -> tuple[tuple[ToolName, ...], dict[str, str]]:
+    skipped: dict[str, str] = {}
+    if request.tools is None:
+        tools = ALL_TOOLS
+        if request.pipeline is None:
+            tools = tuple(t for t in tools if t is not ToolName.PIPELINE_VALIDATION)
+            skipped[ToolName.PIPELINE_VALIDATION] = "needs a pipeline: pass --pipeline FILE"
+        return tools, skipped
+    if ToolName.PIPELINE_VALIDATION in request.tools and request.pipeline is None:
+        raise ToolError("pipeline_validation needs a pipeline: pass --pipeline FILE")
+    return request.tools, skipped
+
+
+def _scan(root: Path, progress: ProgressSink) -> tuple[list[FileEntry], list[ScanIssue]]:
+    issues: list[ScanIssue] = []
+    entries: list[FileEntry] = []
+    append = entries.append
+    for count, entry in enumerate(scan(root, issues.append), 1):
+        append(entry)
+        if count % _SCAN_TICK == 0:
+            progress.update("scanning", count, None)
+    progress.update("scanning", len(entries), len(entries))
+    return entries, issues
+
+
+def run_analysis(request: AnalysisRequest, progress: ProgressSink | None = None) -> AnalysisDocument:
+    """Scan `request.root` once and run the tools; raise CollectionError/ToolError/PipelineError."""
+    sink = progress or NullProgress()
+    tools, skipped = _resolve_tools(request)
+    root = check_collection_root(request.root)
+    settings = _settings(request)
+    started = time.perf_counter()
+    entries, issues = _scan(root, sink)
+    scan_time = time.perf_counter() - started
+
+    results: dict[str, ToolResult] = {}
+    grouping: Grouping | None = None
+    for tool in tools:
+        tool_started = time.perf_counter()
+        sink.update(tool.value, 0, 1)
+        if tool is ToolName.PHOTOSTATS:
+            result: ToolResult = _run_photostats(entries, settings, request, root, sink)
+        else:
+            if grouping is None:
+                grouping = group_photos(entries, settings.photo_extensions, settings.grammar)
+            result = _run_grouped_tool(tool, entries, grouping, settings, request, sink)
+        result.scan_time = round(time.perf_counter() - tool_started, 3)
+        results[tool.value] = result
+        sink.update(tool.value, 1, 1)
+
+    sink.update("hashing", 0, 1)
+    files_hash = file_list_hash(entries)
+    settings_hash = config_hash(settings.hash_config)
+    tool_hashes = {tool: combined_hash(tool, files_hash, settings_hash) for tool in results}
+    run_key = ",".join(results) or "none"
+    sink.update("hashing", 1, 1)
+    return AnalysisDocument(
+        generator=f"shuttersense {__version__}",
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        collection=CollectionSummary(
+            path=str(root), total_files=len(entries), total_size=sum(e.size for e in entries)
+        ),
+        input_state_hash=combined_hash(run_key, files_hash, settings_hash),
+        tool_hashes=tool_hashes,
+        results=results,
+        skipped=skipped,
+        scan_issues=issues,
+        scan_time=round(scan_time, 3),
+    )
+
+
+def _run_photostats(
+    entries: Sequence[FileEntry],
+    settings: _ToolSettings,
+    request: AnalysisRequest,
+    root: Path,
+    sink: ProgressSink,
+) -> PhotoStatsResult:
+    result = photostats(
+        entries,
+        photo_extensions=settings.photo_extensions,
+        metadata_extensions=settings.metadata_extensions,
+        require_sidecar=settings.require_sidecar,
+    )
+    if request.check_sidecars:
+        sidecar_exts = {ext for ext in settings.metadata_extensions if ext == ".xmp"}
+        paths = [e.path for e in entries if e.path[e.path.rfind(".") :].lower() in sidecar_exts]
+        total = len(paths)
+        result.invalid_xmp = check_sidecars(
+            root, paths, on_progress=lambda done: sink.update("sidecars", done, total)
+        )
+    return result
+
+
+def _run_grouped_tool(
+    tool: ToolName,
+    entries: Sequence[FileEntry],
+    grouping: Grouping,
+    settings: _ToolSettings,
+    request: AnalysisRequest,
+    sink: ProgressSink,
+) -> ToolResult:
+    if tool is ToolName.PHOTO_PAIRING:
+        return photo_pairing(grouping, request.config, settings.method_labels)
+    assert request.pipeline is not None and settings.tool_config is not None  # noqa: S101
+    return validate_collection(
+        entries,
+        grouping,
+        request.pipeline,
+        settings.tool_config,
+        settings.grammar,
+        paths=enumerate_paths(request.pipeline),
+        on_progress=lambda done, total: sink.update(tool.value, done, total),
+    )

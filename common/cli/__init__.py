@@ -1,0 +1,1 @@
+"""The `shuttersense` command: standalone analysis of a folder and the demo collection."""

@@ -1,0 +1,89 @@
+"""`shuttersense analyze PATH`: run the tools on a folder, print a summary, write JSON/HTML."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..analysis import AnalysisRequest, parse_tools, run_analysis
+from ..config import TeamConfig, load_team_config
+from ..errors import OutputError
+from ..pipeline import load_pipeline
+from ..report import write_report
+from ..results import AnalysisDocument
+from .progress_bar import TerminalProgress
+from .summary import summary_lines
+
+__all__ = ["add_parser", "run", "write_json"]
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "analyze",
+        help="analyse a folder of photos",
+        description="Scan PATH once and run PhotoStats, Photo Pairing and (with --pipeline) "
+        "Pipeline Validation on it.",
+    )
+    parser.add_argument("path", type=Path, metavar="PATH", help="the collection folder")
+    parser.add_argument(
+        "--tools",
+        metavar="LIST",
+        help="comma-separated: photostats,photo_pairing,pipeline_validation (default: all that "
+        "apply)",
+    )
+    parser.add_argument("--pipeline", type=Path, metavar="FILE", help="pipeline (JSON or YAML)")
+    parser.add_argument("--config", type=Path, metavar="FILE", help="team config (JSON or YAML)")
+    parser.add_argument("--json", metavar="OUT", help="write the results as JSON (- for stdout)")
+    parser.add_argument("--report", type=Path, metavar="OUT.html", help="write the HTML report")
+    parser.add_argument(
+        "--check-sidecars",
+        action="store_true",
+        help="also read every XMP sidecar and report the ones that are malformed",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    request = AnalysisRequest(
+        root=args.path,
+        config=load_team_config(args.config) if args.config else TeamConfig(),
+        pipeline=load_pipeline(args.pipeline) if args.pipeline else None,
+        tools=parse_tools(args.tools) if args.tools else None,
+        check_sidecars=args.check_sidecars,
+    )
+    progress = TerminalProgress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        document = run_analysis(request, progress)
+        if args.report:
+            progress.update("report", 0, 1)
+            _write(args.report, lambda: write_report(document, args.report))
+    finally:
+        progress.close()
+    if args.json:
+        write_json(document, args.json)
+    if not args.quiet:
+        out = sys.stderr if args.json == "-" else sys.stdout
+        for line in summary_lines(document, report=args.report, json_out=args.json):
+            print(line, file=out)
+    return 0
+
+
+def write_json(document: AnalysisDocument, target: str) -> None:
+    """Write the document as JSON to a file, or to stdout for `-`."""
+    text = document.model_dump_json(indent=2)
+    if target == "-":
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+        return
+    path = Path(target)
+    _write(path, lambda: path.write_text(text + "\n", encoding="utf-8"))
+
+
+def _write(path: Path, action: Any) -> None:
+    try:
+        action()
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -1,0 +1,90 @@
+"""`shuttersense demo [DIR]`: build the sample collection, analyse it, write the report."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..analysis import AnalysisRequest, run_analysis
+from ..config import load_team_config
+from ..demo import MARKER, build_demo
+from ..errors import OutputError
+from ..pipeline import load_pipeline
+from ..report import write_report
+from .analyze import write_json
+from .progress_bar import TerminalProgress
+from .summary import summary_lines
+
+__all__ = ["add_parser", "run"]
+
+DEFAULT_DIR = Path("shuttersense-demo")
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "demo",
+        help="create a sample collection, analyse it and write the report",
+        description="Create a realistic sample collection in DIR (default ./shuttersense-demo), "
+        "run all three tools on it and write report.html and results.json beside it.",
+    )
+    parser.add_argument("dir", type=Path, nargs="?", default=DEFAULT_DIR, metavar="DIR")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only where things are")
+    parser.set_defaults(run=run)
+
+
+def _prepare(target: Path) -> None:
+    if target.is_file():
+        raise OutputError(f"{target} is a file; choose a folder for the demo")
+    if target.is_dir() and any(target.iterdir()):
+        if not (target / MARKER).is_file():
+            raise OutputError(
+                f"{target} already holds files that the demo did not make; choose another folder"
+            )
+        shutil.rmtree(target)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {target}: {exc.strerror or exc}") from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    target: Path = args.dir
+    _prepare(target)
+    demo = build_demo(target)
+    request = AnalysisRequest(
+        root=demo.collection,
+        config=load_team_config(demo.config),
+        pipeline=load_pipeline(demo.pipeline),
+        check_sidecars=True,
+    )
+    progress = TerminalProgress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        document = run_analysis(request, progress)
+    finally:
+        progress.close()
+    report = target / "report.html"
+    try:
+        write_report(document, report)
+    except OSError as exc:
+        raise OutputError(f"cannot write {report}: {exc.strerror or exc}") from exc
+    json_path = target / "results.json"
+    write_json(document, str(json_path))
+    if not args.quiet:
+        print(f"Created a sample collection of {len(demo.files)} files in {demo.collection}")
+        for line in summary_lines(document, report=report, json_out=str(json_path)):
+            print(line)
+    else:
+        print(f"Report: {report.resolve()}")
+    print(
+        "Open the report in a browser. To analyse it yourself:\n  shuttersense analyze "
+        + " ".join(
+            shlex.quote(str(p))
+            for p in (demo.collection, "--pipeline", demo.pipeline, "--config", demo.config)
+        )
+        + " --report report.html"
+    )
+    return 0
