@@ -146,7 +146,7 @@ def _oddities(w: _Writer) -> None:
     event = _EVENTS[0]
     w.sidecar(event, "AB3D0990.xmp", "Canon EOS R5")  # sidecar whose RAW is gone
     w.sidecar(_EVENTS[1], "XY7Z0991.xmp", "ILCE-7M4")
-    for name in ("IMG_4821.jpg", "ab3d0993.CR3", "AB3D0000.CR3", "R6M20994--HDR.DNG"):
+    for name in ("IMG_4821.jpg", "ab3d0993.CR3", "AB3D0997 copy.CR3", "R6M20994--HDR.DNG"):
         w.image(event, name)
     w.image(_EVENTS[2], "R6M20995.CR3")  # darktable keeps full-name sidecars
     w.sidecar(_EVENTS[2], "R6M20995.CR3.xmp", "Canon EOS R6m2")

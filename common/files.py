@@ -11,7 +11,8 @@ class FileEntry(NamedTuple):
     """One regular file of a collection.
 
     `path` is relative to the collection root and `/`-separated; `mtime` is seconds since the epoch.
-    Undecodable names are kept with surrogate escapes (analysis spec D8).
+    Undecodable names are kept, their bad bytes shown as `\\xNN` text (analysis spec D8), so every
+    path is valid UTF-8 and every result valid JSON.
     """
 
     path: str

@@ -1,8 +1,8 @@
 """The one place that reads a collection from disk: a streaming, single-pass walk (spec 1.2, D8).
 
 Regular files only, hidden ones included. A folder that cannot be read, a name that is not valid
-UTF-8, a symlink that leads outside the root or back into a folder already walked: each becomes a
-ScanIssue and the walk goes on. Undecodable names are kept, shown with `\\xNN` escapes, so every
+UTF-8, a symlink that leads outside the root, a symlinked folder (its files are listed under their
+real path): each becomes a ScanIssue and the walk goes on. Undecodable names are kept, shown with `\\xNN` escapes, so every
 result stays valid JSON.
 """
 
@@ -59,12 +59,17 @@ def _inside(real: str, root: str) -> bool:
 def scan(root: Path | str, on_issue: IssueSink | None = None) -> Iterator[FileEntry]:
     """Yield every regular file under `root` as a FileEntry; report problems to `on_issue`.
 
-    Raises CollectionError at once when `root` itself is unusable. Symlinks are followed only
-    while they stay inside the root, and each folder is walked once, so loops end.
+    Raises CollectionError at once when `root` itself is unusable. Symlinked files inside the root
+    are listed; symlinked folders are reported, not followed, since their files are listed under
+    their real path; links out of the root are never followed. So loops end.
     """
     real_root = str(check_collection_root(root))
     report = on_issue or (lambda issue: None)
     return _walk(real_root, report)
+
+
+_LINKED_FOLDER = "symlink to a folder inside the collection; its files count under their real path"
+_WALKED = "folder already walked (a mount loop); skipped"
 
 
 def _walk(real_root: str, report: IssueSink) -> Iterator[FileEntry]:
@@ -75,9 +80,9 @@ def _walk(real_root: str, report: IssueSink) -> Iterator[FileEntry]:
         folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name, reverse=True)
+                entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            report(ScanIssue(path=prefix or ".", reason=_folder_reason(exc)))
+            report(ScanIssue(path=prefix.rstrip("/") or ".", reason=_folder_reason(exc)))
             continue
         subfolders: list[tuple[str, str]] = []
         for entry in entries:
@@ -86,30 +91,32 @@ def _walk(real_root: str, report: IssueSink) -> Iterator[FileEntry]:
             if undecodable:
                 report(ScanIssue(path=rel, reason="name is not valid UTF-8; shown with escapes"))
             try:
-                if entry.is_symlink():
-                    target = _follow_link(entry.path, real_root, rel, report)
-                    if target is None:
-                        continue
-                    info = target
-                    link_path: str | None = os.path.realpath(entry.path)
-                else:
-                    info = entry.stat(follow_symlinks=False)
-                    link_path = None
+                is_link = entry.is_symlink()
+                info = (
+                    _follow_link(entry.path, real_root, rel, report)
+                    if is_link
+                    else entry.stat(follow_symlinks=False)
+                )
             except OSError as exc:
                 report(ScanIssue(path=rel, reason=f"cannot read: {exc.strerror or exc}"))
+                continue
+            if info is None:
                 continue
             mode = info.st_mode
             if stat.S_ISREG(mode):
                 yield FileEntry(rel, info.st_size, info.st_mtime)
             elif stat.S_ISDIR(mode):
+                # Every folder a link can reach inside the root is walked by its real path, so
+                # following links would only count files twice or loop.
+                if is_link:
+                    report(ScanIssue(path=rel, reason=_LINKED_FOLDER))
+                    continue
                 key = (info.st_dev, info.st_ino)
                 if key in visited:
-                    report(
-                        ScanIssue(path=rel, reason="folder already walked (symlink loop); skipped")
-                    )
+                    report(ScanIssue(path=rel, reason=_WALKED))
                     continue
                 visited.add(key)
-                subfolders.append((link_path or entry.path, rel + "/"))
+                subfolders.append((entry.path, rel + "/"))
         stack.extend(reversed(subfolders))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from ..config import normalise_extension
 from ..files import FileEntry
 from ..grammar import FilenameGrammar, InvalidName
 from ..results import InvalidFile
@@ -62,7 +63,7 @@ def group_photos(
     Only the basename counts, so `a/X.cr3` and `b/X.dng` share a group. Files within an image and
     invalid files are sorted by path; separate images keep first-seen order.
     """
-    photo_exts = frozenset(photo_extensions)
+    photo_exts = frozenset(normalise_extension(ext) for ext in photo_extensions)
     groups: dict[str, ImageGroup] = {}
     invalid: list[InvalidFile] = []
     photo_files = 0

@@ -1,0 +1,72 @@
+"""Photo Pairing analytics over image groups (analysis spec 3.3).
+
+Counts groups, separate images and grouped files, and how many separate images each camera and
+each processing method accounts for. Cameras and methods are counted under their resolved names,
+so two IDs that resolve to the same name are merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..config import TeamConfig
+from ..results import PhotoPairingResult
+from .grouping import Grouping
+
+__all__ = ["camera_details", "photo_pairing"]
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | tuple | dict | set) and not value)
+
+
+def camera_details(config: TeamConfig, camera_id: str) -> dict[str, object]:
+    """The first mapping entry for a camera ID without its empty values; `{}` when unmapped."""
+    for entry in config.camera_mappings.get(camera_id, ()):
+        return {key: value for key, value in entry.items() if not _is_empty(value)}
+    return {}
+
+
+def photo_pairing(
+    grouping: Grouping,
+    config: TeamConfig,
+    method_labels: Mapping[str, str] | None = None,
+) -> PhotoPairingResult:
+    """Summarise a grouping of photo files.
+
+    Method labels come from `method_labels` (a pipeline's processing suffixes) when given, else
+    from the team's `processing_methods` (never both); a keyword not named there is shown as
+    itself. A separate image counts once per camera name and once per method label, however many
+    of its files carry the method.
+    """
+    labels = config.processing_methods if method_labels is None else method_labels
+    camera_names: dict[str, str] = {}
+    camera_usage: dict[str, int] = {}
+    method_usage: dict[str, int] = {}
+    image_count = 0
+    file_count = 0
+    for group in grouping.groups.values():
+        camera_id = group.camera_id
+        name = camera_names.get(camera_id)
+        if name is None:
+            name = camera_names[camera_id] = config.camera_name(camera_id)
+        images = group.separate_images.values()
+        camera_usage[name] = camera_usage.get(name, 0) + len(images)
+        image_count += len(images)
+        for image in images:
+            file_count += len(image.files)
+            for label in {labels.get(method) or method for method in image.methods}:
+                method_usage[label] = method_usage.get(label, 0) + 1
+
+    return PhotoPairingResult(
+        group_count=len(grouping.groups),
+        image_count=image_count,
+        file_count=file_count,
+        camera_usage=dict(sorted(camera_usage.items())),
+        method_usage=dict(sorted(method_usage.items())),
+        cameras={
+            camera_id: camera_details(config, camera_id) for camera_id in sorted(camera_names)
+        },
+        invalid_files=list(grouping.invalid_files),
+    )

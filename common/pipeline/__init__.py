@@ -1,0 +1,47 @@
+"""Pipelines: the model, structural checks, path enumeration, expected names, derived config."""
+
+from .expected import FileTemplate, expected_filenames, expected_tails, path_templates
+from .model import NODE_TYPES, PATH_CAP, Node, Pipeline, load_pipeline, pipeline_from_data
+from .paths import (
+    MAX_ITERATIONS,
+    TRUNCATED,
+    PathNode,
+    PipelinePath,
+    count_paths,
+    enumerate_paths,
+    is_truncated,
+    method_ids_of,
+    path_termination,
+    termination_type_of,
+)
+from .structure import camera_group_of, structure_errors, structure_warnings
+from .tool_config import METADATA_EXTENSIONS, PipelineToolConfig, derive_tool_config
+
+__all__ = [
+    "MAX_ITERATIONS",
+    "METADATA_EXTENSIONS",
+    "NODE_TYPES",
+    "PATH_CAP",
+    "TRUNCATED",
+    "FileTemplate",
+    "Node",
+    "PathNode",
+    "Pipeline",
+    "PipelinePath",
+    "PipelineToolConfig",
+    "camera_group_of",
+    "count_paths",
+    "derive_tool_config",
+    "enumerate_paths",
+    "expected_filenames",
+    "expected_tails",
+    "is_truncated",
+    "load_pipeline",
+    "method_ids_of",
+    "path_templates",
+    "path_termination",
+    "pipeline_from_data",
+    "structure_errors",
+    "structure_warnings",
+    "termination_type_of",
+]

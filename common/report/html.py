@@ -1,0 +1,175 @@
+"""HTML building blocks: escaping, elements, and the report's components (cards, tables, notices).
+
+Everything returns `Markup`, text that is already HTML. Any other value placed in an element or
+an attribute is escaped on the way in, so data can only ever reach the page as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from itertools import islice
+from typing import TypeAlias
+
+from .format import format_count
+from .palette import Tone
+
+__all__ = [
+    "MAX_TABLE_ROWS",
+    "Child",
+    "Markup",
+    "collapsible",
+    "data_table",
+    "empty_note",
+    "esc",
+    "kpi_card",
+    "kpi_grid",
+    "more_rows",
+    "notice",
+    "render",
+    "subsection",
+    "tag",
+]
+
+MAX_TABLE_ROWS = 2000
+
+
+class Markup(str):
+    """Text that is already HTML: the builders below never escape it again."""
+
+    __slots__ = ()
+
+
+Child: TypeAlias = "Markup | str | int | float | Iterable[Child] | None"
+AttrValue: TypeAlias = str | int | float | bool | None
+
+_VOID = frozenset({"br", "hr", "img", "input", "link", "meta", "wbr"})
+
+# Lone surrogates (undecodable names, analysis spec D8) cannot be written as UTF-8, and control
+# characters are invisible or invalid in HTML; both are shown as backslash escapes instead.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _show_code_point(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte kept by the surrogateescape error handler
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def esc(value: object) -> Markup:
+    """`value` as HTML text: `<>&"'` escaped, unprintable characters spelled out; Markup kept."""
+    if isinstance(value, Markup):
+        return value
+    text = _UNPRINTABLE.sub(_show_code_point, str(value))
+    return Markup(html.escape(text, quote=True))
+
+
+def render(*children: Child) -> Markup:
+    """Children joined as HTML; None is skipped, iterables are flattened, other text escaped."""
+    parts: list[str] = []
+    _collect(children, parts)
+    return Markup("".join(parts))
+
+
+def _collect(children: Iterable[Child], parts: list[str]) -> None:
+    for child in children:
+        if child is None:
+            continue
+        if isinstance(child, str | int | float):
+            parts.append(esc(child))
+        else:
+            _collect(child, parts)
+
+
+def _attribute(name: str, value: AttrValue) -> str:
+    if value is None or value is False:
+        return ""
+    # Python names: `class_` -> class, `aria_label` -> aria-label; `viewBox` keeps its case.
+    name = name.rstrip("_").replace("_", "-")
+    if value is True:
+        return " " + name
+    return f' {name}="{esc(value)}"'
+
+
+def tag(element: str, /, *children: Child, **attributes: AttrValue) -> Markup:
+    """One element; void elements (`meta`, `br`, …) take no children."""
+    opening = element + "".join(_attribute(key, value) for key, value in attributes.items())
+    if element in _VOID:
+        if children:
+            raise ValueError(f"<{element}> cannot have children")
+        return Markup(f"<{opening}>")
+    return Markup(f"<{opening}>{render(*children)}</{element}>")
+
+
+def kpi_card(title: str, value: Child, *, tone: Tone = "info", hint: Child = None) -> Markup:
+    """A headline figure: title, big value, optional small line below."""
+    return tag(
+        "div",
+        tag("div", title, class_="kpi-title"),
+        tag("div", value, class_="kpi-value"),
+        tag("div", hint, class_="kpi-hint") if hint is not None else None,
+        class_=f"kpi tone-{tone}",
+    )
+
+
+def kpi_grid(*cards: Markup) -> Markup:
+    return tag("div", cards, class_="kpis")
+
+
+def more_rows(hidden: int) -> Markup:
+    """The line under a capped table."""
+    return tag("p", f"… and {format_count(hidden)} more (see the JSON output)", class_="more")
+
+
+def data_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Child]],
+    *,
+    total: int,
+    numeric: Sequence[int] = (),
+    cap: int = MAX_TABLE_ROWS,
+) -> Markup:
+    """A table of at most `cap` rows out of `total`; a line says how many were left out.
+
+    `numeric` lists the columns to right-align. Only the shown rows are consumed from `rows`.
+    """
+    head = tag("tr", (tag("th", text, class_=_num(i, numeric)) for i, text in enumerate(headers)))
+    body = (
+        tag("tr", (tag("td", cell, class_=_num(i, numeric)) for i, cell in enumerate(row)))
+        for row in islice(rows, cap)
+    )
+    table = tag("table", tag("thead", head), tag("tbody", body), class_="data")
+    return render(
+        tag("div", table, class_="table-wrap"), more_rows(total - cap) if total > cap else None
+    )
+
+
+def _num(column: int, numeric: Sequence[int]) -> str | None:
+    return "num" if column in numeric else None
+
+
+def notice(message: Child, *, tone: Tone, details: Sequence[Child] = ()) -> Markup:
+    """A highlighted box: a warning, an error, or a success line."""
+    detail_list = tag("ul", (tag("li", line) for line in details)) if details else None
+    return tag(
+        "div", tag("p", message, class_="notice-title"), detail_list, class_=f"notice {tone}"
+    )
+
+
+def empty_note(text: str) -> Markup:
+    return tag("p", text, class_="empty")
+
+
+def subsection(title: str, *body: Child, description: Child = None) -> Markup:
+    """A titled block inside a tool's section."""
+    intro = tag("p", description, class_="description") if description is not None else None
+    return tag("section", tag("h3", title), intro, body, class_="block")
+
+
+def collapsible(summary: Child, *body: Child) -> Markup:
+    # Open by default: browsers print closed <details> collapsed whatever the print CSS says.
+    return tag(
+        "details", tag("summary", summary), tag("div", body, class_="details-body"), open=True
+    )

@@ -1,0 +1,61 @@
+"""`shuttersense demo`: a newcomer's first run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from shuttersense.common.cli.main import main
+
+
+def test_demo_builds_analyses_and_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "demo"
+    assert main(["demo", str(target)]) == 0
+    out = capsys.readouterr().out
+    files = [p for p in (target / "collection").rglob("*") if p.is_file()]
+    assert 150 <= len(files) <= 600
+    assert str((target / "report.html").resolve()) in out
+    assert "shuttersense analyze" in out
+
+    doc = json.loads((target / "results.json").read_text(encoding="utf-8"))
+    assert set(doc["results"]) == {"photostats", "photo_pairing", "pipeline_validation"}
+    stats = doc["results"]["photostats"]
+    assert stats["orphaned_xmp"], "the demo has sidecars whose RAW is gone"
+    assert [bad["path"] for bad in stats["invalid_xmp"]] == [
+        "2025/01-studio-portraits/R6M20996.xmp"
+    ]
+    # darktable's full-name sidecar pairs with its RAW (D11)
+    assert not any("R6M20995" in path for path in stats["orphaned_images"] + stats["orphaned_xmp"])
+    pairing = doc["results"]["photo_pairing"]
+    assert {"Canon EOS R5", "Sony A7 IV", "Canon EOS R6 II"} <= set(pairing["camera_usage"])
+    reasons = {bad["path"].rsplit("/", 1)[1]: bad["reason"] for bad in pairing["invalid_files"]}
+    assert set(reasons) == {"IMG_4821.jpg", "ab3d0993.CR3", "AB3D0997 copy.CR3", "R6M20994--HDR.DNG"}
+    validation = doc["results"]["pipeline_validation"]
+    counts = validation["overall_status"]
+    assert counts["CONSISTENT"] > 0 and counts["PARTIAL"] > 0
+    html = (target / "report.html").read_text(encoding="utf-8")
+    assert "Demo RAW workflow" in html
+
+
+def test_demo_is_deterministic_and_rerunnable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "demo"
+    assert main(["demo", str(target), "--quiet"]) == 0
+    first = json.loads((target / "results.json").read_text(encoding="utf-8"))
+    assert main(["demo", str(target), "--quiet"]) == 0
+    second = json.loads((target / "results.json").read_text(encoding="utf-8"))
+    assert first["input_state_hash"] == second["input_state_hash"]
+
+
+def test_demo_refuses_a_folder_it_did_not_make(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "mine.txt").write_text("precious", encoding="utf-8")
+    assert main(["demo", str(tmp_path)]) == 2
+    assert "did not make" in capsys.readouterr().err
+    assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "precious"
