@@ -359,9 +359,13 @@ def main(argv: list[str] | None = None) -> int:
         },
         "analysis": analysis,
     }
+    text = json.dumps(figures, indent=2) + "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(f"figures written to {args.output}")
+    args.output.write_text(text, encoding="utf-8")
+    # A copy per size, so the figures of a 100k and a 1M run can sit side by side.
+    sized = args.output.with_name(f"files-{files}.json")
+    sized.write_text(text, encoding="utf-8")
+    print(f"figures written to {args.output} and {sized.name}")
 
     if generated and not args.keep:
         print(f"removing the generated collection {root} (use --keep to reuse it)")

@@ -2,8 +2,8 @@
 
 Regular files only, hidden ones included. A folder that cannot be read, a name that is not valid
 UTF-8, a symlink that leads outside the root, a symlinked folder (its files are listed under their
-real path): each becomes a ScanIssue and the walk goes on. Undecodable names are kept, shown with `\\xNN` escapes, so every
-result stays valid JSON.
+real path): each becomes a ScanIssue and the walk goes on. Undecodable names are kept, shown with
+`\\xNN` escapes, so every result stays valid JSON.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -169,20 +167,6 @@ def test_the_walk_is_lazy(tmp_path: Path) -> None:
     walk: Iterator[FileEntry] = scan(tmp_path)  # the root is checked now, listed later
     write(tmp_path / "AB3D0002.CR3")
     assert sorted(entry.path for entry in walk) == ["AB3D0001.CR3", "AB3D0002.CR3"]
-
-
-@pytest.fixture
-def shared_tree() -> Iterator[Path]:
-    """A tree under /tmp that `nobody` can traverse (pytest's tmp_path base is private)."""
-    base = Path(tempfile.mkdtemp(dir="/tmp", prefix="shuttersense-scan-"))
-    base.chmod(0o755)
-    try:
-        yield base
-    finally:
-        for folder, subfolders, _files in os.walk(base):
-            for sub in subfolders:
-                os.chmod(os.path.join(folder, sub), 0o700)
-        shutil.rmtree(base)
 
 
 def _scan_summary(root: Path) -> tuple[list[str], list[tuple[str, str]]]:

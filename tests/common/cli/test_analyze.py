@@ -11,6 +11,7 @@ import pytest
 
 from shuttersense.common.cli.main import main
 from tests.helpers.samples import PIPELINE, XMP, MakeTree
+from tests.helpers.unprivileged import run_as_nobody
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -236,3 +237,28 @@ def test_installed_command_runs(family_tree: Path, tmp_path: Path, pipeline_file
     assert "Pipeline Validation (Test workflow)" in proc.stdout
     assert report.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
     assert proc.stderr == ""  # stderr is not a terminal: no progress bar
+
+
+def _analyze_as_nobody(root: Path, out: Path) -> tuple[int, str]:
+    code = main(["analyze", str(root), "--json", str(out), "--quiet"])
+    return code, out.read_text(encoding="utf-8")
+
+
+def test_unreadable_folder_is_reported_and_the_rest_analysed(shared_tree: Path) -> None:
+    root = shared_tree / "collection"
+    for rel in ("ok/AB3D0001.CR3", "ok/AB3D0001.xmp", "locked/AB3D0002.CR3"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(b"x")
+    (root / "locked").chmod(0o000)
+    outbox = shared_tree / "out"
+    outbox.mkdir(mode=0o777)
+    outbox.chmod(0o777)
+
+    code, text = run_as_nobody(lambda: _analyze_as_nobody(root, outbox / "r.json"))
+
+    assert code == 0
+    doc = json.loads(text)
+    assert doc["collection"]["total_files"] == 2
+    assert doc["scan_issues"] == [
+        {"path": "locked", "reason": "folder is not readable (permission denied); skipped"}
+    ]

@@ -33,7 +33,12 @@ def test_demo_builds_analyses_and_reports(
     pairing = doc["results"]["photo_pairing"]
     assert {"Canon EOS R5", "Sony A7 IV", "Canon EOS R6 II"} <= set(pairing["camera_usage"])
     reasons = {bad["path"].rsplit("/", 1)[1]: bad["reason"] for bad in pairing["invalid_files"]}
-    assert set(reasons) == {"IMG_4821.jpg", "ab3d0993.CR3", "AB3D0997 copy.CR3", "R6M20994--HDR.DNG"}
+    assert set(reasons) == {
+        "IMG_4821.jpg",
+        "ab3d0993.CR3",
+        "AB3D0997 copy.CR3",
+        "R6M20994--HDR.DNG",
+    }
     validation = doc["results"]["pipeline_validation"]
     counts = validation["overall_status"]
     assert counts["CONSISTENT"] > 0 and counts["PARTIAL"] > 0

@@ -1,0 +1,25 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def shared_tree() -> Iterator[Path]:
+    """A folder under /tmp that `nobody` can traverse (pytest's tmp_path base is private)."""
+    base = Path(tempfile.mkdtemp(dir="/tmp", prefix="shuttersense-test-"))
+    base.chmod(0o755)
+    try:
+        yield base
+    finally:
+        for folder, subfolders, _files in os.walk(base):
+            for sub in subfolders:
+                os.chmod(os.path.join(folder, sub), 0o700)
+        shutil.rmtree(base)
