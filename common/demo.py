@@ -31,6 +31,7 @@ nodes:
   - {id: dng, type: file, properties: {name: Linear DNG, extension: .DNG}}
   - {id: topaz, type: process, properties: {name: Topaz sharpen, method_ids: [Topaz]}}
   - {id: tif, type: file, properties: {name: Print TIFF, extension: .TIF}}
+  - {id: jpg, type: file, properties: {name: Quick JPG export, extension: .jpg}}
   - {id: archive, type: termination, properties: {name: Archive, termination_type: Black Box Archive}}
   - {id: browsable, type: termination, properties: {name: Gallery,
      termination_type: Browsable Archive}}
@@ -45,6 +46,8 @@ edges:
   - {from: dng, to: topaz}
   - {from: topaz, to: tif}
   - {from: tif, to: browsable}
+  - {from: develop, to: jpg}
+  - {from: jpg, to: browsable}
 """
 
 DEMO_CONFIG = """\
