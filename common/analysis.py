@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ class AnalysisRequest:
     """What to analyse and how. `tools` None means every tool that applies."""
 
     root: Path
-    config: TeamConfig = TeamConfig()
+    config: TeamConfig = field(default_factory=TeamConfig)
     pipeline: Pipeline | None = None
     tools: tuple[ToolName, ...] | None = None
     check_sidecars: bool = False
@@ -128,7 +128,9 @@ def _scan(root: Path, progress: ProgressSink) -> tuple[list[FileEntry], list[Sca
     return entries, issues
 
 
-def run_analysis(request: AnalysisRequest, progress: ProgressSink | None = None) -> AnalysisDocument:
+def run_analysis(
+    request: AnalysisRequest, progress: ProgressSink | None = None
+) -> AnalysisDocument:
     """Scan `request.root` once and run the tools; raise CollectionError/ToolError/PipelineError."""
     sink = progress or NullProgress()
     tools, skipped = _resolve_tools(request)

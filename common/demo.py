@@ -21,8 +21,13 @@ DEMO_PIPELINE = """\
 name: Demo RAW workflow
 version: 1
 nodes:
-  - {id: capture, type: capture, properties: {name: Camera, filename_regex: '([A-Z0-9]{4})([0-9]{4})',
-     camera_id_group: "1", sample_filename: AB3D0001}}
+  - id: capture
+    type: capture
+    properties:
+      name: Camera
+      filename_regex: '([A-Z0-9]{4})([0-9]{4})'
+      camera_id_group: "1"
+      sample_filename: AB3D0001
   - {id: raw, type: file, properties: {name: RAW file, extension: .CR3}}
   - {id: sidecar, type: file, properties: {name: XMP sidecar, extension: .xmp}}
   - {id: develop, type: pairing, properties: {name: RAW + sidecar, pairing_type: sidecar,
@@ -32,7 +37,8 @@ nodes:
   - {id: topaz, type: process, properties: {name: Topaz sharpen, method_ids: [Topaz]}}
   - {id: tif, type: file, properties: {name: Print TIFF, extension: .TIF}}
   - {id: jpg, type: file, properties: {name: Quick JPG export, extension: .jpg}}
-  - {id: archive, type: termination, properties: {name: Archive, termination_type: Black Box Archive}}
+  - {id: archive, type: termination, properties: {name: Archive,
+     termination_type: Black Box Archive}}
   - {id: browsable, type: termination, properties: {name: Gallery,
      termination_type: Browsable Archive}}
 edges:

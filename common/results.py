@@ -82,6 +82,7 @@ class PhotoStatsResult(_Schema):
     total_size: int
     file_counts: dict[str, int]
     storage_by_type: dict[str, int]
+    metadata_extensions: list[str] = Field(description="which counted extensions are sidecars")
     paired_count: int = Field(description="stems that have both an image and a sidecar")
     orphaned_images: list[str]
     orphaned_xmp: list[str]

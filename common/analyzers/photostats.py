@@ -123,6 +123,7 @@ def photostats(
         total_size=sum(storage_by_type.values()),
         file_counts=file_counts,
         storage_by_type=storage_by_type,
+        metadata_extensions=sorted(ext for ext, kind in kinds.items() if kind == _METADATA),
         paired_count=len(paired_stems) + extra_pairs,
         orphaned_images=orphaned_images,
         orphaned_xmp=orphaned_xmp,

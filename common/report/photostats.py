@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..config import DEFAULT_METADATA_EXTENSIONS
-from ..files import extension_of
 from ..results import PhotoStatsResult
 from .format import format_count, format_size, plural
 from .html import Markup, data_table, kpi_card, kpi_grid, notice, render, subsection, tag
@@ -17,18 +15,12 @@ def extension_label(extension: str) -> str:
     return extension.lstrip(".").upper() or "(no extension)"
 
 
-def _metadata_extensions(result: PhotoStatsResult) -> set[str]:
-    # The result does not say which extensions were metadata: take the defaults plus whatever
-    # an orphaned sidecar carries (only metadata files can be orphaned sidecars).
-    return set(DEFAULT_METADATA_EXTENSIONS) | {extension_of(path) for path in result.orphaned_xmp}
-
-
 def _by_value(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def render_photostats(result: PhotoStatsResult) -> Markup:
-    metadata = _metadata_extensions(result)
+    metadata = set(result.metadata_extensions)
     image_counts = {ext: n for ext, n in result.file_counts.items() if ext not in metadata}
     orphaned_images = len(result.orphaned_images)
     orphaned_sidecars = len(result.orphaned_xmp)

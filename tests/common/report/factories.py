@@ -30,6 +30,7 @@ def photostats(**overrides: Any) -> PhotoStatsResult:
         "total_size": 150 * 1024 * 1024,
         "file_counts": {".cr3": 3, ".dng": 2, ".xmp": 2},
         "storage_by_type": {".cr3": 90 * 1024 * 1024, ".dng": 60 * 1024 * 1024, ".xmp": 4096},
+        "metadata_extensions": [".xmp"],
         "paired_count": 2,
         "orphaned_images": ["2024/AB3D0003.CR3"],
         "orphaned_xmp": [],
