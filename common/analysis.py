@@ -32,7 +32,7 @@ from .results import (
     ToolName,
     ToolResult,
 )
-from .scanner import check_collection_root, scan
+from .scanner import check_collection_root, scan_batches
 from .state_hash import combined_hash, config_hash, file_list_hash
 from .xmp import check_sidecars
 
@@ -119,11 +119,12 @@ def _resolve_tools(request: AnalysisRequest) -> tuple[tuple[ToolName, ...], dict
 def _scan(root: Path, progress: ProgressSink) -> tuple[list[FileEntry], list[ScanIssue]]:
     issues: list[ScanIssue] = []
     entries: list[FileEntry] = []
-    append = entries.append
-    for count, entry in enumerate(scan(root, issues.append), 1):
-        append(entry)
-        if count % _SCAN_TICK == 0:
-            progress.update("scanning", count, None)
+    reported = 0
+    for batch in scan_batches(root, issues.append):
+        entries.extend(batch)
+        if len(entries) - reported >= _SCAN_TICK:
+            reported = len(entries)
+            progress.update("scanning", reported, None)
     progress.update("scanning", len(entries), len(entries))
     return entries, issues
 

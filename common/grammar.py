@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 __all__ = [
     "FilenameGrammar",
@@ -39,8 +39,7 @@ class Reason:
     PROPERTY_SEPARATOR = "Properties after the counter must start with '-'"
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedName:
+class ParsedName(NamedTuple):
     """A name that follows the grammar.
 
     `base` is the text the grammar matched before any property (the running name that expected
@@ -72,29 +71,39 @@ class FilenameGrammar(Protocol):
     def parse(self, name: str) -> ParsedName | InvalidName: ...
 
 
-_EXTENSION = re.compile(r"[A-Za-z0-9]+")
-_PROPERTY = re.compile(r"[A-Za-z0-9 _]+")
+_PROPERTIES = re.compile(r"(?:-[A-Za-z0-9 _]+)*")
 _LEGACY = re.compile(r"([A-Z0-9]{4})([0-9]{4})((?:-[A-Za-z0-9 _]+)*)")
 _CAMERA = re.compile(r"[A-Z0-9]{4}")
 
+# Shared instances: most rejected names fail for one of a few reasons.
+_NO_EXTENSION = InvalidName(Reason.NO_EXTENSION)
+_BAD_EXTENSION = InvalidName(Reason.BAD_EXTENSION)
+_NO_PATTERN_MATCH = InvalidName(Reason.NO_PATTERN_MATCH)
+_PROPERTY_SEPARATOR = InvalidName(Reason.PROPERTY_SEPARATOR)
 
-def _split_extension(name: str) -> tuple[str, InvalidName | None]:
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        return name, InvalidName(Reason.NO_EXTENSION)
-    if not ext.isascii() or _EXTENSION.fullmatch(ext) is None:
-        return stem, InvalidName(Reason.BAD_EXTENSION)
-    return stem, None
+
+def _stem_or_invalid(name: str) -> str | InvalidName:
+    """The stem, or why the extension is unacceptable (D4: present, ASCII letters/digits only)."""
+    dot = name.rfind(".")
+    if dot < 0:
+        return _NO_EXTENSION
+    ext = name[dot + 1 :]
+    if not (ext.isascii() and ext.isalnum()):
+        return _BAD_EXTENSION
+    return name[:dot]
 
 
 def _is_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def _parsed(camera_id: str, counter: str, base: str, properties: list[str]) -> ParsedName:
+def _parsed(camera_id: str, counter: str, base: str, remainder: str) -> ParsedName:
+    """Build the result from a valid `-prop-prop` remainder (possibly empty)."""
+    if not remainder:
+        return ParsedName(camera_id, counter, base, "", ())
     separate_id = ""
     methods: list[str] = []
-    for prop in properties:
+    for prop in remainder[1:].split("-"):
         if not separate_id and _is_number(prop):
             separate_id = prop
         else:
@@ -102,28 +111,24 @@ def _parsed(camera_id: str, counter: str, base: str, properties: list[str]) -> P
     return ParsedName(camera_id, counter, base, separate_id, tuple(methods))
 
 
-def _properties_reason(remainder: str) -> str | None:
-    """Why a `-prop-prop` remainder is invalid, or None when it is fine."""
+def _properties_reason(remainder: str) -> str:
+    """Why a remainder that is not a `-prop-prop` sequence is invalid."""
     if "--" in remainder or remainder.endswith("-"):
         return Reason.EMPTY_PROPERTY
-    pieces = remainder.split("-")[1:]
-    if any(_PROPERTY.fullmatch(piece) is None for piece in pieces):
-        return Reason.PROPERTY_CHARS
-    return None
+    return Reason.PROPERTY_CHARS
 
 
 class LegacyGrammar:
     """`{CAMERA_ID}{COUNTER}[-{PROPERTY}]*.{ext}`: 4 uppercase alphanumerics, 4 digits 0001-9999."""
 
     def parse(self, name: str) -> ParsedName | InvalidName:
-        stem, bad_extension = _split_extension(name)
-        if bad_extension is not None:
-            return bad_extension
+        stem = _stem_or_invalid(name)
+        if isinstance(stem, InvalidName):
+            return stem
         match = _LEGACY.fullmatch(stem)
         if match is not None and match.group(2) != "0000":
-            remainder = match.group(3)
-            properties = remainder.split("-")[1:] if remainder else []
-            return _parsed(match.group(1), match.group(2), stem[:8], properties)
+            camera_id, counter, remainder = match.groups()
+            return _parsed(camera_id, counter, stem[:8], remainder)
         return InvalidName(self._reason(stem))
 
     @staticmethod
@@ -139,7 +144,7 @@ class LegacyGrammar:
             return Reason.COUNTER_DIGITS
         if counter == "0000":
             return Reason.COUNTER_ZERO
-        return _properties_reason(stem[8:]) or Reason.PROPERTY_CHARS
+        return _properties_reason(stem[8:])
 
 
 class RegexGrammar:
@@ -154,24 +159,23 @@ class RegexGrammar:
         if self.regex.groups < 2:
             raise ValueError(f"filename regex {pattern!r} needs 2 capture groups")
         self.camera_id_group = camera_id_group if camera_id_group in (1, 2) else 1
+        self._groups = (self.camera_id_group, 3 - self.camera_id_group)
 
     def parse(self, name: str) -> ParsedName | InvalidName:
-        stem, bad_extension = _split_extension(name)
-        if bad_extension is not None:
-            return bad_extension
+        stem = _stem_or_invalid(name)
+        if isinstance(stem, InvalidName):
+            return stem
         match = self.regex.match(stem)
         if match is None:
-            return InvalidName(Reason.NO_PATTERN_MATCH)
-        camera_id = match.group(self.camera_id_group) or ""
-        counter = match.group(3 - self.camera_id_group) or ""
+            return _NO_PATTERN_MATCH
+        camera_id, counter = match.group(*self._groups)
         if not camera_id or not counter:
-            return InvalidName(Reason.NO_PATTERN_MATCH)
+            return _NO_PATTERN_MATCH
         end = match.end()
         remainder = stem[end:]
-        if remainder and not remainder.startswith("-"):
-            return InvalidName(Reason.PROPERTY_SEPARATOR)
-        reason = _properties_reason(remainder) if remainder else None
-        if reason is not None:
-            return InvalidName(reason)
-        properties = remainder.split("-")[1:] if remainder else []
-        return _parsed(camera_id, counter, stem[:end], properties)
+        if remainder:
+            if remainder[0] != "-":
+                return _PROPERTY_SEPARATOR
+            if _PROPERTIES.fullmatch(remainder) is None:
+                return InvalidName(_properties_reason(remainder))
+        return _parsed(camera_id, counter, stem[:end], remainder)

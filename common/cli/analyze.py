@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 def write_json(document: AnalysisDocument, target: str) -> None:
     """Write the document as JSON to a file, or to stdout for `-`."""
-    text = document.model_dump_json(indent=2)
+    text = document.model_dump_json()
     if target == "-":
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
