@@ -18,6 +18,7 @@ from .analyzers.grouping import Grouping, group_photos
 from .analyzers.pairing import photo_pairing
 from .analyzers.photostats import photostats
 from .analyzers.pipeline_validation import validate_collection
+from .collector import collector_paused
 from .config import TeamConfig
 from .errors import ToolError
 from .files import FileEntry
@@ -133,7 +134,11 @@ def run_analysis(
     request: AnalysisRequest, progress: ProgressSink | None = None
 ) -> AnalysisDocument:
     """Scan `request.root` once and run the tools; raise CollectionError/ToolError/PipelineError."""
-    sink = progress or NullProgress()
+    with collector_paused():
+        return _run(request, progress or NullProgress())
+
+
+def _run(request: AnalysisRequest, sink: ProgressSink) -> AnalysisDocument:
     tools, skipped = _resolve_tools(request)
     root = check_collection_root(request.root)
     settings = _settings(request)

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..collector import collector_paused
 from ..errors import ShutterSenseError
 from . import analyze, demo
 
@@ -30,7 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        with collector_paused():  # also while the results are written out
+            return int(args.run(args))
     except ShutterSenseError as exc:
         print(f"shuttersense: error: {exc}", file=sys.stderr)
         return 2

@@ -1,6 +1,15 @@
 """Pipelines: the model, structural checks, path enumeration, expected names, derived config."""
 
-from .expected import FileTemplate, expected_filenames, expected_tails, path_templates
+from .expected import (
+    FileTemplate,
+    ImageOutcome,
+    PathMatcher,
+    TerminationOutcome,
+    expected_filenames,
+    expected_tails,
+    match_status,
+    path_templates,
+)
 from .model import NODE_TYPES, PATH_CAP, Node, Pipeline, load_pipeline, pipeline_from_data
 from .paths import (
     MAX_ITERATIONS,
@@ -24,11 +33,14 @@ __all__ = [
     "PATH_CAP",
     "TRUNCATED",
     "FileTemplate",
+    "ImageOutcome",
     "Node",
+    "PathMatcher",
     "PathNode",
     "Pipeline",
     "PipelinePath",
     "PipelineToolConfig",
+    "TerminationOutcome",
     "camera_group_of",
     "count_paths",
     "derive_tool_config",
@@ -37,6 +49,7 @@ __all__ = [
     "expected_tails",
     "is_truncated",
     "load_pipeline",
+    "match_status",
     "method_ids_of",
     "path_templates",
     "path_termination",

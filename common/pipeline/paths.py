@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 MAX_ITERATIONS = 5
-_COUNT_BUDGET = 200_000  # memoised states before counting gives up and lists paths instead
+_COUNT_BUDGET = 200_000  # states evaluated before counting gives up and lists paths instead
 _DONE = "done"
 
 
@@ -115,7 +115,9 @@ class _Graph:
             self.inputs[node.id] = (sources[0], sources[1])
         self._components(list(pipeline.nodes))
         self.memo: dict[tuple[str, tuple[int, ...]], dict[Any, int]] = {}
+        self.work = 0
         self.live: set[str] | None = None  # pairings worth materialising; None = all
+        self.listed: list[PipelinePath] | None = None  # kept when counting had to list
 
     def _components(self, order: list[str]) -> None:
         """Strongly connected components (Kosaraju), in topological order, and pairing order."""
@@ -182,7 +184,8 @@ class _Graph:
         hit = self.memo.get(key)
         if hit is not None:
             return hit
-        if len(self.memo) >= _COUNT_BUDGET:
+        self.work += 1
+        if self.work > _COUNT_BUDGET:
             raise _Overflow
         result: dict[Any, int] = {}
         if self.types[node] == "termination":
@@ -216,21 +219,22 @@ class _Graph:
         if any(self.cyclic[self.comp[p]] for p in self.pairings):
             raise _Overflow  # a pairing inside a loop: counts would depend on the whole prefix
         totals: dict[Any, int] = {}
-        starts = [(c, self.state(c, {c: 1}), 1) for c in self.captures]
+
+        def add(node: str, state: tuple[int, ...], times: int) -> None:
+            for k, v in self.vector(node, state).items():
+                totals[k] = totals.get(k, 0) + times * v
+
+        for capture in self.captures:
+            add(capture, self.state(capture, {capture: 1}), 1)
         products: dict[str, int] = {}
-        for pairing in [None, *self.pairings]:
-            if pairing is not None:
-                first, second = self.inputs[pairing]
-                product = totals.get((pairing, first), 0) * totals.get((pairing, second), 0)
-                products[pairing] = product
-                starts = [(pairing, (), product)] if product else []
-            for node, state, times in starts:
-                for k, v in self.vector(node, state).items():
-                    totals[k] = totals.get(k, 0) + times * v
+        for pairing in self.pairings:  # later pairings never feed earlier ones
+            first, second = self.inputs[pairing]
+            products[pairing] = totals.get((pairing, first), 0) * totals.get((pairing, second), 0)
+            if products[pairing]:
+                add(pairing, (), products[pairing])
         self.live = set()
         for pairing in reversed(self.pairings):
-            onward = self.vector(pairing, ())
-            if products[pairing] and self._useful(onward):
+            if products[pairing] and self._useful(self.vector(pairing, ())):
                 self.live.add(pairing)
         return totals.get(_DONE, 0)
 
@@ -304,9 +308,10 @@ def _count(graph: _Graph, limit: int) -> int:
     except (_Overflow, RecursionError):
         graph.live = None
     try:
-        return len(graph.enumerate(limit))
+        graph.listed = graph.enumerate(limit)
     except _Overflow:
         raise PipelineTooLargeError(limit, limit, exact=False) from None
+    return len(graph.listed)
 
 
 def count_paths(pipeline: Pipeline, limit: int = PATH_CAP) -> int:
@@ -325,7 +330,4 @@ def enumerate_paths(pipeline: Pipeline, *, cap: int = PATH_CAP) -> list[Pipeline
     total = _count(graph, cap)
     if total > cap:
         raise PipelineTooLargeError(total, cap)
-    try:
-        return graph.enumerate(cap)
-    except _Overflow:  # only reachable when counting could not be exact
-        raise PipelineTooLargeError(cap, cap, exact=False) from None
+    return graph.listed if graph.listed is not None else graph.enumerate(cap)
