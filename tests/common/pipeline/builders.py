@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from shuttersense.common.pipeline import Pipeline, PipelinePath, pipeline_from_data
@@ -44,7 +45,7 @@ def edges(spec: str) -> list[dict[str, str]]:
     out = []
     for chain in spec.split(","):
         ids = [part.strip() for part in chain.split(">")]
-        out += [{"from": a, "to": b} for a, b in zip(ids, ids[1:], strict=False)]
+        out += [{"from": a, "to": b} for a, b in pairwise(ids)]
     return out
 
 

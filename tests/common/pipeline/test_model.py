@@ -58,7 +58,12 @@ def test_types_are_case_insensitive_and_names_fall_back() -> None:
         {"id": "dxo", "type": "process"},
     ]
     pipeline = pipeline_from_data({"nodes": nodes, "edges": []})
-    assert [n.type for n in pipeline.nodes.values()] == ["capture", "file", "termination", "process"]
+    assert [n.type for n in pipeline.nodes.values()] == [
+        "capture",
+        "file",
+        "termination",
+        "process",
+    ]
     assert [n.name for n in pipeline.nodes.values()] == ["capture", "Raw file", "Vault", "dxo"]
     assert pipeline.nodes["dxo"].properties == {}
     assert pipeline.name == "Unnamed pipeline"
@@ -131,21 +136,22 @@ def test_to_data_round_trips() -> None:
 
 
 def test_flags_accept_the_usual_spellings() -> None:
-    nodes = [file(str(i), ".CR3", optional=value) for i, value in enumerate(
-        [True, "true", "Yes", 1, False, "false", "no", 0, None]
-    )]
+    nodes = [
+        file(str(i), ".CR3", optional=value)
+        for i, value in enumerate([True, "true", "Yes", 1, False, "false", "no", 0, None])
+    ]
     pipeline = pipeline_from_data({"nodes": nodes})
     assert [n.flag("optional") for n in pipeline.nodes.values()] == [True] * 4 + [False] * 5
 
 
 def test_unreadable_file_is_a_pipeline_error_naming_it(tmp_path: Path) -> None:
     missing = tmp_path / "none.yaml"
-    with pytest.raises(PipelineError, match="none.yaml: file not found") as caught:
+    with pytest.raises(PipelineError, match=r"none\.yaml: file not found") as caught:
         load_pipeline(missing)
     assert caught.value.path == str(missing)
     bad = tmp_path / "bad.yaml"
     bad.write_text("nodes: [\n", encoding="utf-8")
-    with pytest.raises(PipelineError, match="bad.yaml"):
+    with pytest.raises(PipelineError, match=r"bad\.yaml"):
         load_pipeline(bad)
 
 

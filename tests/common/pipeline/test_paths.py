@@ -16,6 +16,7 @@ from shuttersense.common.pipeline import (
     is_truncated,
     path_termination,
 )
+from shuttersense.common.pipeline import paths as paths_module
 from tests.common.pipeline.builders import (
     branching,
     build,
@@ -91,7 +92,11 @@ def test_loop_cap_truncates_the_sixth_entry() -> None:
     assert ids(truncated).count("raw") == MAX_ITERATIONS
     assert ids(truncated).count("edit") == MAX_ITERATIONS
     assert truncated[-1] == TRUNCATED
-    assert (TRUNCATED.node_id, TRUNCATED.term_type, TRUNCATED.truncated) == (None, "TRUNCATED", True)
+    assert (TRUNCATED.node_id, TRUNCATED.term_type, TRUNCATED.truncated) == (
+        None,
+        "TRUNCATED",
+        True,
+    )
     assert path_termination(truncated) == "TRUNCATED"
     assert count_paths(build(nodes, "capture>raw>end, raw>edit>raw")) == 6
 
@@ -123,7 +128,9 @@ def test_pairing_products_and_merges_without_repeating_shared_steps() -> None:
         pairing("pair"),
         term("end"),
     ]
-    paths = enumerate_paths(build(nodes, "capture>dev>raw>pair, dev>xmp>pair, capture>xmp, pair>end"))
+    paths = enumerate_paths(
+        build(nodes, "capture>dev>raw>pair, dev>xmp>pair, capture>xmp, pair>end")
+    )
     # Input 1 has two paths (dev A / dev B), input 2 has three (dev A, dev B, direct from
     # capture): six combinations. Shared steps appear once.
     assert len(paths) == 6
@@ -237,3 +244,26 @@ def test_dead_end_heavy_pipelines_enumerate_quickly() -> None:
     started = time.perf_counter()
     assert [ids(p) for p in enumerate_paths(pipeline)] == [["capture", "raw", "end"]]
     assert time.perf_counter() - started < 5
+
+
+def test_counting_over_its_work_budget_lists_the_paths_instead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(paths_module, "_COUNT_BUDGET", 2)
+    nodes = [capture(), file("raw", ".CR3"), process("edit", ""), term("end")]
+    pipeline = build(nodes, "capture>raw>end, raw>edit>raw")
+    assert count_paths(pipeline) == len(enumerate_paths(pipeline)) == 6
+    with pytest.raises(PipelineTooLargeError, match="more than 3 paths, over the cap of 3"):
+        count_paths(pipeline, 3)
+    with pytest.raises(PipelineTooLargeError, match="more than 5 paths"):
+        enumerate_paths(pipeline, cap=5)
+
+
+def test_very_deep_pipelines_do_not_crash() -> None:
+    depth = 3_000
+    chain = ">".join(["capture", *(f"b{i}" for i in range(depth)), "raw", "end"])
+    nodes = [capture(), *(branching(f"b{i}") for i in range(depth)), file("raw", ".CR3")]
+    pipeline = build([*nodes, term("end")], chain)
+    [path] = enumerate_paths(pipeline)
+    assert len(path) == depth + 3
+    assert count_paths(pipeline) == 1

@@ -53,7 +53,7 @@ def test_missing_camera_id_group_means_1() -> None:
 @pytest.mark.parametrize(
     ("props", "expected"),
     [
-        ({"camera_id_group": "3"}, "camera_id_group must be \"1\" or \"2\", got '3'"),
+        ({"camera_id_group": "3"}, 'camera_id_group must be "1" or "2", got \'3\''),
         ({"camera_id_group": True}, "camera_id_group must be"),
         ({"sample_filename": ""}, "Capture node 'capture' has no sample_filename"),
         ({"filename_regex": None}, "Capture node 'capture' has no filename_regex"),
@@ -81,7 +81,9 @@ def test_counter_group_follows_camera_id_group() -> None:
 
 
 def test_sample_with_extension_is_matched_on_its_stem() -> None:
-    assert _with_capture(filename_regex="([A-Z]{3})_([0-9]{4})$", sample_filename="IMG_0001.CR3") == []
+    assert (
+        _with_capture(filename_regex="([A-Z]{3})_([0-9]{4})$", sample_filename="IMG_0001.CR3") == []
+    )
 
 
 def test_capture_count() -> None:
