@@ -23,7 +23,7 @@ from .config import TeamConfig
 from .errors import ToolError
 from .files import FileEntry
 from .grammar import FilenameGrammar, LegacyGrammar, RegexGrammar
-from .pipeline import Pipeline, PipelineToolConfig, derive_tool_config, enumerate_paths
+from .pipeline import Pipeline, derive_tool_config, enumerate_paths
 from .progress import NullProgress, ProgressSink
 from .results import (
     AnalysisDocument,
@@ -74,7 +74,6 @@ class _ToolSettings:
     grammar: FilenameGrammar
     method_labels: dict[str, str]
     hash_config: dict[str, Any]
-    tool_config: PipelineToolConfig | None
 
 
 def _settings(request: AnalysisRequest) -> _ToolSettings:
@@ -88,7 +87,6 @@ def _settings(request: AnalysisRequest) -> _ToolSettings:
             LegacyGrammar(),
             dict(config.processing_methods),
             hash_config,
-            None,
         )
     tool_config = derive_tool_config(request.pipeline)
     hash_config["pipeline"] = request.pipeline.to_data()
@@ -100,7 +98,6 @@ def _settings(request: AnalysisRequest) -> _ToolSettings:
         RegexGrammar(tool_config.filename_regex, tool_config.camera_id_group),
         dict(tool_config.processing_suffixes) or dict(config.processing_methods),
         hash_config,
-        tool_config,
     )
 
 
@@ -155,7 +152,12 @@ def _run(request: AnalysisRequest, sink: ProgressSink) -> AnalysisDocument:
             result: ToolResult = _run_photostats(entries, settings, request, root, sink)
         else:
             if grouping is None:
-                grouping = group_photos(entries, settings.photo_extensions, settings.grammar)
+                grouping = group_photos(
+                    entries,
+                    settings.photo_extensions,
+                    settings.grammar,
+                    settings.metadata_extensions,
+                )
             result = _run_grouped_tool(tool, entries, grouping, settings, request, sink)
         result.scan_time = round(time.perf_counter() - tool_started, 3)
         results[tool.value] = result
@@ -215,12 +217,12 @@ def _run_grouped_tool(
 ) -> ToolResult:
     if tool is ToolName.PHOTO_PAIRING:
         return photo_pairing(grouping, request.config, settings.method_labels)
-    assert request.pipeline is not None and settings.tool_config is not None  # noqa: S101
+    if request.pipeline is None:  # _resolve_tools already refused this; here for the type checker
+        raise ToolError("pipeline_validation needs a pipeline: pass --pipeline FILE")
     return validate_collection(
         entries,
         grouping,
         request.pipeline,
-        settings.tool_config,
         settings.grammar,
         paths=enumerate_paths(request.pipeline),
         on_progress=lambda done, total: sink.update(tool.value, done, total),

@@ -10,6 +10,7 @@ the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -66,9 +67,16 @@ class InvalidName:
 
 
 class FilenameGrammar(Protocol):
-    """Parses a basename (with its extension) into a ParsedName or an InvalidName."""
+    """Parses names into a ParsedName or an InvalidName."""
 
-    def parse(self, name: str) -> ParsedName | InvalidName: ...
+    def parse(self, name: str) -> ParsedName | InvalidName:
+        """Parse a basename, extension included (D4: it must have a valid one)."""
+        ...
+
+    def parse_stems(self, stems: Sequence[str]) -> list[ParsedName | InvalidName]:
+        """Parse many stems (names without their extension) at once, much faster than one by
+        one; the caller has checked their extensions."""
+        ...
 
 
 _PROPERTIES = re.compile(r"(?:-[A-Za-z0-9 _]+)*")
@@ -118,17 +126,55 @@ def _properties_reason(remainder: str) -> str:
     return Reason.PROPERTY_CHARS
 
 
-class LegacyGrammar:
-    """`{CAMERA_ID}{COUNTER}[-{PROPERTY}]*.{ext}`: 4 uppercase alphanumerics, 4 digits 0001-9999."""
+class _Grammar:
+    """What both grammars share: a whole-stem regex (camera, counter, `-props` remainder) tried
+    first, in bulk, and a slower per-stem path that explains why a stem does not fit."""
+
+    _whole: re.Pattern[str] | None
+    _groups: tuple[int, int, int]
 
     def parse(self, name: str) -> ParsedName | InvalidName:
         stem = _stem_or_invalid(name)
         if isinstance(stem, InvalidName):
             return stem
-        match = _LEGACY.fullmatch(stem)
-        if match is not None and match.group(2) != "0000":
-            camera_id, counter, remainder = match.groups()
-            return _parsed(camera_id, counter, stem[:8], remainder)
+        return self.parse_stems((stem,))[0]
+
+    def parse_stems(self, stems: Sequence[str]) -> list[ParsedName | InvalidName]:
+        if self._whole is None:
+            return [self._slow_parse(stem) for stem in stems]
+        groups = self._groups
+        results: list[ParsedName | InvalidName] = []
+        append = results.append
+        for stem, match in zip(stems, map(self._whole.fullmatch, stems), strict=True):
+            if match is not None:
+                camera_id, counter, remainder = match.group(*groups)
+                if camera_id and counter and self._accepts(counter):
+                    if remainder:
+                        base = stem[: len(stem) - len(remainder)]
+                        append(_parsed(camera_id, counter, base, remainder))
+                    else:
+                        append(ParsedName(camera_id, counter, stem, "", ()))
+                    continue
+            append(self._slow_parse(stem))
+        return results
+
+    def _accepts(self, counter: str) -> bool:
+        return True
+
+    def _slow_parse(self, stem: str) -> ParsedName | InvalidName:
+        raise NotImplementedError
+
+
+class LegacyGrammar(_Grammar):
+    """`{CAMERA_ID}{COUNTER}[-{PROPERTY}]*.{ext}`: 4 uppercase alphanumerics, 4 digits 0001-9999."""
+
+    _whole = _LEGACY
+    _groups = (1, 2, 3)
+
+    def _accepts(self, counter: str) -> bool:
+        return counter != "0000"
+
+    def _slow_parse(self, stem: str) -> InvalidName:
         return InvalidName(self._reason(stem))
 
     @staticmethod
@@ -147,7 +193,7 @@ class LegacyGrammar:
         return _properties_reason(stem[8:])
 
 
-class RegexGrammar:
+class RegexGrammar(_Grammar):
     """A Capture node's `filename_regex`, matched at the start of the stem (analysis spec 2.2).
 
     `camera_id_group` (1 or 2) names the group holding the camera ID; the other of the first two
@@ -159,16 +205,14 @@ class RegexGrammar:
         if self.regex.groups < 2:
             raise ValueError(f"filename regex {pattern!r} needs 2 capture groups")
         self.camera_id_group = camera_id_group if camera_id_group in (1, 2) else 1
-        self._groups = (self.camera_id_group, 3 - self.camera_id_group)
+        self._groups = (self.camera_id_group, 3 - self.camera_id_group, self.regex.groups + 1)
+        self._whole = _whole_stem_pattern(pattern, self.regex.flags)
 
-    def parse(self, name: str) -> ParsedName | InvalidName:
-        stem = _stem_or_invalid(name)
-        if isinstance(stem, InvalidName):
-            return stem
+    def _slow_parse(self, stem: str) -> ParsedName | InvalidName:
         match = self.regex.match(stem)
         if match is None:
             return _NO_PATTERN_MATCH
-        camera_id, counter = match.group(*self._groups)
+        camera_id, counter = match.group(*self._groups[:2])
         if not camera_id or not counter:
             return _NO_PATTERN_MATCH
         end = match.end()
@@ -179,3 +223,16 @@ class RegexGrammar:
             if _PROPERTIES.fullmatch(remainder) is None:
                 return InvalidName(_properties_reason(remainder))
         return _parsed(camera_id, counter, stem[:end], remainder)
+
+
+def _whole_stem_pattern(pattern: str, flags: int) -> re.Pattern[str] | None:
+    """The user's pattern and valid properties in one regex, for the common case.
+
+    The atomic group commits to the first match the user's pattern finds, exactly as
+    `regex.match(stem)` does, so a full match here means the same parse; anything else takes the
+    slow path, which also finds the reason. Patterns with inline global flags cannot be wrapped.
+    """
+    try:
+        return re.compile(f"(?>{pattern})((?:-[A-Za-z0-9 _]+)*)", flags)
+    except re.error:
+        return None

@@ -23,7 +23,6 @@ from ..pipeline import (
     PathMatcher,
     Pipeline,
     PipelinePath,
-    PipelineToolConfig,
     enumerate_paths,
 )
 from ..results import ImageValidation, PipelineValidationResult, Status, TerminationMatch
@@ -89,27 +88,16 @@ class _Owners:
 
 
 def _attach(
-    entries: Sequence[FileEntry],
-    grouping: Grouping,
-    config: PipelineToolConfig,
-    grammar: FilenameGrammar,
+    grouping: Grouping, grammar: FilenameGrammar
 ) -> tuple[dict[int, list[tuple[str, str]]], set[int]]:
-    """id(image) -> [(name it stands for, path)] for every metadata file that has an image, and
-    the ids of images holding a D11 sidecar (matched under a name that is not its own)."""
-    extensions = frozenset(e.lower() for e in config.metadata_extensions)
-    lengths = sorted({len(e) for e in extensions})
+    """id(image) -> [(name it stands for, path)] for every sidecar that has an image, and the
+    ids of images holding a D11 sidecar (matched under a name that is not its own)."""
     attached: dict[int, list[tuple[str, str]]] = {}
     aliased: set[int] = set()
-    if not extensions or not grouping.groups:
+    if not grouping.sidecars or not grouping.groups:
         return attached, aliased
     owners = _Owners(grouping, grammar)
-    for entry in entries:
-        path = entry.path
-        for size in lengths:  # cheap filter on the raw path: most files are not sidecars
-            if path[-size:].lower() in extensions:
-                break
-        else:
-            continue
+    for path in grouping.sidecars:
         name = path[path.rfind("/") + 1 :]
         found = owners.find(name, name.rfind("."))
         if found is not None:
@@ -178,19 +166,20 @@ def validate_collection(
     entries: Sequence[FileEntry],
     grouping: Grouping,
     pipeline: Pipeline,
-    tool_config: PipelineToolConfig,
     grammar: FilenameGrammar,
     paths: list[PipelinePath] | None = None,
     on_progress: Progress | None = None,
 ) -> PipelineValidationResult:
     """Validate every specific image of `grouping` against the pipeline's paths.
 
-    `grouping` must come from `group_photos(entries, tool_config.photo_extensions, grammar)` with
-    `grammar = RegexGrammar(tool_config.filename_regex, tool_config.camera_id_group)` (D3);
+    With `config = derive_tool_config(pipeline)`, `grammar` must be
+    `RegexGrammar(config.filename_regex, config.camera_id_group)` (D3) and `grouping` must come
+    from `group_photos(entries, config.photo_extensions, grammar, config.metadata_extensions)`,
+    so it carries the sidecars to attach;
     `paths` defaults to `enumerate_paths(pipeline)`.
     """
     judge = PathMatcher(enumerate_paths(pipeline) if paths is None else paths)
-    attached, aliased = _attach(entries, grouping, tool_config, grammar)
+    attached, aliased = _attach(grouping, grammar)
     tally, reported = _judge_images(grouping, judge, attached, aliased, on_progress)
     return _result(pipeline, entries, grouping, judge, tally, reported)
 

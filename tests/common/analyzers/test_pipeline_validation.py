@@ -38,8 +38,8 @@ def run(
     entries = [FileEntry(name if "/" in name else f"shoot/{name}", 10, 0.0) for name in names]
     config = config or derive_tool_config(pipeline)
     grammar = RegexGrammar(config.filename_regex, config.camera_id_group)
-    grouping = group_photos(entries, config.photo_extensions, grammar)
-    return validate_collection(entries, grouping, pipeline, config, grammar, **kwargs)
+    grouping = group_photos(entries, config.photo_extensions, grammar, config.metadata_extensions)
+    return validate_collection(entries, grouping, pipeline, grammar, **kwargs)
 
 
 def image(result: PipelineValidationResult, base_filename: str) -> ImageValidation:

@@ -182,8 +182,8 @@ def test_an_image_holding_exactly_a_paths_files_is_consistent_there(
     entries = [FileEntry(f"shoot/{name}", 1, 0.0) for name in names]
     config = derive_tool_config(pipeline)
     grammar = RegexGrammar(config.filename_regex, config.camera_id_group)
-    grouping = group_photos(entries, config.photo_extensions, grammar)
-    result = validate_collection(entries, grouping, pipeline, config, grammar)
+    grouping = group_photos(entries, config.photo_extensions, grammar, config.metadata_extensions)
+    result = validate_collection(entries, grouping, pipeline, grammar)
 
     assert result.total_images == 1
     assert sum(result.status_counts.values()) == 1
