@@ -17,7 +17,8 @@ writes, under DIR:
 
 Files are sparse (`ftruncate` to a realistic size: CR3 25-45 MB, DNG 60-90 MB, TIF 100-150 MB,
 JPG 3-8 MB, XMP 8-20 KB), so a million files cost inodes, not terabytes. Names, sizes and mtimes
-all come from one seeded `random.Random`: the same (files, seed) always gives the same tree.
+all come from one seeded `random.Random`: the same (files, seed) always gives the same files
+(folder mtimes aside).
 """
 
 from __future__ import annotations

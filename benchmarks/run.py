@@ -133,6 +133,25 @@ def _run(series: Series, logs: Path) -> Measurement:
     return result
 
 
+def _load() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def _warm_up(command: list[str], log: Path) -> tuple[Measurement, int]:
+    """One floor run to fill the page and dentry caches; returns it and the files it counted."""
+    result = measure(command, log)
+    try:
+        files = int(json.loads(log.read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        files = -1
+    if result.returncode != 0 or files < 0:
+        raise CommandFailed(command, result.returncode, log)
+    return result, files
+
+
 def _shuttersense() -> list[str]:
     beside = Path(sys.executable).with_name("shuttersense")
     if beside.exists():
@@ -149,6 +168,8 @@ def _machine() -> dict[str, object]:
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
+        # Set in this project's sandboxes: the repo's own modules are then compiled at every start.
+        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE"),
     }
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -296,10 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     report = Series("analyze --report", [*analyze_base, "--report", str(html_out), "--quiet"])
     measured = [floor, analyze] + ([report] if args.report else [])
 
+    load_before = _load()
     try:
-        warm = measure(floor.command, logs / "warmup.log")
-        floor_out = json.loads((logs / "warmup.log").read_text() or "{}")
-        print(f"warm-up floor: {warm.seconds:.2f} s, {floor_out.get('files', '?'):,} files")
+        warm, floor_files = _warm_up(floor.command, logs / "warmup.log")
+        print(f"warm-up floor: {warm.seconds:.2f} s, {floor_files:,} files", flush=True)
         for round_number in range(1, args.repeat + 1):
             for item in measured:
                 result = _run(item, logs)
@@ -313,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     analysis = _summarise_analysis(json_out)
-    files = int(floor_out.get("files") or args.files)
+    files = floor_files
     ratio = analyze.median / floor.median
     ratio_ok = ratio <= RATIO_TARGET
     rss_ok = analyze.peak_rss_mb < RSS_TARGET_MB
@@ -338,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
 
     figures = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        # Other work on the machine skews timings: the 1-minute load before and after measuring.
+        "load_average": {"before": load_before, "after": _load()},
         "machine": _machine(),
         "files": files,
         "dir": str(root),
@@ -365,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     # A copy per size, so the figures of a 100k and a 1M run can sit side by side.
     sized = args.output.with_name(f"files-{files}.json")
     sized.write_text(text, encoding="utf-8")
+    print(f"load average (1 min) before/after: {load_before} / {figures['load_average']['after']}")
     print(f"figures written to {args.output} and {sized.name}")
 
     if generated and not args.keep:
