@@ -1,0 +1,127 @@
+"""`shuttersense-coordinator`: serve, migrate, and the admin commands of the deployment guide."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from cryptography.fernet import Fernet
+from sqlalchemy.orm import Session
+
+from .db import make_engine, make_session_factory
+from .errors import CoordinatorError
+from .logs import configure_logging
+from .migrate import upgrade
+from .services.accounts import create_user, find_team
+from .services.registration import DEFAULT_EXPIRY_HOURS, create_registration_token
+from .settings import Settings, load_settings
+
+__all__ = ["main"]
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    configure_logging(settings)
+    return settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn  # only this command needs the server
+
+    _settings()  # refuse weak configuration before starting any worker
+    uvicorn.run(
+        "shuttersense.coordinator.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    upgrade(_settings().db_url)
+    print("database is at the newest schema")
+    return 0
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    engine = make_engine(_settings().db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    with _session() as session:
+        user = create_user(session, args.email, args.password, admin=args.admin, team=args.team)
+        print(f"created {user.role} {user.email} ({user.guid})")
+    return 0
+
+
+def _create_registration_token(args: argparse.Namespace) -> int:
+    with _session() as session:
+        issued = create_registration_token(
+            session, find_team(session, args.team), expires_hours=args.expires_hours
+        )
+        print(issued.token)
+        until = f"{issued.record.expires_at:%Y-%m-%d %H:%M} UTC"
+        print(f"one-time token {issued.record.guid}, valid until {until}", file=sys.stderr)
+    return 0
+
+
+def _generate_secrets(args: argparse.Namespace) -> int:
+    print(f"SHUSAI_MASTER_KEY={Fernet.generate_key().decode()}")
+    print(f"SESSION_SECRET_KEY={secrets.token_urlsafe(32)}")
+    print(f"JWT_SECRET_KEY={secrets.token_urlsafe(32)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shuttersense-coordinator",
+        description="The ShutterSense coordinator: API, agent protocol and dashboard.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="run the HTTP server (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(run=_serve)
+    commands.add_parser("migrate", help="alembic upgrade head").set_defaults(run=_migrate)
+    user = commands.add_parser("create-user", help="add a user (the first one is an admin)")
+    user.add_argument("--email", required=True)
+    user.add_argument("--password", required=True)
+    user.add_argument("--admin", action="store_true", help="make the user an admin of the team")
+    user.add_argument("--team", metavar="NAME", help="the team (created if new)")
+    user.set_defaults(run=_create_user)
+    token = commands.add_parser(
+        "create-registration-token", help="print a one-time art_… token for an agent"
+    )
+    token.add_argument("--team", metavar="NAME")
+    token.add_argument("--expires-hours", type=int, default=DEFAULT_EXPIRY_HOURS, metavar="H")
+    token.set_defaults(run=_create_registration_token)
+    commands.add_parser(
+        "generate-secrets", help="print a Fernet master key and two 32+ character secrets"
+    ).set_defaults(run=_generate_secrets)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except CoordinatorError as exc:
+        print(f"shuttersense-coordinator: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Errors of the coordinator.
+
+CoordinatorError
+├── SettingsError      a setting is missing, weak or invalid; names the variable
+└── ServiceError       a request cannot be carried out (mapped to HTTP once, at the edge)
+    ├── NotFound       no such thing in the caller's team (another team's GUID included)
+    ├── Conflict       the thing exists already, or changed under the caller
+    ├── Forbidden      the caller may not do this
+    └── InvalidInput   the request is well-formed but makes no sense
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "Conflict",
+    "CoordinatorError",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "ServiceError",
+    "SettingsError",
+]
+
+
+class CoordinatorError(Exception):
+    """Base of every error the coordinator raises on purpose."""
+
+
+class SettingsError(CoordinatorError):
+    """A setting from the environment is missing, weak or invalid."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+class ServiceError(CoordinatorError):
+    """A request cannot be carried out; `status` is the HTTP status it maps to."""
+
+    status = 400
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class InvalidInput(ServiceError):
+    status = 422

@@ -1,0 +1,41 @@
+"""Logging to stderr and to a rotating file in SHUSAI_LOG_DIR, at SHUSAI_LOG_LEVEL."""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+
+from .settings import Settings
+
+__all__ = ["configure_logging"]
+
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(settings: Settings) -> None:
+    """Set the `shuttersense` loggers up once; a folder that cannot be created is reported."""
+    logger = logging.getLogger("shuttersense")
+    logger.setLevel(settings.log_level)
+    if not getattr(logger, "_shuttersense_configured", False):
+        _add_handlers(logger, settings)
+    for notice in settings.notices:
+        logger.info(notice)
+
+
+def _add_handlers(logger: logging.Logger, settings: Settings) -> None:
+    console = logging.StreamHandler()
+    console.setFormatter(logging.Formatter(_FORMAT))
+    logger.addHandler(console)
+    try:
+        settings.log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = RotatingFileHandler(
+            settings.log_dir / "coordinator.log", maxBytes=10 * 1024 * 1024, backupCount=5
+        )
+    except OSError as exc:
+        logger.warning(
+            "cannot write logs to %s (%s); logging to stderr only", settings.log_dir, exc
+        )
+    else:
+        file_handler.setFormatter(logging.Formatter(_FORMAT))
+        logger.addHandler(file_handler)
+    logger._shuttersense_configured = True  # type: ignore[attr-defined]

@@ -1,0 +1,28 @@
+"""ORM models (SQLAlchemy 2). API schemas live elsewhere; these never leave the server."""
+
+from .agent import Agent, RegistrationToken
+from .audit import AuditEvent, PushSubscription
+from .base import Base
+from .catalog import AnalysisConfig, Collection, Pipeline, PipelineVersion
+from .team import ApiToken, Team, User, WebSession
+from .work import JOB_STATES, RESULT_STATES, Job, Result
+
+__all__ = [
+    "JOB_STATES",
+    "RESULT_STATES",
+    "Agent",
+    "AnalysisConfig",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Collection",
+    "Job",
+    "Pipeline",
+    "PipelineVersion",
+    "PushSubscription",
+    "RegistrationToken",
+    "Result",
+    "Team",
+    "User",
+    "WebSession",
+]

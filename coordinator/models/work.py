@@ -1,0 +1,78 @@
+"""Jobs handed to agents, and the results they bring back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, GuidMixin, TeamScoped, Timestamp
+
+__all__ = ["JOB_STATES", "RESULT_STATES", "Job", "Result"]
+
+JOB_STATES = ("queued", "claimed", "running", "completed", "no_change", "failed", "cancelled")
+RESULT_STATES = ("COMPLETED", "FAILED", "CANCELLED", "NO_CHANGE")
+
+
+class Job(GuidMixin, TeamScoped, Base):
+    """One tool to run on one collection. A claim is fenced by a token (stored hashed) and
+    signed with a per-claim secret (stored encrypted with the master key)."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_claimable", "status", "agent_id", "not_before"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    collection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE"), index=True
+    )
+    pipeline_id: Mapped[int | None] = mapped_column(ForeignKey("pipelines.id", ondelete="SET NULL"))
+    pipeline_version: Mapped[int | None] = mapped_column(Integer)
+    tool: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    claim_token_hash: Mapped[str | None] = mapped_column(String(64))
+    claim_secret: Mapped[str | None] = mapped_column(String(400))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    not_before: Mapped[datetime | None] = mapped_column(Timestamp)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    progress: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class Result(GuidMixin, TeamScoped, Base):
+    """What an analysis produced: the `common` result schema as JSON, and how it came about."""
+
+    __tablename__ = "results"
+    __table_args__ = (
+        UniqueConstraint("agent_id", "idempotency_key"),
+        Index("ix_results_target", "team_id", "collection_id", "tool", "created_at"),
+    )
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    collection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE")
+    )
+    pipeline_id: Mapped[int | None] = mapped_column(ForeignKey("pipelines.id", ondelete="SET NULL"))
+    pipeline_version: Mapped[int | None] = mapped_column(Integer)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    tool: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    results_json: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    input_state_hash: Mapped[str | None] = mapped_column(String(64))
+    no_change_copy: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_result_id: Mapped[int | None] = mapped_column(
+        ForeignKey("results.id", ondelete="SET NULL")
+    )
+    files_scanned: Mapped[int] = mapped_column(Integer, default=0)
+    issues_found: Mapped[int] = mapped_column(Integer, default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))

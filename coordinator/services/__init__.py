@@ -1,0 +1,1 @@
+"""Services: the coordinator's use cases. They own transactions and raise ServiceError."""

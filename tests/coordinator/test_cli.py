@@ -1,0 +1,112 @@
+"""`shuttersense-coordinator` admin commands against both databases."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from shuttersense.coordinator.cli import main
+from shuttersense.coordinator.models import AuditEvent, RegistrationToken, Team, User
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, environ: dict[str, str]) -> dict[str, str]:
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    return environ
+
+
+def _rows(url: str, model: type) -> list:
+    engine = create_engine(url)
+    with Session(engine) as session:
+        rows = list(session.scalars(select(model)))
+    engine.dispose()
+    return rows
+
+
+def test_first_user_is_admin_of_a_new_team_then_members_join_it(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["create-user", "--email", "Ada@Example.com", "--password", "s3cret-pass"]) == 0
+    assert main(["create-user", "--email", "bob@example.com", "--password", "s3cret-pass"]) == 0
+    out = capsys.readouterr().out
+    assert "created admin ada@example.com (usr_" in out
+    assert "created member bob@example.com" in out
+    users = {u.email: u for u in _rows(env["SHUSAI_DB_URL"], User)}
+    assert users["ada@example.com"].team_id == users["bob@example.com"].team_id
+    assert "s3cret-pass" not in users["ada@example.com"].password_hash
+    [team] = _rows(env["SHUSAI_DB_URL"], Team)
+    assert team.guid.startswith("ten_")
+    actions = [e.action for e in _rows(env["SHUSAI_DB_URL"], AuditEvent)]
+    assert actions == ["user.created", "user.created"]
+
+
+def test_a_new_team_name_makes_its_creator_admin(env: dict[str, str]) -> None:
+    main(["create-user", "--email", "a@example.com", "--password", "s3cret-pass"])
+    main(
+        ["create-user", "--email", "c@example.com", "--password", "s3cret-pass", "--team", "Studio"]
+    )
+    roles = {u.email: u.role for u in _rows(env["SHUSAI_DB_URL"], User)}
+    assert roles["c@example.com"] == "admin"
+    assert {t.name for t in _rows(env["SHUSAI_DB_URL"], Team)} == {"My team", "Studio"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--email", "a@example.com", "--password", "short"], "at least 8"),
+        (["--email", "not-an-email", "--password", "s3cret-pass"], "not an email"),
+        (["--email", "A@example.com", "--password", "s3cret-pass"], "exists already"),
+    ],
+)
+def test_bad_users_are_refused_with_a_reason(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    main(["create-user", "--email", "a@example.com", "--password", "s3cret-pass"])
+    capsys.readouterr()
+    assert main(["create-user", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_registration_token_is_printed_once_and_stored_hashed(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["create-user", "--email", "a@example.com", "--password", "s3cret-pass"])
+    capsys.readouterr()
+    assert main(["create-registration-token", "--expires-hours", "48"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("art_") and len(token) > 40
+    [record] = _rows(env["SHUSAI_DB_URL"], RegistrationToken)
+    assert record.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    hours = (record.expires_at - record.created_at).total_seconds() / 3600
+    assert 47.9 < hours < 48.1
+
+
+def test_registration_token_limits(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    main(["create-user", "--email", "a@example.com", "--password", "s3cret-pass"])
+    assert main(["create-registration-token", "--expires-hours", "200"]) == 2
+    assert main(["create-registration-token", "--team", "Nope"]) == 2
+    err = capsys.readouterr().err
+    assert "1 to 168 hours" in err and "no team named 'Nope'" in err
+
+
+def test_generate_secrets_prints_usable_values(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate-secrets"]) == 0
+    values = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+    Fernet(values["SHUSAI_MASTER_KEY"].encode())
+    assert len(values["SESSION_SECRET_KEY"]) >= 32 and len(values["JWT_SECRET_KEY"]) >= 32
+    assert values["SESSION_SECRET_KEY"] != values["JWT_SECRET_KEY"]
+
+
+def test_production_refusal_stops_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SHUSAI_ENV", "production")
+    monkeypatch.setenv("SHUSAI_DB_URL", "postgresql://x@127.0.0.1:1/db")
+    monkeypatch.delenv("SHUSAI_MASTER_KEY", raising=False)
+    assert main(["migrate"]) == 2
+    assert "SHUSAI_MASTER_KEY: is required in production" in capsys.readouterr().err
