@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 
 from . import __version__
-from .api import health
+from .api import agent_protocol, health
 from .db import make_engine, make_session_factory
+from .errors import ServiceError, Unauthorized
 from .logs import configure_logging
 from .settings import Settings, load_settings
 
 __all__ = ["create_app"]
+
+
+async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+    """Domain errors become HTTP answers here, once."""
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    return JSONResponse({"detail": str(exc)}, status_code=exc.status, headers=headers)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)
+    app.include_router(agent_protocol.router)
     app.router.add_event_handler("shutdown", engine.dispose)
     return app

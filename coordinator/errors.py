@@ -19,6 +19,7 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "SettingsError",
+    "Unauthorized",
 ]
 
 
@@ -38,6 +39,10 @@ class ServiceError(CoordinatorError):
     """A request cannot be carried out; `status` is the HTTP status it maps to."""
 
     status = 400
+
+
+class Unauthorized(ServiceError):
+    status = 401
 
 
 class NotFound(ServiceError):

@@ -1,0 +1,56 @@
+"""The agent protocol, `/api/agent/v1`: registration, heartbeats, pool status."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ..models.base import utcnow
+from ..schemas.agent_protocol import (
+    HeartbeatRequest,
+    HeartbeatResponse,
+    PoolStatus,
+    RegisterRequest,
+    RegisterResponse,
+)
+from ..services import agents
+from .deps import AgentDep, SessionDep
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
+
+
+@router.post("/register", response_model=RegisterResponse, status_code=201)
+def register(body: RegisterRequest, session: SessionDep) -> RegisterResponse:
+    """Enrol an agent with a one-time registration token; the key is shown only here."""
+    details = body.model_dump(exclude={"registration_token"})
+    enrolled = agents.register_agent(session, body.registration_token, details)
+    return RegisterResponse(
+        agent_guid=enrolled.agent.guid,
+        agent_key=enrolled.key,
+        team_guid=enrolled.team.guid,
+        heartbeat_interval=agents.HEARTBEAT_INTERVAL,
+        poll_interval=agents.POLL_INTERVAL,
+    )
+
+
+@router.post("/heartbeat", response_model=HeartbeatResponse)
+def heartbeat(body: HeartbeatRequest, agent: AgentDep, session: SessionDep) -> HeartbeatResponse:
+    """Every 30 s: the agent's state in, pending commands (such as cancellations) out."""
+    commands = agents.heartbeat(session, agent, body.model_dump())
+    return HeartbeatResponse(
+        server_time=utcnow(), heartbeat_interval=agents.HEARTBEAT_INTERVAL, commands=commands
+    )
+
+
+@router.get("/pool-status", response_model=PoolStatus)
+def pool_status(agent: AgentDep, session: SessionDep) -> PoolStatus:
+    """The agents of the caller's team: online, offline, idle, busy, and an overall status."""
+    counts = agents.pool_counts(session, agent.team_id)
+    if counts["online"] == 0:
+        overall = "offline"
+    elif counts["idle"] == 0:
+        overall = "busy"
+    else:
+        overall = "available"
+    return PoolStatus(**counts, status=overall)
