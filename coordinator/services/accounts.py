@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..ids import new_guid
-from ..models import AuditEvent, Team, User
+from ..models import Team, User
 from ..passwords import hash_password
+from . import audit
 
 __all__ = ["DEFAULT_TEAM", "MIN_PASSWORD_LENGTH", "create_user", "find_team"]
 
@@ -64,14 +65,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    session.add(
-        AuditEvent(
-            guid=new_guid("aud"),
-            team_id=existing.id,
-            action="user.created",
-            target=user.guid,
-            details={"email": email, "role": user.role, "via": "cli"},
-        )
+    audit.record(
+        session, existing.id, "user.created", user.guid, {"email": email, "role": user.role}
     )
     session.commit()
     return user

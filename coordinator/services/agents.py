@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from ..errors import Unauthorized
 from ..hashed_secrets import hash_secret, new_secret
 from ..ids import new_guid
-from ..models import Agent, AuditEvent, Job, RegistrationToken, Team
+from ..models import Agent, Job, RegistrationToken, Team
 from ..models.base import utcnow
+from . import audit
 
 __all__ = [
     "HEARTBEAT_INTERVAL",
@@ -71,15 +72,13 @@ def register_agent(session: Session, token: str, details: dict[str, Any]) -> Enr
     session.flush()
     record.used_at = utcnow()
     record.agent_id = agent.id
-    session.add(
-        AuditEvent(
-            guid=new_guid("aud"),
-            team_id=record.team_id,
-            actor_agent_id=agent.id,
-            action="agent.registered",
-            target=agent.guid,
-            details={"name": agent.name, "hostname": agent.hostname},
-        )
+    audit.record(
+        session,
+        record.team_id,
+        "agent.registered",
+        agent.guid,
+        {"name": agent.name, "hostname": agent.hostname},
+        agent_id=agent.id,
     )
     session.commit()
     team = session.get_one(Team, record.team_id)

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from ..errors import InvalidInput
 from ..hashed_secrets import hash_secret, new_secret
 from ..ids import new_guid
-from ..models import AuditEvent, RegistrationToken, Team
+from ..models import RegistrationToken, Team
 from ..models.base import utcnow
+from . import audit
 
 __all__ = [
     "DEFAULT_EXPIRY_HOURS",
@@ -52,15 +53,13 @@ def create_registration_token(
     )
     session.add(record)
     session.flush()
-    session.add(
-        AuditEvent(
-            guid=new_guid("aud"),
-            team_id=team.id,
-            actor_user_id=created_by_id,
-            action="registration_token.created",
-            target=record.guid,
-            details={"expires_hours": expires_hours},
-        )
+    audit.record(
+        session,
+        team.id,
+        "registration_token.created",
+        record.guid,
+        {"expires_hours": expires_hours},
+        user_id=created_by_id,
     )
     session.commit()
     return IssuedToken(token, record)
