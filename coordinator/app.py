@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from . import __version__
 from .api import agent_protocol, health
 from .db import make_engine, make_session_factory
-from .errors import ServiceError, Unauthorized
+from .errors import ServiceError, TooManyAttempts, Unauthorized
 from .logs import configure_logging
 from .settings import Settings, load_settings
 
@@ -18,7 +18,11 @@ __all__ = ["create_app"]
 
 async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
     """Domain errors become HTTP answers here, once."""
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    headers = None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse({"detail": str(exc)}, status_code=exc.status, headers=headers)
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "SettingsError",
+    "TooManyAttempts",
     "Unauthorized",
 ]
 
@@ -59,3 +60,11 @@ class Forbidden(ServiceError):
 
 class InvalidInput(ServiceError):
     status = 422
+
+
+class TooManyAttempts(ServiceError):
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

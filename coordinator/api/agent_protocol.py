@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from ..models.base import utcnow
 from ..schemas.agent_protocol import (
@@ -12,7 +12,7 @@ from ..schemas.agent_protocol import (
     RegisterRequest,
     RegisterResponse,
 )
-from ..services import agents
+from ..services import agents, rate_limits
 from .deps import AgentDep, SessionDep
 
 __all__ = ["router"]
@@ -21,8 +21,12 @@ router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
 
 
 @router.post("/register", response_model=RegisterResponse, status_code=201)
-def register(body: RegisterRequest, session: SessionDep) -> RegisterResponse:
+def register(body: RegisterRequest, request: Request, session: SessionDep) -> RegisterResponse:
     """Enrol an agent with a one-time registration token; the key is shown only here."""
+    address = request.client.host if request.client else "unknown"
+    rate_limits.hit(
+        session, rate_limits.AGENT_REGISTRATION, f"addr:{address}", f"tok:{body.registration_token}"
+    )
     details = body.model_dump(exclude={"registration_token"})
     enrolled = agents.register_agent(session, body.registration_token, details)
     return RegisterResponse(

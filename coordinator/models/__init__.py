@@ -4,6 +4,7 @@ from .agent import Agent, RegistrationToken
 from .audit import AuditEvent, PushSubscription
 from .base import Base
 from .catalog import AnalysisConfig, Collection, Pipeline, PipelineVersion
+from .limits import RateLimitHit
 from .team import ApiToken, Team, User, WebSession
 from .work import JOB_STATES, RESULT_STATES, Job, Result
 
@@ -20,6 +21,7 @@ __all__ = [
     "Pipeline",
     "PipelineVersion",
     "PushSubscription",
+    "RateLimitHit",
     "RegistrationToken",
     "Result",
     "Team",

@@ -177,3 +177,16 @@ def test_pool_status_counts_only_the_callers_team(client: TestClient, db_url: st
     engine.dispose()
     stale = client.get(f"{API}/pool-status", headers=auth(first)).json()
     assert (stale["offline"], stale["online"], stale["status"]) == (1, 0, "offline")
+
+
+def test_registration_is_rate_limited_per_address_with_retry_after(
+    client: TestClient, db_url: str
+) -> None:
+    answers = [
+        client.post(f"{API}/register", json={"registration_token": f"art_guess{n}", "name": "A"})
+        for n in range(11)
+    ]
+    assert [a.status_code for a in answers[:10]] == [401] * 10
+    assert answers[10].status_code == 429
+    assert 1 <= int(answers[10].headers["retry-after"]) <= 600
+    assert "try again" in answers[10].json()["detail"]
