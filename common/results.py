@@ -27,6 +27,7 @@ __all__ = [
     "TerminationMatch",
     "ToolName",
     "ToolResult",
+    "result_counts",
 ]
 
 RESULT_SCHEMA_VERSION = 1
@@ -179,3 +180,13 @@ class AnalysisDocument(_Schema):
     skipped: dict[str, str] = Field(default_factory=dict, description="tool -> why it did not run")
     scan_issues: list[ScanIssue] = Field(default_factory=list)
     scan_time: float = 0.0
+
+
+def result_counts(result: ToolResult) -> tuple[int, int]:
+    """(files scanned, issues found) of a tool result, as job records and trends show them."""
+    if isinstance(result, PhotoStatsResult):
+        return result.total_files, len(result.orphaned_images) + len(result.orphaned_xmp)
+    if isinstance(result, PhotoPairingResult):
+        return result.file_count, len(result.invalid_files)
+    status = result.overall_status
+    return result.total_files, status.get("PARTIAL", 0) + status.get("INCONSISTENT", 0)

@@ -6,13 +6,15 @@ from fastapi import APIRouter, Request
 
 from ..models.base import utcnow
 from ..schemas.agent_protocol import (
+    CollectionCreate,
+    CollectionOut,
     HeartbeatRequest,
     HeartbeatResponse,
     PoolStatus,
     RegisterRequest,
     RegisterResponse,
 )
-from ..services import agents, rate_limits
+from ..services import agents, collections, rate_limits
 from .deps import AgentDep, SessionDep
 
 __all__ = ["router"]
@@ -58,3 +60,21 @@ def pool_status(agent: AgentDep, session: SessionDep) -> PoolStatus:
     else:
         overall = "available"
     return PoolStatus(**counts, status=overall)
+
+
+@router.get("/collections", response_model=list[CollectionOut])
+def list_collections(agent: AgentDep, session: SessionDep) -> list[CollectionOut]:
+    """The collections bound to this agent."""
+    return [
+        CollectionOut(guid=c.guid, name=c.name, root_path=c.root_path)
+        for c in collections.agent_collections(session, agent)
+    ]
+
+
+@router.post("/collections", response_model=CollectionOut, status_code=201)
+def create_collection(
+    body: CollectionCreate, agent: AgentDep, session: SessionDep
+) -> CollectionOut:
+    """A collection for a folder on this agent's machine (the agent checks its roots first)."""
+    created = collections.create_agent_collection(session, agent, body.name, body.root_path)
+    return CollectionOut(guid=created.guid, name=created.name, root_path=created.root_path)

@@ -8,11 +8,22 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "ClaimResponse",
+    "CollectionCreate",
+    "CollectionOut",
+    "CompleteRequest",
+    "FailRequest",
     "HeartbeatRequest",
     "HeartbeatResponse",
+    "JobOutcome",
+    "NoChangeRequest",
+    "OfflineResult",
     "PoolStatus",
+    "ProgressRequest",
+    "ProgressResponse",
     "RegisterRequest",
     "RegisterResponse",
+    "UploadOutcome",
 ]
 
 AgentStatus = Literal["idle", "busy", "paused"]
@@ -62,3 +73,77 @@ class PoolStatus(_Body):
     busy: int
     paused: int
     status: Literal["offline", "busy", "available"]
+
+
+class CollectionOut(_Body):
+    guid: str
+    name: str
+    root_path: str
+
+
+class CollectionCreate(_Body):
+    name: str = Field(min_length=1, max_length=200)
+    root_path: str = Field(min_length=1, max_length=4096)
+
+
+class ClaimResponse(_Body):
+    job_guid: str
+    tool: str
+    attempt: int
+    parameters: dict[str, Any]
+    collection: CollectionOut | None
+    pipeline: dict[str, Any] | None = Field(description="the pipeline definition, when needed")
+    config: dict[str, Any] = Field(description="the team's analysis config")
+    claim_token: str
+    claim_secret: str = Field(description="signs the result (HMAC-SHA256); never sent back")
+    lease_expires_at: datetime
+
+
+class ProgressRequest(_Body):
+    claim_token: str = Field(max_length=100)
+    stage: str = Field(default="", max_length=50)
+    percent: float = Field(default=0, ge=0, le=100)
+    counts: dict[str, int] = Field(default_factory=dict, max_length=20)
+    message: str = Field(default="", max_length=500)
+
+
+class ProgressResponse(_Body):
+    lease_expires_at: datetime
+    cancel_requested: bool
+
+
+class CompleteRequest(_Body):
+    claim_token: str = Field(max_length=100)
+    result: dict[str, Any]
+    input_state_hash: str | None = Field(default=None, max_length=64)
+    signature: str = Field(min_length=64, max_length=64)
+
+
+class NoChangeRequest(_Body):
+    claim_token: str = Field(max_length=100)
+    input_state_hash: str = Field(min_length=64, max_length=64)
+    source_result_guid: str = Field(max_length=30)
+
+
+class FailRequest(_Body):
+    claim_token: str = Field(max_length=100)
+    error: str = Field(max_length=4000)
+    retryable: bool = False
+
+
+class JobOutcome(_Body):
+    job_guid: str
+    status: str
+    result_guid: str | None = None
+
+
+class OfflineResult(_Body):
+    idempotency_key: str = Field(min_length=8, max_length=100)
+    collection_guid: str = Field(max_length=30)
+    result: dict[str, Any]
+    input_state_hash: str | None = Field(default=None, max_length=64)
+
+
+class UploadOutcome(_Body):
+    result_guid: str
+    created: bool = Field(description="false when this idempotency key was seen before")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..errors import Unauthorized
@@ -16,6 +16,7 @@ from ..ids import new_guid
 from ..models import Agent, Job, RegistrationToken, Team
 from ..models.base import utcnow
 from . import audit
+from .jobs import LEASE
 
 __all__ = [
     "HEARTBEAT_INTERVAL",
@@ -103,6 +104,11 @@ def heartbeat(session: Session, agent: Agent, report: dict[str, Any]) -> list[di
     for field in ("authorized_roots", "capabilities"):
         if report.get(field) is not None:
             setattr(agent, field, report[field])
+    session.execute(
+        update(Job)
+        .where(Job.claimed_by_id == agent.id, Job.status.in_(("claimed", "running")))
+        .values(lease_expires_at=utcnow() + LEASE)
+    )
     cancelled = session.scalars(
         select(Job.guid).where(
             Job.claimed_by_id == agent.id,

@@ -1,0 +1,155 @@
+"""The agent protocol's job calls: long-poll claim, progress, complete, no-change, fail, and
+the upload of results made offline."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+
+from ..models import Agent, AnalysisConfig, Collection, PipelineVersion
+from ..schemas.agent_protocol import (
+    ClaimResponse,
+    CollectionOut,
+    CompleteRequest,
+    FailRequest,
+    JobOutcome,
+    NoChangeRequest,
+    OfflineResult,
+    ProgressRequest,
+    ProgressResponse,
+    UploadOutcome,
+)
+from ..services import jobs, results
+from .deps import AgentDep, SessionDep
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
+_POLL_STEP = 0.5
+
+
+def _claim_once(request: Request, agent_id: int) -> ClaimResponse | None:
+    with request.app.state.sessions() as session:
+        agent = session.get_one(Agent, agent_id)
+        claim = jobs.try_claim(session, agent, request.app.state.vault)
+        if claim is None:
+            return None
+        job = claim.job
+        collection = session.get(Collection, job.collection_id) if job.collection_id else None
+        pipeline = None
+        if job.pipeline_id is not None:
+            pipeline = session.scalar(
+                select(PipelineVersion.definition).where(
+                    PipelineVersion.pipeline_id == job.pipeline_id,
+                    PipelineVersion.version == job.pipeline_version,
+                )
+            )
+        config = session.scalar(
+            select(AnalysisConfig.config).where(AnalysisConfig.team_id == job.team_id)
+        )
+        return ClaimResponse(
+            job_guid=job.guid,
+            tool=job.tool,
+            attempt=job.attempts,
+            parameters=job.parameters,
+            collection=None
+            if collection is None
+            else CollectionOut(
+                guid=collection.guid, name=collection.name, root_path=collection.root_path
+            ),
+            pipeline=pipeline,
+            config=config or {},
+            claim_token=claim.token,
+            claim_secret=claim.secret,
+            lease_expires_at=job.lease_expires_at,
+        )
+
+
+@router.post(
+    "/jobs/claim",
+    response_model=ClaimResponse,
+    responses={204: {"description": "no job within the wait"}},
+)
+async def claim(
+    request: Request, agent: AgentDep, wait: Annotated[int, Query(ge=0, le=30)] = 0
+) -> ClaimResponse | Response:
+    """Hand the agent its next job, waiting up to `wait` seconds for one (204 if none)."""
+    deadline = time.monotonic() + wait
+    agent_id = agent.id
+    while True:
+        found = await run_in_threadpool(_claim_once, request, agent_id)
+        if found is not None:
+            return found
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or await request.is_disconnected():
+            return Response(status_code=204)
+        await asyncio.sleep(min(_POLL_STEP, remaining))
+
+
+@router.post("/jobs/{guid}/progress", response_model=ProgressResponse)
+def progress(
+    guid: str, body: ProgressRequest, agent: AgentDep, session: SessionDep
+) -> ProgressResponse:
+    """Report progress; renews the lease and says whether the job was cancelled."""
+    report = body.model_dump(exclude={"claim_token"})
+    job = jobs.progress(session, agent, guid, body.claim_token, report)
+    return ProgressResponse(
+        lease_expires_at=job.lease_expires_at, cancel_requested=job.cancel_requested
+    )
+
+
+@router.post("/jobs/{guid}/complete", response_model=JobOutcome)
+def complete(
+    guid: str, body: CompleteRequest, agent: AgentDep, session: SessionDep, request: Request
+) -> JobOutcome:
+    """Store the signed result; repeating the same completion is harmless."""
+    stored = jobs.complete(
+        session,
+        agent,
+        request.app.state.vault,
+        guid,
+        body.claim_token,
+        body.result,
+        body.input_state_hash,
+        body.signature,
+    )
+    return JobOutcome(job_guid=guid, status="completed", result_guid=stored.guid)
+
+
+@router.post("/jobs/{guid}/no-change", response_model=JobOutcome)
+def no_change(guid: str, body: NoChangeRequest, agent: AgentDep, session: SessionDep) -> JobOutcome:
+    """The collection is as it was for an earlier result: record a NO_CHANGE copy of it."""
+    copy = jobs.no_change(
+        session, agent, guid, body.claim_token, body.input_state_hash, body.source_result_guid
+    )
+    return JobOutcome(job_guid=guid, status="no_change", result_guid=copy.guid)
+
+
+@router.post("/jobs/{guid}/fail", response_model=JobOutcome)
+def fail(guid: str, body: FailRequest, agent: AgentDep, session: SessionDep) -> JobOutcome:
+    """Give up the job: retried later if `retryable` and attempts remain, else failed."""
+    job = jobs.fail(session, agent, guid, body.claim_token, body.error, body.retryable)
+    return JobOutcome(job_guid=guid, status=job.status)
+
+
+@router.post("/results", response_model=UploadOutcome, status_code=201)
+def upload_result(
+    body: OfflineResult, agent: AgentDep, session: SessionDep, response: Response
+) -> UploadOutcome:
+    """A result made offline; the same idempotency key never stores a second one."""
+    stored, created = results.upload_offline_result(
+        session,
+        agent,
+        body.idempotency_key,
+        body.collection_guid,
+        body.result,
+        body.input_state_hash,
+    )
+    if not created:
+        response.status_code = 200
+    return UploadOutcome(result_guid=stored.guid, created=created)

@@ -1,0 +1,294 @@
+"""The job queue: create, claim (fenced and leased), progress, complete, no-change, fail, sweep.
+
+At-least-once delivery, exactly-once results: a claim hands out a token (stored hashed) that
+fences every later call, and a secret (stored encrypted) that signs the result. A lost lease or
+a retryable failure puts the job back in the queue until `max_attempts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from shuttersense.common.protocol import signature_matches
+from shuttersense.common.results import ToolName, result_counts
+
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..hashed_secrets import hash_secret, new_secret
+from ..ids import new_guid
+from ..models import Agent, Collection, Job, Result
+from ..models.base import utcnow
+from ..vault import Vault
+from .results import parse_tool_result
+
+__all__ = [
+    "LEASE",
+    "Claim",
+    "complete",
+    "create_job",
+    "fail",
+    "find_team_job",
+    "finish",
+    "no_change",
+    "progress",
+    "requeue",
+    "stored_result",
+    "try_claim",
+]
+
+LEASE = timedelta(seconds=90)
+RETRY_BACKOFF = timedelta(seconds=5)
+_ACTIVE = ("claimed", "running")
+
+
+@dataclass(frozen=True)
+class Claim:
+    job: Job
+    token: str
+    secret: str
+
+
+def create_job(
+    session: Session,
+    collection: Collection,
+    tool: str,
+    *,
+    parameters: dict[str, Any] | None = None,
+    created_by_id: int | None = None,
+    max_attempts: int = 3,
+) -> Job:
+    """Queue `tool` on `collection`; a local collection's jobs go to its agent only."""
+    if tool not in {t.value for t in ToolName}:
+        raise InvalidInput(f"unknown tool {tool!r}")
+    job = Job(
+        guid=new_guid("job"),
+        team_id=collection.team_id,
+        collection_id=collection.id,
+        agent_id=collection.agent_id,
+        pipeline_id=collection.pipeline_id,
+        pipeline_version=collection.pipeline_version,
+        tool=tool,
+        parameters=parameters or {},
+        created_by_id=created_by_id,
+        max_attempts=max_attempts,
+    )
+    session.add(job)
+    session.commit()
+    return job
+
+
+def try_claim(session: Session, agent: Agent, vault: Vault) -> Claim | None:
+    """Claim the oldest queued job this agent may run, or None.
+
+    PostgreSQL skips rows other claimers hold (`FOR UPDATE SKIP LOCKED`); the conditional
+    update makes the claim atomic on SQLite as well: of two racers, exactly one wins.
+    """
+    now = utcnow()
+    candidates = session.scalars(
+        select(Job.id)
+        .where(
+            Job.team_id == agent.team_id,
+            Job.status == "queued",
+            or_(Job.agent_id.is_(None), Job.agent_id == agent.id),
+            or_(Job.not_before.is_(None), Job.not_before <= now),
+        )
+        .order_by(Job.created_at, Job.id)
+        .limit(5)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for job_id in candidates:
+        token, secret = new_secret("clm_"), new_secret("")
+        claimed = session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "queued")
+            .values(
+                status="claimed",
+                claimed_by_id=agent.id,
+                claim_token_hash=hash_secret(token),
+                claim_secret=vault.encrypt(secret),
+                lease_expires_at=now + LEASE,
+                attempts=Job.attempts + 1,
+                started_at=now,
+                progress={},
+            )
+        )
+        if claimed.rowcount == 1:
+            session.commit()
+            return Claim(session.get_one(Job, job_id), token, secret)
+    session.commit()
+    return None
+
+
+def find_team_job(session: Session, team_id: int, guid: str) -> Job:
+    job = session.scalar(select(Job).where(Job.guid == guid, Job.team_id == team_id))
+    if job is None:
+        raise NotFound(f"no job {guid}")
+    return job
+
+
+def _fenced(session: Session, agent: Agent, guid: str, token: str) -> Job:
+    """The job, if this agent holds its current claim; Conflict for a superseded claim."""
+    job = find_team_job(session, agent.team_id, guid)
+    if job.claimed_by_id != agent.id or job.claim_token_hash != hash_secret(token):
+        raise Conflict("this claim was superseded: the job was given to another run")
+    return job
+
+
+def progress(session: Session, agent: Agent, guid: str, token: str, report: dict[str, Any]) -> Job:
+    """Record progress and renew the lease; the caller tells the agent about cancellation."""
+    job = _fenced(session, agent, guid, token)
+    if job.status not in _ACTIVE:
+        raise Conflict(f"the job is {job.status}, not running")
+    job.status = "running"
+    job.progress = report
+    job.lease_expires_at = utcnow() + LEASE
+    session.commit()
+    return job
+
+
+def stored_result(session: Session, job: Job) -> Result | None:
+    return session.scalar(select(Result).where(Result.job_id == job.id))
+
+
+def complete(
+    session: Session,
+    agent: Agent,
+    vault: Vault,
+    guid: str,
+    token: str,
+    payload: dict[str, Any],
+    input_state_hash: str | None,
+    signature: str,
+) -> Result:
+    """Store the signed result; a repeat of the same completion returns the same result."""
+    job = _fenced(session, agent, guid, token)
+    if job.status == "completed":
+        existing = stored_result(session, job)
+        if existing is not None:
+            return existing
+    if job.status not in _ACTIVE:
+        raise Conflict(f"the job is {job.status}; its result is no longer wanted")
+    if job.claim_secret is None or not signature_matches(
+        vault.decrypt(job.claim_secret), job.guid, input_state_hash, payload, signature
+    ):
+        raise Forbidden("the result's signature does not match this claim")
+    result = parse_tool_result(payload)
+    if result.tool != job.tool:
+        raise InvalidInput(f"the job runs {job.tool}, not {result.tool}")
+    files, issues = result_counts(result)
+    stored = Result(
+        guid=new_guid("res"),
+        team_id=job.team_id,
+        collection_id=job.collection_id,
+        pipeline_id=job.pipeline_id,
+        pipeline_version=job.pipeline_version,
+        job_id=job.id,
+        agent_id=agent.id,
+        tool=job.tool,
+        status="COMPLETED",
+        results_json=result.model_dump(mode="json"),
+        input_state_hash=input_state_hash,
+        files_scanned=files,
+        issues_found=issues,
+    )
+    session.add(stored)
+    finish(job, "completed")
+    session.commit()
+    return stored
+
+
+def no_change(
+    session: Session,
+    agent: Agent,
+    guid: str,
+    token: str,
+    input_state_hash: str,
+    source_guid: str,
+) -> Result:
+    """Complete the job as NO_CHANGE: a copy of an earlier result with the same input state.
+
+    Copies point at the original result (chains collapse), and older copies of the same
+    original for the same collection and tool are removed.
+    """
+    job = _fenced(session, agent, guid, token)
+    if job.status == "no_change":
+        existing = stored_result(session, job)
+        if existing is not None:
+            return existing
+    if job.status not in _ACTIVE:
+        raise Conflict(f"the job is {job.status}; its result is no longer wanted")
+    source = session.scalar(
+        select(Result).where(Result.guid == source_guid, Result.team_id == job.team_id)
+    )
+    if source is None:
+        raise NotFound(f"no result {source_guid}")
+    if source.collection_id != job.collection_id or source.tool != job.tool:
+        raise InvalidInput("that result is of another collection or tool")
+    if not input_state_hash or source.input_state_hash != input_state_hash:
+        raise InvalidInput("the collection changed since that result: run the analysis instead")
+    original = source.source_result_id or source.id
+    session.execute(
+        delete(Result).where(
+            Result.source_result_id == original,
+            Result.no_change_copy.is_(True),
+            Result.collection_id == job.collection_id,
+            Result.tool == job.tool,
+        )
+    )
+    copy = Result(
+        guid=new_guid("res"),
+        team_id=job.team_id,
+        collection_id=job.collection_id,
+        pipeline_id=job.pipeline_id,
+        pipeline_version=job.pipeline_version,
+        job_id=job.id,
+        agent_id=agent.id,
+        tool=job.tool,
+        status="NO_CHANGE",
+        results_json=source.results_json,
+        input_state_hash=input_state_hash,
+        no_change_copy=True,
+        source_result_id=original,
+        files_scanned=source.files_scanned,
+        issues_found=source.issues_found,
+    )
+    session.add(copy)
+    finish(job, "no_change")
+    session.commit()
+    return copy
+
+
+def finish(job: Job, status: str, error: str | None = None) -> None:
+    """Close the job in a final state."""
+    job.status = status
+    job.finished_at = utcnow()
+    job.lease_expires_at = None
+    job.error = error
+
+
+def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retryable: bool) -> Job:
+    """Give the job back (retryable, attempts left: queued again after a backoff) or fail it."""
+    job = _fenced(session, agent, guid, token)
+    if job.status not in _ACTIVE:
+        raise Conflict(f"the job is {job.status}, not running")
+    if retryable and job.attempts < job.max_attempts:
+        requeue(job, error, delay=RETRY_BACKOFF * 2 ** (job.attempts - 1))
+    else:
+        finish(job, "failed", error[:4000])
+    session.commit()
+    return job
+
+
+def requeue(job: Job, error: str | None, *, delay: timedelta = timedelta(0)) -> None:
+    """Put a claimed job back in the queue; its old claim token stops working."""
+    job.status = "queued"
+    job.claimed_by_id = None
+    job.claim_token_hash = None
+    job.claim_secret = None
+    job.lease_expires_at = None
+    job.not_before = utcnow() + delay
+    job.error = error

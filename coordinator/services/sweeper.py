@@ -1,0 +1,50 @@
+"""The sweeper: re-queues jobs whose lease ran out and marks silent agents offline.
+
+Any coordinator instance may run it; on PostgreSQL a transaction-level advisory lock lets only
+one of them sweep at a time.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from ..models import Agent, Job
+from ..models.base import utcnow
+from .agents import OFFLINE_AFTER
+from .jobs import finish, requeue
+
+__all__ = ["SWEEP_INTERVAL", "sweep"]
+
+SWEEP_INTERVAL = 10.0
+_LOCK_KEY = 0x5353_5745  # "SSWE": one sweeper at a time across instances
+
+
+def sweep(session: Session) -> dict[str, int]:
+    """One pass; returns how many jobs were re-queued or failed and agents marked offline."""
+    counts = {"requeued": 0, "failed": 0, "offline": 0}
+    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _LOCK_KEY}
+    ):
+        session.rollback()
+        return counts
+    now = utcnow()
+    expired = session.scalars(
+        select(Job)
+        .where(Job.status.in_(("claimed", "running")), Job.lease_expires_at < now)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for job in expired:
+        if job.attempts < job.max_attempts:
+            requeue(job, "the lease expired: the agent stopped reporting")
+            counts["requeued"] += 1
+        else:
+            finish(job, "failed", f"the lease expired on all {job.attempts} attempts")
+            counts["failed"] += 1
+    counts["offline"] = session.execute(
+        update(Agent)
+        .where(Agent.status != "offline", Agent.last_heartbeat_at < now - OFFLINE_AFTER)
+        .values(status="offline")
+    ).rowcount
+    session.commit()
+    return counts

@@ -1,0 +1,343 @@
+"""The job state machine over real HTTP, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select, update
+from sqlalchemy.orm import Session
+
+from shuttersense.common.protocol import result_signature
+from shuttersense.common.results import PhotoStatsResult
+from shuttersense.coordinator.app import create_app
+from shuttersense.coordinator.ids import new_guid
+from shuttersense.coordinator.models import Agent, Collection, Job, Result, Team
+from shuttersense.coordinator.models.base import utcnow
+from shuttersense.coordinator.services.accounts import find_team
+from shuttersense.coordinator.services.jobs import create_job
+from shuttersense.coordinator.services.registration import create_registration_token
+from shuttersense.coordinator.services.sweeper import sweep
+from shuttersense.coordinator.settings import Settings
+from tests.coordinator.factories import team_with_token
+from tests.helpers.live_server import live_server
+
+API = "/api/agent/v1"
+HASH = "a" * 64
+
+
+def photostats_result(total: int = 3) -> dict:
+    return PhotoStatsResult(
+        total_files=total,
+        total_size=30,
+        file_counts={".cr3": total},
+        storage_by_type={".cr3": 30},
+        metadata_extensions=[".xmp"],
+        paired_count=0,
+        orphaned_images=["a.cr3"],
+        orphaned_xmp=[],
+    ).model_dump(mode="json")
+
+
+class Rig:
+    """A live coordinator, its database, and agents talking HTTP to it."""
+
+    def __init__(self, base: str, db_url: str) -> None:
+        self.base = base
+        self.engine = create_engine(db_url)
+        self.clients: list[httpx.Client] = []
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def agent(self, team: str, name: str) -> httpx.Client:
+        """Register an agent in `team` with a fresh token; a client that speaks as it."""
+        with self.session() as session:
+            token = create_registration_token(session, find_team(session, team)).token
+        answer = httpx.post(
+            f"{self.base}{API}/register", json={"registration_token": token, "name": name}
+        )
+        assert answer.status_code == 201, answer.text
+        key = answer.json()["agent_key"]
+        client = httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {key}"})
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.engine.dispose()
+
+    def collection(self, bound_to: str | None = None) -> Collection:
+        with self.session() as session:
+            team = session.scalar(select(Team).where(Team.name == "Studio"))
+            agent = (
+                session.scalar(select(Agent).where(Agent.name == bound_to)) if bound_to else None
+            )
+            made = Collection(
+                guid=new_guid("col"),
+                team_id=team.id,
+                agent_id=agent.id if agent else None,
+                name=f"c{time.monotonic_ns()}",
+                root_path="/photos",
+            )
+            session.add(made)
+            session.commit()
+            return made
+
+    def job(self, collection: Collection, tool: str = "photostats") -> str:
+        with self.session() as session:
+            return create_job(session, session.merge(collection), tool).guid
+
+    def set_job(self, guid: str, **values: object) -> None:
+        with self.session() as session:
+            session.execute(update(Job).where(Job.guid == guid).values(**values))
+            session.commit()
+
+    def job_row(self, guid: str) -> Job:
+        with self.session() as session:
+            return session.scalar(select(Job).where(Job.guid == guid))
+
+
+@pytest.fixture
+def rig(settings: Settings, db_url: str) -> Iterator[tuple[Rig, str]]:
+    team_with_token(db_url, "Studio")
+    with live_server(create_app(settings, sweep_interval=None)) as base:
+        server = Rig(base, db_url)
+        yield server, "Studio"
+        server.close()
+
+
+def claim(agent: httpx.Client, wait: int = 0) -> dict | None:
+    answer = agent.post(f"{API}/jobs/claim", params={"wait": wait}, timeout=40)
+    if answer.status_code == 204:
+        return None
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def complete(
+    agent: httpx.Client, claimed: dict, result: dict, secret: str | None = None
+) -> httpx.Response:
+    signature = result_signature(
+        secret or claimed["claim_secret"], claimed["job_guid"], HASH, result
+    )
+    return agent.post(
+        f"{API}/jobs/{claimed['job_guid']}/complete",
+        json={
+            "claim_token": claimed["claim_token"],
+            "result": result,
+            "input_state_hash": HASH,
+            "signature": signature,
+        },
+    )
+
+
+def test_two_agents_racing_never_share_a_job(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    one, two = server.agent(token, "one"), server.agent(token, "two")
+    shared = server.collection()
+    made = {server.job(shared) for _ in range(12)}
+    won: dict[str, list[str]] = {"one": [], "two": []}
+
+    def drain(name: str, agent: httpx.Client) -> None:
+        while (claimed := claim(agent)) is not None:
+            won[name].append(claimed["job_guid"])
+
+    threads = [threading.Thread(target=drain, args=item) for item in (("one", one), ("two", two))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(won["one"] + won["two"]) == sorted(made)  # each job exactly once
+
+
+def test_claim_progress_complete_and_an_idempotent_repeat(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    guid = server.job(server.collection(bound_to="one"))
+    claimed = claim(agent)
+    assert claimed["job_guid"] == guid and claimed["collection"]["root_path"] == "/photos"
+    step = agent.post(
+        f"{API}/jobs/{guid}/progress",
+        json={"claim_token": claimed["claim_token"], "stage": "scanning", "percent": 40},
+    )
+    assert step.status_code == 200 and step.json()["cancel_requested"] is False
+    assert server.job_row(guid).status == "running"
+    first = complete(agent, claimed, photostats_result())
+    again = complete(agent, claimed, photostats_result())
+    assert first.status_code == again.status_code == 200
+    assert first.json()["result_guid"] == again.json()["result_guid"]
+    with server.session() as session:
+        [stored] = session.scalars(select(Result)).all()
+        assert (stored.status, stored.files_scanned, stored.issues_found) == ("COMPLETED", 3, 1)
+        assert stored.results_json["orphaned_images"] == ["a.cr3"]
+    assert server.job_row(guid).status == "completed"
+
+
+def test_a_wrong_signature_or_schema_is_rejected(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    guid = server.job(server.collection())
+    claimed = claim(agent)
+    forged = complete(agent, claimed, photostats_result(), secret="not-the-secret")
+    assert forged.status_code == 403 and "signature" in forged.json()["detail"]
+    bogus = complete(agent, claimed, {"tool": "photostats", "total_files": "many"})
+    assert bogus.status_code == 422
+    assert server.job_row(guid).status == "claimed"
+
+
+def test_lease_expiry_requeues_and_the_old_claim_is_superseded(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    one, two = server.agent(token, "one"), server.agent(token, "two")
+    guid = server.job(server.collection())
+    first = claim(one)
+    server.set_job(guid, lease_expires_at=utcnow() - timedelta(seconds=1))
+    with server.session() as session:
+        assert sweep(session)["requeued"] == 1
+    second = claim(two)
+    assert second["job_guid"] == guid and second["attempt"] == 2
+    late = complete(one, first, photostats_result())
+    assert late.status_code == 409 and "superseded" in late.json()["detail"]
+    assert complete(two, second, photostats_result()).status_code == 200
+    with server.session() as session:
+        assert session.scalar(select(func.count()).select_from(Result)) == 1
+
+
+def test_lease_expiry_on_the_last_attempt_fails_the_job(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    guid = server.job(server.collection())
+    claim(agent)
+    server.set_job(guid, lease_expires_at=utcnow() - timedelta(seconds=1), attempts=3)
+    with server.session() as session:
+        assert sweep(session)["failed"] == 1
+    assert server.job_row(guid).status == "failed"
+
+
+def test_cancellation_reaches_the_agent_by_progress_and_heartbeat(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    guid = server.job(server.collection())
+    claimed = claim(agent)
+    server.set_job(guid, cancel_requested=True)
+    step = agent.post(f"{API}/jobs/{guid}/progress", json={"claim_token": claimed["claim_token"]})
+    assert step.json()["cancel_requested"] is True
+    beat = agent.post(f"{API}/heartbeat", json={"status": "busy", "current_job": guid})
+    assert beat.json()["commands"] == [{"type": "cancel_job", "job": guid}]
+
+
+def test_failures_retry_with_backoff_then_fail(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    guid = server.job(server.collection())
+    claimed = claim(agent)
+    answer = agent.post(
+        f"{API}/jobs/{guid}/fail",
+        json={"claim_token": claimed["claim_token"], "error": "disk busy", "retryable": True},
+    )
+    assert answer.json()["status"] == "queued"
+    assert claim(agent) is None  # backing off
+    server.set_job(guid, not_before=utcnow() - timedelta(seconds=1))
+    again = claim(agent)
+    final = agent.post(
+        f"{API}/jobs/{guid}/fail",
+        json={"claim_token": again["claim_token"], "error": "path refused"},
+    )
+    assert final.json()["status"] == "failed"
+    assert server.job_row(guid).error == "path refused"
+
+
+def test_no_change_copies_the_earlier_result(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    collection = server.collection()
+    server.job(collection)
+    first = complete(agent, claim(agent), photostats_result(7)).json()["result_guid"]
+    second_guid = server.job(collection)
+    second = claim(agent)
+    wrong = agent.post(
+        f"{API}/jobs/{second_guid}/no-change",
+        json={
+            "claim_token": second["claim_token"],
+            "input_state_hash": "b" * 64,
+            "source_result_guid": first,
+        },
+    )
+    assert wrong.status_code == 422
+    copy = agent.post(
+        f"{API}/jobs/{second_guid}/no-change",
+        json={
+            "claim_token": second["claim_token"],
+            "input_state_hash": HASH,
+            "source_result_guid": first,
+        },
+    )
+    assert copy.status_code == 200
+    with server.session() as session:
+        stored = session.scalar(select(Result).where(Result.guid == copy.json()["result_guid"]))
+        assert stored.status == "NO_CHANGE" and stored.no_change_copy
+        assert stored.results_json["total_files"] == 7
+
+
+def test_offline_upload_replayed_stores_one_result(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    collection = server.collection(bound_to="one")
+    body = {
+        "idempotency_key": "offline-0001-abcd",
+        "collection_guid": collection.guid,
+        "result": photostats_result(),
+        "input_state_hash": HASH,
+    }
+    first = agent.post(f"{API}/results", json=body)
+    second = agent.post(f"{API}/results", json=body)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["result_guid"] == second.json()["result_guid"]
+    assert second.json()["created"] is False
+    with server.session() as session:
+        assert session.scalar(select(func.count()).select_from(Result)) == 1
+
+
+def test_another_teams_job_is_not_found(rig: tuple[Rig, str], db_url: str) -> None:
+    server, token = rig
+    mine = server.agent(token, "one")
+    guid = server.job(server.collection())
+    claimed = claim(mine)
+    team_with_token(db_url, "Elsewhere")
+    stranger = server.agent("Elsewhere", "stranger")
+    assert claim(stranger) is None
+    probe = stranger.post(
+        f"{API}/jobs/{guid}/progress", json={"claim_token": claimed["claim_token"]}
+    )
+    assert probe.status_code == 404
+
+
+def test_long_poll_waits_for_a_job(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    collection = server.collection()
+    started = time.monotonic()
+    assert claim(agent, wait=1) is None
+    assert time.monotonic() - started >= 0.9
+    timer = threading.Timer(0.6, lambda: server.job(collection))
+    timer.start()
+    claimed = claim(agent, wait=5)
+    timer.join()
+    assert claimed is not None and time.monotonic() - started < 6
+
+
+def test_agents_create_and_list_their_collections(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    made = agent.post(f"{API}/collections", json={"name": "Weddings", "root_path": "/photos/w"})
+    assert made.status_code == 201 and made.json()["guid"].startswith("col_")
+    assert (
+        agent.post(f"{API}/collections", json={"name": "Weddings", "root_path": "/x"}).status_code
+        == 409
+    )
+    assert [c["name"] for c in agent.get(f"{API}/collections").json()] == ["Weddings"]
