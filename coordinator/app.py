@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session, sessionmaker
 
 from . import __version__
-from .api import agent_protocol, health
+from .api import agent_jobs, agent_protocol, auth, health
 from .db import make_engine, make_session_factory
 from .errors import ServiceError, TooManyAttempts, Unauthorized
 from .logs import configure_logging
+from .services.sweeper import SWEEP_INTERVAL, sweep
 from .settings import Settings, load_settings
+from .vault import Vault
 
 __all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
 
 
 async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -26,22 +38,58 @@ async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=exc.status, headers=headers)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the coordinator for `settings` (read from the environment when omitted)."""
+def _sweeping(sessions: sessionmaker[Session], interval: float | None) -> Any:
+    """The app's lifespan: sweep expired leases and silent agents every `interval` seconds."""
+
+    def sweep_once() -> None:
+        with sessions() as session:
+            sweep(session)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(interval or 0)
+                try:
+                    await run_in_threadpool(sweep_once)
+                except Exception:  # keep sweeping; the next pass may succeed
+                    log.exception("sweeper pass failed")
+
+        task = asyncio.create_task(loop()) if interval else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+            app.state.engine.dispose()
+
+    return lifespan
+
+
+def create_app(
+    settings: Settings | None = None, *, sweep_interval: float | None = SWEEP_INTERVAL
+) -> FastAPI:
+    """Build the coordinator for `settings` (read from the environment when omitted).
+
+    `sweep_interval` None turns the background sweeper off (tests drive it by hand).
+    """
     settings = settings or load_settings()
     configure_logging(settings)
+    engine = make_engine(settings.db_url)
+    sessions = make_session_factory(engine)
     app = FastAPI(
         title="ShutterSense coordinator",
         version=__version__,
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=_sweeping(sessions, sweep_interval),
     )
-    engine = make_engine(settings.db_url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = make_session_factory(engine)
+    app.state.sessions = sessions
     app.state.websockets = 0
+    app.state.vault = Vault(settings.master_key)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -53,5 +101,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)
     app.include_router(agent_protocol.router)
-    app.router.add_event_handler("shutdown", engine.dispose)
+    app.include_router(auth.router)
+    app.include_router(agent_jobs.router)
     return app

@@ -6,14 +6,19 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from ..errors import Unauthorized
 from ..models import Agent
+from ..models.team import User
+from ..services import auth as auth_service
 from ..services.agents import authenticate_agent
+from .session_cookie import check_origin, read_session_cookie, set_session_cookie
 
 __all__ = ["AgentDep", "SessionDep"]
+__all__ += ["AdminUser", "CurrentUser"]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -36,3 +41,37 @@ def _agent(
 
 
 AgentDep = Annotated[Agent, Depends(_agent)]
+
+
+def _current_user(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The signed-in user: a bearer API token (JWT) first, else the session cookie."""
+    settings = request.app.state.settings
+    if credentials is not None:
+        if credentials.credentials.startswith("agt_key_"):
+            raise Unauthorized("an agent key cannot call the user API: use an API token")
+        return auth_service.user_for_token(
+            session, credentials.credentials, settings.jwt_secret_key
+        )
+    session_id = read_session_cookie(request, settings)
+    if session_id is None:
+        raise Unauthorized("sign in, or send an API token as `Authorization: Bearer …`")
+    check_origin(request, settings)
+    user, slid = auth_service.user_for_session(session, session_id)
+    if slid:  # the expiry moved on: so does the cookie's
+        set_session_cookie(response, settings, session_id)
+    return user
+
+
+CurrentUser = Annotated[User, Depends(_current_user)]
+
+
+def _admin_user(user: CurrentUser) -> User:
+    return auth_service.require_admin(user)
+
+
+AdminUser = Annotated[User, Depends(_admin_user)]

@@ -17,7 +17,7 @@ from ..errors import TooManyAttempts
 from ..models import RateLimitHit
 from ..models.base import utcnow
 
-__all__ = ["AGENT_REGISTRATION", "LOGIN", "Limit", "hit"]
+__all__ = ["AGENT_REGISTRATION", "LOGIN", "Limit", "forget", "hit"]
 
 
 @dataclass(frozen=True)
@@ -61,3 +61,16 @@ def hit(session: Session, limit: Limit, *keys: str) -> None:
             raise TooManyAttempts(f"too many attempts: try again in {wait} s", retry_after=wait)
     session.add_all(RateLimitHit(bucket=limit.bucket, key=key, created_at=now) for key in hashed)
     session.commit()
+
+
+def forget(session: Session, limit: Limit, key: str, *, latest_only: bool = False) -> None:
+    """Drop the attempts counted for `key`, or only the newest one.
+
+    A successful login clears its account's count and does not count against its address.
+    Runs in the caller's transaction, not committed here.
+    """
+    condition = (RateLimitHit.bucket == limit.bucket) & (RateLimitHit.key == _key(key))
+    if latest_only:
+        newest = select(func.max(RateLimitHit.id)).where(condition).scalar_subquery()
+        condition = RateLimitHit.id == newest
+    session.execute(delete(RateLimitHit).where(condition))
