@@ -71,11 +71,17 @@ class PipelineInvalidError(PipelineError):
 class PipelineTooLargeError(PipelineInvalidError):
     """Enumerating the pipeline's paths would exceed the cap (analysis spec D5)."""
 
-    def __init__(self, path_count: int, cap: int, *, exact: bool = True) -> None:
+    def __init__(
+        self, path_count: int, cap: int, *, exact: bool = True, partial: bool = False
+    ) -> None:
         self.path_count = path_count
         self.cap = cap
         amount = f"{path_count:,}" if exact else f"more than {path_count:,}"
-        super().__init__([f"the pipeline has {amount} paths, over the cap of {cap:,}"])
+        if partial:  # loops through a Pairing node: even the partial paths overflow
+            problem = "its loops through a Pairing node make too many partial paths"
+            super().__init__([f"{problem} for the cap of {cap:,} paths"])
+        else:
+            super().__init__([f"the pipeline has {amount} paths, over the cap of {cap:,}"])
 
 
 class ToolError(ShutterSenseError):

@@ -90,6 +90,16 @@ class _Overflow(Exception):
     pass
 
 
+# Partial paths wait at Pairing inputs and are combined there: room for three per finished path
+# (one arrival at each of a Pairing's inputs, and their combination), but a bound all the same,
+# or loops through a Pairing multiply them until memory runs out.
+_PARTIALS_PER_PATH = 3
+
+
+class _TooIntricate(_Overflow):
+    """More partial paths wait at Pairing inputs than the cap allows (loops through a Pairing)."""
+
+
 class _Graph:
     """Everything enumeration and counting need, precomputed once."""
 
@@ -118,6 +128,7 @@ class _Graph:
         self.work = 0
         self.live: set[str] | None = None  # pairings worth materialising; None = all
         self.listed: list[PipelinePath] | None = None  # kept when counting had to list
+        self.partials = 0  # paths waiting at Pairing inputs, bounded like finished ones
 
     def _components(self, order: list[str]) -> None:
         """Strongly connected components (Kosaraju), in topological order, and pairing order."""
@@ -253,6 +264,7 @@ class _Graph:
             for path1 in arrivals.pop((pairing, first), ()):
                 already = set(path1)
                 for path2 in arrivals.get((pairing, second), ()):
+                    self._spend_partial(limit)
                     merged = [*path1, *(n for n in path2 if n not in already), record]
                     counts: dict[str, int] = {}
                     for step in merged:
@@ -261,6 +273,11 @@ class _Graph:
                     self._walk(merged, counts, pairing, done, arrivals, limit)
             arrivals.pop((pairing, second), None)
         return done
+
+    def _spend_partial(self, limit: int | None) -> None:
+        self.partials += 1
+        if limit is not None and self.partials > _PARTIALS_PER_PATH * limit:
+            raise _TooIntricate
 
     def _walk(
         self,
@@ -286,6 +303,7 @@ class _Graph:
             kind = self.types[target]
             if kind == "pairing":
                 if first and (not pruning or target in (self.live or ())):
+                    self._spend_partial(limit)
                     arrivals.setdefault((target, current), []).append(tuple(path))
                 continue
             if kind == "termination" or counts.get(target, 0) >= MAX_ITERATIONS:
@@ -309,6 +327,8 @@ def _count(graph: _Graph, limit: int) -> int:
         graph.live = None
     try:
         graph.listed = graph.enumerate(limit)
+    except _TooIntricate:
+        raise PipelineTooLargeError(limit, limit, exact=False, partial=True) from None
     except _Overflow:
         raise PipelineTooLargeError(limit, limit, exact=False) from None
     return len(graph.listed)

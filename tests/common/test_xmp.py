@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -128,11 +127,10 @@ def test_non_xmp_root_is_refused(tmp_path: Path) -> None:
     assert reason == "not an XMP packet: the root element is <html>, not <x:xmpmeta>"
 
 
-def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
+def test_billion_laughs_is_refused_before_expansion(tmp_path: Path) -> None:
+    # Expanded, this document would be gigabytes: refusal at the DTD is what lets it finish.
     bomb = write(tmp_path / "bomb.xmp", BILLION_LAUGHS)
-    started = time.perf_counter()
     assert failure(bomb) == BOMB_REASON
-    assert time.perf_counter() - started < 1.0
 
 
 def test_external_entity_is_refused_and_nothing_is_read(tmp_path: Path) -> None:
