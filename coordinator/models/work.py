@@ -54,6 +54,7 @@ class Result(GuidMixin, TeamScoped, Base):
     __tablename__ = "results"
     __table_args__ = (
         UniqueConstraint("agent_id", "idempotency_key"),
+        UniqueConstraint("job_id"),  # one result per job, however often it is completed
         Index("ix_results_target", "team_id", "collection_id", "tool", "created_at"),
     )
 
