@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shuttersense.common.protocol import signature_matches
@@ -61,7 +62,10 @@ def create_job(
     created_by_id: int | None = None,
     max_attempts: int = 3,
 ) -> Job:
-    """Queue `tool` on `collection`; a local collection's jobs go to its agent only."""
+    """Queue `tool` on `collection`; a local collection's jobs go to its agent only.
+
+    Flushed, not committed: the caller commits it with whatever records it (audit events).
+    """
     if tool not in {t.value for t in ToolName}:
         raise InvalidInput(f"unknown tool {tool!r}")
     job = Job(
@@ -77,7 +81,7 @@ def create_job(
         max_attempts=max_attempts,
     )
     session.add(job)
-    session.commit()
+    session.flush()
     return job
 
 
@@ -197,8 +201,20 @@ def complete(
     )
     session.add(stored)
     finish(job, "completed")
-    session.commit()
-    return stored
+    return _commit_once(session, job, stored)
+
+
+def _commit_once(session: Session, job: Job, result: Result) -> Result:
+    """Commit the job's result; if a racing twin of this call committed first, return its."""
+    try:
+        session.commit()
+    except IntegrityError:  # one result per job: the twin won
+        session.rollback()
+        winner = stored_result(session, job)
+        if winner is None:
+            raise
+        return winner
+    return result
 
 
 def no_change(
@@ -258,8 +274,7 @@ def no_change(
     )
     session.add(copy)
     finish(job, "no_change")
-    session.commit()
-    return copy
+    return _commit_once(session, job, copy)
 
 
 def finish(job: Job, status: str, error: str | None = None) -> None:
@@ -271,11 +286,16 @@ def finish(job: Job, status: str, error: str | None = None) -> None:
 
 
 def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retryable: bool) -> Job:
-    """Give the job back (retryable, attempts left: queued again after a backoff) or fail it."""
+    """Give the job back (retryable, attempts left: queued again after a backoff) or fail it.
+
+    A job whose cancellation was requested ends as cancelled, whatever the agent suggests.
+    """
     job = _fenced(session, agent, guid, token)
     if job.status not in _ACTIVE:
         raise Conflict(f"the job is {job.status}, not running")
-    if retryable and job.attempts < job.max_attempts:
+    if job.cancel_requested:
+        finish(job, "cancelled", error[:4000])
+    elif retryable and job.attempts < job.max_attempts:
         requeue(job, error, delay=RETRY_BACKOFF * 2 ** (job.attempts - 1))
     else:
         finish(job, "failed", error[:4000])

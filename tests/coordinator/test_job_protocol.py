@@ -91,7 +91,9 @@ class Rig:
 
     def job(self, collection: Collection, tool: str = "photostats") -> str:
         with self.session() as session:
-            return create_job(session, session.merge(collection), tool).guid
+            guid = create_job(session, session.merge(collection), tool).guid
+            session.commit()
+            return guid
 
     def set_job(self, guid: str, **values: object) -> None:
         with self.session() as session:
@@ -229,6 +231,11 @@ def test_cancellation_reaches_the_agent_by_progress_and_heartbeat(rig: tuple[Rig
     assert step.json()["cancel_requested"] is True
     beat = agent.post(f"{API}/heartbeat", json={"status": "busy", "current_job": guid})
     assert beat.json()["commands"] == [{"type": "cancel_job", "job": guid}]
+    stopped = agent.post(
+        f"{API}/jobs/{guid}/fail",
+        json={"claim_token": claimed["claim_token"], "error": "cancelled", "retryable": True},
+    )
+    assert stopped.json()["status"] == "cancelled"  # not re-queued, whatever the agent says
 
 
 def test_failures_retry_with_backoff_then_fail(rig: tuple[Rig, str]) -> None:

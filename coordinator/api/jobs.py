@@ -1,0 +1,94 @@
+"""Jobs, `/api`: run a tool on a collection, list the team's jobs, cancel, retry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
+
+from ..models import Job
+from ..schemas.jobs import JobCreate, JobOut
+from ..services import job_admin
+from .deps import CurrentUser, SessionDep
+
+__all__ = ["job_out", "router"]
+
+router = APIRouter(prefix="/api", tags=["jobs"])
+
+_UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
+_NOT_FOUND = {404: {"description": "no such job in your team"}}
+_CONFLICT = {409: {"description": "the job is not in a state that allows this"}}
+
+
+def job_out(job: Job, collection_guid: str | None) -> JobOut:
+    return JobOut(
+        guid=job.guid,
+        tool=job.tool,
+        status=job.status,
+        collection=collection_guid,
+        attempts=job.attempts,
+        max_attempts=job.max_attempts,
+        cancel_requested=job.cancel_requested,
+        progress=job.progress or {},
+        error=job.error,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
+
+
+def _one(session: Session, job: Job) -> JobOut:
+    guids = job_admin.collection_guids(session, [job.collection_id])
+    return job_out(job, guids.get(job.collection_id or 0))
+
+
+@router.post(
+    "/collections/{guid}/jobs",
+    response_model=JobOut,
+    status_code=201,
+    responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
+)
+def run_tool(guid: str, body: JobCreate, user: CurrentUser, session: SessionDep) -> JobOut:
+    """Queue a tool on one of the team's collections."""
+    return _one(session, job_admin.run_tool(session, user, guid, body.tool.value))
+
+
+@router.get("/jobs", response_model=list[JobOut], responses=_UNAUTHORIZED)
+def list_jobs(
+    user: CurrentUser,
+    session: SessionDep,
+    status: Annotated[str | None, Query(description="only jobs in this state")] = None,
+    collection: Annotated[str | None, Query(description="only jobs on this collection")] = None,
+) -> list[JobOut]:
+    """The team's jobs, newest first (at most 200)."""
+    found = job_admin.list_jobs(session, user.team_id, status=status, collection=collection)
+    guids = job_admin.collection_guids(session, (job.collection_id for job in found))
+    return [job_out(job, guids.get(job.collection_id or 0)) for job in found]
+
+
+@router.get("/jobs/{guid}", response_model=JobOut, responses={**_UNAUTHORIZED, **_NOT_FOUND})
+def get_job(guid: str, user: CurrentUser, session: SessionDep) -> JobOut:
+    return _one(session, job_admin.get_job(session, user.team_id, guid))
+
+
+@router.post(
+    "/jobs/{guid}/cancel",
+    response_model=JobOut,
+    responses={**_UNAUTHORIZED, **_NOT_FOUND, **_CONFLICT},
+)
+def cancel_job(guid: str, user: CurrentUser, session: SessionDep) -> JobOut:
+    """Cancel a queued job at once; a claimed or running one is asked to stop (its agent
+    learns it from its next heartbeat or progress call)."""
+    return _one(session, job_admin.cancel_job(session, user, guid))
+
+
+@router.post(
+    "/jobs/{guid}/retry",
+    response_model=JobOut,
+    status_code=201,
+    responses={**_UNAUTHORIZED, **_NOT_FOUND, **_CONFLICT},
+)
+def retry_job(guid: str, user: CurrentUser, session: SessionDep) -> JobOut:
+    """A new queued job for the same collection and tool as a failed or cancelled one."""
+    return _one(session, job_admin.retry_job(session, user, guid))
