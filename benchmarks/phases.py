@@ -28,6 +28,7 @@ __all__ = ["main"]
 PHASES = (
     ("shuttersense.common.cli.analyze", "load_pipeline", "load pipeline"),
     ("shuttersense.common.analysis", "_scan", "scan"),
+    ("shuttersense.common.analysis", "Catalog", "catalog"),
     ("shuttersense.common.analysis", "photostats", "photostats"),
     ("shuttersense.common.analysis", "group_photos", "grouping"),
     ("shuttersense.common.analysis", "photo_pairing", "photo pairing"),

@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from .analyzers.grouping import Grouping, group_photos
 from .analyzers.pairing import photo_pairing
 from .analyzers.photostats import photostats
 from .analyzers.pipeline_validation import validate_collection
+from .catalog import Catalog
 from .collector import collector_paused
 from .config import TeamConfig
 from .errors import ToolError
@@ -144,21 +146,28 @@ def _run(request: AnalysisRequest, sink: ProgressSink) -> AnalysisDocument:
     scan_time = time.perf_counter() - started
 
     results: dict[str, ToolResult] = {}
+    # One classification pass, shared by PhotoStats and grouping and dropped once both are done,
+    # since Pipeline Validation needs the memory.
+    catalog: Catalog | None = None
     grouping: Grouping | None = None
-    for tool in tools:
+    for index, tool in enumerate(tools):
         tool_started = time.perf_counter()
         sink.update(tool.value, 0, 1)
         if tool is ToolName.PHOTOSTATS:
-            result: ToolResult = _run_photostats(entries, settings, request, root, sink)
+            catalog = catalog or Catalog(entries)
+            result: ToolResult = _run_photostats(catalog, settings, request, root, sink)
         else:
             if grouping is None:
+                catalog = catalog or Catalog(entries)
                 grouping = group_photos(
-                    entries,
+                    catalog,
                     settings.photo_extensions,
                     settings.grammar,
                     settings.metadata_extensions,
                 )
             result = _run_grouped_tool(tool, entries, grouping, settings, request, sink)
+        if grouping is not None and ToolName.PHOTOSTATS not in tools[index + 1 :]:
+            catalog = None
         result.scan_time = round(time.perf_counter() - tool_started, 3)
         results[tool.value] = result
         sink.update(tool.value, 1, 1)
@@ -173,7 +182,7 @@ def _run(request: AnalysisRequest, sink: ProgressSink) -> AnalysisDocument:
         generator=f"shuttersense {__version__}",
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         collection=CollectionSummary(
-            path=str(root), total_files=len(entries), total_size=sum(e.size for e in entries)
+            path=str(root), total_files=len(entries), total_size=sum(map(itemgetter(1), entries))
         ),
         input_state_hash=combined_hash(run_key, files_hash, settings_hash),
         tool_hashes=tool_hashes,
@@ -185,21 +194,21 @@ def _run(request: AnalysisRequest, sink: ProgressSink) -> AnalysisDocument:
 
 
 def _run_photostats(
-    entries: Sequence[FileEntry],
+    catalog: Catalog,
     settings: _ToolSettings,
     request: AnalysisRequest,
     root: Path,
     sink: ProgressSink,
 ) -> PhotoStatsResult:
     result = photostats(
-        entries,
+        catalog,
         photo_extensions=settings.photo_extensions,
         metadata_extensions=settings.metadata_extensions,
         require_sidecar=settings.require_sidecar,
     )
     if request.check_sidecars:
         sidecar_exts = {ext for ext in settings.metadata_extensions if ext == ".xmp"}
-        paths = [e.path for e in entries if e.path[e.path.rfind(".") :].lower() in sidecar_exts]
+        paths = [e.path for e in catalog.select(catalog.suffixes(sidecar_exts))]
         total = len(paths)
         result.invalid_xmp = check_sidecars(
             root, paths, on_progress=lambda done: sink.update("sidecars", done, total)

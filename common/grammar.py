@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 __all__ = [
@@ -83,6 +84,7 @@ _PROPERTIES = re.compile(r"(?:-[A-Za-z0-9 _]+)*")
 _LEGACY = re.compile(r"([A-Z0-9]{4})([0-9]{4})((?:-[A-Za-z0-9 _]+)*)")
 _CAMERA = re.compile(r"[A-Z0-9]{4}")
 
+_new_parsed = tuple.__new__  # ParsedName(...) without the Python-level __new__, for speed
 # Shared instances: most rejected names fail for one of a few reasons.
 _NO_EXTENSION = InvalidName(Reason.NO_EXTENSION)
 _BAD_EXTENSION = InvalidName(Reason.BAD_EXTENSION)
@@ -105,10 +107,12 @@ def _is_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def _parsed(camera_id: str, counter: str, base: str, remainder: str) -> ParsedName:
-    """Build the result from a valid `-prop-prop` remainder (possibly empty)."""
+@lru_cache(maxsize=4096)
+def _properties(remainder: str) -> tuple[str, tuple[str, ...]]:
+    """(separate_id, methods) of a valid `-prop-prop` remainder; a collection has few distinct
+    remainders (`-DxO`, `-2`, …), hence the cache."""
     if not remainder:
-        return ParsedName(camera_id, counter, base, "", ())
+        return "", ()
     separate_id = ""
     methods: list[str] = []
     for prop in remainder[1:].split("-"):
@@ -116,7 +120,12 @@ def _parsed(camera_id: str, counter: str, base: str, remainder: str) -> ParsedNa
             separate_id = prop
         else:
             methods.append(prop)
-    return ParsedName(camera_id, counter, base, separate_id, tuple(methods))
+    return separate_id, tuple(methods)
+
+
+def _parsed(camera_id: str, counter: str, base: str, remainder: str) -> ParsedName:
+    """Build the result from a valid `-prop-prop` remainder (possibly empty)."""
+    return _new_parsed(ParsedName, (camera_id, counter, base, *_properties(remainder)))
 
 
 def _properties_reason(remainder: str) -> str:
@@ -132,6 +141,7 @@ class _Grammar:
 
     _whole: re.Pattern[str] | None
     _groups: tuple[int, int, int]
+    _forbidden_counter: str | None = None
 
     def parse(self, name: str) -> ParsedName | InvalidName:
         stem = _stem_or_invalid(name)
@@ -143,23 +153,18 @@ class _Grammar:
         if self._whole is None:
             return [self._slow_parse(stem) for stem in stems]
         groups = self._groups
+        forbidden = self._forbidden_counter
         results: list[ParsedName | InvalidName] = []
         append = results.append
         for stem, match in zip(stems, map(self._whole.fullmatch, stems), strict=True):
             if match is not None:
                 camera_id, counter, remainder = match.group(*groups)
-                if camera_id and counter and self._accepts(counter):
-                    if remainder:
-                        base = stem[: len(stem) - len(remainder)]
-                        append(_parsed(camera_id, counter, base, remainder))
-                    else:
-                        append(ParsedName(camera_id, counter, stem, "", ()))
+                if camera_id and counter and counter != forbidden:
+                    base = stem[: len(stem) - len(remainder)]
+                    append(_parsed(camera_id, counter, base, remainder))
                     continue
             append(self._slow_parse(stem))
         return results
-
-    def _accepts(self, counter: str) -> bool:
-        return True
 
     def _slow_parse(self, stem: str) -> ParsedName | InvalidName:
         raise NotImplementedError
@@ -170,9 +175,7 @@ class LegacyGrammar(_Grammar):
 
     _whole = _LEGACY
     _groups = (1, 2, 3)
-
-    def _accepts(self, counter: str) -> bool:
-        return counter != "0000"
+    _forbidden_counter = "0000"
 
     def _slow_parse(self, stem: str) -> InvalidName:
         return InvalidName(self._reason(stem))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from ..catalog import Catalog
 from ..config import normalise_extension
 from ..files import FileEntry
 from ..grammar import FilenameGrammar, InvalidName, ParsedName, Reason
@@ -60,57 +61,44 @@ class Grouping:
 
 
 _BATCH = 8192
-_PHOTO, _BAD_PHOTO, _SIDECAR, _OTHER = range(4)
 
 
-def _kind(raw_extension: str, photo: frozenset[str], metadata: frozenset[str]) -> int:
-    ext = raw_extension.lower()
-    if ext in photo:
-        plain = raw_extension[1:]
-        return _PHOTO if plain.isascii() and plain.isalnum() else _BAD_PHOTO
-    return _SIDECAR if ext in metadata else _OTHER
+def _plain(suffix: str) -> bool:
+    """D4: a photo extension must be ASCII letters and digits."""
+    return suffix[1:].isascii() and suffix[1:].isalnum()
 
 
 def group_photos(
-    entries: Iterable[FileEntry],
+    files: Catalog | Iterable[FileEntry],
     photo_extensions: Collection[str],
     grammar: FilenameGrammar,
     metadata_extensions: Collection[str] = (),
 ) -> Grouping:
-    """Group the photo files among `entries`; names the grammar rejects go to `invalid_files`.
+    """Group the photo files among `files` (records or a Catalog); names the grammar rejects go
+    to `invalid_files`.
 
     Only the basename counts, so `a/X.cr3` and `b/X.dng` share a group. Files within an image and
     invalid files are sorted by path; separate images keep first-seen order. Names are parsed in
     batches (`FilenameGrammar.parse_stems`), which is what keeps a million files fast.
     """
+    catalog = Catalog.of(files)
     photo = frozenset(normalise_extension(ext) for ext in photo_extensions)
     metadata = frozenset(normalise_extension(ext) for ext in metadata_extensions) - photo
-    kinds: dict[str, int] = {}  # raw extension -> kind, so each spelling is classified once
-    grouping = Grouping({}, [], 0)
-    paths: list[str] = []
-    stems: list[str] = []
-    for entry in entries:
-        path = entry.path
-        slash = path.rfind("/")
-        dot = path.rfind(".")
-        if dot <= slash:
-            continue
-        raw = path[dot:]
-        kind = kinds.get(raw)
-        if kind is None:
-            kind = kinds[raw] = _kind(raw, photo, metadata)
-        if kind == _PHOTO:
-            paths.append(path)
-            stems.append(path[slash + 1 : dot])
-            if len(paths) == _BATCH:
-                _add_batch(grouping, paths, grammar.parse_stems(stems))
-                paths, stems = [], []
-        elif kind == _SIDECAR:
-            grouping.sidecars.append(path)
-        elif kind == _BAD_PHOTO:
-            grouping.photo_file_count += 1
-            grouping.invalid_files.append(InvalidFile(path=path, reason=Reason.BAD_EXTENSION))
-    _add_batch(grouping, paths, grammar.parse_stems(stems))
+    photo_suffixes = catalog.suffixes(photo)
+    bad = [e.path for s in photo_suffixes if not _plain(s) for e in catalog.by_suffix[s]]
+    plain = [s for s in photo_suffixes if _plain(s)]
+    photos = [path for path, _, _ in catalog.select(plain)]
+    photo_stems = catalog.select_stems(plain)
+    grouping = Grouping(
+        {},
+        [InvalidFile(path=path, reason=Reason.BAD_EXTENSION) for path in bad],
+        len(bad) + len(photos),
+        [path for path, _, _ in catalog.select(catalog.suffixes(metadata))],
+    )
+    for start in range(0, len(photos), _BATCH):
+        paths = photos[start : start + _BATCH]
+        stems = photo_stems[start : start + _BATCH]
+        _add_batch(grouping, paths, grammar.parse_stems(stems))
     for group in grouping.groups.values():
         for image in group.separate_images.values():
             image.files.sort()
@@ -122,7 +110,6 @@ def _add_batch(
     grouping: Grouping, paths: list[str], parsed_names: list[ParsedName | InvalidName]
 ) -> None:
     groups = grouping.groups
-    grouping.photo_file_count += len(paths)
     for path, parsed in zip(paths, parsed_names, strict=True):
         if type(parsed) is InvalidName:
             grouping.invalid_files.append(InvalidFile(path=path, reason=parsed.reason))

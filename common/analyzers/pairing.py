@@ -7,7 +7,9 @@ so two IDs that resolve to the same name are merged.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any
 
 from ..config import TeamConfig
@@ -15,6 +17,9 @@ from ..results import PhotoPairingResult
 from .grouping import Grouping
 
 __all__ = ["camera_details", "photo_pairing"]
+
+_files = attrgetter("files")
+_methods = attrgetter("methods")
 
 
 def _is_empty(value: Any) -> bool:
@@ -43,21 +48,21 @@ def photo_pairing(
     labels = config.processing_methods if method_labels is None else method_labels
     camera_names: dict[str, str] = {}
     camera_usage: dict[str, int] = {}
-    method_usage: dict[str, int] = {}
-    image_count = 0
-    file_count = 0
     for group in grouping.groups.values():
         camera_id = group.camera_id
         name = camera_names.get(camera_id)
         if name is None:
             name = camera_names[camera_id] = config.camera_name(camera_id)
-        images = group.separate_images.values()
-        camera_usage[name] = camera_usage.get(name, 0) + len(images)
-        image_count += len(images)
-        for image in images:
-            file_count += len(image.files)
-            for label in {labels.get(method) or method for method in image.methods}:
-                method_usage[label] = method_usage.get(label, 0) + 1
+        camera_usage[name] = camera_usage.get(name, 0) + len(group.separate_images)
+    images = [i for g in grouping.groups.values() for i in g.separate_images.values()]
+    # Images share a handful of method sets, so labels are resolved once per distinct set.
+    method_sets = Counter(map(frozenset, map(_methods, images)))
+    method_usage: dict[str, int] = {}
+    for methods, count in method_sets.items():
+        for label in {labels.get(method) or method for method in methods}:
+            method_usage[label] = method_usage.get(label, 0) + count
+    image_count = len(images)
+    file_count = sum(map(len, map(_files, images)))
 
     return PhotoPairingResult(
         group_count=len(grouping.groups),

@@ -6,14 +6,16 @@ orphans the images that require one; a stem with sidecars but no image orphans t
 A full-name sidecar (`IMG_1.CR3.xmp`, as darktable writes) belongs to the image whose whole
 basename is its stem (`IMG_1.CR3`, exact case) and pairs that image alone.
 
-This runs over every file of the collection (a million in the benchmark), so the loop works on
-plain tuples, dicts and sets, and slices each path once.
+This runs over every file of the collection (a million in the benchmark), so it works per
+extension on a `Catalog` and with bulk set operations, never a Python statement per file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from operator import itemgetter
 
+from ..catalog import Catalog, extension_of_suffix
 from ..config import normalise_extension
 from ..files import FileEntry
 from ..results import PhotoStatsResult
@@ -25,6 +27,7 @@ __all__ = ["photostats"]
 _PHOTO = 1
 _REQUIRING = 2
 _METADATA = 3
+_size = itemgetter(1)
 
 
 def _kinds(
@@ -41,78 +44,64 @@ def _kinds(
 
 
 def photostats(
-    entries: Iterable[FileEntry],
+    files: Catalog | Iterable[FileEntry],
     *,
     photo_extensions: Collection[str],
     metadata_extensions: Collection[str],
     require_sidecar: Collection[str],
 ) -> PhotoStatsResult:
-    """Count, size and pair the photo and metadata files among `entries`.
+    """Count, size and pair the photo and metadata files among `files` (records or a Catalog).
 
     Extensions are compared lowercase on both sides. `invalid_xmp` is left None: reading the
     sidecars needs the disk, which the caller owns (see `common.xmp.check_sidecars`).
     """
     kinds = _kinds(photo_extensions, metadata_extensions, require_sidecar)
-    lowered: dict[str, str] = {}  # raw extension -> lowercase, so each spelling is lowered once
     stats: dict[str, list[int]] = {}  # extension -> [count, bytes]
     image_stems: set[str] = set()
-    image_names: set[str] = set()
-    requiring: dict[str, list[str]] = {}  # stem -> paths of images that require a sidecar
-    sidecars: dict[str, list[str]] = {}  # stem -> paths of metadata files
-
-    for path, size, _mtime in entries:
-        slash = path.rfind("/")
-        dot = path.rfind(".")
-        if dot <= slash:  # no extension: neither photo nor metadata
+    images: list[
+        tuple[str, list[str], list[FileEntry], bool]
+    ] = []  # suffix, stems, files, requiring
+    sidecar_stems: list[str] = []
+    sidecars: list[FileEntry] = []
+    catalog = Catalog.of(files)
+    for suffix, bucket in catalog.by_suffix.items():
+        ext = extension_of_suffix(suffix)
+        kind = None if ext is None else kinds.get(ext)
+        if ext is None or kind is None:
             continue
-        raw = path[dot:]
-        ext = lowered.get(raw)
-        if ext is None:
-            ext = lowered[raw] = raw.lower()
-        kind = kinds.get(ext)
-        if kind is None:
-            continue
-        counted = stats.get(ext)
-        if counted is None:
-            stats[ext] = [1, size]
-        else:
-            counted[0] += 1
-            counted[1] += size
-        stem = path[slash + 1 : dot]
+        counted = stats.setdefault(ext, [0, 0])
+        counted[0] += len(bucket)
+        counted[1] += sum(map(_size, bucket))
+        stems = catalog.stems_by_suffix[suffix]
         if kind == _METADATA:
-            paths = sidecars.get(stem)
-            if paths is None:
-                sidecars[stem] = [path]
-            else:
-                paths.append(path)
-            continue
-        image_stems.add(stem)
-        image_names.add(path[slash + 1 :])
-        if kind == _REQUIRING:
-            paths = requiring.get(stem)
-            if paths is None:
-                requiring[stem] = [path]
-            else:
-                paths.append(path)
+            sidecar_stems += stems
+            sidecars += bucket
+        else:
+            image_stems.update(stems)
+            images.append((suffix, stems, bucket, kind == _REQUIRING))
 
-    # A sidecar whose stem is an image's whole basename is that image's full-name sidecar.
-    full_name_pairs = image_names.intersection(sidecars)
+    paired = set(sidecar_stems)
+    # A sidecar whose stem is an image's whole basename is that image's full-name sidecar; only
+    # a stem with a dot can be one, and those are rare, so image names are built only then.
+    dotted = {stem for stem in paired if "." in stem}
+    full_name_pairs = (
+        dotted.intersection(stem + suffix for suffix, stems, _, _ in images for stem in stems)
+        if dotted
+        else set()
+    )
+    lonely = paired - image_stems - full_name_pairs
     orphaned_xmp = [
-        path
-        for stem, paths in sidecars.items()
-        if stem not in image_stems and stem not in full_name_pairs
-        for path in paths
+        entry.path for entry, stem in zip(sidecars, sidecar_stems, strict=True) if stem in lonely
     ]
     orphaned_images = [
-        path
-        for stem, paths in requiring.items()
-        if stem not in sidecars
-        for path in paths
-        if path[path.rfind("/") + 1 :] not in full_name_pairs
+        entry.path
+        for suffix, stems, bucket, requiring in images
+        if requiring
+        for entry, stem in zip(bucket, stems, strict=True)
+        if stem not in paired and stem + suffix not in full_name_pairs
     ]
-    paired_stems = image_stems.intersection(sidecars)
     # An image already paired through its stem is not counted again for a full-name sidecar.
-    extra_pairs = sum(1 for name in full_name_pairs if name[: name.rfind(".")] not in sidecars)
+    extra_pairs = sum(1 for name in full_name_pairs if name[: name.rfind(".")] not in paired)
     orphaned_xmp.sort()
     orphaned_images.sort()
 
@@ -124,7 +113,7 @@ def photostats(
         file_counts=file_counts,
         storage_by_type=storage_by_type,
         metadata_extensions=sorted(ext for ext, kind in kinds.items() if kind == _METADATA),
-        paired_count=len(paired_stems) + extra_pairs,
+        paired_count=len(image_stems & paired) + extra_pairs,
         orphaned_images=orphaned_images,
         orphaned_xmp=orphaned_xmp,
     )

@@ -10,7 +10,9 @@ shapes, so the work per image is a dict lookup and a few string concatenations.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -42,14 +44,15 @@ def trusted(model: type[_M], values: dict[str, Any]) -> _M:
     """`model.model_construct(**values)` without its per-field bookkeeping (4x faster).
 
     Only for values built here with every field present and of the declared type; the tests
-    check such models equal validated ones and dump the same JSON.
+    check such models equal validated ones and dump the same JSON. Instances of a model share
+    one fields-set: it already names every field, so pydantic's `add` on assignment is a no-op.
     """
     fields = _FIELD_SETS.get(model)
     if fields is None:
         fields = _FIELD_SETS[model] = set(model.model_fields)
     instance = model.__new__(model)
     _SET_ATTR(instance, "__dict__", values)
-    _SET_ATTR(instance, "__pydantic_fields_set__", fields.copy())
+    _SET_ATTR(instance, "__pydantic_fields_set__", fields)
     _SET_ATTR(instance, "__pydantic_extra__", None)
     _SET_ATTR(instance, "__pydantic_private__", None)
     return instance
@@ -92,16 +95,22 @@ def _attach(
 ) -> tuple[dict[int, list[tuple[str, str]]], set[int]]:
     """id(image) -> [(name it stands for, path)] for every sidecar that has an image, and the
     ids of images holding a D11 sidecar (matched under a name that is not its own)."""
-    attached: dict[int, list[tuple[str, str]]] = {}
+    attached: dict[int, list[tuple[str, str]]] = defaultdict(list)
     aliased: set[int] = set()
     if not grouping.sidecars or not grouping.groups:
         return attached, aliased
     owners = _Owners(grouping, grammar)
-    for path in grouping.sidecars:
-        name = path[path.rfind("/") + 1 :]
-        found = owners.find(name, name.rfind("."))
+    names = [path[path.rfind("/") + 1 :] for path in grouping.sidecars]
+    stems = [name[: name.rfind(".")] for name in names]
+    # Most sidecars are named after their image's base: one dict lookup each, in bulk.
+    direct = map(owners.by_base.get, stems)
+    for path, name, stem, image in zip(grouping.sidecars, names, stems, direct, strict=True):
+        if image is not None and "." not in stem:
+            attached[id(image)].append((name, path))
+            continue
+        found = owners.find(name, len(stem))
         if found is not None:
-            attached.setdefault(id(found[0]), []).append((found[1], path))
+            attached[id(found[0])].append((found[1], path))
             if found[1] != name:
                 aliased.add(id(found[0]))
     return attached, aliased
@@ -202,21 +211,21 @@ def _judge_images(
         cut = len(base)
         base_lower = base.lower()
         for suffix, image in group.separate_images.items():
-            paths = image.files
-            names = [p[p.rfind("/") + 1 :] for p in paths]
+            names = [p[p.rfind("/") + 1 :] for p in image.files]
             metadata = attached.get(id(image))
             odd = False  # a D11 sidecar or a stranger: names are not all `base + tail`
             if metadata:
-                paths = sorted(paths + [path for _, path in metadata])
                 names += [name for name, _ in metadata]
                 odd = id(image) in aliased
-            tails = set()
-            for name in names:
-                if name.startswith(base) or name[:cut].lower() == base_lower:
-                    tails.add(name[cut:])
-                else:  # never matches; kept so that it counts as an extra file
-                    tails.add("\0" + name)
-                    odd = True
+            tails = {name[cut:] for name in names}
+            if not all(map(str.startswith, names, repeat(base))):  # rare: compare carefully
+                tails = set()
+                for name in names:
+                    if name.startswith(base) or name[:cut].lower() == base_lower:
+                        tails.add(name[cut:])
+                    else:  # never matches; kept so that it counts as an extra file
+                        tails.add("\0" + name)
+                        odd = True
             shape = (suffix, frozenset(tails))
             seen = tally.get(shape)
             if seen is None:
@@ -227,6 +236,7 @@ def _judge_images(
             if outcome.status is not Status.CONSISTENT:
                 name = base + "-" + suffix if suffix else base
                 shown = _shown(image.files, metadata, base, base_lower) if odd else None
+                paths = sorted(image.files + [p for _, p in metadata]) if metadata else image.files
                 reported.append(_report(name, group.group_id, base, paths, outcome, shown))
             done += 1
             if on_progress is not None and done % step == 0:

@@ -73,13 +73,21 @@ def run(args: argparse.Namespace) -> int:
 
 def write_json(document: AnalysisDocument, target: str) -> None:
     """Write the document as JSON to a file, or to stdout for `-`."""
-    text = document.model_dump_json()
+    # The bytes `model_dump_json` would decode: a 47 MB document is not copied into a str and
+    # encoded back, which saves time and two copies' worth of peak memory.
+    data = document.__pydantic_serializer__.to_json(document)
     if target == "-":
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(data.decode() + "\n")
         sys.stdout.flush()
         return
     path = Path(target)
-    _write(path, lambda: path.write_text(text + "\n", encoding="utf-8"))
+    _write(path, lambda: _write_bytes(path, data, b"\n"))
+
+
+def _write_bytes(path: Path, *chunks: bytes) -> None:
+    with path.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
 
 
 def _write(path: Path, action: Any) -> None:

@@ -61,3 +61,9 @@ def test_combined_hash_differs_per_tool() -> None:
     one = input_state_hash("photostats", ENTRIES, {})
     assert one == combined_hash("photostats", file_list_hash(ENTRIES), config_hash({}))
     assert one != input_state_hash("photo_pairing", ENTRIES, {})
+
+
+def test_file_hash_truncates_mtimes_toward_zero_like_int() -> None:
+    listed = [FileEntry("a.cr3", 1, -1.5), FileEntry("b.cr3", 2, 1e10 + 0.9)]
+    text = f"a.cr3|1|{int(-1.5)}\nb.cr3|2|{int(1e10 + 0.9)}"
+    assert file_list_hash(listed) == hashlib.sha256(text.encode()).hexdigest()
