@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import __version__
-from .api import agent_jobs, agent_protocol, auth, health, jobs, results
+from .api import agent_jobs, agent_protocol, agents, auth, collections, health, jobs, results
 from .db import make_engine, make_session_factory
 from .errors import ServiceError, TooManyAttempts, Unauthorized
 from .logs import configure_logging
@@ -105,4 +105,6 @@ def create_app(
     app.include_router(agent_jobs.router)
     app.include_router(jobs.router)
     app.include_router(results.router)
+    app.include_router(agents.router)
+    app.include_router(collections.router)
     return app

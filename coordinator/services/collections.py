@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..ids import new_guid
-from ..models import Agent, Collection
+from ..models import Agent, Collection, Pipeline
+from ..models.team import User
 from . import audit
 
-__all__ = ["agent_collections", "create_agent_collection", "team_collection"]
+__all__ = [
+    "CollectionRefs",
+    "agent_collections",
+    "create_agent_collection",
+    "create_team_collection",
+    "delete_collection",
+    "list_team_collections",
+    "rename_collection",
+    "team_collection",
+]
 
 MAX_PATH = 4096
 
@@ -67,3 +80,123 @@ def create_agent_collection(
     )
     session.commit()
     return collection
+
+
+class CollectionRefs:
+    """Agent and pipeline GUIDs of some collections, fetched in two queries (for lists)."""
+
+    def __init__(self, session: Session, collections: Iterable[Collection]) -> None:
+        rows = list(collections)
+        self.agents = _guids(session, Agent, {c.agent_id for c in rows})
+        self.pipelines = _guids(session, Pipeline, {c.pipeline_id for c in rows})
+
+    def agent(self, collection: Collection) -> str | None:
+        return self.agents.get(collection.agent_id or 0)
+
+    def pipeline(self, collection: Collection) -> str | None:
+        return self.pipelines.get(collection.pipeline_id or 0)
+
+
+def _guids(
+    session: Session, model: type[Agent] | type[Pipeline], ids: set[int | None]
+) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(model.id, model.guid).where(model.id.in_(wanted)))
+    return {row_id: guid for row_id, guid in rows}
+
+
+def list_team_collections(session: Session, team_id: int) -> list[Collection]:
+    return list(
+        session.scalars(
+            select(Collection).where(Collection.team_id == team_id).order_by(Collection.name)
+        )
+    )
+
+
+def _check_name_free(session: Session, team_id: int, name: str, *, but: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("a collection needs a name")
+    query = select(Collection.id).where(Collection.team_id == team_id, Collection.name == name)
+    if but is not None:
+        query = query.where(Collection.id != but)
+    if session.scalar(query) is not None:
+        raise Conflict(f"the team has a collection named {name!r} already")
+    return name
+
+
+def _commit_unique(session: Session, name: str) -> None:
+    """Commit; a concurrent insert of the same name is a Conflict, not a server error."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(f"the team has a collection named {name!r} already") from exc
+
+
+def create_team_collection(
+    session: Session, user: User, name: str, root_path: str, agent_guid: str
+) -> Collection:
+    """A collection for a folder on one of the team's agents (revoked agents refused)."""
+    agent = session.scalar(
+        select(Agent).where(Agent.guid == agent_guid, Agent.team_id == user.team_id)
+    )
+    if agent is None:
+        raise NotFound(f"no agent {agent_guid}")
+    if agent.revoked_at is not None:
+        raise Conflict(f"the agent {agent_guid} was revoked: pick another one")
+    if not root_path or len(root_path) > MAX_PATH or "\0" in root_path:
+        raise InvalidInput("a collection needs a folder path on the agent's machine")
+    name = _check_name_free(session, user.team_id, name)
+    collection = Collection(
+        guid=new_guid("col"),
+        team_id=user.team_id,
+        agent_id=agent.id,
+        name=name,
+        root_path=root_path,
+    )
+    session.add(collection)
+    audit.record(
+        session,
+        user.team_id,
+        "collection.created",
+        collection.guid,
+        {"name": name, "agent": agent.guid},
+        user_id=user.id,
+    )
+    _commit_unique(session, name)
+    return collection
+
+
+def rename_collection(session: Session, user: User, guid: str, name: str) -> Collection:
+    collection = team_collection(session, user.team_id, guid)
+    name = _check_name_free(session, user.team_id, name, but=collection.id)
+    if name != collection.name:
+        old, collection.name = collection.name, name
+        audit.record(
+            session,
+            user.team_id,
+            "collection.renamed",
+            collection.guid,
+            {"old": old, "new": name},
+            user_id=user.id,
+        )
+        _commit_unique(session, name)
+    return collection
+
+
+def delete_collection(session: Session, user: User, guid: str) -> None:
+    """Delete the collection; the database cascades to its jobs and results."""
+    collection = team_collection(session, user.team_id, guid)
+    audit.record(
+        session,
+        user.team_id,
+        "collection.deleted",
+        collection.guid,
+        {"name": collection.name, "root_path": collection.root_path},
+        user_id=user.id,
+    )
+    session.delete(collection)
+    session.commit()

@@ -1,0 +1,183 @@
+"""The user API for collections, `/api/collections`: create on an agent, list, get, rename,
+delete with its jobs and results, roles and tenant isolation (both databases)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shuttersense.coordinator.app import create_app
+from shuttersense.coordinator.ids import new_guid
+from shuttersense.coordinator.models import Collection, Job, Result
+from shuttersense.coordinator.settings import Settings
+from tests.coordinator.test_agents_api import Teams, audit_actions, db, register, signed_in
+
+API = "/api/collections"
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, sweep_interval=None)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def teams(client: TestClient, db_url: str) -> Teams:
+    return Teams(
+        admin=signed_in(client, db_url, "admin@studio.example", "Studio"),
+        member=signed_in(client, db_url, "member@studio.example", "Studio"),
+        outsider=signed_in(client, db_url, "admin@other.example", "Other"),
+    )
+
+
+@pytest.fixture
+def agent(client: TestClient, teams: Teams) -> str:
+    return register(client, teams.admin)["agent_guid"]
+
+
+def create(client: TestClient, headers: dict[str, str], agent: str, name: str = "Weddings") -> dict:
+    answer = client.post(
+        API, json={"name": name, "root_path": f"/photos/{name}", "agent": agent}, headers=headers
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def count(session: Session, model: type[Job] | type[Result] | type[Collection]) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_create_list_and_get(client: TestClient, db_url: str, teams: Teams, agent: str) -> None:
+    made = create(client, teams.member, agent)
+    assert made["guid"].startswith("col_") and made["agent"] == agent
+    assert (made["name"], made["root_path"]) == ("Weddings", "/photos/Weddings")
+    assert made["pipeline"] is None and made["file_count"] is None
+    assert made["storage_bytes"] is None and made["image_count"] is None
+    assert made["created_at"].endswith("Z")
+    assert not {"id", "team_id", "agent_id"} & set(made)
+    assert audit_actions(db_url, made["guid"]) == ["collection.created"]
+    other = create(client, teams.admin, agent, name="Albums")
+    listed = client.get(API, headers=teams.member).json()
+    assert [c["guid"] for c in listed] == [other["guid"], made["guid"]]
+    got = client.get(f"{API}/{made['guid']}", headers=teams.member)
+    assert got.status_code == 200 and got.json() == made
+    assert client.get(f"{API}/{new_guid('col')}", headers=teams.member).status_code == 404
+    # Bound to its agent only: another agent of the team does not get it.
+    second = register(client, teams.admin, "second")["agent_key"]
+    seen = client.get("/api/agent/v1/collections", headers={"Authorization": f"Bearer {second}"})
+    assert seen.json() == []
+
+
+def test_create_refuses_bad_agents_and_names(
+    client: TestClient, db_url: str, teams: Teams, agent: str
+) -> None:
+    create(client, teams.admin, agent)
+    body = {"name": "Weddings", "root_path": "/elsewhere", "agent": agent}
+    assert client.post(API, json=body, headers=teams.admin).status_code == 409
+    body["name"] = "  Weddings "
+    assert client.post(API, json=body, headers=teams.admin).status_code == 409
+    unknown = {"name": "New", "root_path": "/p", "agent": new_guid("agt")}
+    assert client.post(API, json=unknown, headers=teams.admin).status_code == 404
+    foreign = register(client, teams.outsider)["agent_guid"]
+    stolen = {"name": "New", "root_path": "/p", "agent": foreign}
+    assert client.post(API, json=stolen, headers=teams.admin).status_code == 404
+    for bad in ({"name": "x", "root_path": "/p"}, {"name": "", "root_path": "/p", "agent": agent}):
+        assert client.post(API, json=bad, headers=teams.admin).status_code == 422
+    assert client.post(f"/api/agents/{agent}/revoke", headers=teams.admin).status_code == 200
+    late = {"name": "Late", "root_path": "/p", "agent": agent}
+    assert client.post(API, json=late, headers=teams.admin).status_code == 409
+    with db(db_url) as session:
+        assert count(session, Collection) == 1
+
+
+def test_rename(client: TestClient, db_url: str, teams: Teams, agent: str) -> None:
+    guid = create(client, teams.admin, agent)["guid"]
+    create(client, teams.admin, agent, name="Albums")
+    renamed = client.patch(f"{API}/{guid}", json={"name": "Weddings 2024"}, headers=teams.member)
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Weddings 2024"
+    same = client.patch(f"{API}/{guid}", json={}, headers=teams.member)
+    assert same.status_code == 200 and same.json() == renamed.json()
+    taken = client.patch(f"{API}/{guid}", json={"name": "Albums"}, headers=teams.member)
+    assert taken.status_code == 409
+    assert client.patch(f"{API}/{guid}", json={"name": ""}, headers=teams.member).status_code == 422
+    missing = client.patch(f"{API}/{new_guid('col')}", json={"name": "X"}, headers=teams.member)
+    assert missing.status_code == 404
+    assert audit_actions(db_url, guid) == ["collection.created", "collection.renamed"]
+
+
+def test_delete_takes_jobs_and_results(
+    client: TestClient, db_url: str, teams: Teams, agent: str
+) -> None:
+    guid = create(client, teams.admin, agent)["guid"]
+    kept = create(client, teams.admin, agent, name="Albums")["guid"]
+    for target in (guid, kept):
+        job = client.post(f"{API}/{target}/jobs", json={"tool": "photostats"}, headers=teams.admin)
+        assert job.status_code == 201
+    with db(db_url) as session:
+        collection = session.scalar(select(Collection).where(Collection.guid == guid))
+        assert collection is not None
+        session.add(
+            Result(
+                guid=new_guid("res"),
+                team_id=collection.team_id,
+                collection_id=collection.id,
+                tool="photostats",
+                status="COMPLETED",
+            )
+        )
+        session.commit()
+    assert client.delete(f"{API}/{guid}", headers=teams.member).status_code == 403
+    assert client.delete(f"{API}/{guid}", headers=teams.admin).status_code == 204
+    assert client.get(f"{API}/{guid}", headers=teams.admin).status_code == 404
+    assert client.delete(f"{API}/{guid}", headers=teams.admin).status_code == 404
+    assert audit_actions(db_url, guid) == ["collection.created", "collection.deleted"]
+    with db(db_url) as session:
+        assert (count(session, Collection), count(session, Job), count(session, Result)) == (
+            1,
+            1,
+            0,
+        )
+
+
+def test_signing_in_is_required(client: TestClient, teams: Teams, agent: str) -> None:
+    guid = create(client, teams.admin, agent)["guid"]
+    calls = [
+        ("get", API, None),
+        ("post", API, {"name": "X", "root_path": "/p", "agent": agent}),
+        ("get", f"{API}/{guid}", None),
+        ("patch", f"{API}/{guid}", {"name": "Y"}),
+        ("delete", f"{API}/{guid}", None),
+    ]
+    for method, path, body in calls:
+        for headers in ({}, {"Authorization": "Bearer agt_key_x"}, {"Authorization": "Bearer x"}):
+            answer = client.request(method, path, json=body, headers=headers)
+            assert answer.status_code == 401, (method, path, headers)
+
+
+def test_another_team_sees_nothing(
+    client: TestClient, db_url: str, teams: Teams, agent: str
+) -> None:
+    made = create(client, teams.admin, agent)
+    guid = made["guid"]
+    outsider = teams.outsider
+    assert client.get(API, headers=outsider).json() == []
+    calls = [
+        ("get", f"{API}/{guid}", None),
+        ("patch", f"{API}/{guid}", {"name": "Stolen"}),
+        ("patch", f"{API}/{guid}", {}),
+        ("delete", f"{API}/{guid}", None),
+    ]
+    for method, path, body in calls:
+        answer = client.request(method, path, json=body, headers=outsider)
+        assert answer.status_code == 404, (method, path)
+    # The same name is free in another team, on that team's own agent.
+    own_agent = register(client, outsider, "other-pc")["agent_guid"]
+    theirs = create(client, outsider, own_agent)
+    assert theirs["guid"] != guid
+    assert [c["guid"] for c in client.get(API, headers=outsider).json()] == [theirs["guid"]]
+    assert client.get(f"{API}/{guid}", headers=teams.admin).json() == made
+    assert audit_actions(db_url, guid) == ["collection.created"]
