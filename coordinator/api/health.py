@@ -54,8 +54,6 @@ def metrics(request: Request) -> PlainTextResponse:
         oldest = session.scalar(
             select(func.min(Agent.last_heartbeat_at)).where(Agent.status != "offline")
         )
-    if oldest is not None and oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=UTC)
     age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
     pool = engine.pool
     in_use = pool.checkedout() if hasattr(pool, "checkedout") else 0

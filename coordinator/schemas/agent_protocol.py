@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from .base import Body
 
 __all__ = [
     "ClaimResponse",
@@ -29,11 +31,7 @@ __all__ = [
 AgentStatus = Literal["idle", "busy", "paused"]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RegisterRequest(_Body):
+class RegisterRequest(Body):
     registration_token: str = Field(max_length=200)
     name: str = Field(min_length=1, max_length=200)
     hostname: str = Field(default="", max_length=255)
@@ -43,7 +41,7 @@ class RegisterRequest(_Body):
     authorized_roots: list[str] = Field(default_factory=list, max_length=100)
 
 
-class RegisterResponse(_Body):
+class RegisterResponse(Body):
     agent_guid: str
     agent_key: str = Field(description="shown once; the coordinator keeps only its hash")
     team_guid: str
@@ -51,7 +49,7 @@ class RegisterResponse(_Body):
     poll_interval: int
 
 
-class HeartbeatRequest(_Body):
+class HeartbeatRequest(Body):
     status: AgentStatus = "idle"
     current_job: str | None = Field(default=None, max_length=30)
     authorized_roots: list[str] | None = Field(default=None, max_length=100)
@@ -59,13 +57,13 @@ class HeartbeatRequest(_Body):
     metrics: dict[str, Any] = Field(default_factory=dict)
 
 
-class HeartbeatResponse(_Body):
+class HeartbeatResponse(Body):
     server_time: datetime
     heartbeat_interval: int
     commands: list[dict[str, str]] = Field(description="e.g. {'type': 'cancel_job', 'job': GUID}")
 
 
-class PoolStatus(_Body):
+class PoolStatus(Body):
     total: int
     online: int
     offline: int
@@ -75,18 +73,18 @@ class PoolStatus(_Body):
     status: Literal["offline", "busy", "available"]
 
 
-class CollectionOut(_Body):
+class CollectionOut(Body):
     guid: str
     name: str
     root_path: str
 
 
-class CollectionCreate(_Body):
+class CollectionCreate(Body):
     name: str = Field(min_length=1, max_length=200)
     root_path: str = Field(min_length=1, max_length=4096)
 
 
-class ClaimResponse(_Body):
+class ClaimResponse(Body):
     job_guid: str
     tool: str
     attempt: int
@@ -99,7 +97,7 @@ class ClaimResponse(_Body):
     lease_expires_at: datetime
 
 
-class ProgressRequest(_Body):
+class ProgressRequest(Body):
     claim_token: str = Field(max_length=100)
     stage: str = Field(default="", max_length=50)
     percent: float = Field(default=0, ge=0, le=100)
@@ -107,43 +105,43 @@ class ProgressRequest(_Body):
     message: str = Field(default="", max_length=500)
 
 
-class ProgressResponse(_Body):
+class ProgressResponse(Body):
     lease_expires_at: datetime
     cancel_requested: bool
 
 
-class CompleteRequest(_Body):
+class CompleteRequest(Body):
     claim_token: str = Field(max_length=100)
     result: dict[str, Any]
     input_state_hash: str | None = Field(default=None, max_length=64)
     signature: str = Field(min_length=64, max_length=64)
 
 
-class NoChangeRequest(_Body):
+class NoChangeRequest(Body):
     claim_token: str = Field(max_length=100)
     input_state_hash: str = Field(min_length=64, max_length=64)
     source_result_guid: str = Field(max_length=30)
 
 
-class FailRequest(_Body):
+class FailRequest(Body):
     claim_token: str = Field(max_length=100)
     error: str = Field(max_length=4000)
     retryable: bool = False
 
 
-class JobOutcome(_Body):
+class JobOutcome(Body):
     job_guid: str
     status: str
     result_guid: str | None = None
 
 
-class OfflineResult(_Body):
+class OfflineResult(Body):
     idempotency_key: str = Field(min_length=8, max_length=100)
     collection_guid: str = Field(max_length=30)
     result: dict[str, Any]
     input_state_hash: str | None = Field(default=None, max_length=64)
 
 
-class UploadOutcome(_Body):
+class UploadOutcome(Body):
     result_guid: str
     created: bool = Field(description="false when this idempotency key was seen before")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..services.registration import DEFAULT_EXPIRY_HOURS, MAX_EXPIRY_HOURS
+from .base import Body
 
 __all__ = [
     "AgentOut",
@@ -16,42 +17,29 @@ __all__ = [
     "RegistrationTokenCreate",
     "RegistrationTokenCreated",
     "RegistrationTokenOut",
-    "UtcDatetime",
 ]
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-# SQLite hands back naive datetimes (stored in UTC): answer with an explicit UTC on both DBs.
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AgentOut(_Body):
+class AgentOut(Body):
     guid: str
     name: str
     hostname: str
     platform: str
     version: str
     status: str = Field(description="idle, busy or paused; offline when silent for 90 s or revoked")
-    last_heartbeat_at: UtcDatetime | None
+    last_heartbeat_at: datetime | None
     capabilities: list[Any]
     authorized_roots: list[Any]
-    created_at: UtcDatetime
+    created_at: datetime
     revoked: bool
-    revoked_at: UtcDatetime | None
+    revoked_at: datetime | None
 
 
-class AgentRename(_Body):
+class AgentRename(Body):
     name: str = Field(min_length=1, max_length=200)
 
 
-class PoolStatusOut(_Body):
+class PoolStatusOut(Body):
     total: int
     online: int
     offline: int
@@ -61,19 +49,19 @@ class PoolStatusOut(_Body):
     status: Literal["offline", "busy", "available"]
 
 
-class RegistrationTokenCreate(_Body):
+class RegistrationTokenCreate(Body):
     expires_hours: int = Field(default=DEFAULT_EXPIRY_HOURS, ge=1, le=MAX_EXPIRY_HOURS)
 
 
-class RegistrationTokenCreated(_Body):
+class RegistrationTokenCreated(Body):
     token: str = Field(description="the `art_…` token, shown once; the coordinator keeps its hash")
     guid: str
-    expires_at: UtcDatetime
+    expires_at: datetime
 
 
-class RegistrationTokenOut(_Body):
+class RegistrationTokenOut(Body):
     guid: str
-    created_at: UtcDatetime
-    expires_at: UtcDatetime
-    used_at: UtcDatetime | None
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
     agent: str | None = Field(description="GUID of the agent this token enrolled")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from .base import Body
 
 __all__ = [
     "LoginRequest",
@@ -16,22 +18,18 @@ __all__ = [
 ]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LoginRequest(_Body):
+class LoginRequest(Body):
     email: str = Field(min_length=1, max_length=320)
     # Bounded so that a huge body cannot make scrypt work for nothing.
     password: str = Field(min_length=1, max_length=1024)
 
 
-class TeamOut(_Body):
+class TeamOut(Body):
     guid: str
     name: str
 
 
-class UserOut(_Body):
+class UserOut(Body):
     guid: str
     email: str
     role: str
@@ -39,14 +37,14 @@ class UserOut(_Body):
     last_login_at: datetime | None = None
 
 
-class TokenCreate(_Body):
+class TokenCreate(Body):
     name: str = Field(min_length=1, max_length=200)
     expires_days: int | None = Field(
         default=None, ge=1, le=3650, description="omit for a token that does not expire"
     )
 
 
-class TokenOut(_Body):
+class TokenOut(Body):
     guid: str
     name: str
     created_at: datetime

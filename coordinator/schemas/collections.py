@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import datetime
 
-from .agents import UtcDatetime
+from pydantic import Field
+
+from .base import Body
 
 __all__ = ["CollectionCreate", "CollectionOut", "CollectionUpdate"]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CollectionOut(_Body):
+class CollectionOut(Body):
     guid: str
     name: str
     root_path: str = Field(description="the folder as seen by its agent")
@@ -22,14 +20,14 @@ class CollectionOut(_Body):
     file_count: int | None
     storage_bytes: int | None
     image_count: int | None
-    created_at: UtcDatetime
+    created_at: datetime
 
 
-class CollectionCreate(_Body):
+class CollectionCreate(Body):
     name: str = Field(min_length=1, max_length=200)
     root_path: str = Field(min_length=1, max_length=4096)
     agent: str = Field(max_length=30, description="GUID of one of the team's agents")
 
 
-class CollectionUpdate(_Body):
+class CollectionUpdate(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shuttersense.common.results import ToolName
+
+from .base import Body
 
 __all__ = ["JobCreate", "JobOut", "ResultDetail", "ResultOut"]
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class JobCreate(_Body):
+class JobCreate(Body):
     tool: ToolName = Field(description="the tool to run on the collection")
 
 
-class JobOut(_Body):
+class JobOut(Body):
     guid: str
     tool: str
     status: str = Field(description="queued, claimed, running, completed, no_change, failed…")
@@ -37,12 +28,12 @@ class JobOut(_Body):
     cancel_requested: bool
     progress: dict[str, Any]
     error: str | None
-    created_at: UtcDatetime
-    started_at: UtcDatetime | None
-    finished_at: UtcDatetime | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
 
 
-class ResultOut(_Body):
+class ResultOut(Body):
     guid: str
     tool: str
     status: str = Field(description="COMPLETED, FAILED, CANCELLED or NO_CHANGE")
@@ -51,7 +42,7 @@ class ResultOut(_Body):
     issues_found: int
     input_state_hash: str | None
     no_change_copy: bool
-    created_at: UtcDatetime
+    created_at: datetime
 
 
 class ResultDetail(ResultOut):

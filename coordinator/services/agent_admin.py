@@ -6,7 +6,7 @@ Every query filters by the caller's team: another team's GUID is NotFound, never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,17 +44,12 @@ class TokenRow:
     agent_guid: str | None
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def agent_status(agent: Agent, now: datetime | None = None) -> str:
     """The stored status, or "offline" when revoked or silent for longer than OFFLINE_AFTER."""
     now = now or utcnow()
     if agent.revoked_at is not None or agent.last_heartbeat_at is None:
         return "offline"
-    if _aware(agent.last_heartbeat_at) < now - OFFLINE_AFTER:
+    if agent.last_heartbeat_at < now - OFFLINE_AFTER:
         return "offline"
     return agent.status
 

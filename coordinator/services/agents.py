@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -42,11 +42,6 @@ class EnrolledAgent:
     team: Team
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def register_agent(session: Session, token: str, details: dict[str, Any]) -> EnrolledAgent:
     """Spend `token` on a new agent; Unauthorized says why a token cannot be used."""
     record = session.scalar(
@@ -58,7 +53,7 @@ def register_agent(session: Session, token: str, details: dict[str, Any]) -> Enr
         raise Unauthorized("invalid registration token: ask an admin for a new one")
     if record.used_at is not None:
         raise Unauthorized("this registration token was already used: ask for a new one")
-    if _aware(record.expires_at) <= utcnow():
+    if record.expires_at <= utcnow():
         raise Unauthorized("this registration token has expired: ask for a new one")
     key = new_secret(KEY_PREFIX)
     agent = Agent(
@@ -127,9 +122,7 @@ def pool_counts(session: Session, team_id: int) -> dict[str, int]:
     ).all()
     cutoff = utcnow() - OFFLINE_AFTER
     states = Counter(
-        "offline"
-        if a.last_heartbeat_at is None or _aware(a.last_heartbeat_at) < cutoff
-        else a.status
+        "offline" if a.last_heartbeat_at is None or a.last_heartbeat_at < cutoff else a.status
         for a in agents
     )
     online = len(agents) - states["offline"]

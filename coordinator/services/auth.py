@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
 from sqlalchemy import delete, select, update
@@ -55,11 +55,6 @@ class SignedIn:
 class IssuedToken:
     record: ApiToken
     token: str  # the JWT, shown once
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @cache
@@ -124,14 +119,14 @@ def user_for_session(session: Session, session_id: str) -> tuple[User, bool]:
     if row is None:
         raise Unauthorized("not signed in: the session ended, sign in again")
     now = utcnow()
-    if _aware(row.expires_at) <= now:
+    if row.expires_at <= now:
         session.execute(delete(WebSession).where(WebSession.id == row.id))
         session.commit()
         raise Unauthorized("the session expired: sign in again")
     user = session.get_one(User, row.user_id)
     if not user.is_active:
         raise Unauthorized("this account is disabled: ask an admin of your team")
-    slid = now - _aware(row.last_seen_at) >= TOUCH_INTERVAL
+    slid = now - row.last_seen_at >= TOUCH_INTERVAL
     if slid:
         # A statement rather than a flush: a logout racing with this request is not an error.
         session.execute(
@@ -158,14 +153,14 @@ def user_for_token(session: Session, token: str, key: str) -> User:
     if record.revoked_at is not None:
         raise Unauthorized("this API token was revoked: create a new one")
     now = utcnow()
-    if record.expires_at is not None and _aware(record.expires_at) <= now:
+    if record.expires_at is not None and record.expires_at <= now:
         raise Unauthorized("invalid API token (token expired)")
     user = session.get_one(User, record.user_id)
     if user.guid != subject or user.team_id != record.team_id:
         raise Unauthorized("invalid API token (claims do not match)")
     if not user.is_active:
         raise Unauthorized("this account is disabled: ask an admin of your team")
-    if record.last_used_at is None or now - _aware(record.last_used_at) >= TOUCH_INTERVAL:
+    if record.last_used_at is None or now - record.last_used_at >= TOUCH_INTERVAL:
         session.execute(update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now))
         session.commit()
     return user

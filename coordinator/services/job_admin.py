@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -183,10 +182,6 @@ def _tool_result(result: Result) -> ToolResult:
         raise Conflict(f"the stored result cannot be read: {exc}") from None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
-
-
 def render_result_report(session: Session, team_id: int, guid: str) -> str:
     """The self-contained HTML report of a stored result (a NO_CHANGE copy renders its JSON)."""
     result = get_result(session, team_id, guid)
@@ -197,7 +192,7 @@ def render_result_report(session: Session, team_id: int, guid: str) -> str:
         total_size = collection.storage_bytes or 0
     document = AnalysisDocument(
         generator=_GENERATOR,
-        generated_at=_aware(result.created_at).isoformat(timespec="seconds"),
+        generated_at=result.created_at.isoformat(timespec="seconds"),
         collection=CollectionSummary(
             path=collection.root_path if collection else "(collection removed)",
             total_files=result.files_scanned,

@@ -56,7 +56,6 @@ def hit(session: Session, limit: Limit, *keys: str) -> None:
         ).one()
         if count >= limit.attempts:
             session.commit()
-            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
             wait = max(1, int((oldest + limit.window - now).total_seconds()) + 1)
             raise TooManyAttempts(f"too many attempts: try again in {wait} s", retry_after=wait)
     session.add_all(RateLimitHit(bucket=limit.bucket, key=key, created_at=now) for key in hashed)
