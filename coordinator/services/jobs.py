@@ -184,7 +184,30 @@ def complete(
     if result.tool != job.tool:
         raise InvalidInput(f"the job runs {job.tool}, not {result.tool}")
     files, issues = result_counts(result)
-    stored = Result(
+    stored = _job_result(
+        job,
+        agent,
+        "COMPLETED",
+        result.model_dump(mode="json"),
+        input_state_hash,
+        files_scanned=files,
+        issues_found=issues,
+    )
+    session.add(stored)
+    finish(job, "completed")
+    return _commit_once(session, job, stored)
+
+
+def _job_result(
+    job: Job,
+    agent: Agent,
+    status: str,
+    results_json: dict[str, Any],
+    input_state_hash: str | None,
+    **fields: Any,
+) -> Result:
+    """A result row for `job`, made by `agent`."""
+    return Result(
         guid=new_guid("res"),
         team_id=job.team_id,
         collection_id=job.collection_id,
@@ -193,15 +216,11 @@ def complete(
         job_id=job.id,
         agent_id=agent.id,
         tool=job.tool,
-        status="COMPLETED",
-        results_json=result.model_dump(mode="json"),
+        status=status,
+        results_json=results_json,
         input_state_hash=input_state_hash,
-        files_scanned=files,
-        issues_found=issues,
+        **fields,
     )
-    session.add(stored)
-    finish(job, "completed")
-    return _commit_once(session, job, stored)
 
 
 def _commit_once(session: Session, job: Job, result: Result) -> Result:
@@ -255,18 +274,12 @@ def no_change(
             Result.tool == job.tool,
         )
     )
-    copy = Result(
-        guid=new_guid("res"),
-        team_id=job.team_id,
-        collection_id=job.collection_id,
-        pipeline_id=job.pipeline_id,
-        pipeline_version=job.pipeline_version,
-        job_id=job.id,
-        agent_id=agent.id,
-        tool=job.tool,
-        status="NO_CHANGE",
-        results_json=source.results_json,
-        input_state_hash=input_state_hash,
+    copy = _job_result(
+        job,
+        agent,
+        "NO_CHANGE",
+        source.results_json,
+        input_state_hash,
         no_change_copy=True,
         source_result_id=original,
         files_scanned=source.files_scanned,

@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.migrate import upgrade
 from shuttersense.coordinator.models import Base
 from shuttersense.coordinator.settings import Settings, load_settings
@@ -140,3 +142,10 @@ def environ(tmp_path: Path, db_url: str) -> dict[str, str]:
 @pytest.fixture
 def settings(environ: dict[str, str]) -> Settings:
     return load_settings(environ)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The coordinator in-process; the sweeper is off, tests run it by hand."""
+    with TestClient(create_app(settings, sweep_interval=None)) as test_client:
+        yield test_client

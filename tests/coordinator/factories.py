@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from shuttersense.coordinator.models import Team
+from shuttersense.coordinator.models import AuditEvent, Team
 from shuttersense.coordinator.services.accounts import create_user
 from shuttersense.coordinator.services.registration import create_registration_token
 
@@ -20,3 +24,36 @@ def team_with_token(url: str, team: str = "Studio", *, expires_hours: int = 24) 
         guid = team_row.guid
     engine.dispose()
     return guid, issued.token
+
+
+PASSWORD = "correct horse battery"
+
+
+@contextmanager
+def db(url: str) -> Iterator[Session]:
+    """A session on the test database, its engine disposed afterwards."""
+    engine = create_engine(url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def signed_in(client: TestClient, url: str, email: str, team: str) -> dict[str, str]:
+    """A user of `team` (its admin when first, else a member), signed in through the real login;
+    returns bearer headers of an API token made in that session."""
+    with db(url) as session:
+        create_user(session, email, PASSWORD, team=team)
+    client.cookies.clear()
+    login = client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    made = client.post("/api/auth/tokens", json={"name": "tests"})
+    assert made.status_code == 201, made.text
+    client.cookies.clear()  # from here on every call says who it is
+    return {"Authorization": f"Bearer {made.json()['token']}"}
+
+
+def audit_actions(url: str, target: str) -> list[str]:
+    with db(url) as session:
+        return list(session.scalars(select(AuditEvent.action).where(AuditEvent.target == target)))

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, update
 from sqlalchemy.orm import Session
 
-from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Agent, AuditEvent, Job, RegistrationToken
 from shuttersense.coordinator.models.base import utcnow
-from shuttersense.coordinator.settings import Settings
 from tests.coordinator.factories import team_with_token
 
 API = "/api/agent/v1"
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 def register(client: TestClient, token: str, name: str = "Studio Mac") -> dict:

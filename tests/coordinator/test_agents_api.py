@@ -3,51 +3,21 @@ tokens, roles and tenant isolation (both databases)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
-from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Agent, AuditEvent, Job, RegistrationToken, Team
 from shuttersense.coordinator.models.base import utcnow
-from shuttersense.coordinator.services.accounts import create_user
 from shuttersense.coordinator.services.agents import pool_counts
-from shuttersense.coordinator.settings import Settings
+from tests.coordinator.factories import audit_actions, db, signed_in
 
-PASSWORD = "correct horse battery"
 API = "/api/agents"
 AGENT_API = "/api/agent/v1"
-
-
-@contextmanager
-def db(url: str) -> Iterator[Session]:
-    engine = create_engine(url)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def signed_in(client: TestClient, url: str, email: str, team: str) -> dict[str, str]:
-    """A user of `team` (its admin when first, else a member), signed in through the real login;
-    returns bearer headers of an API token made in that session."""
-    with db(url) as session:
-        create_user(session, email, PASSWORD, team=team)
-    client.cookies.clear()
-    login = client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    assert login.status_code == 200, login.text
-    made = client.post("/api/auth/tokens", json={"name": "tests"})
-    assert made.status_code == 201, made.text
-    client.cookies.clear()
-    return {"Authorization": f"Bearer {made.json()['token']}"}
 
 
 def new_token(client: TestClient, headers: dict[str, str], **body: object) -> dict:
@@ -79,23 +49,11 @@ def agent_headers(enrolled: dict) -> dict[str, str]:
     return {"Authorization": f"Bearer {enrolled['agent_key']}"}
 
 
-def audit_actions(url: str, target: str) -> list[str]:
-    with db(url) as session:
-        query = select(AuditEvent.action).where(AuditEvent.target == target)
-        return list(session.scalars(query.order_by(AuditEvent.id)))
-
-
 @dataclass(frozen=True)
 class Teams:
     admin: dict[str, str]
     member: dict[str, str]
     outsider: dict[str, str]  # admin of another team
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, sweep_interval=None)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

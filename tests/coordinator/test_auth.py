@@ -5,14 +5,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
 from shuttersense.coordinator.api.deps import AdminUser
 from shuttersense.coordinator.app import create_app
@@ -21,32 +18,15 @@ from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services.accounts import create_user
 from shuttersense.coordinator.settings import Settings
 from shuttersense.coordinator.signing import b64url_decode, encode_jwt
-from tests.coordinator.factories import team_with_token
+from tests.coordinator.factories import PASSWORD, db, team_with_token
 
 API = "/api/auth"
 COOKIE = "shuttersense_session"
-PASSWORD = "correct horse battery"
-
-
-@contextmanager
-def db(url: str) -> Iterator[Session]:
-    engine = create_engine(url)
-    try:
-        with Session(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def make_user(url: str, email: str, *, team: str | None = None, admin: bool = False) -> str:
     with db(url) as session:
         return create_user(session, email, PASSWORD, team=team, admin=admin).guid
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 def login(client: TestClient, email: str, password: str = PASSWORD) -> dict:

@@ -3,26 +3,16 @@ delete with its jobs and results, roles and tenant isolation (both databases).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Collection, Job, Result
-from shuttersense.coordinator.settings import Settings
 from tests.coordinator.test_agents_api import Teams, audit_actions, db, register, signed_in
 
 API = "/api/collections"
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, sweep_interval=None)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
-from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
-from shuttersense.coordinator.models import AuditEvent, Collection, Job, User
-from shuttersense.coordinator.services.accounts import create_user, find_team
+from shuttersense.coordinator.models import Collection, Job, User
+from shuttersense.coordinator.services.accounts import find_team
 from shuttersense.coordinator.services.registration import create_registration_token
-from shuttersense.coordinator.settings import Settings
+from tests.coordinator.factories import audit_actions, db, signed_in
 
-PASSWORD = "correct horse battery"
 AGENT_API = "/api/agent/v1"
-
-
-@contextmanager
-def db(url: str) -> Iterator[Session]:
-    engine = create_engine(url)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def signed_in(client: TestClient, url: str, email: str, team: str) -> dict[str, str]:
-    """Create a user in `team` and return bearer headers of an API token made after login."""
-    with db(url) as session:
-        create_user(session, email, PASSWORD, team=team)
-    client.cookies.clear()
-    login = client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    assert login.status_code == 200, login.text
-    made = client.post("/api/auth/tokens", json={"name": "tests"})
-    assert made.status_code == 201, made.text
-    client.cookies.clear()  # from here on every call says who it is
-    return {"Authorization": f"Bearer {made.json()['token']}"}
 
 
 def add_collection(url: str, email: str, name: str = "Weddings", root: str = "/photos") -> str:
@@ -55,21 +26,10 @@ def add_collection(url: str, email: str, name: str = "Weddings", root: str = "/p
         return collection.guid
 
 
-def audit_actions(url: str, target: str) -> list[str]:
-    with db(url) as session:
-        return list(session.scalars(select(AuditEvent.action).where(AuditEvent.target == target)))
-
-
 def set_job(url: str, guid: str, **values: object) -> None:
     with db(url) as session:
         session.execute(update(Job).where(Job.guid == guid).values(**values))
         session.commit()
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, sweep_interval=None)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -22,10 +21,8 @@ from shuttersense.common.results import (
     ToolResult,
     result_counts,
 )
-from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Collection, Result
-from shuttersense.coordinator.settings import Settings
 from tests.coordinator.test_jobs_api import add_collection, db, signed_in
 
 HOSTILE = "<script>alert(1)</script>.cr3"
@@ -103,12 +100,6 @@ def store(url: str, collection: str, result: ToolResult, *, age: int = 0, **extr
         session.add(row)
         session.commit()
         return row.guid
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, sweep_interval=None)) as test_client:
-        yield test_client
 
 
 @pytest.fixture
