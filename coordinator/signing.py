@@ -60,7 +60,7 @@ def sign_value(value: str, key: str, *, purpose: str) -> str:
 def unsign_value(signed: str, key: str, *, purpose: str) -> str:
     """The value inside `signed`; InvalidSignature when the signature does not match."""
     value, dot, signature = signed.rpartition(".")
-    if not dot or not value or len(signed) > MAX_TOKEN_LENGTH:
+    if not dot or not value or len(signed) > MAX_TOKEN_LENGTH or not signed.isascii():
         raise InvalidSignature("malformed signed value")
     if not hmac.compare_digest(signature, _mac(key, f"{purpose}:{value}")):
         raise InvalidSignature("bad signature")

@@ -172,3 +172,9 @@ def test_signed_values() -> None:
             unsign_value(tampered, KEY, purpose="web-session")
     with pytest.raises(ValueError):
         sign_value("has.dot", KEY, purpose="web-session")
+
+
+def test_a_non_ascii_signed_value_is_refused_not_crashed() -> None:
+    signed = sign_value("abc", KEY, purpose="session")
+    with pytest.raises(InvalidSignature):
+        unsign_value(signed[:-1] + "é", KEY, purpose="session")
