@@ -16,7 +16,7 @@ from ..results import AnalysisDocument
 from .progress_bar import TerminalProgress
 from .summary import summary_lines
 
-__all__ = ["add_parser", "run", "write_json"]
+__all__ = ["add_parser", "analyse_and_report", "run", "write_json"]
 
 
 def add_parser(commands: Any) -> None:
@@ -54,14 +54,7 @@ def run(args: argparse.Namespace) -> int:
         tools=parse_tools(args.tools) if args.tools else None,
         check_sidecars=args.check_sidecars,
     )
-    progress = TerminalProgress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
-    try:
-        document = run_analysis(request, progress)
-        if args.report:
-            progress.update("report", 0, 1)
-            _write(args.report, lambda: write_report(document, args.report))
-    finally:
-        progress.close()
+    document = analyse_and_report(request, args.report, quiet=args.quiet)
     if args.json:
         write_json(document, args.json)
     if not args.quiet:
@@ -69,6 +62,22 @@ def run(args: argparse.Namespace) -> int:
         for line in summary_lines(document, report=args.report, json_out=args.json):
             print(line, file=out)
     return 0
+
+
+def analyse_and_report(
+    request: AnalysisRequest, report: Path | None, *, quiet: bool
+) -> AnalysisDocument:
+    """Run the analysis, and write its HTML report when asked, behind a progress bar on stderr
+    (drawn only on a terminal and without `quiet`)."""
+    progress = TerminalProgress(sys.stderr, enabled=not quiet and sys.stderr.isatty())
+    try:
+        document = run_analysis(request, progress)
+        if report is not None:
+            progress.update("report", 0, 1)
+            _write(report, lambda: write_report(document, report))
+    finally:
+        progress.close()
+    return document
 
 
 def write_json(document: AnalysisDocument, target: str) -> None:

@@ -5,18 +5,15 @@ from __future__ import annotations
 import argparse
 import shlex
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
-from ..analysis import AnalysisRequest, run_analysis
+from ..analysis import AnalysisRequest
 from ..config import load_team_config
 from ..demo import MARKER, build_demo
 from ..errors import OutputError
 from ..pipeline import load_pipeline
-from ..report import write_report
-from .analyze import write_json
-from .progress_bar import TerminalProgress
+from .analyze import analyse_and_report, write_json
 from .summary import summary_lines
 
 __all__ = ["add_parser", "run"]
@@ -61,16 +58,8 @@ def run(args: argparse.Namespace) -> int:
         pipeline=load_pipeline(demo.pipeline),
         check_sidecars=True,
     )
-    progress = TerminalProgress(sys.stderr, enabled=not args.quiet and sys.stderr.isatty())
-    try:
-        document = run_analysis(request, progress)
-    finally:
-        progress.close()
     report = target / "report.html"
-    try:
-        write_report(document, report)
-    except OSError as exc:
-        raise OutputError(f"cannot write {report}: {exc.strerror or exc}") from exc
+    document = analyse_and_report(request, report, quiet=args.quiet)
     json_path = target / "results.json"
     write_json(document, str(json_path))
     if not args.quiet:
