@@ -15,7 +15,19 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import __version__
-from .api import agent_jobs, agent_protocol, agents, auth, collections, health, jobs, results
+from .api import (
+    agent_jobs,
+    agent_protocol,
+    agents,
+    auth,
+    collections,
+    config,
+    health,
+    jobs,
+    pipelines,
+    results,
+)
+from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
 from .db import make_engine, make_session_factory
 from .errors import ServiceError, TooManyAttempts, Unauthorized
 from .logs import configure_logging
@@ -67,7 +79,10 @@ def _sweeping(sessions: sessionmaker[Session], interval: float | None) -> Any:
 
 
 def create_app(
-    settings: Settings | None = None, *, sweep_interval: float | None = SWEEP_INTERVAL
+    settings: Settings | None = None,
+    *,
+    sweep_interval: float | None = SWEEP_INTERVAL,
+    max_body_bytes: int = DEFAULT_MAX_BODY,
 ) -> FastAPI:
     """Build the coordinator for `settings` (read from the environment when omitted).
 
@@ -98,6 +113,7 @@ def create_app(
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)
     app.include_router(agent_protocol.router)
@@ -107,4 +123,6 @@ def create_app(
     app.include_router(results.router)
     app.include_router(agents.router)
     app.include_router(collections.router)
+    app.include_router(pipelines.router)
+    app.include_router(config.router)
     return app
