@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from shuttersense.common.config import TeamConfig
 
-from ..services import pipelines
+from ..services import config
 from .deps import AdminUser, CurrentUser, SessionDep
 
 __all__ = ["router"]
@@ -19,7 +19,7 @@ _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 @router.get("", response_model=TeamConfig, responses=_UNAUTHORIZED)
 def get_config(user: CurrentUser, session: SessionDep) -> TeamConfig:
     """The team's config; the defaults when none was saved."""
-    return pipelines.team_config(session, user.team_id)
+    return config.team_config(session, user.team_id)
 
 
 @router.put(
@@ -33,4 +33,4 @@ def get_config(user: CurrentUser, session: SessionDep) -> TeamConfig:
 )
 def put_config(body: TeamConfig, user: AdminUser, session: SessionDep) -> TeamConfig:
     """Replace the team's config; fields left out take their defaults."""
-    return pipelines.save_team_config(session, user, body)
+    return config.save_team_config(session, user, body)

@@ -1,4 +1,4 @@
-"""Pipelines with their versions, and the team's analysis config.
+"""Pipelines with their versions.
 
 Validity comes from the common engine (structure checks and the path cap); invalid pipelines are
 stored too, inactive, so they can be fixed. Definitions are size-checked before the engine runs.
@@ -12,10 +12,8 @@ from typing import Any
 
 import yaml
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shuttersense.common.config import TeamConfig
 from shuttersense.common.errors import PipelineError, PipelineInvalidError, PipelineTooLargeError
 from shuttersense.common.pipeline import (
     PATH_CAP,
@@ -33,10 +31,11 @@ from shuttersense.common.structured_file import StructuredFileError, parse_struc
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..ids import new_guid
-from ..models import AnalysisConfig, Pipeline, PipelineVersion, Team
+from ..models import Pipeline, PipelineVersion
 from ..models.base import utcnow
 from ..models.team import User
 from . import audit
+from .storage import MAX_STORED_BYTES, check_storable, commit_or_conflict
 
 __all__ = [
     "MAX_DEFINITION_BYTES",
@@ -54,14 +53,12 @@ __all__ = [
     "list_versions",
     "pipeline_version",
     "preview_paths",
-    "save_team_config",
     "set_default",
-    "team_config",
     "team_pipeline",
     "update_pipeline",
 ]
 
-MAX_DEFINITION_BYTES = 512 * 1024
+MAX_DEFINITION_BYTES = MAX_STORED_BYTES
 MAX_NODES = 500
 _META_KEYS = ("name", "description", "version", "guid")
 
@@ -80,25 +77,8 @@ class Check:
         return not self.errors
 
 
-def _check_storable(value: Any, what: str) -> None:
-    """Refuse what is too large, or what a database cannot store (NUL, lone surrogates, NaN).
-
-    Encodes lazily so a YAML alias bomb is stopped at the limit instead of filling memory.
-    """
-    size = 0
-    try:
-        for chunk in json.JSONEncoder(ensure_ascii=False, allow_nan=False).iterencode(value):
-            size += len(chunk.encode("utf-8"))
-            if size > MAX_DEFINITION_BYTES:
-                raise InvalidInput(f"the {what} is over {MAX_DEFINITION_BYTES // 1024} KB as JSON")
-            if "\\u0000" in chunk:
-                raise InvalidInput(f"the {what} contains a NUL character")
-    except (ValueError, UnicodeEncodeError, RecursionError) as exc:
-        raise InvalidInput(f"the {what} cannot be stored: {exc}") from None
-
-
 def _check_size(definition: Any) -> None:
-    _check_storable(definition, "definition")
+    check_storable(definition, "definition")
     nodes = definition.get("nodes") if isinstance(definition, dict) else None
     if isinstance(nodes, list) and len(nodes) > MAX_NODES:
         raise InvalidInput(f"the pipeline has {len(nodes)} nodes, over the limit of {MAX_NODES}")
@@ -185,15 +165,6 @@ def _apply(pipeline: Pipeline, check: Check) -> None:
     pipeline.updated_at = utcnow()
 
 
-def _commit(session: Session, conflict: str) -> None:
-    """Commit; a concurrent insert of the same name or version is a Conflict, not a 500."""
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise Conflict(conflict) from exc
-
-
 def create_pipeline(
     session: Session, user: User, name: str, description: str, definition: dict[str, Any]
 ) -> Pipeline:
@@ -216,7 +187,7 @@ def create_pipeline(
     session.add(PipelineVersion(pipeline_id=pipeline.id, version=1, definition=definition))
     details = {"name": name, "version": 1, "is_valid": check.is_valid}
     audit.record(session, user.team_id, "pipeline.created", pipeline.guid, details, user_id=user.id)
-    _commit(session, f"the team has a pipeline named {name!r} already")
+    commit_or_conflict(session, f"the team has a pipeline named {name!r} already")
     return pipeline
 
 
@@ -240,7 +211,7 @@ def update_pipeline(
     session.add(PipelineVersion(pipeline_id=pipeline.id, version=version, definition=definition))
     details = {"version": version, "is_valid": check.is_valid}
     audit.record(session, user.team_id, "pipeline.updated", guid, details, user_id=user.id)
-    _commit(session, f"pipeline {guid} was changed at the same time: reload and retry")
+    commit_or_conflict(session, f"pipeline {guid} was changed at the same time: reload and retry")
     return pipeline
 
 
@@ -332,24 +303,3 @@ def preview_paths(
         if not is_truncated(path)
     ]
     return shown, len(paths) - len(shown)
-
-
-def team_config(session: Session, team_id: int) -> TeamConfig:
-    """The stored config, else the defaults of TeamConfig."""
-    stored = session.scalar(select(AnalysisConfig).where(AnalysisConfig.team_id == team_id))
-    return TeamConfig.model_validate(stored.config) if stored else TeamConfig()
-
-
-def save_team_config(session: Session, user: User, config: TeamConfig) -> TeamConfig:
-    data = config.model_dump(mode="json")
-    _check_storable(data, "config")
-    stored = session.scalar(select(AnalysisConfig).where(AnalysisConfig.team_id == user.team_id))
-    if stored is None:
-        stored = AnalysisConfig(team_id=user.team_id)
-        session.add(stored)
-    stored.config = data
-    stored.updated_at = utcnow()
-    team_guid = session.scalar(select(Team.guid).where(Team.id == user.team_id))
-    audit.record(session, user.team_id, "config.updated", team_guid, user_id=user.id)
-    _commit(session, "the config was changed at the same time: retry")
-    return config
