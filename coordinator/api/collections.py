@@ -6,7 +6,12 @@ from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
 from ..models import Collection
-from ..schemas.collections import CollectionCreate, CollectionOut, CollectionUpdate
+from ..schemas.collections import (
+    CollectionCreate,
+    CollectionOut,
+    CollectionUpdate,
+    PipelineAssignment,
+)
 from ..services import collections
 from .deps import AdminUser, CurrentUser, SessionDep
 
@@ -27,6 +32,7 @@ def _outs(refs: collections.CollectionRefs, found: list[Collection]) -> list[Col
             root_path=c.root_path,
             agent=refs.agent(c),
             pipeline=refs.pipeline(c),
+            pipeline_version=c.pipeline_version,
             file_count=c.file_count,
             storage_bytes=c.storage_bytes,
             image_count=c.image_count,
@@ -81,6 +87,20 @@ def update_collection(
     if body.name is None:
         return _out(session, collections.team_collection(session, user.team_id, guid))
     return _out(session, collections.rename_collection(session, user, guid, body.name))
+
+
+@router.put(
+    "/{guid}/pipeline",
+    response_model=CollectionOut,
+    responses={**_UNAUTHORIZED, **_NOT_FOUND, 422: {"description": "the pipeline is invalid"}},
+)
+def assign_pipeline(
+    guid: str, body: PipelineAssignment, user: CurrentUser, session: SessionDep
+) -> CollectionOut:
+    """Which pipeline the collection's jobs use (pinned or current version), or the default."""
+    return _out(
+        session, collections.assign_pipeline(session, user, guid, body.pipeline, body.version)
+    )
 
 
 @router.delete(

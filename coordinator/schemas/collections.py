@@ -8,7 +8,7 @@ from pydantic import Field
 
 from .base import Body
 
-__all__ = ["CollectionCreate", "CollectionOut", "CollectionUpdate"]
+__all__ = ["CollectionCreate", "CollectionOut", "CollectionUpdate", "PipelineAssignment"]
 
 
 class CollectionOut(Body):
@@ -17,6 +17,7 @@ class CollectionOut(Body):
     root_path: str = Field(description="the folder as seen by its agent")
     agent: str | None = Field(description="GUID of the agent the collection lives on")
     pipeline: str | None = Field(description="GUID of the pipeline it is checked against")
+    pipeline_version: int | None = Field(description="the pinned version; null: the current one")
     file_count: int | None
     storage_bytes: int | None
     image_count: int | None
@@ -31,3 +32,12 @@ class CollectionCreate(Body):
 
 class CollectionUpdate(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class PipelineAssignment(Body):
+    pipeline: str | None = Field(
+        default=None, max_length=30, description="a pipeline GUID; null follows the team default"
+    )
+    version: int | None = Field(
+        default=None, ge=1, description="pin this version; null follows the current one"
+    )

@@ -13,10 +13,12 @@ from ..ids import new_guid
 from ..models import Agent, Collection, Pipeline
 from ..models.team import User
 from . import audit
+from .pipelines import team_pipeline
 
 __all__ = [
     "CollectionRefs",
     "agent_collections",
+    "assign_pipeline",
     "create_agent_collection",
     "create_team_collection",
     "delete_collection",
@@ -200,3 +202,30 @@ def delete_collection(session: Session, user: User, guid: str) -> None:
     )
     session.delete(collection)
     session.commit()
+
+
+def assign_pipeline(
+    session: Session, user: User, guid: str, pipeline_guid: str | None, version: int | None
+) -> Collection:
+    """Give the collection its own pipeline (pinned to `version`, or following the current one),
+    or with None hand it back to the team default."""
+    collection = team_collection(session, user.team_id, guid)
+    if pipeline_guid is None:
+        collection.pipeline_id = collection.pipeline_version = None
+    else:
+        pipeline = team_pipeline(session, user.team_id, pipeline_guid)
+        if not (pipeline.is_valid and pipeline.is_active):
+            raise InvalidInput(f"pipeline {pipeline_guid} is not valid: fix it first")
+        if version is not None and not 1 <= version <= pipeline.current_version:
+            raise InvalidInput(f"pipeline {pipeline_guid} has no version {version}")
+        collection.pipeline_id, collection.pipeline_version = pipeline.id, version
+    audit.record(
+        session,
+        user.team_id,
+        "collection.pipeline",
+        collection.guid,
+        {"pipeline": pipeline_guid, "version": version},
+        user_id=user.id,
+    )
+    session.commit()
+    return collection

@@ -21,7 +21,7 @@ from shuttersense.common.results import ToolName, result_counts
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..hashed_secrets import hash_secret, new_secret
 from ..ids import new_guid
-from ..models import Agent, Collection, Job, Result
+from ..models import Agent, Collection, Job, Pipeline, Result
 from ..models.base import utcnow
 from ..vault import Vault
 from .results import parse_tool_result
@@ -64,17 +64,25 @@ def create_job(
 ) -> Job:
     """Queue `tool` on `collection`; a local collection's jobs go to its agent only.
 
+    The job carries the pipeline in force (analysis spec 1.4): the collection's own (its pinned
+    version, else the current one), else the team's default. Pipeline Validation needs one.
     Flushed, not committed: the caller commits it with whatever records it (audit events).
     """
     if tool not in {t.value for t in ToolName}:
         raise InvalidInput(f"unknown tool {tool!r}")
+    pipeline_id, version = _pipeline_in_force(session, collection)
+    if tool == ToolName.PIPELINE_VALIDATION and pipeline_id is None:
+        raise InvalidInput(
+            "pipeline_validation needs a pipeline: assign one to the collection or set a team "
+            "default"
+        )
     job = Job(
         guid=new_guid("job"),
         team_id=collection.team_id,
         collection_id=collection.id,
         agent_id=collection.agent_id,
-        pipeline_id=collection.pipeline_id,
-        pipeline_version=collection.pipeline_version,
+        pipeline_id=pipeline_id,
+        pipeline_version=version,
         tool=tool,
         parameters=parameters or {},
         created_by_id=created_by_id,
@@ -83,6 +91,22 @@ def create_job(
     session.add(job)
     session.flush()
     return job
+
+
+def _pipeline_in_force(session: Session, collection: Collection) -> tuple[int | None, int | None]:
+    if collection.pipeline_id is not None:
+        pipeline = session.get(Pipeline, collection.pipeline_id)
+        if pipeline is not None and pipeline.is_valid and pipeline.is_active:
+            return pipeline.id, collection.pipeline_version or pipeline.current_version
+    default = session.scalar(
+        select(Pipeline).where(
+            Pipeline.team_id == collection.team_id,
+            Pipeline.is_default.is_(True),
+            Pipeline.is_valid.is_(True),
+            Pipeline.is_active.is_(True),
+        )
+    )
+    return (default.id, default.current_version) if default else (None, None)
 
 
 def try_claim(session: Session, agent: Agent, vault: Vault) -> Claim | None:

@@ -171,3 +171,51 @@ def test_another_team_sees_nothing(
     assert [c["guid"] for c in client.get(API, headers=outsider).json()] == [theirs["guid"]]
     assert client.get(f"{API}/{guid}", headers=teams.admin).json() == made
     assert audit_actions(db_url, guid) == ["collection.created"]
+
+
+def test_jobs_carry_the_pipeline_in_force(client: TestClient, teams: Teams, agent: str) -> None:
+    from tests.coordinator.test_pipelines_api import BROKEN
+    from tests.coordinator.test_pipelines_api import create as create_pipeline
+
+    collection = create(client, teams.admin, agent)["guid"]
+
+    def run(tool: str) -> dict:
+        answer = client.post(
+            f"/api/collections/{collection}/jobs", json={"tool": tool}, headers=teams.member
+        )
+        return {**answer.json(), "http": answer.status_code}
+
+    refused = run("pipeline_validation")
+    assert refused["http"] == 422 and "needs a pipeline" in refused["detail"]
+
+    default = create_pipeline(client, teams.admin, "Default")
+    assert client.post(f"/api/pipelines/{default['guid']}/default", headers=teams.admin).is_success
+    assert run("pipeline_validation")["http"] == 201  # the team default is in force
+
+    own = create_pipeline(client, teams.admin, "Own")
+    pinned = client.put(
+        f"{API}/{collection}/pipeline",
+        json={"pipeline": own["guid"], "version": 1},
+        headers=teams.member,
+    )
+    assert pinned.status_code == 200
+    assert (pinned.json()["pipeline"], pinned.json()["pipeline_version"]) == (own["guid"], 1)
+    broken = create_pipeline(client, teams.admin, "Broken", BROKEN)
+    refused = client.put(
+        f"{API}/{collection}/pipeline", json={"pipeline": broken["guid"]}, headers=teams.member
+    )
+    assert refused.status_code == 422
+    assert (
+        client.put(
+            f"{API}/{collection}/pipeline",
+            json={"pipeline": own["guid"], "version": 9},
+            headers=teams.member,
+        ).status_code
+        == 422
+    )
+    stranger = client.put(
+        f"{API}/{collection}/pipeline", json={"pipeline": None}, headers=teams.outsider
+    )
+    assert stranger.status_code == 404
+    back = client.put(f"{API}/{collection}/pipeline", json={"pipeline": None}, headers=teams.admin)
+    assert back.json()["pipeline"] is None
