@@ -16,7 +16,16 @@ from shuttersense.common.protocol import result_signature
 from shuttersense.common.results import PhotoStatsResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
-from shuttersense.coordinator.models import Agent, Collection, Job, Result, Team
+from shuttersense.coordinator.models import (
+    Agent,
+    AnalysisConfig,
+    Collection,
+    Job,
+    Pipeline,
+    PipelineVersion,
+    Result,
+    Team,
+)
 from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services.accounts import find_team
 from shuttersense.coordinator.services.jobs import create_job
@@ -348,3 +357,33 @@ def test_agents_create_and_list_their_collections(rig: tuple[Rig, str]) -> None:
         == 409
     )
     assert [c["name"] for c in agent.get(f"{API}/collections").json()] == ["Weddings"]
+
+
+def test_a_claim_hands_over_the_pipeline_and_the_team_config(rig: tuple[Rig, str]) -> None:
+    server, team = rig
+    agent = server.agent(team, "one")
+    collection = server.collection()
+    definition = {"name": "RAW", "nodes": [], "edges": []}
+    with server.session() as session:
+        owner = session.merge(collection)
+        pipeline = Pipeline(
+            guid=new_guid("pip"),
+            team_id=owner.team_id,
+            name="RAW",
+            current_version=2,
+            is_valid=True,
+            is_active=True,
+        )
+        session.add(pipeline)
+        session.flush()
+        session.add_all(
+            PipelineVersion(pipeline_id=pipeline.id, version=n, definition={**definition, "v": n})
+            for n in (1, 2)
+        )
+        session.add(AnalysisConfig(team_id=owner.team_id, config={"require_sidecar": [".cr3"]}))
+        owner.pipeline_id = pipeline.id
+        session.commit()
+    server.job(collection, "pipeline_validation")
+    claimed = claim(agent)
+    assert claimed["pipeline"] == {**definition, "v": 2}  # the current version
+    assert claimed["config"] == {"require_sidecar": [".cr3"]}
