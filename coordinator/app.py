@@ -19,6 +19,7 @@ from .api import (
     agent_jobs,
     agent_protocol,
     agents,
+    audit,
     auth,
     collections,
     config,
@@ -116,6 +117,7 @@ def create_app(
     app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)
+    app.include_router(audit.router)
     app.include_router(agent_protocol.router)
     app.include_router(auth.router)
     app.include_router(agent_jobs.router)
