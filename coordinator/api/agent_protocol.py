@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from ..models import Pipeline, PipelineVersion
 from ..models.base import utcnow
 from ..schemas.agent_protocol import (
+    AgentConfig,
     CollectionCreate,
     CollectionOut,
     HeartbeatRequest,
     HeartbeatResponse,
+    PipelineOut,
     PoolStatus,
     RegisterRequest,
     RegisterResponse,
 )
 from ..services import agents, collections, rate_limits
+from ..services.config import team_config
 from .deps import AgentDep, SessionDep
 
 __all__ = ["router"]
@@ -78,3 +84,37 @@ def create_collection(
     """A collection for a folder on this agent's machine (the agent checks its roots first)."""
     created = collections.create_agent_collection(session, agent, body.name, body.root_path)
     return CollectionOut(guid=created.guid, name=created.name, root_path=created.root_path)
+
+
+def _pipeline_out(session: Session, pipeline: Pipeline, version: int) -> PipelineOut:
+    definition = session.scalar(
+        select(PipelineVersion.definition).where(
+            PipelineVersion.pipeline_id == pipeline.id, PipelineVersion.version == version
+        )
+    )
+    return PipelineOut(
+        guid=pipeline.guid, name=pipeline.name, version=version, definition=definition or {}
+    )
+
+
+@router.get("/config", response_model=AgentConfig)
+def agent_config(agent: AgentDep, session: SessionDep) -> AgentConfig:
+    """What the agent needs to analyse offline: the team config and the pipelines in use."""
+    default = session.scalar(
+        select(Pipeline).where(
+            Pipeline.team_id == agent.team_id,
+            Pipeline.is_default.is_(True),
+            Pipeline.is_valid.is_(True),
+            Pipeline.is_active.is_(True),
+        )
+    )
+    return AgentConfig(
+        config=team_config(session, agent.team_id).model_dump(mode="json"),
+        default_pipeline=_pipeline_out(session, default, default.current_version)
+        if default
+        else None,
+        pipelines=[
+            _pipeline_out(session, pipeline, version)
+            for pipeline, version in collections.agent_pipelines(session, agent)
+        ],
+    )

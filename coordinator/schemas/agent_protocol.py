@@ -10,6 +10,7 @@ from pydantic import Field
 from .base import Body
 
 __all__ = [
+    "AgentConfig",
     "ClaimResponse",
     "CollectionCreate",
     "CollectionOut",
@@ -20,6 +21,7 @@ __all__ = [
     "JobOutcome",
     "NoChangeRequest",
     "OfflineResult",
+    "PipelineOut",
     "PoolStatus",
     "ProgressRequest",
     "ProgressResponse",
@@ -145,3 +147,18 @@ class OfflineResult(Body):
 class UploadOutcome(Body):
     result_guid: str
     created: bool = Field(description="false when this idempotency key was seen before")
+
+
+class PipelineOut(Body):
+    guid: str
+    name: str
+    version: int
+    definition: dict[str, Any]
+
+
+class AgentConfig(Body):
+    config: dict[str, Any] = Field(description="the team's analysis config (TeamConfig fields)")
+    default_pipeline: PipelineOut | None
+    pipelines: list[PipelineOut] = Field(
+        description="the pipelines this agent's collections use, at the version in force"
+    )

@@ -229,3 +229,18 @@ def assign_pipeline(
     )
     session.commit()
     return collection
+
+
+def agent_pipelines(session: Session, agent: Agent) -> list[tuple[Pipeline, int]]:
+    """The valid pipelines this agent's collections use, each with the version in force."""
+    rows = session.execute(
+        select(Pipeline, Collection.pipeline_version)
+        .join(Collection, Collection.pipeline_id == Pipeline.id)
+        .where(
+            Collection.agent_id == agent.id,
+            Pipeline.is_valid.is_(True),
+            Pipeline.is_active.is_(True),
+        )
+    ).all()
+    chosen = {(p.id, version or p.current_version): p for p, version in rows}
+    return [(p, version) for (_, version), p in sorted(chosen.items())]

@@ -359,31 +359,61 @@ def test_agents_create_and_list_their_collections(rig: tuple[Rig, str]) -> None:
     assert [c["name"] for c in agent.get(f"{API}/collections").json()] == ["Weddings"]
 
 
+DEFINITION = {"name": "RAW", "nodes": [], "edges": []}
+
+
+def add_pipeline(session: Session, team_id: int, name: str, *, default: bool = False) -> Pipeline:
+    """A valid pipeline with versions 1 and 2 (the current one); each definition says its `v`."""
+    pipeline = Pipeline(
+        guid=new_guid("pip"),
+        team_id=team_id,
+        name=name,
+        current_version=2,
+        is_valid=True,
+        is_active=True,
+        is_default=default,
+    )
+    session.add(pipeline)
+    session.flush()
+    session.add_all(
+        PipelineVersion(pipeline_id=pipeline.id, version=n, definition={**DEFINITION, "v": n})
+        for n in (1, 2)
+    )
+    return pipeline
+
+
 def test_a_claim_hands_over_the_pipeline_and_the_team_config(rig: tuple[Rig, str]) -> None:
     server, team = rig
     agent = server.agent(team, "one")
     collection = server.collection()
-    definition = {"name": "RAW", "nodes": [], "edges": []}
     with server.session() as session:
         owner = session.merge(collection)
-        pipeline = Pipeline(
-            guid=new_guid("pip"),
-            team_id=owner.team_id,
-            name="RAW",
-            current_version=2,
-            is_valid=True,
-            is_active=True,
-        )
-        session.add(pipeline)
-        session.flush()
-        session.add_all(
-            PipelineVersion(pipeline_id=pipeline.id, version=n, definition={**definition, "v": n})
-            for n in (1, 2)
-        )
+        owner.pipeline_id = add_pipeline(session, owner.team_id, "RAW").id
         session.add(AnalysisConfig(team_id=owner.team_id, config={"require_sidecar": [".cr3"]}))
-        owner.pipeline_id = pipeline.id
         session.commit()
     server.job(collection, "pipeline_validation")
     claimed = claim(agent)
-    assert claimed["pipeline"] == {**definition, "v": 2}  # the current version
+    assert claimed["pipeline"] == {**DEFINITION, "v": 2}  # the current version
     assert claimed["config"] == {"require_sidecar": [".cr3"]}
+
+
+def test_config_gives_the_team_config_and_the_pipelines_in_use(rig: tuple[Rig, str]) -> None:
+    server, team = rig
+    agent = server.agent(team, "one")
+    mine = server.collection(bound_to="one")
+    with server.session() as session:
+        owner = session.merge(mine)
+        add_pipeline(session, owner.team_id, "Default", default=True)
+        owner.pipeline_id = add_pipeline(session, owner.team_id, "Pinned").id
+        owner.pipeline_version = 1
+        add_pipeline(session, owner.team_id, "Unused")
+        session.commit()
+    answer = agent.get(f"{API}/config").json()
+    assert answer["config"]["require_sidecar"] == [".cr3", ".cr2", ".nef", ".arw", ".raf"]
+    assert (answer["default_pipeline"]["name"], answer["default_pipeline"]["version"]) == (
+        "Default",
+        2,
+    )
+    assert [(p["name"], p["version"], p["definition"]["v"]) for p in answer["pipelines"]] == [
+        ("Pinned", 1, 1)
+    ]
