@@ -14,37 +14,11 @@ from fastapi.testclient import TestClient
 from shuttersense.coordinator.ids import new_guid
 from tests.coordinator.factories import audit_actions, signed_in
 from tests.coordinator.test_agents_api import Teams
+from tests.helpers.samples import PIPELINE
 
 API = "/api/pipelines"
 
-DEFINITION: dict[str, Any] = {
-    "nodes": [
-        {
-            "id": "capture",
-            "type": "capture",
-            "properties": {
-                "filename_regex": "([A-Z0-9]{4})([0-9]{4})",
-                "camera_id_group": "1",
-                "sample_filename": "AB3D0001",
-            },
-        },
-        {"id": "raw", "type": "file", "properties": {"extension": ".CR3"}},
-        {"id": "xmp", "type": "file", "properties": {"extension": ".xmp"}},
-        {"id": "both", "type": "pairing", "properties": {"pairing_type": "sidecar"}},
-        {"id": "dxo", "type": "process", "properties": {"method_ids": ["DxO"]}},
-        {"id": "dng", "type": "file", "properties": {"extension": ".DNG"}},
-        {"id": "archive", "type": "termination", "properties": {"termination_type": "Archive"}},
-    ],
-    "edges": [
-        {"from": "capture", "to": "raw"},
-        {"from": "capture", "to": "xmp"},
-        {"from": "raw", "to": "both"},
-        {"from": "xmp", "to": "both"},
-        {"from": "both", "to": "dxo"},
-        {"from": "dxo", "to": "dng"},
-        {"from": "dng", "to": "archive"},
-    ],
-}
+DEFINITION: dict[str, Any] = {"nodes": PIPELINE["nodes"], "edges": PIPELINE["edges"]}
 
 # No Termination, a Pairing with one input and an edge to an unknown node.
 BROKEN: dict[str, Any] = {
@@ -216,7 +190,7 @@ def test_preview_names(client: TestClient, teams: Teams) -> None:
     assert preview["truncated_paths"] == 0 and len(preview["paths"]) == 1
     path = preview["paths"][0]
     assert path["termination"] == "Archive"
-    assert path["nodes"] == ["capture", "raw", "xmp", "both", "dxo", "dng", "archive"]
+    assert path["nodes"] == ["capture", "raw", "xmp", "pair", "dxo", "dng", "end"]
     assert path["filenames"] == ["AB3D0001-DxO.DNG", "AB3D0001.CR3", "AB3D0001.xmp"]
     marked = client.get(
         f"{API}/{guid}/preview", params={"base": "AB3D0001", "suffix": "2"}, headers=teams.member
