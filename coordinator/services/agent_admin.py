@@ -11,13 +11,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..models import Agent, Job, RegistrationToken, Team
 from ..models.base import utcnow
 from ..models.team import User
 from . import audit
 from .agents import OFFLINE_AFTER, pool_counts
 from .jobs import requeue
+from .lookup import in_team
 from .registration import DEFAULT_EXPIRY_HOURS, IssuedToken, create_registration_token
 
 __all__ = [
@@ -60,10 +61,7 @@ def list_agents(session: Session, team_id: int) -> list[Agent]:
 
 
 def get_agent(session: Session, team_id: int, guid: str) -> Agent:
-    found = session.scalar(select(Agent).where(Agent.guid == guid, Agent.team_id == team_id))
-    if found is None:
-        raise NotFound(f"no agent {guid}")
-    return found
+    return in_team(session, Agent, team_id, guid, "agent")
 
 
 def rename_agent(session: Session, user: User, guid: str, name: str) -> Agent:

@@ -13,6 +13,7 @@ from ..ids import new_guid
 from ..models import Agent, Collection, Pipeline
 from ..models.team import User
 from . import audit
+from .lookup import in_team
 from .pipelines import team_pipeline
 
 __all__ = [
@@ -32,12 +33,7 @@ MAX_PATH = 4096
 
 def team_collection(session: Session, team_id: int, guid: str) -> Collection:
     """The collection with this GUID in the team; NotFound otherwise (other teams included)."""
-    found = session.scalar(
-        select(Collection).where(Collection.guid == guid, Collection.team_id == team_id)
-    )
-    if found is None:
-        raise NotFound(f"no collection {guid}")
-    return found
+    return in_team(session, Collection, team_id, guid, "collection")
 
 
 def agent_collections(session: Session, agent: Agent) -> list[Collection]:

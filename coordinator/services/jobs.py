@@ -24,6 +24,7 @@ from ..ids import new_guid
 from ..models import Agent, Collection, Job, Pipeline, Result
 from ..models.base import utcnow
 from ..vault import Vault
+from .lookup import in_team
 from .results import parse_tool_result
 
 __all__ = [
@@ -152,10 +153,7 @@ def try_claim(session: Session, agent: Agent, vault: Vault) -> Claim | None:
 
 
 def find_team_job(session: Session, team_id: int, guid: str) -> Job:
-    job = session.scalar(select(Job).where(Job.guid == guid, Job.team_id == team_id))
-    if job is None:
-        raise NotFound(f"no job {guid}")
-    return job
+    return in_team(session, Job, team_id, guid, "job")
 
 
 def _fenced(session: Session, agent: Agent, guid: str, token: str) -> Job:

@@ -35,6 +35,7 @@ from ..models import Pipeline, PipelineVersion
 from ..models.base import utcnow
 from ..models.team import User
 from . import audit
+from .lookup import in_team
 from .storage import MAX_STORED_BYTES, check_storable, commit_or_conflict
 
 __all__ = [
@@ -117,12 +118,7 @@ def definition_warnings(definition: dict[str, Any]) -> list[str]:
 
 def team_pipeline(session: Session, team_id: int, guid: str) -> Pipeline:
     """The pipeline with this GUID in the team; NotFound otherwise (other teams included)."""
-    found = session.scalar(
-        select(Pipeline).where(Pipeline.guid == guid, Pipeline.team_id == team_id)
-    )
-    if found is None:
-        raise NotFound(f"no pipeline {guid}")
-    return found
+    return in_team(session, Pipeline, team_id, guid, "pipeline")
 
 
 def list_team_pipelines(session: Session, team_id: int) -> list[Pipeline]:
