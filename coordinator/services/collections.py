@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput
 from ..ids import new_guid
 from ..models import Agent, Collection, Pipeline
 from ..models.team import User
@@ -47,37 +47,11 @@ def agent_collections(session: Session, agent: Agent) -> list[Collection]:
 def create_agent_collection(
     session: Session, agent: Agent, name: str, root_path: str
 ) -> Collection:
-    """A collection for a folder on `agent`'s machine, bound to that agent.
+    """A collection for a folder on `agent`'s machine, asked for by the agent itself.
 
     The agent checks the path against its authorized roots; the coordinator only stores it.
     """
-    name = name.strip()
-    if not name or not root_path or len(root_path) > MAX_PATH or "\0" in root_path:
-        raise InvalidInput("a collection needs a name and an absolute folder path")
-    taken = session.scalar(
-        select(Collection.id).where(Collection.team_id == agent.team_id, Collection.name == name)
-    )
-    if taken is not None:
-        raise Conflict(f"the team has a collection named {name!r} already")
-    collection = Collection(
-        guid=new_guid("col"),
-        team_id=agent.team_id,
-        agent_id=agent.id,
-        name=name,
-        root_path=root_path,
-    )
-    session.add(collection)
-    session.flush()
-    audit.record(
-        session,
-        agent.team_id,
-        "collection.created",
-        collection.guid,
-        {"name": name},
-        agent_id=agent.id,
-    )
-    session.commit()
-    return collection
+    return _bind(session, agent, name, root_path, {"name": name.strip()}, agent_id=agent.id)
 
 
 class CollectionRefs:
@@ -138,31 +112,44 @@ def create_team_collection(
     session: Session, user: User, name: str, root_path: str, agent_guid: str
 ) -> Collection:
     """A collection for a folder on one of the team's agents (revoked agents refused)."""
-    agent = session.scalar(
-        select(Agent).where(Agent.guid == agent_guid, Agent.team_id == user.team_id)
-    )
-    if agent is None:
-        raise NotFound(f"no agent {agent_guid}")
+    agent = in_team(session, Agent, user.team_id, agent_guid, "agent")
     if agent.revoked_at is not None:
         raise Conflict(f"the agent {agent_guid} was revoked: pick another one")
+    details = {"name": name.strip(), "agent": agent.guid}
+    return _bind(session, agent, name, root_path, details, user_id=user.id)
+
+
+def _bind(
+    session: Session,
+    agent: Agent,
+    name: str,
+    root_path: str,
+    details: dict[str, str],
+    *,
+    user_id: int | None = None,
+    agent_id: int | None = None,
+) -> Collection:
+    """Create, audit and commit a collection bound to `agent`; the actor is the user or agent."""
     if not root_path or len(root_path) > MAX_PATH or "\0" in root_path:
         raise InvalidInput("a collection needs a folder path on the agent's machine")
-    name = _check_name_free(session, user.team_id, name)
+    name = _check_name_free(session, agent.team_id, name)
     collection = Collection(
         guid=new_guid("col"),
-        team_id=user.team_id,
+        team_id=agent.team_id,
         agent_id=agent.id,
         name=name,
         root_path=root_path,
     )
     session.add(collection)
+    session.flush()
     audit.record(
         session,
-        user.team_id,
+        agent.team_id,
         "collection.created",
         collection.guid,
-        {"name": name, "agent": agent.guid},
-        user_id=user.id,
+        details,
+        user_id=user_id,
+        agent_id=agent_id,
     )
     _commit_unique(session, name)
     return collection

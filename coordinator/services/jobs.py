@@ -192,12 +192,9 @@ def complete(
 ) -> Result:
     """Store the signed result; a repeat of the same completion returns the same result."""
     job = _fenced(session, agent, guid, token)
-    if job.status == "completed":
-        existing = stored_result(session, job)
-        if existing is not None:
-            return existing
-    if job.status not in _ACTIVE:
-        raise Conflict(f"the job is {job.status}; its result is no longer wanted")
+    repeated = _repeat_or_active(session, job, "completed")
+    if repeated is not None:
+        return repeated
     if job.claim_secret is None or not signature_matches(
         vault.decrypt(job.claim_secret), job.guid, input_state_hash, payload, signature
     ):
@@ -218,6 +215,18 @@ def complete(
     session.add(stored)
     finish(job, "completed")
     return _commit_once(session, job, stored)
+
+
+def _repeat_or_active(session: Session, job: Job, final: str) -> Result | None:
+    """The stored result when this call repeats one that already ended the job as `final`;
+    None when the job still runs; Conflict when it ended otherwise."""
+    if job.status == final:
+        existing = stored_result(session, job)
+        if existing is not None:
+            return existing
+    if job.status not in _ACTIVE:
+        raise Conflict(f"the job is {job.status}; its result is no longer wanted")
+    return None
 
 
 def _job_result(
@@ -272,12 +281,9 @@ def no_change(
     original for the same collection and tool are removed.
     """
     job = _fenced(session, agent, guid, token)
-    if job.status == "no_change":
-        existing = stored_result(session, job)
-        if existing is not None:
-            return existing
-    if job.status not in _ACTIVE:
-        raise Conflict(f"the job is {job.status}; its result is no longer wanted")
+    repeated = _repeat_or_active(session, job, "no_change")
+    if repeated is not None:
+        return repeated
     source = session.scalar(
         select(Result).where(Result.guid == source_guid, Result.team_id == job.team_id)
     )
