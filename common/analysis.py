@@ -39,7 +39,16 @@ from .scanner import check_collection_root, scan_batches
 from .state_hash import combined_hash, config_hash, file_list_hash
 from .xmp import check_sidecars
 
-__all__ = ["ALL_TOOLS", "AnalysisRequest", "parse_tools", "run_analysis"]
+__all__ = [
+    "ALL_TOOLS",
+    "AnalysisRequest",
+    "Listing",
+    "analyse_listing",
+    "input_state_hashes",
+    "parse_tools",
+    "run_analysis",
+    "scan_collection",
+]
 
 ALL_TOOLS: tuple[ToolName, ...] = tuple(ToolName)
 _SCAN_TICK = 2048
@@ -116,34 +125,62 @@ def _resolve_tools(request: AnalysisRequest) -> tuple[tuple[ToolName, ...], dict
     return request.tools, skipped
 
 
-def _scan(root: Path, progress: ProgressSink) -> tuple[list[FileEntry], list[ScanIssue]]:
+@dataclass(frozen=True)
+class Listing:
+    """One scan of a collection: the files, what could not be read, and how long it took."""
+
+    root: Path
+    entries: list[FileEntry]
+    issues: list[ScanIssue]
+    scan_time: float
+
+
+def scan_collection(root: Path, progress: ProgressSink | None = None) -> Listing:
+    """The one streaming pass over `root` every tool of a run shares (D1)."""
+    sink = progress or NullProgress()
+    root = check_collection_root(root)
+    started = time.perf_counter()
     issues: list[ScanIssue] = []
     entries: list[FileEntry] = []
     reported = 0
-    for batch in scan_batches(root, issues.append):
-        entries.extend(batch)
-        if len(entries) - reported >= _SCAN_TICK:
-            reported = len(entries)
-            progress.update("scanning", reported, None)
-    progress.update("scanning", len(entries), len(entries))
-    return entries, issues
+    with collector_paused():
+        for batch in scan_batches(root, issues.append):
+            entries.extend(batch)
+            if len(entries) - reported >= _SCAN_TICK:
+                reported = len(entries)
+                sink.update("scanning", reported, None)
+    sink.update("scanning", len(entries), len(entries))
+    return Listing(root, entries, issues, round(time.perf_counter() - started, 3))
+
+
+def input_state_hashes(request: AnalysisRequest, listing: Listing) -> dict[str, str]:
+    """Each tool's input-state hash (7.1) for this listing, before any analysis runs."""
+    tools, _ = _resolve_tools(request)
+    files_hash = file_list_hash(listing.entries)
+    settings_hash = config_hash(_settings(request).hash_config)
+    return {tool.value: combined_hash(tool.value, files_hash, settings_hash) for tool in tools}
 
 
 def run_analysis(
     request: AnalysisRequest, progress: ProgressSink | None = None
 ) -> AnalysisDocument:
     """Scan `request.root` once and run the tools; raise CollectionError/ToolError/PipelineError."""
+    _resolve_tools(request)  # refuse a bad tool choice before scanning
+    return analyse_listing(request, scan_collection(request.root, progress), progress)
+
+
+def analyse_listing(
+    request: AnalysisRequest, listing: Listing, progress: ProgressSink | None = None
+) -> AnalysisDocument:
+    """Run the requested tools on one listing."""
     with collector_paused():
-        return _run(request, progress or NullProgress())
+        return _run(request, listing, progress or NullProgress())
 
 
-def _run(request: AnalysisRequest, sink: ProgressSink) -> AnalysisDocument:
+def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> AnalysisDocument:
     tools, skipped = _resolve_tools(request)
-    root = check_collection_root(request.root)
     settings = _settings(request)
-    started = time.perf_counter()
-    entries, issues = _scan(root, sink)
-    scan_time = time.perf_counter() - started
+    entries, root = listing.entries, listing.root
 
     results: dict[str, ToolResult] = {}
     # One classification pass, shared by PhotoStats and grouping and dropped once both are done,
@@ -188,8 +225,8 @@ def _run(request: AnalysisRequest, sink: ProgressSink) -> AnalysisDocument:
         tool_hashes=tool_hashes,
         results=results,
         skipped=skipped,
-        scan_issues=issues,
-        scan_time=round(scan_time, 3),
+        scan_issues=listing.issues,
+        scan_time=listing.scan_time,
     )
 
 

@@ -20,6 +20,7 @@ from ..schemas.agent_protocol import (
     JobOutcome,
     NoChangeRequest,
     OfflineResult,
+    PreviousResult,
     ProgressRequest,
     ProgressResponse,
     UploadOutcome,
@@ -52,6 +53,7 @@ def _claim_once(request: Request, agent_id: int) -> ClaimResponse | None:
         config = session.scalar(
             select(AnalysisConfig.config).where(AnalysisConfig.team_id == job.team_id)
         )
+        previous = results.latest_result(session, collection.id, job.tool) if collection else None
         return ClaimResponse(
             job_guid=job.guid,
             tool=job.tool,
@@ -64,6 +66,9 @@ def _claim_once(request: Request, agent_id: int) -> ClaimResponse | None:
             ),
             pipeline=pipeline,
             config=config or {},
+            previous_result=None
+            if previous is None
+            else PreviousResult(guid=previous.guid, input_state_hash=previous.input_state_hash),
             claim_token=claim.token,
             claim_secret=claim.secret,
             lease_expires_at=job.lease_expires_at,

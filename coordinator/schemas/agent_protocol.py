@@ -23,6 +23,7 @@ __all__ = [
     "OfflineResult",
     "PipelineOut",
     "PoolStatus",
+    "PreviousResult",
     "ProgressRequest",
     "ProgressResponse",
     "RegisterRequest",
@@ -86,6 +87,11 @@ class CollectionCreate(Body):
     root_path: str = Field(min_length=1, max_length=4096)
 
 
+class PreviousResult(Body):
+    guid: str
+    input_state_hash: str | None
+
+
 class ClaimResponse(Body):
     job_guid: str
     tool: str
@@ -94,6 +100,11 @@ class ClaimResponse(Body):
     collection: CollectionOut | None
     pipeline: dict[str, Any] | None = Field(description="the pipeline definition, when needed")
     config: dict[str, Any] = Field(description="the team's analysis config")
+    previous_result: PreviousResult | None = Field(
+        default=None,
+        description="the newest result of this tool on the collection: when the collection's "
+        "input-state hash still matches, complete with no-change instead of analysing",
+    )
     claim_token: str
     claim_secret: str = Field(description="signs the result (HMAC-SHA256); never sent back")
     lease_expires_at: datetime

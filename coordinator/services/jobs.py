@@ -219,12 +219,13 @@ def complete(
 
 def _repeat_or_active(session: Session, job: Job, final: str) -> Result | None:
     """The stored result when this call repeats one that already ended the job as `final`;
-    None when the job still runs; Conflict when it ended otherwise."""
+    None when the job still runs, or waits in the queue after this same claim lost its lease
+    (a late result is still the job's result); Conflict when it ended otherwise."""
     if job.status == final:
         existing = stored_result(session, job)
         if existing is not None:
             return existing
-    if job.status not in _ACTIVE:
+    if job.status not in (*_ACTIVE, "queued"):
         raise Conflict(f"the job is {job.status}; its result is no longer wanted")
     return None
 
@@ -345,11 +346,10 @@ def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retr
 
 
 def requeue(job: Job, error: str | None, *, delay: timedelta = timedelta(0)) -> None:
-    """Put a claimed job back in the queue; its old claim token stops working."""
+    """Put a claimed job back in the queue. Until the next claim supersedes it, the old claim
+    may still complete the job (an agent cut off from the coordinator uploads late), but no
+    longer report progress or fail it."""
     job.status = "queued"
-    job.claimed_by_id = None
-    job.claim_token_hash = None
-    job.claim_secret = None
     job.lease_expires_at = None
     job.not_before = utcnow() + delay
     job.error = error

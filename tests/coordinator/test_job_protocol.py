@@ -219,6 +219,40 @@ def test_lease_expiry_requeues_and_the_old_claim_is_superseded(rig: tuple[Rig, s
         assert session.scalar(select(func.count()).select_from(Result)) == 1
 
 
+def test_a_late_result_completes_a_requeued_job_until_it_is_claimed_again(
+    rig: tuple[Rig, str],
+) -> None:
+    server, token = rig
+    one, two = server.agent(token, "one"), server.agent(token, "two")
+    guid = server.job(server.collection())
+    first = claim(one)
+    server.set_job(guid, lease_expires_at=utcnow() - timedelta(seconds=1))
+    with server.session() as session:
+        assert sweep(session)["requeued"] == 1
+    lost = one.post(
+        f"{API}/jobs/{guid}/progress", json={"claim_token": first["claim_token"], "percent": 50}
+    )
+    assert lost.status_code == 409  # a lost lease reports no more progress...
+    late = complete(one, first, photostats_result())
+    assert late.status_code == 200  # ...but its result still ends the job
+    assert server.job_row(guid).status == "completed"
+    assert claim(two) is None
+
+
+def test_a_claim_names_the_previous_result_for_no_change(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    collection = server.collection()
+    server.job(collection)
+    first = claim(agent)
+    assert first["previous_result"] is None
+    done = complete(agent, first, photostats_result()).json()["result_guid"]
+    server.job(collection, tool="photo_pairing")
+    assert claim(agent)["previous_result"] is None  # another tool has no history yet
+    server.job(collection)
+    assert claim(agent)["previous_result"] == {"guid": done, "input_state_hash": HASH}
+
+
 def test_lease_expiry_on_the_last_attempt_fails_the_job(rig: tuple[Rig, str]) -> None:
     server, token = rig
     agent = server.agent(token, "one")
