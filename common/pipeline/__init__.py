@@ -10,7 +10,15 @@ from .expected import (
     match_status,
     path_templates,
 )
-from .model import NODE_TYPES, PATH_CAP, Node, Pipeline, load_pipeline, pipeline_from_data
+from .model import (
+    NODE_TYPES,
+    PATH_CAP,
+    Node,
+    Pipeline,
+    checked_pipeline,
+    load_pipeline,
+    pipeline_from_data,
+)
 from .paths import (
     MAX_ITERATIONS,
     TRUNCATED,
@@ -42,6 +50,7 @@ __all__ = [
     "PipelineToolConfig",
     "TerminationOutcome",
     "camera_group_of",
+    "checked_pipeline",
     "count_paths",
     "derive_tool_config",
     "enumerate_paths",

@@ -20,6 +20,7 @@ __all__ = [
     "PATH_CAP",
     "Node",
     "Pipeline",
+    "checked_pipeline",
     "load_pipeline",
     "pipeline_from_data",
 ]
@@ -207,32 +208,40 @@ def pipeline_from_data(data: Any, source: Path | None = None) -> Pipeline:
     )
 
 
+def checked_pipeline(
+    data: Any, source: Path | None = None, *, path_cap: int = PATH_CAP
+) -> Pipeline:
+    """Build a pipeline and check it whole: PipelineInvalidError lists every structural
+    problem, PipelineTooLargeError says how many paths it would have over `path_cap`."""
+    # structure and paths build on this module, so they are imported here, not at the top.
+    from .paths import count_paths
+    from .structure import structure_errors
+
+    pipeline = pipeline_from_data(data, source=source)
+    errors = structure_errors(pipeline)
+    if errors:
+        raise PipelineInvalidError(errors, source)
+    total = count_paths(pipeline, path_cap)
+    if total > path_cap:
+        raise PipelineTooLargeError(total, path_cap)
+    return pipeline
+
+
 def load_pipeline(path: Path, *, path_cap: int = PATH_CAP) -> Pipeline:
     """Read, build and check a pipeline file; the errors raised name the file.
 
     Raises PipelineError (unreadable), PipelineInvalidError (every structural problem) or
     PipelineTooLargeError (more than `path_cap` paths).
     """
-    # structure and paths build on this module, so they are imported here, not at the top.
-    from .paths import count_paths
-    from .structure import structure_errors
-
     path = Path(path)
     try:
         data = read_structured_file(path)
     except StructuredFileError as exc:
         raise PipelineError(f"cannot read pipeline {path}: {exc}", path) from exc
     try:
-        pipeline = pipeline_from_data(data, source=path)
-        errors = structure_errors(pipeline)
-        if errors:
-            raise PipelineInvalidError(errors, path)
-        total = count_paths(pipeline, path_cap)
-        if total > path_cap:
-            raise PipelineTooLargeError(total, path_cap)
+        return checked_pipeline(data, source=path, path_cap=path_cap)
     except PipelineError as exc:
         raise _naming(exc, path) from None
-    return pipeline
 
 
 def _naming(exc: PipelineError, path: Path) -> PipelineError:

@@ -23,6 +23,7 @@ from ..schemas.agent_protocol import (
     PreviousResult,
     ProgressRequest,
     ProgressResponse,
+    ReleaseRequest,
     UploadOutcome,
 )
 from ..services import jobs, results
@@ -139,6 +140,14 @@ def no_change(guid: str, body: NoChangeRequest, agent: AgentDep, session: Sessio
 def fail(guid: str, body: FailRequest, agent: AgentDep, session: SessionDep) -> JobOutcome:
     """Give up the job: retried later if `retryable` and attempts remain, else failed."""
     job = jobs.fail(session, agent, guid, body.claim_token, body.error, body.retryable)
+    return JobOutcome(job_guid=guid, status=job.status)
+
+
+@router.post("/jobs/{guid}/release", response_model=JobOutcome)
+def release(guid: str, body: ReleaseRequest, agent: AgentDep, session: SessionDep) -> JobOutcome:
+    """Hand the job back unfinished (the agent is stopping): queued again at once, the attempt
+    not counted; a job whose cancellation was asked for ends cancelled."""
+    job = jobs.release(session, agent, guid, body.claim_token)
     return JobOutcome(job_guid=guid, status=job.status)
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "ProgressResponse",
     "RegisterRequest",
     "RegisterResponse",
+    "ReleaseRequest",
     "UploadOutcome",
 ]
 
@@ -140,6 +141,10 @@ class FailRequest(Body):
     claim_token: str = Field(max_length=100)
     error: str = Field(max_length=4000)
     retryable: bool = False
+
+
+class ReleaseRequest(Body):
+    claim_token: str = Field(max_length=100)
 
 
 class JobOutcome(Body):

@@ -17,7 +17,7 @@ from ..models.base import utcnow
 from ..models.team import User
 from . import audit
 from .agents import OFFLINE_AFTER, pool_counts
-from .jobs import requeue
+from .jobs import give_back
 from .lookup import in_team
 from .registration import DEFAULT_EXPIRY_HOURS, IssuedToken, create_registration_token
 
@@ -97,9 +97,7 @@ def revoke_agent(session: Session, user: User, guid: str) -> Agent:
         select(Job).where(Job.claimed_by_id == agent.id, Job.status.in_(_ACTIVE)).with_for_update()
     ).all()
     for job in held:
-        requeue(job, "the agent running it was revoked")
-        # An admin's decision is not the job's failure: give back the attempt the claim used.
-        job.attempts = max(job.attempts - 1, 0)
+        give_back(job, "the agent running it was revoked")
     audit.record(
         session,
         user.team_id,

@@ -35,8 +35,10 @@ __all__ = [
     "fail",
     "find_team_job",
     "finish",
+    "give_back",
     "no_change",
     "progress",
+    "release",
     "requeue",
     "stored_result",
     "try_claim",
@@ -353,3 +355,24 @@ def requeue(job: Job, error: str | None, *, delay: timedelta = timedelta(0)) -> 
     job.lease_expires_at = None
     job.not_before = utcnow() + delay
     job.error = error
+
+
+def give_back(job: Job, reason: str) -> None:
+    """Re-queue a job at once, its claim void, without counting the attempt: it was not the
+    job's fault (the agent stopped or was revoked)."""
+    requeue(job, reason)
+    job.claimed_by_id = job.claim_token_hash = job.claim_secret = None
+    job.attempts = max(job.attempts - 1, 0)
+
+
+def release(session: Session, agent: Agent, guid: str, token: str) -> Job:
+    """The agent hands the job back unfinished (it is shutting down)."""
+    job = _fenced(session, agent, guid, token)
+    if job.status not in _ACTIVE:
+        raise Conflict(f"the job is {job.status}, not running")
+    if job.cancel_requested:
+        finish(job, "cancelled", "cancelled while the agent was shutting down")
+    else:
+        give_back(job, "released by the agent")
+    session.commit()
+    return job

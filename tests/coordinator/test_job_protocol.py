@@ -451,3 +451,23 @@ def test_config_gives_the_team_config_and_the_pipelines_in_use(rig: tuple[Rig, s
     assert [(p["name"], p["version"], p["definition"]["v"]) for p in answer["pipelines"]] == [
         ("Pinned", 1, 1)
     ]
+
+
+def test_a_released_job_is_queued_again_without_spending_an_attempt(
+    rig: tuple[Rig, str],
+) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    guid = server.job(server.collection())
+    first = claim(agent)
+    body = {"claim_token": first["claim_token"]}
+    released = agent.post(f"{API}/jobs/{guid}/release", json=body)
+    assert released.status_code == 200 and released.json()["status"] == "queued"
+    assert agent.post(f"{API}/jobs/{guid}/release", json=body).status_code == 409
+    again = claim(agent)
+    assert again["job_guid"] == guid and again["attempt"] == 1
+    server.set_job(guid, cancel_requested=True)
+    cancelled = agent.post(
+        f"{API}/jobs/{guid}/release", json={"claim_token": again["claim_token"]}
+    )
+    assert cancelled.json()["status"] == "cancelled"
