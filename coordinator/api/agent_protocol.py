@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Pipeline, PipelineVersion
+from ..models import Collection, Pipeline, PipelineVersion
 from ..models.base import utcnow
 from ..schemas.agent_protocol import (
     AgentConfig,
@@ -71,10 +71,7 @@ def pool_status(agent: AgentDep, session: SessionDep) -> PoolStatus:
 @router.get("/collections", response_model=list[CollectionOut])
 def list_collections(agent: AgentDep, session: SessionDep) -> list[CollectionOut]:
     """The collections bound to this agent."""
-    return [
-        CollectionOut(guid=c.guid, name=c.name, root_path=c.root_path)
-        for c in collections.agent_collections(session, agent)
-    ]
+    return [_collection_out(session, c) for c in collections.agent_collections(session, agent)]
 
 
 @router.post("/collections", response_model=CollectionOut, status_code=201)
@@ -83,7 +80,17 @@ def create_collection(
 ) -> CollectionOut:
     """A collection for a folder on this agent's machine (the agent checks its roots first)."""
     created = collections.create_agent_collection(session, agent, body.name, body.root_path)
-    return CollectionOut(guid=created.guid, name=created.name, root_path=created.root_path)
+    return _collection_out(session, created)
+
+
+def _collection_out(session: Session, collection: Collection) -> CollectionOut:
+    pipeline = session.get(Pipeline, collection.pipeline_id) if collection.pipeline_id else None
+    return CollectionOut(
+        guid=collection.guid,
+        name=collection.name,
+        root_path=collection.root_path,
+        pipeline_guid=pipeline.guid if pipeline else None,
+    )
 
 
 def _pipeline_out(session: Session, pipeline: Pipeline, version: int) -> PipelineOut:

@@ -81,6 +81,9 @@ class CollectionOut(Body):
     guid: str
     name: str
     root_path: str
+    pipeline_guid: str | None = Field(
+        default=None, description="its own pipeline; none means the team's default"
+    )
 
 
 class CollectionCreate(Body):

@@ -467,7 +467,5 @@ def test_a_released_job_is_queued_again_without_spending_an_attempt(
     again = claim(agent)
     assert again["job_guid"] == guid and again["attempt"] == 1
     server.set_job(guid, cancel_requested=True)
-    cancelled = agent.post(
-        f"{API}/jobs/{guid}/release", json={"claim_token": again["claim_token"]}
-    )
+    cancelled = agent.post(f"{API}/jobs/{guid}/release", json={"claim_token": again["claim_token"]})
     assert cancelled.json()["status"] == "cancelled"

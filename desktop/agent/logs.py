@@ -1,0 +1,34 @@
+"""The agent's logs: a rotating file in the platformdirs log folder, and stderr."""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+__all__ = ["configure_logging"]
+
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(folder: Path, level: str = "INFO", *, to_stderr: bool = True) -> Path | None:
+    """Log `shuttersense` messages; returns the log file, or None when it cannot be written."""
+    logger = logging.getLogger("shuttersense")
+    logger.setLevel(level.upper())
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+    if to_stderr:
+        console = logging.StreamHandler()
+        console.setFormatter(logging.Formatter(_FORMAT))
+        logger.addHandler(console)
+    path = folder / "agent.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        file_handler = RotatingFileHandler(path, maxBytes=5 * 1024 * 1024, backupCount=5)
+    except OSError as exc:
+        logger.warning("cannot write logs to %s (%s); logging to stderr only", folder, exc)
+        return None
+    file_handler.setFormatter(logging.Formatter(_FORMAT))
+    logger.addHandler(file_handler)
+    return path

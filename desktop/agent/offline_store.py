@@ -1,0 +1,175 @@
+"""The agent's local SQLite store: results waiting for the coordinator, and cached answers.
+
+A result is written here (synchronously, to disk) before it is sent, and removed only once the
+coordinator has it; so killing the agent at any point loses nothing. Claim tokens are kept
+encrypted (Fernet, key in the key store). Results themselves are the user's own data about
+the user's own files and stay readable for inspection.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from cryptography.fernet import Fernet
+
+from .errors import AgentError
+
+__all__ = ["OfflineStore", "PendingResult"]
+
+Kind = Literal["complete", "no-change", "upload"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pending (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    job_guid TEXT,
+    claim_token TEXT,
+    collection_guid TEXT,
+    root_path TEXT,
+    collection_name TEXT,
+    tool TEXT NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    last_error TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cache (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class PendingResult:
+    """A result made but not yet accepted. Jobs' results go to `complete`/`no-change` with
+    their claim token; results of local runs are uploaded with `key` as idempotency key."""
+
+    key: str
+    kind: Kind
+    tool: str
+    body: dict[str, Any]
+    job_guid: str | None
+    claim_token: str | None
+    collection_guid: str | None
+    root_path: str | None
+    collection_name: str | None
+    last_error: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class OfflineStore:
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = path
+        self._fernet = Fernet(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise AgentError(f"cannot open the offline store {path}: {exc}") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def add_job_result(
+        self, kind: Kind, job_guid: str, claim_token: str, tool: str, body: dict[str, Any]
+    ) -> str:
+        """Keep a job's completion (body without the claim token) until the coordinator has it."""
+        key = f"job-{job_guid}-{uuid.uuid4().hex[:8]}"
+        sealed = self._fernet.encrypt(claim_token.encode()).decode()
+        self._db.execute(
+            "INSERT INTO pending (key, kind, job_guid, claim_token, tool, body, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key, kind, job_guid, sealed, tool, json.dumps(body), _now()),
+        )
+        return key
+
+    def add_local_result(
+        self,
+        tool: str,
+        body: dict[str, Any],
+        *,
+        collection_guid: str | None,
+        root_path: str,
+        collection_name: str,
+    ) -> str:
+        """Keep a local run's result; `body` holds result and input-state hash."""
+        key = f"run-{uuid.uuid4().hex}"
+        self._db.execute(
+            "INSERT INTO pending (key, kind, collection_guid, root_path, collection_name, tool,"
+            " body, created_at) VALUES (?, 'upload', ?, ?, ?, ?, ?, ?)",
+            (key, collection_guid, root_path, collection_name, tool, json.dumps(body), _now()),
+        )
+        return key
+
+    def pending(self) -> list[PendingResult]:
+        rows = self._db.execute(
+            "SELECT key, kind, tool, body, job_guid, claim_token, collection_guid, root_path,"
+            " collection_name, last_error FROM pending WHERE state = 'pending'"
+            " ORDER BY created_at, rowid"
+        ).fetchall()
+        return [self._pending(row) for row in rows]
+
+    def _pending(self, row: tuple[Any, ...]) -> PendingResult:
+        token = row[5]
+        return PendingResult(
+            key=row[0],
+            kind=row[1],
+            tool=row[2],
+            body=json.loads(row[3]),
+            job_guid=row[4],
+            claim_token=self._fernet.decrypt(token.encode()).decode() if token else None,
+            collection_guid=row[6],
+            root_path=row[7],
+            collection_name=row[8],
+            last_error=row[9],
+        )
+
+    def set_collection(self, root_path: str, guid: str) -> None:
+        """Results kept for a folder that had no collection yet now belong to `guid`."""
+        self._db.execute(
+            "UPDATE pending SET collection_guid = ?"
+            " WHERE root_path = ? AND collection_guid IS NULL",
+            (guid, root_path),
+        )
+
+    def remove(self, key: str) -> None:
+        self._db.execute("DELETE FROM pending WHERE key = ?", (key,))
+
+    def note_error(self, key: str, error: str) -> None:
+        self._db.execute("UPDATE pending SET last_error = ? WHERE key = ?", (error, key))
+
+    def reject(self, key: str, error: str) -> None:
+        """The coordinator will never take this one: keep it for inspection, stop sending it."""
+        self._db.execute(
+            "UPDATE pending SET state = 'rejected', last_error = ? WHERE key = ?", (error, key)
+        )
+
+    def counts(self) -> dict[str, int]:
+        found = dict(self._db.execute("SELECT state, count(*) FROM pending GROUP BY state"))
+        return {"pending": found.get("pending", 0), "rejected": found.get("rejected", 0)}
+
+    def cache_put(self, name: str, value: Any) -> None:
+        self._db.execute(
+            "INSERT INTO cache (name, value, fetched_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+            " fetched_at = excluded.fetched_at",
+            (name, json.dumps(value), _now()),
+        )
+
+    def cache_get(self, name: str) -> Any | None:
+        row = self._db.execute("SELECT value FROM cache WHERE name = ?", (name,)).fetchone()
+        return None if row is None else json.loads(row[0])

@@ -1,0 +1,89 @@
+"""Sending what the offline store keeps: late job completions and local runs' results.
+
+Each kept result is removed once the coordinator has it. A job result whose claim was
+superseded is dropped (the job ran again elsewhere: one result per job); one the coordinator
+refuses for good is set aside with its reason; an unreachable coordinator stops the pass and
+leaves the rest for next time. Uploads carry their idempotency key, so a result sent twice
+(killed between sending and forgetting) is stored once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from .client import CoordinatorClient
+from .errors import (
+    AgentError,
+    AuthRefused,
+    ClaimLost,
+    CoordinatorRefused,
+    CoordinatorUnreachable,
+)
+from .local_collections import collection_for_path
+from .offline_store import OfflineStore, PendingResult
+
+__all__ = ["SyncReport", "sync_pending"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncReport:
+    sent: int = 0
+    dropped: int = 0
+    rejected: int = 0
+    remaining: int = 0
+    unreachable: str | None = None
+
+
+class _Incomplete(AgentError):
+    """A kept result that lacks what sending it needs (the store was edited by hand)."""
+
+
+def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -> None:
+    if item.kind in ("complete", "no-change"):
+        if not (item.job_guid and item.claim_token):
+            raise _Incomplete("no job or claim token")
+        body = {"claim_token": item.claim_token, **item.body}
+        if item.kind == "complete":
+            client.complete(item.job_guid, body)
+        else:
+            client.no_change(item.job_guid, body)
+        return
+    guid = item.collection_guid
+    if guid is None:
+        if not (item.root_path and item.collection_name):
+            raise _Incomplete("no collection and no folder")
+        guid = collection_for_path(client, item.root_path, item.collection_name)["guid"]
+        store.set_collection(item.root_path, guid)
+    client.upload_result({"idempotency_key": item.key, "collection_guid": guid, **item.body})
+
+
+def sync_pending(client: CoordinatorClient, store: OfflineStore) -> SyncReport:
+    """One pass over the kept results, oldest first. AuthRefused propagates (re-register)."""
+    report = SyncReport()
+    pending = store.pending()
+    for index, item in enumerate(pending):
+        try:
+            _send(client, store, item)
+        except CoordinatorUnreachable as exc:
+            store.note_error(item.key, str(exc))
+            report.remaining = len(pending) - index
+            report.unreachable = str(exc)
+            return report
+        except AuthRefused:
+            raise
+        except ClaimLost as exc:
+            log.warning("dropped the kept result of job %s: %s", item.job_guid, exc.detail)
+            store.remove(item.key)
+            report.dropped += 1
+            continue
+        except (CoordinatorRefused, _Incomplete) as exc:
+            log.error("the coordinator refused a kept %s result for good: %s", item.tool, exc)
+            store.reject(item.key, str(exc))
+            report.rejected += 1
+            continue
+        store.remove(item.key)
+        report.sent += 1
+    return report

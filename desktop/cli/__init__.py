@@ -1,0 +1,1 @@
+"""`shuttersense-agent`: the agent runtime on the command line (headless servers, systemd)."""
