@@ -9,13 +9,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import settings as hypothesis_settings
+
+from tests.helpers.coordinator_fixtures import (  # noqa: F401 (fixtures for the whole suite)
+    db_url,
+    empty_db_url,
+    environ,
+    migrated_pg_url,
+    pg_admin_url,
+    pg_databases,
+    settings,
+    sqlite_template,
+)
 
 # CI explores the same examples on every run, so a red build always means a real change;
 # developers' runs keep exploring new ones.
-settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
-    settings.load_profile("ci")
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
-from ..models import Agent, AnalysisConfig, Collection, PipelineVersion
+from ..models import Agent, AnalysisConfig, Collection, Pipeline, PipelineVersion
 from ..schemas.agent_protocol import (
     ClaimResponse,
     CollectionOut,
@@ -45,12 +45,20 @@ def _claim_once(request: Request, agent_id: int) -> ClaimResponse | None:
         collection = session.get(Collection, job.collection_id) if job.collection_id else None
         pipeline = None
         if job.pipeline_id is not None:
-            pipeline = session.scalar(
+            named = session.get_one(Pipeline, job.pipeline_id)
+            definition = session.scalar(
                 select(PipelineVersion.definition).where(
                     PipelineVersion.pipeline_id == job.pipeline_id,
                     PipelineVersion.version == job.pipeline_version,
                 )
             )
+            # The stored graph, named as the team knows it, at the version in force.
+            pipeline = {
+                **(definition or {}),
+                "name": named.name,
+                "guid": named.guid,
+                "version": job.pipeline_version,
+            }
         config = session.scalar(
             select(AnalysisConfig.config).where(AnalysisConfig.team_id == job.team_id)
         )

@@ -57,7 +57,7 @@ def load_config(folder: Path) -> AgentConfig:
     try:
         identity = Identity(**data["identity"]) if data.get("identity") else None
         return AgentConfig(identity, tuple(str(root) for root in data.get("roots", ())))
-    except (TypeError, KeyError) as exc:
+    except (TypeError, KeyError, AttributeError) as exc:
         raise AgentError(f"{path} is not an agent config ({exc}); register again") from None
 
 

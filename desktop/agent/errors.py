@@ -70,7 +70,12 @@ class CoordinatorRefused(CoordinatorError):
 
 
 class AuthRefused(CoordinatorRefused):
-    pass
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(status, detail)
+        self.args = (
+            f"the coordinator refused this agent ({status}): {detail}; if the agent was revoked "
+            "or its token expired, register again with a new token",
+        )
 
 
 class ClaimLost(CoordinatorRefused):

@@ -82,13 +82,15 @@ class AgentRunner:
         self._interval = settings.heartbeat_interval
         self.stopping = threading.Event()
         self.polling = False
+        self.failure: AuthRefused | None = None  # why the coordinator sent us away
         self._job: _RunningJob | None = None
 
     def stop(self) -> None:
         self.stopping.set()
 
     def run(self) -> None:
-        """Work until `stop()`; AuthRefused ends the run (the key is no longer valid)."""
+        """Work until `stop()`. AuthRefused (the key is no longer valid) ends the run: raised
+        when a claim meets it, kept in `failure` when a heartbeat does."""
         beats = threading.Thread(target=self._heartbeats, name="heartbeat", daemon=True)
         beats.start()
         backoff = Backoff()
@@ -239,6 +241,7 @@ class AgentRunner:
         except AuthRefused as exc:
             log.error("the coordinator refuses this agent's key (%s): register again", exc)
             self._state.update(online=False, error=str(exc))
+            self.failure = exc
             self.stop()
             return
         self._state.update(online=True, error=None)

@@ -61,6 +61,8 @@ def _start(args: argparse.Namespace, context: AgentContext) -> int:
         log.warning("no authorized roots: every job will be refused (`roots add PATH`)")
     with contextlib.suppress(_StopPolling):
         runner.run()
+    if runner.failure is not None:
+        raise runner.failure
     log.info("agent stopped")
     return 0
 

@@ -11,19 +11,19 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
-__all__ = ["live_server"]
+__all__ = ["free_port", "live_server"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 @contextmanager
-def live_server(app: FastAPI) -> Iterator[str]:
-    """Serve `app` until the block ends; yield its base URL."""
-    port = _free_port()
+def live_server(app: FastAPI, port: int | None = None) -> Iterator[str]:
+    """Serve `app` until the block ends (on `port`, else a free one); yield its base URL."""
+    port = port or free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.helpers.live_server import free_port
 
 __all__ = ["postgres_server", "server_binaries"]
 
@@ -30,12 +31,6 @@ def server_binaries() -> Path | None:
             return Path(folder)
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     return found[-1].parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _as_postgres(command: list[str]) -> list[str]:
@@ -58,7 +53,7 @@ def postgres_server() -> Iterator[str | None]:
     base.chmod(0o755)
     if os.geteuid() == 0:
         shutil.chown(base, "postgres")
-    data, port = base / "data", _free_port()
+    data, port = base / "data", free_port()
     run = {"check": True, "capture_output": True}
     subprocess.run(
         _as_postgres(
