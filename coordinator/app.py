@@ -27,6 +27,7 @@ from .api import (
     jobs,
     pipelines,
     results,
+    trends,
 )
 from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
 from .db import make_engine, make_session_factory
@@ -123,6 +124,7 @@ def create_app(
     app.include_router(agent_jobs.router)
     app.include_router(jobs.router)
     app.include_router(results.router)
+    app.include_router(trends.router)
     app.include_router(agents.router)
     app.include_router(collections.router)
     app.include_router(pipelines.router)

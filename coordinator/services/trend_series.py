@@ -39,6 +39,7 @@ COMPARISON_MAX = 5
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_RANGE_DAYS = 3660
+_EARLIEST, _LATEST = date(1970, 1, 1), date(9999, 1, 1)  # room for any window arithmetic
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,9 @@ def window(
 ) -> Window | None:
     """The days to show. With `from`: every day from it to `to` (default today). Without: the
     last `limit` days up to `to` (default today), not before the first result; None if no data."""
+    for given in (date_from, date_to):
+        if given is not None and not _EARLIEST <= given <= _LATEST:
+            raise InvalidInput(f"dates lie between {_EARLIEST} and {_LATEST}")
     end = date_to or today
     if date_from is not None:
         if date_from > end:
