@@ -29,6 +29,7 @@ from .api import (
     results,
     trends,
 )
+from .api.client_address import ClientAddress
 from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
 from .db import make_engine, make_session_factory
 from .errors import ServiceError, TooManyAttempts, Unauthorized
@@ -116,6 +117,7 @@ def create_app(
             allow_headers=["*"],
         )
     app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
+    app.add_middleware(ClientAddress)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)
     app.include_router(audit.router)
