@@ -25,7 +25,7 @@ from shuttersense.common.results import (
 )
 
 from ..errors import Conflict, InvalidInput, NotFound
-from ..models import JOB_STATES, Collection, Job, Result
+from ..models import ANALYSED_STATES, JOB_STATES, Collection, Job, Result
 from ..models.team import User
 from . import audit
 from .collections import team_collection
@@ -51,7 +51,6 @@ __all__ = [
 LIST_LIMIT = 200
 _ACTIVE = ("claimed", "running")
 _RETRYABLE = ("failed", "cancelled")
-_SHOWABLE = ("COMPLETED", "NO_CHANGE")  # results with an analysis to show
 _GENERATOR = "ShutterSense coordinator"
 
 
@@ -176,13 +175,13 @@ def get_result(session: Session, team_id: int, guid: str) -> Result:
 
 
 def _showable(result: Result) -> None:
-    if result.status not in _SHOWABLE or not result.results_json:
+    if result.status not in ANALYSED_STATES or not result.results_json:
         raise Conflict(f"a {result.status} result has nothing to show")
 
 
 def result_error(result: Result) -> str | None:
     """Why the result's job failed or was cancelled; None for a result that has one."""
-    if result.status not in _SHOWABLE:
+    if result.status not in ANALYSED_STATES:
         error = result.results_json.get("error")
         return error if isinstance(error, str) else None
     return None

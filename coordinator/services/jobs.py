@@ -21,7 +21,7 @@ from shuttersense.common.results import ToolName, result_counts
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..hashed_secrets import hash_secret, new_secret
 from ..ids import new_guid
-from ..models import Agent, Collection, Job, Pipeline, Result
+from ..models import ANALYSED_STATES, Agent, Collection, Job, Pipeline, Result
 from ..models.base import utcnow
 from ..vault import Vault
 from .collection_stats import record_stats
@@ -292,7 +292,7 @@ def no_change(
     )
     if source is None:
         raise NotFound(f"no result {source_guid}")
-    if source.status not in ("COMPLETED", "NO_CHANGE"):
+    if source.status not in ANALYSED_STATES:
         raise InvalidInput(f"a {source.status} result cannot be the source of a NO_CHANGE copy")
     if source.collection_id != job.collection_id or source.tool != job.tool:
         raise InvalidInput("that result is of another collection or tool")

@@ -18,16 +18,14 @@ from sqlalchemy.orm import Session
 from shuttersense.common.results import ToolName
 
 from ..errors import InvalidInput
-from ..models import Collection, Pipeline, Result
+from ..models import ANALYSED_STATES, Collection, Pipeline, Result
 from ..models.base import utcnow
 from . import trend_metrics, trend_series, trend_summary
 from .lookup import in_team
 from .trend_series import CollectionSeries, DayPoint, TrendRow, Window
 from .trend_summary import StablePeriod
 
-__all__ = ["TREND_STATES", "Summary", "Trend", "TrendQuery", "summary", "trend"]
-
-TREND_STATES = ("COMPLETED", "NO_CHANGE")
+__all__ = ["Summary", "Trend", "TrendQuery", "summary", "trend"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ class _Rows:
         self.filters: list[ColumnElement[bool]] = [
             Result.team_id == team_id,
             Result.tool == query.tool,
-            Result.status.in_(TREND_STATES),
+            Result.status.in_(ANALYSED_STATES),
             Result.collection_id.is_not(None),
         ]
         if query.collections:
