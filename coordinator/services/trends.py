@@ -77,7 +77,7 @@ class _Rows:
 
     def first_day(self) -> date | None:
         first = self.session.scalar(select(func.min(Result.created_at)).where(*self.filters))
-        return _as_utc(first).date() if first is not None else None
+        return first.date() if first is not None else None  # UtcTimestamp: aware, in UTC
 
     def between(self, start: datetime, end: datetime) -> list[TrendRow]:
         return self._rows(Result.created_at >= start, Result.created_at < end)
@@ -117,7 +117,7 @@ class _Rows:
         return [
             TrendRow(
                 collection=row.guid,
-                created_at=_as_utc(row.created_at),
+                created_at=row.created_at,
                 no_change=row.status == "NO_CHANGE",
                 counts=trend_metrics.counts(row.tool, row.results_json or {}),
                 pipeline=row.pipeline,
@@ -125,10 +125,6 @@ class _Rows:
             )
             for row in found
         ]
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _midnight(day: date) -> datetime:
