@@ -27,7 +27,9 @@ from .api import (
     jobs,
     pipelines,
     results,
+    trends,
 )
+from .api.client_address import ClientAddress
 from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
 from .db import make_engine, make_session_factory
 from .errors import ServiceError, TooManyAttempts, Unauthorized
@@ -115,6 +117,7 @@ def create_app(
             allow_headers=["*"],
         )
     app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
+    app.add_middleware(ClientAddress)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)
     app.include_router(audit.router)
@@ -123,6 +126,7 @@ def create_app(
     app.include_router(agent_jobs.router)
     app.include_router(jobs.router)
     app.include_router(results.router)
+    app.include_router(trends.router)
     app.include_router(agents.router)
     app.include_router(collections.router)
     app.include_router(pipelines.router)

@@ -146,9 +146,11 @@ def no_change(guid: str, body: NoChangeRequest, agent: AgentDep, session: Sessio
 
 @router.post("/jobs/{guid}/fail", response_model=JobOutcome)
 def fail(guid: str, body: FailRequest, agent: AgentDep, session: SessionDep) -> JobOutcome:
-    """Give up the job: retried later if `retryable` and attempts remain, else failed."""
+    """Give up the job: retried later if `retryable` and attempts remain, else failed (with a
+    FAILED result that carries the error)."""
     job = jobs.fail(session, agent, guid, body.claim_token, body.error, body.retryable)
-    return JobOutcome(job_guid=guid, status=job.status)
+    ended = jobs.stored_result(session, job)  # the FAILED or CANCELLED result, if it ended
+    return JobOutcome(job_guid=guid, status=job.status, result_guid=ended.guid if ended else None)
 
 
 @router.post("/jobs/{guid}/release", response_model=JobOutcome)

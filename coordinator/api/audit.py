@@ -46,6 +46,7 @@ def list_events(
             actor_user=user_guid,
             actor_agent=agent_guid,
             details=event.details,
+            address=event.address,
             created_at=event.created_at,
         )
         for event, user_guid, agent_guid in session.execute(query)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -37,6 +36,7 @@ def _result_out(result: Result, collection_guid: str | None) -> ResultOut:
         issues_found=result.issues_found,
         input_state_hash=result.input_state_hash,
         no_change_copy=result.no_change_copy,
+        error=job_admin.result_error(result),
         created_at=result.created_at,
     )
 
@@ -96,5 +96,4 @@ def export_result(
     if kind == "csv":
         body = job_admin.export_csv(result)
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
-    body = json.dumps(result.results_json, ensure_ascii=False, indent=2)
-    return Response(body, media_type="application/json", headers=headers)
+    return Response(job_admin.export_json(result), media_type="application/json", headers=headers)

@@ -6,9 +6,10 @@ from .base import Base
 from .catalog import AnalysisConfig, Collection, Pipeline, PipelineVersion
 from .limits import RateLimitHit
 from .team import ApiToken, Team, User, WebSession
-from .work import JOB_STATES, RESULT_STATES, Job, Result
+from .work import ANALYSED_STATES, JOB_STATES, RESULT_STATES, Job, Result
 
 __all__ = [
+    "ANALYSED_STATES",
     "JOB_STATES",
     "RESULT_STATES",
     "Agent",

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, GuidMixin, TeamScoped, Timestamp
 
-__all__ = ["JOB_STATES", "RESULT_STATES", "Job", "Result"]
+__all__ = ["ANALYSED_STATES", "JOB_STATES", "RESULT_STATES", "Job", "Result"]
 
 JOB_STATES = ("queued", "claimed", "running", "completed", "no_change", "failed", "cancelled")
 RESULT_STATES = ("COMPLETED", "FAILED", "CANCELLED", "NO_CHANGE")
+# Results that hold an analysis (FAILED and CANCELLED hold only the error).
+ANALYSED_STATES = ("COMPLETED", "NO_CHANGE")
 
 
 class Job(GuidMixin, TeamScoped, Base):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import Field
+
 from .base import Body
 
 __all__ = ["AuditEventOut"]
@@ -17,4 +19,5 @@ class AuditEventOut(Body):
     actor_user: str | None
     actor_agent: str | None
     details: dict[str, Any]
+    address: str | None = Field(description="the client address of the request; null if none")
     created_at: datetime

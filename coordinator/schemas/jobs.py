@@ -42,6 +42,7 @@ class ResultOut(Body):
     issues_found: int
     input_state_hash: str | None
     no_change_copy: bool
+    error: str | None = Field(description="why a FAILED or CANCELLED job ended; null otherwise")
     created_at: datetime
 
 

@@ -1,7 +1,13 @@
-"""The audit trail: who did what to which thing, recorded in the caller's transaction."""
+"""The audit trail: who did what to which thing, from which address, recorded in the caller's
+transaction.
+
+The address is the client address of the request being served: the edge
+(`api/client_address.py`) sets `CLIENT_ADDRESS` for the request, so services need not carry it.
+"""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -9,7 +15,9 @@ from sqlalchemy.orm import Session
 from ..ids import new_guid
 from ..models import AuditEvent
 
-__all__ = ["record"]
+__all__ = ["CLIENT_ADDRESS", "record"]
+
+CLIENT_ADDRESS: ContextVar[str | None] = ContextVar("client_address", default=None)
 
 
 def record(
@@ -32,5 +40,6 @@ def record(
             action=action,
             target=target,
             details=details or {},
+            address=CLIENT_ADDRESS.get(),
         )
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,11 +25,11 @@ from shuttersense.common.results import (
 )
 
 from ..errors import Conflict, InvalidInput, NotFound
-from ..models import JOB_STATES, Collection, Job, Result
+from ..models import ANALYSED_STATES, JOB_STATES, Collection, Job, Result
 from ..models.team import User
 from . import audit
 from .collections import team_collection
-from .jobs import create_job, find_team_job, finish
+from .jobs import create_job, end_unsuccessfully, find_team_job
 from .results import parse_tool_result
 
 __all__ = [
@@ -36,11 +37,13 @@ __all__ = [
     "cancel_job",
     "collection_guids",
     "export_csv",
+    "export_json",
     "get_job",
     "get_result",
     "list_jobs",
     "list_results",
     "render_result_report",
+    "result_error",
     "retry_job",
     "run_tool",
 ]
@@ -116,7 +119,7 @@ def cancel_job(session: Session, user: User, guid: str) -> Job:
         raise NotFound(f"no job {guid}")
     was = job.status
     if was == "queued":
-        finish(job, "cancelled", "cancelled by a user")
+        end_unsuccessfully(session, job, "cancelled", "cancelled by a user")
     elif was in _ACTIVE:
         job.cancel_requested = True
     else:
@@ -171,10 +174,22 @@ def get_result(session: Session, team_id: int, guid: str) -> Result:
     return found
 
 
+def _showable(result: Result) -> None:
+    if result.status not in ANALYSED_STATES or not result.results_json:
+        raise Conflict(f"a {result.status} result has nothing to show")
+
+
+def result_error(result: Result) -> str | None:
+    """Why the result's job failed or was cancelled; None for a result that has one."""
+    if result.status not in ANALYSED_STATES:
+        error = result.results_json.get("error")
+        return error if isinstance(error, str) else None
+    return None
+
+
 def _tool_result(result: Result) -> ToolResult:
     """The stored JSON as its schema; markers a server-side NO_CHANGE copy adds are dropped."""
-    if result.status not in ("COMPLETED", "NO_CHANGE") or not result.results_json:
-        raise Conflict(f"a {result.status} result has nothing to show")
+    _showable(result)
     payload = {k: v for k, v in result.results_json.items() if not k.startswith("_")}
     try:
         return parse_tool_result(payload)
@@ -234,3 +249,9 @@ def export_csv(result: Result) -> str:
     writer.writerow(header)
     writer.writerows([_cell(value) for value in row] for row in rows)
     return out.getvalue()
+
+
+def export_json(result: Result) -> str:
+    """The stored result as pretty JSON, as stored (a NO_CHANGE copy's markers included)."""
+    _showable(result)
+    return json.dumps(result.results_json, ensure_ascii=False, indent=2)

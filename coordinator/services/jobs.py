@@ -21,9 +21,10 @@ from shuttersense.common.results import ToolName, result_counts
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..hashed_secrets import hash_secret, new_secret
 from ..ids import new_guid
-from ..models import Agent, Collection, Job, Pipeline, Result
+from ..models import ANALYSED_STATES, Agent, Collection, Job, Pipeline, Result
 from ..models.base import utcnow
 from ..vault import Vault
+from .collection_stats import record_stats
 from .lookup import in_team
 from .results import parse_tool_result
 
@@ -32,6 +33,7 @@ __all__ = [
     "Claim",
     "complete",
     "create_job",
+    "end_unsuccessfully",
     "fail",
     "find_team_job",
     "finish",
@@ -207,7 +209,7 @@ def complete(
     files, issues = result_counts(result)
     stored = _job_result(
         job,
-        agent,
+        agent.id,
         "COMPLETED",
         result.model_dump(mode="json"),
         input_state_hash,
@@ -215,6 +217,7 @@ def complete(
         issues_found=issues,
     )
     session.add(stored)
+    record_stats(session, job.collection_id, result)
     finish(job, "completed")
     return _commit_once(session, job, stored)
 
@@ -234,13 +237,13 @@ def _repeat_or_active(session: Session, job: Job, final: str) -> Result | None:
 
 def _job_result(
     job: Job,
-    agent: Agent,
+    agent_id: int | None,
     status: str,
     results_json: dict[str, Any],
     input_state_hash: str | None,
     **fields: Any,
 ) -> Result:
-    """A result row for `job`, made by `agent`."""
+    """A result row for `job`, made by the agent `agent_id` (None: no agent ran it)."""
     return Result(
         guid=new_guid("res"),
         team_id=job.team_id,
@@ -248,7 +251,7 @@ def _job_result(
         pipeline_id=job.pipeline_id,
         pipeline_version=job.pipeline_version,
         job_id=job.id,
-        agent_id=agent.id,
+        agent_id=agent_id,
         tool=job.tool,
         status=status,
         results_json=results_json,
@@ -292,6 +295,8 @@ def no_change(
     )
     if source is None:
         raise NotFound(f"no result {source_guid}")
+    if source.status not in ANALYSED_STATES:
+        raise InvalidInput(f"a {source.status} result cannot be the source of a NO_CHANGE copy")
     if source.collection_id != job.collection_id or source.tool != job.tool:
         raise InvalidInput("that result is of another collection or tool")
     if not input_state_hash or source.input_state_hash != input_state_hash:
@@ -307,7 +312,7 @@ def no_change(
     )
     copy = _job_result(
         job,
-        agent,
+        agent.id,
         "NO_CHANGE",
         source.results_json,
         input_state_hash,
@@ -329,6 +334,14 @@ def finish(job: Job, status: str, error: str | None = None) -> None:
     job.error = error
 
 
+def end_unsuccessfully(session: Session, job: Job, status: str, error: str) -> None:
+    """Close the job as failed or cancelled for good, and record a FAILED or CANCELLED result
+    carrying the error, so result lists show what became of it. Not committed."""
+    message = error[:4000]
+    finish(job, status, message)
+    session.add(_job_result(job, job.claimed_by_id, status.upper(), {"error": message}, None))
+
+
 def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retryable: bool) -> Job:
     """Give the job back (retryable, attempts left: queued again after a backoff) or fail it.
 
@@ -338,11 +351,11 @@ def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retr
     if job.status not in _ACTIVE:
         raise Conflict(f"the job is {job.status}, not running")
     if job.cancel_requested:
-        finish(job, "cancelled", error[:4000])
+        end_unsuccessfully(session, job, "cancelled", error)
     elif retryable and job.attempts < job.max_attempts:
         requeue(job, error, delay=RETRY_BACKOFF * 2 ** (job.attempts - 1))
     else:
-        finish(job, "failed", error[:4000])
+        end_unsuccessfully(session, job, "failed", error)
     session.commit()
     return job
 

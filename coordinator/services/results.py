@@ -14,6 +14,7 @@ from shuttersense.common.results import ToolResult, result_counts
 from ..errors import InvalidInput
 from ..ids import new_guid
 from ..models import Agent, Result
+from .collection_stats import record_stats
 from .collections import team_collection
 
 __all__ = ["latest_result", "parse_tool_result", "upload_offline_result"]
@@ -78,6 +79,7 @@ def upload_offline_result(
         idempotency_key=key,
     )
     session.add(stored)
+    record_stats(session, collection.id, result)
     try:
         session.commit()
     except IntegrityError:  # the same upload raced us: the first one wins

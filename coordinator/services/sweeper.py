@@ -1,4 +1,5 @@
-"""The sweeper: re-queues jobs whose lease ran out and marks silent agents offline.
+"""The sweeper: re-queues jobs whose lease ran out (failing those out of attempts, with a FAILED
+result) and marks silent agents offline.
 
 Any coordinator instance may run it; on PostgreSQL a transaction-level advisory lock lets only
 one of them sweep at a time.
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..models import Agent, Job
 from ..models.base import utcnow
 from .agents import OFFLINE_AFTER
-from .jobs import finish, requeue
+from .jobs import end_unsuccessfully, requeue
 
 __all__ = ["SWEEP_INTERVAL", "sweep"]
 
@@ -39,7 +40,8 @@ def sweep(session: Session) -> dict[str, int]:
             requeue(job, "the lease expired: the agent stopped reporting")
             counts["requeued"] += 1
         else:
-            finish(job, "failed", f"the lease expired on all {job.attempts} attempts")
+            message = f"the lease expired on all {job.attempts} attempts"
+            end_unsuccessfully(session, job, "failed", message)
             counts["failed"] += 1
     counts["offline"] = session.execute(
         update(Agent)

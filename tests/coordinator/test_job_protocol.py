@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
 from shuttersense.common.protocol import result_signature
-from shuttersense.common.results import PhotoStatsResult
+from shuttersense.common.results import PhotoPairingResult, PhotoStatsResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import (
@@ -108,6 +108,10 @@ class Rig:
         with self.session() as session:
             session.execute(update(Job).where(Job.guid == guid).values(**values))
             session.commit()
+
+    def results(self) -> list[Result]:
+        with self.session() as session:
+            return list(session.scalars(select(Result).order_by(Result.id)))
 
     def job_row(self, guid: str) -> Job:
         with self.session() as session:
@@ -262,6 +266,10 @@ def test_lease_expiry_on_the_last_attempt_fails_the_job(rig: tuple[Rig, str]) ->
     with server.session() as session:
         assert sweep(session)["failed"] == 1
     assert server.job_row(guid).status == "failed"
+    [failed] = server.results()
+    assert (failed.status, failed.job_id) == ("FAILED", server.job_row(guid).id)
+    assert failed.results_json == {"error": "the lease expired on all 3 attempts"}
+    assert failed.agent_id is not None and failed.input_state_hash is None
 
 
 def test_cancellation_reaches_the_agent_by_progress_and_heartbeat(rig: tuple[Rig, str]) -> None:
@@ -279,6 +287,9 @@ def test_cancellation_reaches_the_agent_by_progress_and_heartbeat(rig: tuple[Rig
         json={"claim_token": claimed["claim_token"], "error": "cancelled", "retryable": True},
     )
     assert stopped.json()["status"] == "cancelled"  # not re-queued, whatever the agent says
+    [ended] = server.results()
+    assert stopped.json()["result_guid"] == ended.guid
+    assert (ended.status, ended.results_json) == ("CANCELLED", {"error": "cancelled"})
 
 
 def test_failures_retry_with_backoff_then_fail(rig: tuple[Rig, str]) -> None:
@@ -290,7 +301,8 @@ def test_failures_retry_with_backoff_then_fail(rig: tuple[Rig, str]) -> None:
         f"{API}/jobs/{guid}/fail",
         json={"claim_token": claimed["claim_token"], "error": "disk busy", "retryable": True},
     )
-    assert answer.json()["status"] == "queued"
+    assert answer.json()["status"] == "queued" and answer.json()["result_guid"] is None
+    assert server.results() == []  # not over yet
     assert claim(agent) is None  # backing off
     server.set_job(guid, not_before=utcnow() - timedelta(seconds=1))
     again = claim(agent)
@@ -300,6 +312,9 @@ def test_failures_retry_with_backoff_then_fail(rig: tuple[Rig, str]) -> None:
     )
     assert final.json()["status"] == "failed"
     assert server.job_row(guid).error == "path refused"
+    [failed] = server.results()
+    assert final.json()["result_guid"] == failed.guid
+    assert (failed.status, failed.results_json) == ("FAILED", {"error": "path refused"})
 
 
 def test_no_change_copies_the_earlier_result(rig: tuple[Rig, str]) -> None:
@@ -332,6 +347,55 @@ def test_no_change_copies_the_earlier_result(rig: tuple[Rig, str]) -> None:
         stored = session.scalar(select(Result).where(Result.guid == copy.json()["result_guid"]))
         assert stored.status == "NO_CHANGE" and stored.no_change_copy
         assert stored.results_json["total_files"] == 7
+
+
+def test_a_failed_result_is_no_source_for_no_change(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    collection = server.collection()
+    first = server.job(collection)
+    claimed = claim(agent)
+    failed = agent.post(
+        f"{API}/jobs/{first}/fail", json={"claim_token": claimed["claim_token"], "error": "x"}
+    ).json()["result_guid"]
+    server.job(collection)
+    second = claim(agent)
+    refused = agent.post(
+        f"{API}/jobs/{second['job_guid']}/no-change",
+        json={
+            "claim_token": second["claim_token"],
+            "input_state_hash": HASH,
+            "source_result_guid": failed,
+        },
+    )
+    assert refused.status_code == 422 and "FAILED" in refused.json()["detail"]
+
+
+def test_completed_results_update_the_collections_numbers(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    collection = server.collection(bound_to="one")
+    server.job(collection)
+    assert complete(agent, claim(agent), photostats_result(12)).status_code == 200
+    pairing = PhotoPairingResult(
+        group_count=2,
+        image_count=5,
+        file_count=6,
+        camera_usage={"AB3D": 5},
+        method_usage={},
+        cameras={},
+        invalid_files=[],
+    ).model_dump(mode="json")
+    body = {
+        "idempotency_key": "offline-0002-abcd",
+        "collection_guid": collection.guid,
+        "result": pairing,
+        "input_state_hash": HASH,
+    }
+    assert agent.post(f"{API}/results", json=body).status_code == 201
+    with server.session() as session:
+        stored = session.get_one(Collection, collection.id)
+        assert (stored.file_count, stored.storage_bytes, stored.image_count) == (12, 30, 5)
 
 
 def test_offline_upload_replayed_stores_one_result(rig: tuple[Rig, str]) -> None:

@@ -94,6 +94,9 @@ def test_cancel_a_queued_job_at_once(client: TestClient, db_url: str, studio: tu
     assert audit_actions(db_url, guid) == ["job.created", "job.cancelled"]
     again = client.post(f"/api/jobs/{guid}/cancel", headers=headers)
     assert again.status_code == 409
+    [listed] = client.get("/api/results", headers=headers).json()
+    assert (listed["status"], listed["error"]) == ("CANCELLED", "cancelled by a user")
+    assert (listed["tool"], listed["collection"]) == ("photostats", collection)
 
 
 def test_cancel_a_running_job_tells_its_agent(

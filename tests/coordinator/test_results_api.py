@@ -125,6 +125,7 @@ def test_list_newest_first_and_filters(client: TestClient, db_url: str, studio: 
         "issues_found": 3,
         "input_state_hash": "b" * 64,
         "no_change_copy": False,
+        "error": None,
         "created_at": listed[2]["created_at"],
     }
     assert listed[2]["created_at"].startswith("2026-01-01T00:30:00")
@@ -175,12 +176,18 @@ def test_a_no_change_copy_renders_its_source(
     assert listed[0]["no_change_copy"] is True and listed[0]["status"] == "NO_CHANGE"
 
 
-def test_a_failed_result_has_no_report(client: TestClient, db_url: str, studio: tuple) -> None:
+@pytest.mark.parametrize("status", ["FAILED", "CANCELLED"])
+def test_a_failed_result_has_no_report(
+    client: TestClient, db_url: str, studio: tuple, status: str
+) -> None:
     headers, collection = studio
-    guid = store(db_url, collection, photostats(), status="FAILED", results_json={})
-    assert client.get(f"/api/results/{guid}/report", headers=headers).status_code == 409
-    csv_answer = client.get(f"/api/results/{guid}/export?format=csv", headers=headers)
-    assert csv_answer.status_code == 409
+    guid = store(db_url, collection, photostats(), status=status, results_json={"error": "boom"})
+    shown = client.get(f"/api/results/{guid}", headers=headers).json()
+    assert (shown["status"], shown["error"]) == (status, "boom")
+    for path in ["report", "export?format=csv", "export?format=json"]:
+        answer = client.get(f"/api/results/{guid}/{path}", headers=headers)
+        assert answer.status_code == 409, path
+        assert f"a {status} result has nothing to show" in answer.json()["detail"]
 
 
 def test_export_json_as_stored(client: TestClient, db_url: str, studio: tuple) -> None:
