@@ -384,7 +384,7 @@ def release(session: Session, agent: Agent, guid: str, token: str) -> Job:
     if job.status not in _ACTIVE:
         raise Conflict(f"the job is {job.status}, not running")
     if job.cancel_requested:
-        finish(job, "cancelled", "cancelled while the agent was shutting down")
+        end_unsuccessfully(session, job, "cancelled", "cancelled while the agent was stopping")
     else:
         give_back(job, "released by the agent")
     session.commit()

@@ -486,12 +486,14 @@ def test_a_claim_hands_over_the_pipeline_and_the_team_config(rig: tuple[Rig, str
     collection = server.collection()
     with server.session() as session:
         owner = session.merge(collection)
-        owner.pipeline_id = add_pipeline(session, owner.team_id, "RAW").id
+        pipeline = add_pipeline(session, owner.team_id, "RAW")
+        owner.pipeline_id, pipeline_guid = pipeline.id, pipeline.guid
         session.add(AnalysisConfig(team_id=owner.team_id, config={"require_sidecar": [".cr3"]}))
         session.commit()
     server.job(collection, "pipeline_validation")
     claimed = claim(agent)
-    assert claimed["pipeline"] == {**DEFINITION, "v": 2}  # the current version
+    named = {"name": "RAW", "guid": pipeline_guid, "version": 2}
+    assert claimed["pipeline"] == {**DEFINITION, "v": 2, **named}  # the current version
     assert claimed["config"] == {"require_sidecar": [".cr3"]}
 
 
