@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 
 from .errors import AgentError
 
@@ -123,15 +123,22 @@ class OfflineStore:
         ).fetchall()
         return [self._pending(row) for row in rows]
 
+    def _token(self, sealed: str | None) -> str | None:
+        """The claim token; None when sealed with a key this store no longer has (the key store
+        was reset): sync then sets the result aside instead of failing on it every pass."""
+        try:
+            return self._fernet.decrypt(sealed.encode()).decode() if sealed else None
+        except InvalidToken:
+            return None
+
     def _pending(self, row: tuple[Any, ...]) -> PendingResult:
-        token = row[5]
         return PendingResult(
             key=row[0],
             kind=row[1],
             tool=row[2],
             body=json.loads(row[3]),
             job_guid=row[4],
-            claim_token=self._fernet.decrypt(token.encode()).decode() if token else None,
+            claim_token=self._token(row[5]),
             collection_guid=row[6],
             root_path=row[7],
             collection_name=row[8],

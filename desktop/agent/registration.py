@@ -11,6 +11,7 @@ from shuttersense.common.results import ToolName
 from .agent_config import Identity
 from .client import CoordinatorClient
 from .context import AGENT_KEY, AgentContext
+from .errors import AgentError
 
 __all__ = ["CAPABILITIES", "register"]
 
@@ -28,7 +29,11 @@ def register(context: AgentContext, server_url: str, token: str, name: str) -> I
         "capabilities": list(CAPABILITIES),
         "authorized_roots": [str(root) for root in context.roots().all],
     }
-    with CoordinatorClient(server_url, transport=context.transport) as client:
+    try:
+        client = CoordinatorClient(server_url, transport=context.transport)
+    except ValueError as exc:  # not an http(s) URL: tell the user, no traceback
+        raise AgentError(str(exc)) from None
+    with client:
         answer = client.register(body)
         identity = Identity(
             server_url=client.server_url,

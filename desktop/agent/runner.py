@@ -244,6 +244,9 @@ class AgentRunner:
             self.failure = exc
             self.stop()
             return
+        except CoordinatorRefused as exc:  # e.g. 422 or 429: keep beating, the next may pass
+            log.warning("heartbeat refused: %s", exc)
+            return
         self._state.update(online=True, error=None)
         self._interval = float(answer.get("heartbeat_interval") or self._interval)
         job = self._job

@@ -55,7 +55,10 @@ def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -
     if guid is None:
         if not (item.root_path and item.collection_name):
             raise _Incomplete("no collection and no folder")
-        guid = collection_for_path(client, item.root_path, item.collection_name)["guid"]
+        try:
+            guid = collection_for_path(client, item.root_path, item.collection_name)["guid"]
+        except ClaimLost as exc:  # a 409 here is a name clash, not a lost claim: keep the result
+            raise CoordinatorRefused(exc.status, exc.detail) from None
         store.set_collection(item.root_path, guid)
     client.upload_result({"idempotency_key": item.key, "collection_guid": guid, **item.body})
 

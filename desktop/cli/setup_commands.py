@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,16 @@ def _roots(args: argparse.Namespace, context: AgentContext) -> int:
     path = str(Path(args.path).expanduser().resolve())
     if args.action == "add":
         if not Path(path).is_dir():
-            print(f"shuttersense-agent: error: {path} is not a folder")
+            print(f"shuttersense-agent: error: {path} is not a folder", file=sys.stderr)
             return 2
         context.save(config.with_roots(tuple(dict.fromkeys((*config.roots, path)))))
         print(f"authorized {path}")
         return 0
     if path not in config.roots:
-        print(f"shuttersense-agent: error: {path} is not an authorized root (see `roots list`)")
+        print(
+            f"shuttersense-agent: error: {path} is not an authorized root (see `roots list`)",
+            file=sys.stderr,
+        )
         return 2
     context.save(config.with_roots(tuple(root for root in config.roots if root != path)))
     print(f"removed {path}")

@@ -1,0 +1,305 @@
+"""The agent's main loop against a fake coordinator: jobs done, cancelled, released, kept."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shuttersense.common.analysis import Listing
+from shuttersense.common.progress import ProgressSink
+from shuttersense.desktop.agent import executor
+from shuttersense.desktop.agent.client import CoordinatorClient
+from shuttersense.desktop.agent.errors import AuthRefused
+from shuttersense.desktop.agent.offline_store import OfflineStore
+from shuttersense.desktop.agent.roots import AuthorizedRoots
+from shuttersense.desktop.agent.runner import AgentRunner, Backoff, RunnerSettings
+from shuttersense.desktop.agent.runtime_state import RuntimeState, read_state
+from tests.desktop.conftest import SERVER
+from tests.desktop.fake_coordinator import AGENT_KEY, FakeCoordinator, make_claim
+
+FAST = RunnerSettings(
+    heartbeat_interval=0.05, poll_wait=0, progress_interval=0.05, capabilities=("tool:x",)
+)
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout} s")
+        time.sleep(0.01)
+
+
+class Running:
+    """An AgentRunner working in a thread; whatever `run()` raises is kept in `error`."""
+
+    def __init__(self, runner: AgentRunner) -> None:
+        self.runner = runner
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.runner.run()
+        except BaseException as exc:
+            self.error = exc
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.runner.stop()
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the runner did not stop"
+
+
+@pytest.fixture
+def state_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "state"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def start(
+    fake: FakeCoordinator, store: OfflineStore, roots: AuthorizedRoots, state_folder: Path
+) -> Iterator[Callable[[], Running]]:
+    started: list[Running] = []
+
+    def make() -> Running:
+        runner = AgentRunner(
+            lambda: CoordinatorClient(SERVER, AGENT_KEY, transport=fake.transport),
+            store,
+            lambda: roots,
+            RuntimeState(state_folder),
+            FAST,
+        )
+        started.append(Running(runner))
+        return started[-1]
+
+    yield make
+    for running in started:
+        running.stop()
+
+
+@pytest.fixture
+def slow_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scanning takes 10 s, reporting every 10 ms like a big share does: only a cancellation
+    ends a job early. (The real scan runs at the end, so an uncancelled job still completes.)"""
+    real = executor.scan_collection
+
+    def slow(root: Path, sink: ProgressSink | None = None) -> Listing:
+        assert sink is not None
+        for done in range(1000):
+            sink.update("scanning", done * 100, None)
+            time.sleep(0.01)
+        return real(root, sink)
+
+    monkeypatch.setattr(executor, "scan_collection", slow)
+
+
+def test_backoff_doubles_up_to_the_ceiling_and_resets() -> None:
+    backoff = Backoff(ceiling=5)
+    assert [backoff.next() for _ in range(5)] == [1, 2, 4, 5, 5]
+    backoff.reset()
+    assert backoff.next() == 1
+
+
+def test_a_job_completes_with_a_valid_signature(
+    fake: FakeCoordinator,
+    store: OfflineStore,
+    photo_tree: Path,
+    start: Callable[[], Running],
+    state_folder: Path,
+) -> None:
+    fake.jobs.append(make_claim(photo_tree))
+    running = start()
+    wait_for(lambda: "job_0001" in fake.ended)
+    wait_for(lambda: len(fake.calls_to("claim")) >= 3)  # and it goes on asking for work
+    running.stop()
+    assert running.error is None
+    assert fake.ended == {"job_0001": "completed"}  # the fake checked the signature
+    accepted = fake.accepted["job_0001"]
+    assert accepted["claim_token"] == "tok_secret_1"
+    assert accepted["result"]["orphaned_xmp"] == ["2024/AB3D0003.xmp"]
+    assert store.counts() == {"pending": 0, "rejected": 0}
+    beat = fake.calls_to("heartbeat")[0]
+    assert beat.authorization == f"Bearer {AGENT_KEY}"
+    assert beat.body["authorized_roots"] == [str(photo_tree.resolve())]
+    assert beat.body["capabilities"] == ["tool:x"]
+    assert read_state(state_folder)["running"] is False
+
+
+def test_a_job_outside_the_roots_is_reported_failed(
+    fake: FakeCoordinator, tmp_path: Path, start: Callable[[], Running]
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    fake.jobs.append(make_claim(outside))
+    running = start()
+    wait_for(lambda: "job_0001" in fake.ended)
+    running.stop()
+    assert fake.ended == {"job_0001": "failed"}
+    assert fake.accepted["job_0001"]["retryable"] is False
+    assert "outside the authorized roots" in fake.accepted["job_0001"]["error"]
+
+
+@pytest.mark.usefixtures("slow_scan")
+def test_cancel_requested_in_a_progress_answer_stops_the_job(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(make_claim(photo_tree))
+    fake.cancel_requested.add("job_0001")
+    began = time.monotonic()
+    running = start()
+    wait_for(lambda: "job_0001" in fake.ended)
+    assert time.monotonic() - began < 2
+    running.stop()
+    assert fake.ended == {"job_0001": "failed"}
+    assert "cancelled" in fake.accepted["job_0001"]["error"]
+    assert fake.calls_to("complete") == []
+    assert all(call.body["stage"] == "scanning" for call in fake.calls_to("progress")[1:])
+
+
+@pytest.mark.usefixtures("slow_scan")
+def test_a_cancel_command_in_a_heartbeat_stops_the_job(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(make_claim(photo_tree))
+    running = start()
+    wait_for(lambda: fake.calls_to("progress"))
+    fake.commands.append({"type": "cancel_job", "job": "job_0001"})
+    asked = time.monotonic()
+    wait_for(lambda: "job_0001" in fake.ended)
+    assert time.monotonic() - asked < 2  # the next heartbeat is at most 1 s away
+    running.stop()
+    assert fake.ended == {"job_0001": "failed"}
+    assert "cancelled" in fake.accepted["job_0001"]["error"]
+    busy = [call.body for call in fake.calls_to("heartbeat") if call.body["status"] == "busy"]
+    assert busy
+    assert busy[-1]["current_job"] == "job_0001"
+
+
+@pytest.mark.usefixtures("slow_scan")
+def test_a_cancel_command_for_another_job_is_ignored(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.heartbeat_interval = 0
+    fake.jobs.append(make_claim(photo_tree))
+    running = start()
+    wait_for(lambda: fake.calls_to("progress"))
+    fake.commands.append({"type": "cancel_job", "job": "job_9999"})
+    wait_for(lambda: not fake.commands)
+    time.sleep(0.2)
+    assert fake.ended == {}
+    running.stop()
+
+
+@pytest.mark.usefixtures("slow_scan")
+def test_a_job_taken_away_is_dropped_without_a_word(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(make_claim(photo_tree))
+    running = start()
+    wait_for(lambda: fake.calls_to("progress"))
+    claims = len(fake.calls_to("claim"))
+    fake.ended["job_0001"] = "given to another run"  # its token now gets 409
+    wait_for(lambda: len(fake.calls_to("claim")) > claims, timeout=2)  # back to asking for work
+    running.stop()
+    paths = [call.path for call in fake.calls]
+    progress = [i for i, path in enumerate(paths) if path.endswith("/progress")]
+    claimed = [i for i, path in enumerate(paths) if path == "/jobs/claim"]
+    assert len(progress) >= 2
+    assert progress[-1] < claimed[claims]  # no progress once it heard 409
+    assert fake.calls_to("fail") == fake.calls_to("complete") == fake.calls_to("release") == []
+
+
+@pytest.mark.usefixtures("slow_scan")
+def test_stop_during_a_job_releases_it(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(make_claim(photo_tree))
+    running = start()
+    wait_for(lambda: fake.calls_to("progress"))
+    began = time.monotonic()
+    running.stop(timeout=2)
+    assert time.monotonic() - began < 2
+    assert running.error is None
+    assert fake.ended == {"job_0001": "released"}
+    assert fake.accepted["job_0001"] == {"claim_token": "tok_secret_1"}
+    assert fake.calls_to("fail") == fake.calls_to("complete") == []
+
+
+def test_an_unreachable_coordinator_at_completion_keeps_the_result_until_it_is_back(
+    fake: FakeCoordinator, store: OfflineStore, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(make_claim(photo_tree))
+    fake.fail_next("complete", 503, "down")
+    running = start()
+    wait_for(lambda: fake.calls_to("complete"))
+    assert store.counts()["pending"] == 1  # kept on disk while the coordinator is away
+    assert "job_0001" not in fake.ended
+    wait_for(lambda: "job_0001" in fake.ended)
+    running.stop()
+    assert fake.ended == {"job_0001": "completed"}
+    sent = [call.body for call in fake.calls_to("complete")]
+    assert len(sent) == 3
+    assert sent[0] == sent[1] == sent[2]  # the same signed result, not a new analysis
+    assert store.counts() == {"pending": 0, "rejected": 0}
+
+
+def test_results_kept_from_an_earlier_run_are_sent_first(
+    fake: FakeCoordinator, store: OfflineStore, start: Callable[[], Running]
+) -> None:
+    claim = make_claim("/photos")
+    fake.hand_out(claim)
+    store.add_job_result(
+        "no-change",
+        claim["job_guid"],
+        claim["claim_token"],
+        "photostats",
+        {"input_state_hash": "a" * 64, "source_result_guid": "res_1"},
+    )
+    running = start()
+    wait_for(lambda: "job_0001" in fake.ended)
+    running.stop()
+    assert fake.ended == {"job_0001": "no_change"}
+    first_calls = [call.path for call in fake.calls if call.path != "/heartbeat"][:2]
+    assert first_calls == ["/jobs/job_0001/no-change", "/jobs/claim"]
+
+
+def test_auth_refused_by_a_heartbeat_stops_the_runner(
+    fake: FakeCoordinator, start: Callable[[], Running], state_folder: Path
+) -> None:
+    fake.fail_next("heartbeat", 401)
+    running = start()
+    running.thread.join(2)
+    assert not running.thread.is_alive(), "the runner kept going with a refused key"
+    assert isinstance(running.runner.failure, AuthRefused)
+    state = read_state(state_folder)
+    assert state["running"] is False
+    assert "scripted 401" in state["error"]
+
+
+def test_auth_refused_by_a_claim_ends_the_run_with_the_error(
+    fake: FakeCoordinator, start: Callable[[], Running]
+) -> None:
+    fake.fail_next("claim", 403)
+    running = start()
+    running.thread.join(2)
+    assert not running.thread.is_alive()
+    assert isinstance(running.error, AuthRefused)
+
+
+def test_a_refused_heartbeat_does_not_end_the_heartbeats(
+    fake: FakeCoordinator, start: Callable[[], Running]
+) -> None:
+    fake.heartbeat_interval = 0
+    fake.fail_next("heartbeat", 422)
+    running = start()
+    wait_for(lambda: len(fake.calls_to("heartbeat")) >= 3, timeout=2)
+    running.stop()
+    assert running.error is None

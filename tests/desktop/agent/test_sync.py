@@ -1,0 +1,215 @@
+"""Sending kept results: what is removed, dropped, set aside or kept for the next pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from shuttersense.common.protocol import result_signature
+from shuttersense.desktop.agent.client import CoordinatorClient
+from shuttersense.desktop.agent.errors import AuthRefused
+from shuttersense.desktop.agent.offline_store import OfflineStore
+from shuttersense.desktop.agent.sync import SyncReport, sync_pending
+from tests.desktop.fake_coordinator import FakeCoordinator, make_claim
+
+RESULT = {"tool": "photostats", "total_files": 3}
+HASH = "a" * 64
+
+
+def keep_job(fake: FakeCoordinator, store: OfflineStore, number: int) -> str:
+    """A job the coordinator handed out, and its signed completion kept in the store."""
+    claim = make_claim("/photos", number=number)
+    fake.hand_out(claim)
+    signature = result_signature(claim["claim_secret"], claim["job_guid"], HASH, RESULT)
+    body = {"result": RESULT, "input_state_hash": HASH, "signature": signature}
+    store.add_job_result("complete", claim["job_guid"], claim["claim_token"], "photostats", body)
+    return claim["job_guid"]
+
+
+def keep_upload(store: OfflineStore, collection_guid: str | None, root: str = "/p/2024") -> str:
+    body = {"result": RESULT, "input_state_hash": HASH}
+    return store.add_local_result(
+        "photostats", body, collection_guid=collection_guid, root_path=root, collection_name="2024"
+    )
+
+
+def test_nothing_kept_is_an_empty_pass(client: CoordinatorClient, store: OfflineStore) -> None:
+    assert sync_pending(client, store) == SyncReport()
+
+
+def test_sent_results_are_removed(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    first = keep_job(fake, store, 1)
+    second = keep_job(fake, store, 2)
+    fake.hand_out(make_claim("/photos", number=3))
+    store.add_job_result(
+        "no-change",
+        "job_0003",
+        "tok_secret_3",
+        "photostats",
+        {"input_state_hash": HASH, "source_result_guid": "res_1"},
+    )
+    assert sync_pending(client, store) == SyncReport(sent=3)
+    assert store.counts() == {"pending": 0, "rejected": 0}
+    assert fake.ended == {first: "completed", second: "completed", "job_0003": "no_change"}
+    assert fake.accepted[first]["claim_token"] == "tok_secret_1"
+    assert fake.accepted["job_0003"]["source_result_guid"] == "res_1"
+
+
+def test_a_superseded_claim_is_dropped(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    lost = keep_job(fake, store, 1)
+    kept = keep_job(fake, store, 2)
+    fake.fail_next("complete", 409)
+    assert sync_pending(client, store) == SyncReport(sent=1, dropped=1)
+    assert store.counts() == {"pending": 0, "rejected": 0}
+    assert lost not in fake.ended
+    assert fake.ended[kept] == "completed"
+
+
+def test_a_refused_result_is_set_aside_with_its_reason(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    keep_job(fake, store, 1)
+    after = keep_job(fake, store, 2)
+    fake.fail_next("complete", 422)
+    assert sync_pending(client, store) == SyncReport(sent=1, rejected=1)
+    assert store.counts() == {"pending": 0, "rejected": 1}
+    assert fake.ended == {after: "completed"}
+    assert sync_pending(client, store) == SyncReport()  # never sent again
+
+
+def test_an_unreachable_coordinator_stops_the_pass_and_keeps_the_rest(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    first = keep_job(fake, store, 1)
+    second = keep_job(fake, store, 2)
+    third = keep_job(fake, store, 3)
+    fake.fail_next("complete", "down")
+    report = sync_pending(client, store)
+    assert report.sent == 0
+    assert report.remaining == 3
+    assert "cannot reach the coordinator" in (report.unreachable or "")
+    assert len(fake.calls_to("complete")) == 1  # the others were not even tried
+    pending = store.pending()
+    assert [item.job_guid for item in pending] == [first, second, third]
+    assert "cannot reach" in (pending[0].last_error or "")
+    assert sync_pending(client, store) == SyncReport(sent=3)
+    assert store.counts()["pending"] == 0
+
+
+def test_a_failing_coordinator_in_the_middle_keeps_what_is_left(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    first = keep_job(fake, store, 1)
+    second = keep_job(fake, store, 2)
+    fake.fail_next("complete", None, 503)
+    report = sync_pending(client, store)
+    assert (report.sent, report.remaining) == (1, 1)
+    assert list(fake.ended) == [first]
+    assert [item.job_guid for item in store.pending()] == [second]
+
+
+def test_auth_refused_propagates_and_keeps_everything(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    keep_job(fake, store, 1)
+    fake.fail_next("complete", 401)
+    with pytest.raises(AuthRefused):
+        sync_pending(client, store)
+    assert store.counts() == {"pending": 1, "rejected": 0}
+
+
+def test_an_upload_to_a_known_collection(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    fake.collections.append({"guid": "col_0001", "name": "2024", "root_path": "/p/2024"})
+    key = keep_upload(store, "col_0001")
+    assert sync_pending(client, store) == SyncReport(sent=1)
+    assert fake.results == {
+        key: {
+            "idempotency_key": key,
+            "collection_guid": "col_0001",
+            "result": RESULT,
+            "input_state_hash": HASH,
+        }
+    }
+    assert fake.calls_to("collections") == []
+
+
+def test_an_upload_without_collection_creates_it_first(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    first = keep_upload(store, None)
+    second = keep_upload(store, None)
+    assert sync_pending(client, store) == SyncReport(sent=2)
+    assert fake.collections == [
+        {"guid": "col_0001", "name": "2024", "root_path": "/p/2024", "pipeline_guid": None}
+    ]
+    assert {body["collection_guid"] for body in fake.results.values()} == {"col_0001"}
+    assert set(fake.results) == {first, second}
+    creates = [call for call in fake.calls_to("collections") if call.method == "POST"]
+    assert len(creates) == 1  # the second result found the collection the first one made
+
+
+def test_a_name_clash_retries_with_a_qualified_name(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    fake.collections.append({"guid": "col_0001", "name": "2024", "root_path": "/q/2024"})
+    keep_upload(store, None, root="/p/2024")
+    assert sync_pending(client, store) == SyncReport(sent=1)
+    made = fake.collections[-1]
+    assert (made["name"], made["root_path"]) == ("2024 (/p)", "/p/2024")
+    [body] = fake.results.values()
+    assert body["collection_guid"] == made["guid"]
+
+
+def test_an_upload_sent_twice_is_stored_once(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    fake.collections.append({"guid": "col_0001", "name": "2024", "root_path": "/p/2024"})
+    key = keep_upload(store, "col_0001")
+    [item] = store.pending()
+    client.upload_result({"idempotency_key": key, "collection_guid": "col_0001", **item.body})
+    assert sync_pending(client, store) == SyncReport(sent=1)  # killed before forgetting it
+    assert list(fake.results) == [key]
+    assert store.counts()["pending"] == 0
+
+
+def test_an_upload_whose_names_are_all_taken_is_kept_not_dropped(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    fake.collections.append({"guid": "col_0001", "name": "2024", "root_path": "/q/2024"})
+    fake.collections.append({"guid": "col_0002", "name": "2024 (/p)", "root_path": "/r/2024"})
+    keep_upload(store, None, root="/p/2024")
+    assert sync_pending(client, store) == SyncReport(rejected=1)
+    assert store.counts() == {"pending": 0, "rejected": 1}
+    assert fake.results == {}
+
+
+def test_an_upload_to_a_collection_that_is_gone_is_set_aside(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    keep_upload(store, "col_0404")
+    assert sync_pending(client, store) == SyncReport(rejected=1)
+    assert store.counts()["rejected"] == 1
+
+
+def test_a_result_whose_token_cannot_be_read_is_set_aside(
+    fake: FakeCoordinator, client: CoordinatorClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "reset.db"
+    before = OfflineStore(path, Fernet.generate_key())
+    keep_job(fake, before, 1)
+    before.close()
+    store = OfflineStore(path, Fernet.generate_key())
+    try:
+        assert sync_pending(client, store) == SyncReport(rejected=1)
+        assert store.counts() == {"pending": 0, "rejected": 1}
+        assert fake.calls_to("complete") == []
+    finally:
+        store.close()

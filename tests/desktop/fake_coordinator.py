@@ -1,0 +1,241 @@
+"""A small in-memory coordinator speaking the agent protocol, served through httpx.MockTransport.
+
+It keeps just enough state to answer like the real one (claims fenced by their token, signatures
+checked, idempotent uploads, unique collection names) and records every call, so tests can drive
+the agent runtime without a network and then look at what it sent. `fail_next` scripts errors.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from shuttersense.common.protocol import signature_matches
+from shuttersense.desktop.agent.client import PREFIX
+
+__all__ = ["AGENT_KEY", "REGISTRATION_TOKEN", "Call", "FakeCoordinator", "make_claim"]
+
+AGENT_KEY = "agt_key_test"
+REGISTRATION_TOKEN = "art_valid"
+_NOW = "2026-01-01T00:00:00Z"
+
+
+def make_claim(root: Path | str, tool: str = "photostats", **extra: Any) -> dict[str, Any]:
+    """A claim answer for a job on the folder `root`, shaped like the coordinator's."""
+    number = extra.pop("number", 1)
+    claim: dict[str, Any] = {
+        "job_guid": f"job_{number:04d}",
+        "tool": tool,
+        "attempt": 1,
+        "parameters": {},
+        "collection": {
+            "guid": "col_0001",
+            "name": "Photos",
+            "root_path": str(root),
+            "pipeline_guid": None,
+        },
+        "pipeline": None,
+        "config": {},
+        "previous_result": None,
+        "claim_token": f"tok_secret_{number}",
+        "claim_secret": f"sec_{number}",
+        "lease_expires_at": _NOW,
+    }
+    claim.update(extra)
+    return claim
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str  # without the protocol prefix
+    body: Any
+    authorization: str | None
+
+
+@dataclass
+class FakeCoordinator:
+    jobs: list[dict[str, Any]] = field(default_factory=list)
+    heartbeat_interval: int = 1
+    down: bool = False
+    calls: list[Call] = field(default_factory=list)
+    commands: list[dict[str, str]] = field(default_factory=list)
+    cancel_requested: set[str] = field(default_factory=set)
+    collections: list[dict[str, Any]] = field(default_factory=list)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    accepted: dict[str, dict[str, Any]] = field(default_factory=dict)  # job GUID -> body
+    ended: dict[str, str] = field(default_factory=dict)  # job GUID -> fail/release/...
+    _claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _script: dict[str, list[int | str | None]] = field(default_factory=lambda: defaultdict(list))
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def fail_next(self, endpoint: str, *answers: int | str | None) -> None:
+        """The next calls of `endpoint` (e.g. "complete") answer these error statuses, or fail
+        to connect ("down"); None answers that call normally."""
+        with self._lock:
+            self._script[endpoint].extend(answers)
+
+    def hand_out(self, claim: dict[str, Any]) -> None:
+        """Record `claim` as given to the agent, as a claim call would have."""
+        with self._lock:
+            self._claims[claim["job_guid"]] = claim
+
+    def calls_to(self, endpoint: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if _endpoint(call.path) == endpoint]
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix(PREFIX)
+        body = json.loads(request.content) if request.content else None
+        endpoint = _endpoint(path)
+        with self._lock:
+            self.calls.append(
+                Call(request.method, path, body, request.headers.get("authorization"))
+            )
+            scripted = self._script[endpoint].pop(0) if self._script[endpoint] else None
+            if self.down or scripted == "down":
+                raise httpx.ConnectError("connection refused", request=request)
+            if isinstance(scripted, int):
+                return httpx.Response(scripted, json={"detail": f"scripted {scripted}"})
+            if endpoint != "register" and request.headers.get("authorization") != (
+                f"Bearer {AGENT_KEY}"
+            ):
+                return _refuse(401, "unknown agent key: register this agent again")
+            answer = getattr(self, "_" + endpoint.replace("-", "_"))(path, body, request)
+        if endpoint == "claim" and answer.status_code == 204:
+            time.sleep(0.005)  # a real long-poll waits; keep an idle runner from spinning
+        return answer
+
+    def _register(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        if body["registration_token"] != REGISTRATION_TOKEN:
+            return _refuse(401, "invalid registration token: ask an admin for a new one")
+        return httpx.Response(
+            201,
+            json={
+                "agent_guid": "agt_0001",
+                "agent_key": AGENT_KEY,
+                "team_guid": "tea_0001",
+                "heartbeat_interval": 30,
+                "poll_interval": 30,
+            },
+        )
+
+    def _heartbeat(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        commands, self.commands = self.commands, []
+        return httpx.Response(
+            200,
+            json={
+                "server_time": _NOW,
+                "heartbeat_interval": self.heartbeat_interval,
+                "commands": commands,
+            },
+        )
+
+    def _claim(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        if not self.jobs:
+            return httpx.Response(204)
+        claim = self.jobs.pop(0)
+        self.hand_out(claim)
+        return httpx.Response(200, json=claim)
+
+    def _held(self, path: str, body: Any) -> dict[str, Any] | httpx.Response:
+        claim = self._claims.get(path.split("/")[2])
+        if claim is None:
+            return _refuse(404, "no such job")
+        if body.get("claim_token") != claim["claim_token"] or claim["job_guid"] in self.ended:
+            return _refuse(409, "this claim was superseded: the job was given to another run")
+        return claim
+
+    def _progress(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        claim = self._held(path, body)
+        if isinstance(claim, httpx.Response):
+            return claim
+        cancel = claim["job_guid"] in self.cancel_requested
+        return httpx.Response(200, json={"lease_expires_at": _NOW, "cancel_requested": cancel})
+
+    def _complete(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        claim = self._held(path, body)
+        if isinstance(claim, httpx.Response):
+            return claim
+        if not signature_matches(
+            claim["claim_secret"],
+            claim["job_guid"],
+            body["input_state_hash"],
+            body["result"],
+            body["signature"],
+        ):
+            return _refuse(403, "the result's signature does not match")
+        return self._end(claim, body, "completed")
+
+    def _no_change(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        claim = self._held(path, body)
+        if isinstance(claim, httpx.Response):
+            return claim
+        return self._end(claim, body, "no_change")
+
+    def _fail(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        claim = self._held(path, body)
+        if isinstance(claim, httpx.Response):
+            return claim
+        return self._end(claim, body, "failed")
+
+    def _release(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        claim = self._held(path, body)
+        if isinstance(claim, httpx.Response):
+            return claim
+        return self._end(claim, body, "released")
+
+    def _end(self, claim: dict[str, Any], body: Any, status: str) -> httpx.Response:
+        guid = claim["job_guid"]
+        self.ended[guid] = status
+        self.accepted[guid] = body
+        return httpx.Response(200, json={"job_guid": guid, "status": status, "result_guid": None})
+
+    def _results(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        if not any(c["guid"] == body["collection_guid"] for c in self.collections):
+            return _refuse(404, "no such collection")
+        key = body["idempotency_key"]
+        created = key not in self.results
+        self.results.setdefault(key, body)
+        return httpx.Response(200, json={"result_guid": f"res_{key}", "created": created})
+
+    def _collections(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json=self.collections)
+        if any(c["name"] == body["name"] for c in self.collections):
+            return _refuse(409, f"the team has a collection named {body['name']!r} already")
+        made = {
+            "guid": f"col_{len(self.collections) + 1:04d}",
+            "name": body["name"],
+            "root_path": body["root_path"],
+            "pipeline_guid": None,
+        }
+        self.collections.append(made)
+        return httpx.Response(201, json=made)
+
+    def _config(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"config": {}, "default_pipeline": None, "pipelines": []})
+
+    def _pool_status(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        counts = {"total": 1, "online": 1, "offline": 0, "idle": 1, "busy": 0, "paused": 0}
+        return httpx.Response(200, json={**counts, "status": "available"})
+
+
+def _endpoint(path: str) -> str:
+    """`/jobs/job_1/complete` → `complete`, `/jobs/claim` → `claim`, `/heartbeat` → `heartbeat`."""
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _refuse(status: int, detail: str) -> httpx.Response:
+    return httpx.Response(status, json={"detail": detail})
