@@ -37,7 +37,7 @@ def _detail(answer: httpx.Response) -> str:
         detail = answer.json().get("detail", answer.text)
     except (ValueError, AttributeError):
         detail = answer.text
-    return detail if isinstance(detail, str) else str(detail)[:500]
+    return (detail if isinstance(detail, str) else str(detail))[:500]
 
 
 class CoordinatorClient:

@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS cache (
 );
 """
 
+_SELECT = (
+    "SELECT key, kind, tool, body, job_guid, claim_token, collection_guid, root_path,"
+    " collection_name, last_error FROM pending"
+)
+
 
 @dataclass(frozen=True)
 class PendingResult:
@@ -115,11 +120,13 @@ class OfflineStore:
         )
         return key
 
+    def get(self, key: str) -> PendingResult | None:
+        row = self._db.execute(f"{_SELECT} WHERE key = ?", (key,)).fetchone()
+        return None if row is None else self._pending(row)
+
     def pending(self) -> list[PendingResult]:
         rows = self._db.execute(
-            "SELECT key, kind, tool, body, job_guid, claim_token, collection_guid, root_path,"
-            " collection_name, last_error FROM pending WHERE state = 'pending'"
-            " ORDER BY created_at, rowid"
+            f"{_SELECT} WHERE state = 'pending' ORDER BY created_at, rowid"
         ).fetchall()
         return [self._pending(row) for row in rows]
 

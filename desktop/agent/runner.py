@@ -20,7 +20,7 @@ from .executor import Outcome, execute_job
 from .offline_store import OfflineStore
 from .roots import AuthorizedRoots
 from .runtime_state import RuntimeState
-from .sync import sync_pending
+from .sync import deliver, sync_pending
 
 __all__ = ["AgentRunner", "Backoff", "RunnerSettings"]
 
@@ -101,14 +101,21 @@ class AgentRunner:
                     backoff.reset()
                 except CoordinatorUnreachable as exc:
                     self._state.update(online=False)
-                    delay = backoff.next()
-                    log.warning("%s; trying again in %.0f s", exc, delay)
-                    self.stopping.wait(delay)
+                    self._pause(backoff, str(exc))
+                except AuthRefused:
+                    raise
+                except CoordinatorRefused as exc:  # e.g. 429: not the agent's key, try later
+                    self._pause(backoff, str(exc))
         finally:
             self.stopping.set()
             beats.join(timeout=self._settings.heartbeat_interval)
             self._client.close()
             self._state.update(running=False, current_job=None)
+
+    def _pause(self, backoff: Backoff, reason: str) -> None:
+        delay = backoff.next()
+        log.warning("%s; trying again in %.0f s", reason, delay)
+        self.stopping.wait(delay)
 
     def _step(self) -> None:
         report = sync_pending(self._client, self._store)
@@ -197,12 +204,22 @@ class AgentRunner:
             except (ClaimLost, CoordinatorUnreachable) as exc:
                 log.warning("could not report the failure of %s: %s", job.guid, exc)
             return
-        self._store.add_job_result(outcome.kind, job.guid, token, job.claim["tool"], outcome.body)
-        report = sync_pending(self._client, self._store)
-        if report.unreachable:
+        key = self._store.add_job_result(
+            outcome.kind, job.guid, token, job.claim["tool"], outcome.body
+        )
+        kept = self._store.get(key)
+        if kept is None:  # just written: only a store edited meanwhile by hand lacks it
+            return
+        try:
+            delivery = deliver(self._client, self._store, kept)
+        except CoordinatorUnreachable:
             log.warning("job %s done; result kept until the coordinator is back", job.guid)
+            return
+        if delivery.state == "rejected":  # do not leave the job to time out and run again
+            error = f"the coordinator refused the result: {delivery.error}"
+            self._deliver(job, Outcome("fail", error=error))
         else:
-            log.info("job %s done (%s)", job.guid, outcome.kind)
+            log.info("job %s done (%s, %s)", job.guid, outcome.kind, delivery.state)
 
     def _release(self, claim: dict[str, Any]) -> None:
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Literal, NamedTuple
 
 from .client import CoordinatorClient
 from .errors import (
@@ -23,7 +24,7 @@ from .errors import (
 from .local_collections import collection_for_path
 from .offline_store import OfflineStore, PendingResult
 
-__all__ = ["SyncReport", "sync_pending"]
+__all__ = ["Delivery", "SyncReport", "deliver", "sync_pending"]
 
 log = logging.getLogger(__name__)
 
@@ -63,30 +64,50 @@ def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -
     client.upload_result({"idempotency_key": item.key, "collection_guid": guid, **item.body})
 
 
+class Delivery(NamedTuple):
+    """How sending a kept result ended: `sent`, `dropped` (superseded) or `rejected` (why)."""
+
+    state: Literal["sent", "dropped", "rejected"]
+    error: str = ""
+
+
+def deliver(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -> Delivery:
+    """Send one kept result and settle it in the store. CoordinatorUnreachable (the result
+    stays kept) and AuthRefused propagate."""
+    try:
+        _send(client, store, item)
+    except CoordinatorUnreachable as exc:
+        store.note_error(item.key, str(exc))
+        raise
+    except AuthRefused:
+        raise
+    except ClaimLost as exc:
+        log.warning("dropped the kept result of job %s: %s", item.job_guid, exc.detail)
+        store.remove(item.key)
+        return Delivery("dropped")
+    except (CoordinatorRefused, _Incomplete) as exc:
+        log.error("the coordinator refused a kept %s result for good: %s", item.tool, exc)
+        store.reject(item.key, str(exc))
+        return Delivery("rejected", str(exc))
+    store.remove(item.key)
+    return Delivery("sent")
+
+
 def sync_pending(client: CoordinatorClient, store: OfflineStore) -> SyncReport:
     """One pass over the kept results, oldest first. AuthRefused propagates (re-register)."""
     report = SyncReport()
     pending = store.pending()
     for index, item in enumerate(pending):
         try:
-            _send(client, store, item)
+            outcome = deliver(client, store, item)
         except CoordinatorUnreachable as exc:
-            store.note_error(item.key, str(exc))
             report.remaining = len(pending) - index
             report.unreachable = str(exc)
             return report
-        except AuthRefused:
-            raise
-        except ClaimLost as exc:
-            log.warning("dropped the kept result of job %s: %s", item.job_guid, exc.detail)
-            store.remove(item.key)
+        if outcome.state == "sent":
+            report.sent += 1
+        elif outcome.state == "dropped":
             report.dropped += 1
-            continue
-        except (CoordinatorRefused, _Incomplete) as exc:
-            log.error("the coordinator refused a kept %s result for good: %s", item.tool, exc)
-            store.reject(item.key, str(exc))
+        else:
             report.rejected += 1
-            continue
-        store.remove(item.key)
-        report.sent += 1
     return report

@@ -303,3 +303,27 @@ def test_a_refused_heartbeat_does_not_end_the_heartbeats(
     wait_for(lambda: len(fake.calls_to("heartbeat")) >= 3, timeout=2)
     running.stop()
     assert running.error is None
+
+
+def test_a_refused_result_fails_the_job_instead_of_leaving_it_to_time_out(
+    fake: FakeCoordinator, store: OfflineStore, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(make_claim(photo_tree))
+    fake.fail_next("complete", 422)
+    running = start()
+    wait_for(lambda: "job_0001" in fake.ended)
+    running.stop()
+    assert fake.ended == {"job_0001": "failed"}
+    assert "refused the result" in fake.accepted["job_0001"]["error"]
+    assert store.counts() == {"pending": 0, "rejected": 1}  # kept for inspection
+
+
+def test_a_refused_claim_is_tried_again_later(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.fail_next("claim", 429)
+    fake.jobs.append(make_claim(photo_tree))
+    running = start()
+    wait_for(lambda: "job_0001" in fake.ended)
+    running.stop()
+    assert running.error is None and fake.ended == {"job_0001": "completed"}

@@ -10,13 +10,16 @@ import pytest
 
 from shuttersense.desktop.agent.agent_config import load_config
 from shuttersense.desktop.agent.context import AGENT_KEY, AgentContext
-from shuttersense.desktop.agent.credentials import FileKeyStore
+from shuttersense.desktop.agent.credentials import ENV_KEY_STORE, FileKeyStore
+from shuttersense.desktop.agent.locations import AgentDirs
 from shuttersense.desktop.agent.roots import ENV_ROOTS
 from shuttersense.desktop.agent.runtime_state import RuntimeState
+from shuttersense.desktop.agent.self_test import self_test
 from tests.desktop.cli.conftest import Agent
 from tests.desktop.conftest import SERVER
 from tests.desktop.fake_coordinator import AGENT_KEY as KEY
 from tests.desktop.fake_coordinator import FakeCoordinator
+from tests.helpers.unprivileged import run_as_nobody
 
 
 def test_register_stores_identity_and_key(
@@ -201,14 +204,19 @@ def test_self_test_reports_a_missing_key(registered: Agent, context: AgentContex
     assert "FAIL  agent key: no agent key stored: register again" in done.out
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
-def test_self_test_reports_an_unreadable_root(agent: Agent, tmp_path: Path) -> None:
-    root = tmp_path / "locked"
-    root.mkdir()
-    agent("roots", "add", str(root))
-    root.chmod(0)
-    try:
-        done = agent("self-test")
-    finally:
-        root.chmod(0o700)
-    assert f"FAIL  root {root.resolve()}: missing or not readable by this user" in done.out
+def test_self_test_reports_an_unreadable_root(shared_tree: Path) -> None:
+    root = shared_tree / "locked"
+    root.mkdir(mode=0)
+    home = shared_tree / "home"
+    home.mkdir()
+    home.chmod(0o777)
+
+    def roots_checked() -> list[tuple[str, bool, str]]:  # as `nobody`: root reads everything
+        os.environ[ENV_ROOTS] = str(root)
+        os.environ[ENV_KEY_STORE] = "file"
+        context = AgentContext(AgentDirs(home / "config", home / "data", home / "logs"))
+        return [(c.name, c.ok, c.detail) for c in self_test(context) if c.name.startswith("root")]
+
+    assert run_as_nobody(roots_checked) == [
+        (f"root {root}", False, "missing or not readable by this user")
+    ]
