@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from shuttersense.common.results import ToolName
 
@@ -34,40 +34,25 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="days shown when `f
 
 def _query(
     tool: ToolName,
-    collection_guids: list[str],
-    date_from: date | None,
-    date_to: date | None,
-    limit: int,
+    collection_guids: Collections = [],  # noqa: B006 - FastAPI copies query defaults
+    date_from: From = None,
+    date_to: To = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> trends.TrendQuery:
     guids = [g.strip() for item in collection_guids for g in item.split(",") if g.strip()]
     return trends.TrendQuery(tool.value, tuple(dict.fromkeys(guids)), date_from, date_to, limit)
 
 
+TrendQueryDep = Annotated[trends.TrendQuery, Depends(_query)]
+
+
 @router.get("/{tool}", response_model=TrendOut, responses=_RESPONSES)
-def get_trend(
-    tool: ToolName,
-    user: CurrentUser,
-    session: SessionDep,
-    collection_guids: Collections = [],  # noqa: B006 - FastAPI copies query defaults
-    date_from: From = None,
-    date_to: To = None,
-    limit: Limit = DEFAULT_LIMIT,
-) -> TrendOut:
+def get_trend(query: TrendQueryDep, user: CurrentUser, session: SessionDep) -> TrendOut:
     """Per collection (1–5 GUIDs: comparison) or summed over collections, day by day."""
-    query = _query(tool, collection_guids, date_from, date_to, limit)
     return TrendOut.model_validate(trends.trend(session, user.team_id, query))
 
 
 @router.get("/{tool}/summary", response_model=TrendSummaryOut, responses=_RESPONSES)
-def get_summary(
-    tool: ToolName,
-    user: CurrentUser,
-    session: SessionDep,
-    collection_guids: Collections = [],  # noqa: B006 - FastAPI copies query defaults
-    date_from: From = None,
-    date_to: To = None,
-    limit: Limit = DEFAULT_LIMIT,
-) -> TrendSummaryOut:
+def get_summary(query: TrendQueryDep, user: CurrentUser, session: SessionDep) -> TrendSummaryOut:
     """Which way the tool's headline value goes, and how long nothing has changed."""
-    query = _query(tool, collection_guids, date_from, date_to, limit)
     return TrendSummaryOut.model_validate(trends.summary(session, user.team_id, query))

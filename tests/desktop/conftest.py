@@ -13,19 +13,9 @@ from shuttersense.desktop.agent.credentials import ENV_KEY_STORE
 from shuttersense.desktop.agent.offline_store import OfflineStore
 from shuttersense.desktop.agent.roots import ENV_ROOTS, AuthorizedRoots
 from tests.desktop.fake_coordinator import AGENT_KEY, FakeCoordinator
-from tests.helpers.samples import XMP
+from tests.helpers.samples import FAMILY
 
 SERVER = "http://coordinator.test"
-
-FAMILY = {
-    "2024/AB3D0001.CR3": 300,
-    "2024/AB3D0001.xmp": XMP.encode(),
-    "2024/AB3D0001-DxO.DNG": 500,
-    "2024/AB3D0002.CR3": 200,
-    "2024/AB3D0002.xmp": XMP.encode(),
-    "2024/AB3D0003.xmp": XMP.encode(),
-    "2024/IMG_0004.CR3": 100,
-}
 
 
 def write_tree(root: Path, files: dict[str, bytes | int]) -> Path:

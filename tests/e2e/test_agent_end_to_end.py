@@ -4,6 +4,7 @@ PostgreSQL), a real `shuttersense-agent` process, real folders on disk."""
 from __future__ import annotations
 
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -70,16 +71,25 @@ def test_jobs_from_the_user_api_run_on_the_agent_and_their_reports_render(
     assert "agent stopped" in agent_home.log()
 
 
+def claimed_by_a_frozen_agent(
+    home: AgentHome, coordinator: Coordinator, photos: Path, tool: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A running agent frozen (SIGSTOP) in its long-poll, and a job it claimed: the claim
+    lands, nothing runs until the test says so."""
+    registered(home, coordinator, photos)
+    collection = make_collection(home, photos / "demo" / "collection", "Demo")
+    agent = home.start()
+    polling(home)
+    agent.send_signal(signal.SIGSTOP)
+    guid = coordinator.run_tool(collection, tool)
+    coordinator.wait_job(guid, ("claimed",))
+    return agent, guid
+
+
 def test_a_killed_agent_s_job_runs_again_and_is_stored_once(
     coordinator: Coordinator, agent_home: AgentHome, photos: Path
 ) -> None:
-    registered(agent_home, coordinator, photos)
-    collection = make_collection(agent_home, photos / "demo" / "collection", "Demo")
-    first = agent_home.start()
-    polling(agent_home)
-    first.send_signal(signal.SIGSTOP)  # frozen in its long-poll: the claim lands, nothing runs
-    guid = coordinator.run_tool(collection, "photo_pairing")
-    coordinator.wait_job(guid, ("claimed",))
+    first, guid = claimed_by_a_frozen_agent(agent_home, coordinator, photos, "photo_pairing")
     first.kill()
     first.wait(timeout=10)
     coordinator.expire_lease(guid)  # as if 90 s went by
@@ -94,13 +104,7 @@ def test_a_killed_agent_s_job_runs_again_and_is_stored_once(
 def test_a_result_made_while_the_coordinator_is_down_is_uploaded_when_it_is_back(
     coordinator: Coordinator, agent_home: AgentHome, photos: Path
 ) -> None:
-    registered(agent_home, coordinator, photos)
-    collection = make_collection(agent_home, photos / "demo" / "collection", "Demo")
-    agent = agent_home.start()
-    polling(agent_home)
-    agent.send_signal(signal.SIGSTOP)
-    guid = coordinator.run_tool(collection, "photostats")
-    coordinator.wait_job(guid, ("claimed",))
+    agent, guid = claimed_by_a_frozen_agent(agent_home, coordinator, photos, "photostats")
     coordinator.stop()
     agent.send_signal(signal.SIGCONT)  # it runs the job with nobody to report to
     wait_for(

@@ -1,4 +1,4 @@
-"""Sample pipeline and sidecar text shared by end-to-end tests."""
+"""Sample pipeline, sidecar text and photo family shared by tests."""
 
 from __future__ import annotations
 
@@ -42,3 +42,15 @@ XMP = (
 )
 
 MakeTree = Callable[[dict[str, bytes | int]], Path]
+
+# One complete image, one partial, one orphaned sidecar, one invalid name (bytes: content,
+# int: a size of zeros).
+FAMILY: dict[str, bytes | int] = {
+    "2024/AB3D0001.CR3": 300,
+    "2024/AB3D0001.xmp": XMP.encode(),
+    "2024/AB3D0001-DxO.DNG": 500,
+    "2024/AB3D0002.CR3": 200,
+    "2024/AB3D0002.xmp": XMP.encode(),
+    "2024/AB3D0003.xmp": XMP.encode(),
+    "2024/IMG_0004.CR3": 100,
+}

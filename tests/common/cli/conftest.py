@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.samples import PIPELINE, XMP, MakeTree
+from tests.helpers.samples import FAMILY, PIPELINE, MakeTree
 
 
 @pytest.fixture
@@ -39,15 +39,4 @@ def pipeline_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def family_tree(make_tree: MakeTree) -> Path:
     """One complete image, one partial, one orphaned sidecar, one invalid name."""
-    return make_tree(
-        {
-            "2024/AB3D0001.CR3": 300,
-            "2024/AB3D0001.xmp": XMP.encode(),
-            "2024/AB3D0001-DxO.DNG": 500,
-            "2024/AB3D0002.CR3": 200,
-            "2024/AB3D0002.xmp": XMP.encode(),
-            "2024/AB3D0003.xmp": XMP.encode(),
-            "2024/IMG_0004.CR3": 100,
-            "2024/notes.txt": b"hello",
-        }
-    )
+    return make_tree({**FAMILY, "2024/notes.txt": b"hello"})

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from shuttersense.desktop.agent.context import AgentContext
 from tests.desktop.cli.conftest import Agent
-from tests.desktop.conftest import FAMILY
 from tests.desktop.fake_coordinator import FakeCoordinator
+from tests.helpers.samples import FAMILY
 
 
 def test_test_accepts_an_authorized_folder(agent: Agent, photo_tree: Path) -> None:
