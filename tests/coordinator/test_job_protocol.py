@@ -152,6 +152,17 @@ def complete(
     )
 
 
+def no_change(agent: httpx.Client, claimed: dict, source: str, state_hash: str) -> httpx.Response:
+    return agent.post(
+        f"{API}/jobs/{claimed['job_guid']}/no-change",
+        json={
+            "claim_token": claimed["claim_token"],
+            "input_state_hash": state_hash,
+            "source_result_guid": source,
+        },
+    )
+
+
 def test_two_agents_racing_never_share_a_job(rig: tuple[Rig, str]) -> None:
     server, token = rig
     one, two = server.agent(token, "one"), server.agent(token, "two")
@@ -206,14 +217,21 @@ def test_a_wrong_signature_or_schema_is_rejected(rig: tuple[Rig, str]) -> None:
     assert server.job_row(guid).status == "claimed"
 
 
-def test_lease_expiry_requeues_and_the_old_claim_is_superseded(rig: tuple[Rig, str]) -> None:
-    server, token = rig
-    one, two = server.agent(token, "one"), server.agent(token, "two")
+def lost_lease(server: Rig, team: str) -> tuple[httpx.Client, httpx.Client, str, dict]:
+    """Agents one and two; one claimed a job whose lease then ran out and which the sweeper
+    put back in the queue. Returns (one, two, job GUID, one's claim)."""
+    one, two = server.agent(team, "one"), server.agent(team, "two")
     guid = server.job(server.collection())
     first = claim(one)
     server.set_job(guid, lease_expires_at=utcnow() - timedelta(seconds=1))
     with server.session() as session:
         assert sweep(session)["requeued"] == 1
+    return one, two, guid, first
+
+
+def test_lease_expiry_requeues_and_the_old_claim_is_superseded(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    one, two, guid, first = lost_lease(server, token)
     second = claim(two)
     assert second["job_guid"] == guid and second["attempt"] == 2
     late = complete(one, first, photostats_result())
@@ -227,12 +245,7 @@ def test_a_late_result_completes_a_requeued_job_until_it_is_claimed_again(
     rig: tuple[Rig, str],
 ) -> None:
     server, token = rig
-    one, two = server.agent(token, "one"), server.agent(token, "two")
-    guid = server.job(server.collection())
-    first = claim(one)
-    server.set_job(guid, lease_expires_at=utcnow() - timedelta(seconds=1))
-    with server.session() as session:
-        assert sweep(session)["requeued"] == 1
+    one, two, guid, first = lost_lease(server, token)
     lost = one.post(
         f"{API}/jobs/{guid}/progress", json={"claim_token": first["claim_token"], "percent": 50}
     )
@@ -323,25 +336,11 @@ def test_no_change_copies_the_earlier_result(rig: tuple[Rig, str]) -> None:
     collection = server.collection()
     server.job(collection)
     first = complete(agent, claim(agent), photostats_result(7)).json()["result_guid"]
-    second_guid = server.job(collection)
+    server.job(collection)
     second = claim(agent)
-    wrong = agent.post(
-        f"{API}/jobs/{second_guid}/no-change",
-        json={
-            "claim_token": second["claim_token"],
-            "input_state_hash": "b" * 64,
-            "source_result_guid": first,
-        },
-    )
+    wrong = no_change(agent, second, first, "b" * 64)
     assert wrong.status_code == 422
-    copy = agent.post(
-        f"{API}/jobs/{second_guid}/no-change",
-        json={
-            "claim_token": second["claim_token"],
-            "input_state_hash": HASH,
-            "source_result_guid": first,
-        },
-    )
+    copy = no_change(agent, second, first, HASH)
     assert copy.status_code == 200
     with server.session() as session:
         stored = session.scalar(select(Result).where(Result.guid == copy.json()["result_guid"]))
@@ -360,14 +359,7 @@ def test_a_failed_result_is_no_source_for_no_change(rig: tuple[Rig, str]) -> Non
     ).json()["result_guid"]
     server.job(collection)
     second = claim(agent)
-    refused = agent.post(
-        f"{API}/jobs/{second['job_guid']}/no-change",
-        json={
-            "claim_token": second["claim_token"],
-            "input_state_hash": HASH,
-            "source_result_guid": failed,
-        },
-    )
+    refused = no_change(agent, second, failed, HASH)
     assert refused.status_code == 422 and "FAILED" in refused.json()["detail"]
 
 
