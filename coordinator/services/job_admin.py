@@ -28,6 +28,7 @@ from ..models import JOB_STATES, Collection, Job, Result
 from ..models.team import User
 from . import audit
 from .collections import team_collection
+from .job_events import job_changed
 from .jobs import create_job, find_team_job, finish
 from .results import parse_tool_result
 
@@ -119,6 +120,7 @@ def cancel_job(session: Session, user: User, guid: str) -> Job:
         finish(job, "cancelled", "cancelled by a user")
     elif was in _ACTIVE:
         job.cancel_requested = True
+        job_changed(job)
     else:
         session.rollback()
         raise Conflict(f"the job is {job.status} already")

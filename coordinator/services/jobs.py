@@ -24,6 +24,7 @@ from ..ids import new_guid
 from ..models import Agent, Collection, Job, Pipeline, Result
 from ..models.base import utcnow
 from ..vault import Vault
+from .job_events import job_changed
 from .lookup import in_team
 from .results import parse_tool_result
 
@@ -91,6 +92,7 @@ def create_job(
     )
     session.add(job)
     session.flush()
+    job_changed(job)
     return job
 
 
@@ -146,8 +148,10 @@ def try_claim(session: Session, agent: Agent, vault: Vault) -> Claim | None:
             )
         )
         if claimed.rowcount == 1:
+            job = session.get_one(Job, job_id)
+            job_changed(job)
             session.commit()
-            return Claim(session.get_one(Job, job_id), token, secret)
+            return Claim(job, token, secret)
     session.commit()
     return None
 
@@ -169,9 +173,12 @@ def progress(session: Session, agent: Agent, guid: str, token: str, report: dict
     job = _fenced(session, agent, guid, token)
     if job.status not in _ACTIVE:
         raise Conflict(f"the job is {job.status}, not running")
-    job.status = "running"
+    if job.status != "running":
+        job.status = "running"
+        job_changed(job)
     job.progress = report
     job.lease_expires_at = utcnow() + LEASE
+    job_changed(job, "progress")
     session.commit()
     return job
 
@@ -324,6 +331,7 @@ def finish(job: Job, status: str, error: str | None = None) -> None:
     job.finished_at = utcnow()
     job.lease_expires_at = None
     job.error = error
+    job_changed(job)
 
 
 def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retryable: bool) -> Job:
@@ -353,3 +361,4 @@ def requeue(job: Job, error: str | None, *, delay: timedelta = timedelta(0)) -> 
     job.lease_expires_at = None
     job.not_before = utcnow() + delay
     job.error = error
+    job_changed(job)
