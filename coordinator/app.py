@@ -30,6 +30,7 @@ from .api import (
     results,
 )
 from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
+from .api.web_app import web_app_route
 from .db import make_engine, make_session_factory
 from .errors import ServiceError, TooManyAttempts, Unauthorized
 from .event_bus import EventBus
@@ -98,6 +99,7 @@ def create_app(
     """
     settings = settings or load_settings()
     configure_logging(settings)
+    web_app = web_app_route(settings.spa_dist_path)
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
     bus = EventBus() if settings.is_sqlite else PgNotifyBus(settings.db_url)
@@ -137,4 +139,5 @@ def create_app(
     app.include_router(collections.router)
     app.include_router(pipelines.router)
     app.include_router(config.router)
+    app.router.routes.append(web_app)  # last: it answers whatever no other route took
     return app
