@@ -28,6 +28,7 @@ from .api import (
     jobs,
     pipelines,
     results,
+    uploads,
 )
 from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
 from .api.web_app import web_app_route
@@ -132,6 +133,7 @@ def create_app(
     app.include_router(agent_protocol.router)
     app.include_router(auth.router)
     app.include_router(agent_jobs.router)
+    app.include_router(uploads.router)
     app.include_router(jobs.router)
     app.include_router(job_socket.router)
     app.include_router(results.router)

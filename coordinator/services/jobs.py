@@ -29,11 +29,13 @@ from .lookup import in_team
 from .results import parse_tool_result
 
 __all__ = [
+    "ACTIVE",
     "LEASE",
     "Claim",
     "complete",
     "create_job",
     "fail",
+    "fenced_job",
     "find_team_job",
     "finish",
     "no_change",
@@ -45,7 +47,7 @@ __all__ = [
 
 LEASE = timedelta(seconds=90)
 RETRY_BACKOFF = timedelta(seconds=5)
-_ACTIVE = ("claimed", "running")
+ACTIVE = ("claimed", "running")
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def find_team_job(session: Session, team_id: int, guid: str) -> Job:
     return in_team(session, Job, team_id, guid, "job")
 
 
-def _fenced(session: Session, agent: Agent, guid: str, token: str) -> Job:
+def fenced_job(session: Session, agent: Agent, guid: str, token: str) -> Job:
     """The job, if this agent holds its current claim; Conflict for a superseded claim."""
     job = find_team_job(session, agent.team_id, guid)
     if job.claimed_by_id != agent.id or job.claim_token_hash != hash_secret(token):
@@ -170,8 +172,8 @@ def _fenced(session: Session, agent: Agent, guid: str, token: str) -> Job:
 
 def progress(session: Session, agent: Agent, guid: str, token: str, report: dict[str, Any]) -> Job:
     """Record progress and renew the lease; the caller tells the agent about cancellation."""
-    job = _fenced(session, agent, guid, token)
-    if job.status not in _ACTIVE:
+    job = fenced_job(session, agent, guid, token)
+    if job.status not in ACTIVE:
         raise Conflict(f"the job is {job.status}, not running")
     if job.status != "running":
         job.status = "running"
@@ -198,7 +200,7 @@ def complete(
     signature: str,
 ) -> Result:
     """Store the signed result; a repeat of the same completion returns the same result."""
-    job = _fenced(session, agent, guid, token)
+    job = fenced_job(session, agent, guid, token)
     repeated = _repeat_or_active(session, job, "completed")
     if repeated is not None:
         return repeated
@@ -231,7 +233,7 @@ def _repeat_or_active(session: Session, job: Job, final: str) -> Result | None:
         existing = stored_result(session, job)
         if existing is not None:
             return existing
-    if job.status not in _ACTIVE:
+    if job.status not in ACTIVE:
         raise Conflict(f"the job is {job.status}; its result is no longer wanted")
     return None
 
@@ -287,7 +289,7 @@ def no_change(
     Copies point at the original result (chains collapse), and older copies of the same
     original for the same collection and tool are removed.
     """
-    job = _fenced(session, agent, guid, token)
+    job = fenced_job(session, agent, guid, token)
     repeated = _repeat_or_active(session, job, "no_change")
     if repeated is not None:
         return repeated
@@ -339,8 +341,8 @@ def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retr
 
     A job whose cancellation was requested ends as cancelled, whatever the agent suggests.
     """
-    job = _fenced(session, agent, guid, token)
-    if job.status not in _ACTIVE:
+    job = fenced_job(session, agent, guid, token)
+    if job.status not in ACTIVE:
         raise Conflict(f"the job is {job.status}, not running")
     if job.cancel_requested:
         finish(job, "cancelled", error[:4000])

@@ -77,8 +77,13 @@ def raw_get(app: Any, path: str) -> tuple[int, bytes]:
         "server": ("testserver", 80),
     }
 
+    requests = [{"type": "http.request", "body": b"", "more_body": False}]
+
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        if requests:
+            return requests.pop()
+        await asyncio.Event().wait()  # the client stays until the response is over
+        raise AssertionError("unreachable")
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
