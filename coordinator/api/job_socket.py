@@ -16,8 +16,9 @@ import asyncio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
-from ..errors import ServiceError
+from ..errors import NotFound, ServiceError
 from ..event_bus import SlowConsumer, Subscription
+from ..ids import is_guid
 from ..services.job_events import public_view
 from ..services.jobs import find_team_job
 from .deps import socket_user
@@ -36,6 +37,8 @@ def _team_of_caller(websocket: WebSocket, guid: str | None) -> int:
     with websocket.app.state.sessions() as session:
         user = socket_user(websocket, session)
         if guid is not None:
+            if not is_guid(guid, "job"):  # nothing to look up (and no NUL reaches the database)
+                raise NotFound("no such job")
             find_team_job(session, user.team_id, guid)
         return user.team_id
 

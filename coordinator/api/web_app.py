@@ -44,10 +44,15 @@ def _spa(dist: Path) -> Route:
         raise SettingsError("SHUSAI_SPA_DIST_PATH", f"{dist} holds no index.html: build it first")
 
     def serve(request: Request) -> Response:
-        wanted = (root / request.path_params["path"]).resolve()
-        if not wanted.is_relative_to(root):
+        try:
+            wanted = (root / request.path_params["path"]).resolve()
+            inside = wanted.is_relative_to(root)
+            found = inside and wanted.is_file() and wanted != index
+        except OSError:  # a name too long for the file system, say
+            inside = found = False
+        if not inside:
             return JSONResponse({"detail": "Not Found"}, status_code=404)
-        if wanted.is_file() and wanted != index:
+        if found:
             return FileResponse(wanted)
         return FileResponse(index, headers=_NO_CACHE)
 

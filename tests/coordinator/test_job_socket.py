@@ -168,6 +168,7 @@ def test_strangers_are_refused(client: TestClient, studio: Studio) -> None:
     assert refusal(client, WS)[0] == 1008
     assert refusal(client, f"{WS}?token=forged")[0] == 1008
     assert refusal(client, WS, headers=studio.agent)[0] == 1008  # an agent key is not a user
+    assert refusal(client, f"{WS}/not%00a-job?token={token_of(studio.user)}")[0] == 1008
 
 
 def test_the_session_cookie_works_from_this_site_only(client: TestClient, studio: Studio) -> None:

@@ -93,7 +93,9 @@ def raw_get(app: Any, path: str) -> tuple[int, bytes]:
     return sent[0]["status"], body
 
 
-@pytest.mark.parametrize("path", ["/../secret.txt", "/assets/../../secret.txt", "/assets/leak.txt"])
+@pytest.mark.parametrize(
+    "path", ["/../secret.txt", "/assets/../../secret.txt", "/assets/leak.txt", "/" + "a" * 5000]
+)
 def test_nothing_outside_the_folder_is_served(spa: TestClient, path: str) -> None:
     status, body = raw_get(spa.app, path)
     assert b"not for the web" not in body
