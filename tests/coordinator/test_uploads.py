@@ -15,7 +15,7 @@ from shuttersense.common.protocol import result_signature
 from shuttersense.coordinator.models import Job, Result, Upload, UploadChunk
 from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services.sweeper import sweep
-from shuttersense.coordinator.services.uploads import MAX_OPEN, MAX_TOTAL
+from shuttersense.coordinator.services.uploads import MAX_CHUNK, MAX_OPEN, MAX_TOTAL
 from tests.coordinator.factories import db
 from tests.coordinator.test_agents_api import agent_headers, register
 from tests.coordinator.test_job_protocol import HASH, photostats_result
@@ -232,3 +232,22 @@ def test_the_sweeper_deletes_expired_uploads(studio: Studio, sender: Sender, db_
         assert sweep(session)["uploads"] == 1
         assert session.scalar(select(func.count()).select_from(UploadChunk)) == 0
     assert sender.finish(guid, document).status_code == 404
+
+
+def test_a_result_larger_than_a_chunk_arrives_in_pieces(
+    studio: Studio, sender: Sender, db_url: str
+) -> None:
+    result = photostats_result()
+    result["orphaned_images"] = [
+        f"2026/wedding/{n:08d}-long-enough-name.cr3" for n in range(150_000)
+    ]
+    document = json.dumps(result).encode()
+    assert len(document) > MAX_CHUNK
+    claimed, guid = job_upload(studio, sender, document, 2)
+    too_big = sender.put(guid, 0, document)
+    assert too_big.status_code == 422 and "5 MiB" in too_big.json()["detail"]
+    sender.put_all(guid, document, 2)
+    assert sender.finish(guid, document, **signed(claimed, result)).status_code == 200
+    with db(db_url) as session:
+        stored = session.scalar(select(Result.results_json))
+        assert stored["orphaned_images"] == result["orphaned_images"]
