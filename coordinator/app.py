@@ -24,16 +24,22 @@ from .api import (
     collections,
     config,
     health,
+    job_socket,
     jobs,
     pipelines,
     results,
     trends,
+    uploads,
 )
 from .api.client_address import ClientAddress
 from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
+from .api.web_app import web_app_route
 from .db import make_engine, make_session_factory
 from .errors import ServiceError, TooManyAttempts, Unauthorized
+from .event_bus import EventBus
 from .logs import configure_logging
+from .pg_events import PgNotifyBus
+from .services.job_events import deliver_after_commit
 from .services.sweeper import SWEEP_INTERVAL, sweep
 from .settings import Settings, load_settings
 from .vault import Vault
@@ -53,8 +59,9 @@ async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=exc.status, headers=headers)
 
 
-def _sweeping(sessions: sessionmaker[Session], interval: float | None) -> Any:
-    """The app's lifespan: sweep expired leases and silent agents every `interval` seconds."""
+def _lifespan(sessions: sessionmaker[Session], bus: EventBus, interval: float | None) -> Any:
+    """The app's lifespan: run the event bus, and sweep expired leases and silent agents every
+    `interval` seconds."""
 
     def sweep_once() -> None:
         with sessions() as session:
@@ -70,12 +77,14 @@ def _sweeping(sessions: sessionmaker[Session], interval: float | None) -> Any:
                 except Exception:  # keep sweeping; the next pass may succeed
                     log.exception("sweeper pass failed")
 
+        await bus.start()
         task = asyncio.create_task(loop()) if interval else None
         try:
             yield
         finally:
             if task is not None:
                 task.cancel()
+            await bus.stop()
             app.state.engine.dispose()
 
     return lifespan
@@ -93,20 +102,23 @@ def create_app(
     """
     settings = settings or load_settings()
     configure_logging(settings)
+    web_app = web_app_route(settings.spa_dist_path)
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
+    bus = EventBus() if settings.is_sqlite else PgNotifyBus(settings.db_url)
+    deliver_after_commit(sessions, bus)
     app = FastAPI(
         title="ShutterSense coordinator",
         version=__version__,
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
-        lifespan=_sweeping(sessions, sweep_interval),
+        lifespan=_lifespan(sessions, bus, sweep_interval),
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
-    app.state.websockets = 0
+    app.state.events = bus
     app.state.vault = Vault(settings.master_key)
     if settings.cors_origins:
         app.add_middleware(
@@ -124,11 +136,14 @@ def create_app(
     app.include_router(agent_protocol.router)
     app.include_router(auth.router)
     app.include_router(agent_jobs.router)
+    app.include_router(uploads.router)
     app.include_router(jobs.router)
+    app.include_router(job_socket.router)
     app.include_router(results.router)
     app.include_router(trends.router)
     app.include_router(agents.router)
     app.include_router(collections.router)
     app.include_router(pipelines.router)
     app.include_router(config.router)
+    app.router.routes.append(web_app)  # last: it answers whatever no other route took
     return app

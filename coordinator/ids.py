@@ -12,7 +12,9 @@ import time
 
 __all__ = ["PREFIXES", "is_guid", "new_guid", "uuid7_bytes"]
 
-PREFIXES = frozenset({"ten", "usr", "tok", "agt", "rgt", "col", "pip", "job", "res", "sub", "aud"})
+PREFIXES = frozenset(
+    {"ten", "usr", "tok", "agt", "rgt", "col", "pip", "job", "res", "sub", "aud", "upl"}
+)
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 _GUID = re.compile(r"([a-z]{3})_([0-9abcdefghjkmnpqrstvwxyz]{26})")
 

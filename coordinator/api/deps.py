@@ -5,20 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, WebSocket
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from ..errors import Unauthorized
+from ..errors import Forbidden, Unauthorized
 from ..models import Agent
 from ..models.team import User
 from ..services import auth as auth_service
 from ..services.agents import authenticate_agent
-from .session_cookie import check_origin, read_session_cookie, set_session_cookie
+from .session_cookie import (
+    check_origin,
+    origin_allowed,
+    read_session_cookie,
+    set_session_cookie,
+)
 
 __all__ = ["AgentDep", "SessionDep"]
-__all__ += ["AdminUser", "CurrentUser"]
+__all__ += ["AdminUser", "CurrentUser", "socket_user"]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -52,11 +57,7 @@ def _current_user(
     """The signed-in user: a bearer API token (JWT) first, else the session cookie."""
     settings = request.app.state.settings
     if credentials is not None:
-        if credentials.credentials.startswith("agt_key_"):
-            raise Unauthorized("an agent key cannot call the user API: use an API token")
-        return auth_service.user_for_token(
-            session, credentials.credentials, settings.jwt_secret_key
-        )
+        return _token_user(session, credentials.credentials, settings.jwt_secret_key)
     session_id = read_session_cookie(request, settings)
     if session_id is None:
         raise Unauthorized("sign in, or send an API token as `Authorization: Bearer …`")
@@ -68,6 +69,29 @@ def _current_user(
 
 
 CurrentUser = Annotated[User, Depends(_current_user)]
+
+
+def _token_user(session: Session, token: str, key: str) -> User:
+    if token.startswith("agt_key_"):
+        raise Unauthorized("an agent key cannot call the user API: use an API token")
+    return auth_service.user_for_token(session, token, key)
+
+
+def socket_user(websocket: WebSocket, session: Session) -> User:
+    """The user of a WebSocket: an API token (`?token=…` or `Authorization: Bearer …`), else
+    the session cookie, sent by a page of this site only (browsers cannot set headers on a
+    WebSocket, and they send cookies to it from any site)."""
+    settings = websocket.app.state.settings
+    scheme, _, bearer = websocket.headers.get("authorization", "").partition(" ")
+    token = websocket.query_params.get("token") or (bearer if scheme.lower() == "bearer" else "")
+    if token:
+        return _token_user(session, token.strip(), settings.jwt_secret_key)
+    session_id = read_session_cookie(websocket, settings)
+    if session_id is None:
+        raise Unauthorized("sign in, or pass an API token as `?token=…`")
+    if not origin_allowed(websocket, settings):
+        raise Forbidden("a page of another site cannot open this socket")
+    return auth_service.user_for_session(session, session_id)[0]
 
 
 def _admin_user(user: CurrentUser) -> User:

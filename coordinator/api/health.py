@@ -74,7 +74,7 @@ def metrics(request: Request) -> PlainTextResponse:
         *_gauge(
             "shuttersense_websocket_connections",
             "Open WebSocket connections.",
-            [("", request.app.state.websockets)],
+            [("", request.app.state.events.connections)],
         ),
     ]
     return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")

@@ -6,6 +6,7 @@ from typing import Literal, cast
 from urllib.parse import urlsplit
 
 from fastapi import Request, Response
+from starlette.requests import HTTPConnection
 
 from ..errors import Forbidden, Unauthorized
 from ..services.auth import SESSION_LIFETIME
@@ -16,6 +17,7 @@ __all__ = [
     "SESSION_COOKIE",
     "check_origin",
     "clear_session_cookie",
+    "origin_allowed",
     "read_session_cookie",
     "set_session_cookie",
 ]
@@ -52,9 +54,9 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
     )
 
 
-def read_session_cookie(request: Request, settings: Settings) -> str | None:
+def read_session_cookie(connection: HTTPConnection, settings: Settings) -> str | None:
     """The session id in the request's cookie, None without one; Unauthorized when tampered."""
-    signed = request.cookies.get(SESSION_COOKIE)
+    signed = connection.cookies.get(SESSION_COOKIE)
     if not signed:
         return None
     try:
@@ -63,17 +65,22 @@ def read_session_cookie(request: Request, settings: Settings) -> str | None:
         raise Unauthorized("invalid session cookie: sign in again") from exc
 
 
+def origin_allowed(connection: HTTPConnection, settings: Settings) -> bool:
+    """Whether the connection comes from no page at all, this host, or a CORS origin."""
+    origin = connection.headers.get("origin")
+    if origin is None:
+        return True
+    if origin.rstrip("/") in {allowed.rstrip("/") for allowed in settings.cors_origins}:
+        return True
+    host = connection.headers.get("host")
+    return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+
+
 def check_origin(request: Request, settings: Settings) -> None:
     """Refuse a cookie-authenticated change sent from a page of another site (CSRF).
 
     Browsers send `Origin` on cross-site requests; it must be this host or a CORS origin.
     """
-    origin = request.headers.get("origin")
-    if origin is None or request.method in _SAFE_METHODS:
-        return
-    if origin.rstrip("/") in {allowed.rstrip("/") for allowed in settings.cors_origins}:
-        return
-    host = request.headers.get("host")
-    if host and urlsplit(origin).netloc.lower() == host.lower():
+    if request.method in _SAFE_METHODS or origin_allowed(request, settings):
         return
     raise Forbidden("request from another site refused: use the dashboard or an API token")

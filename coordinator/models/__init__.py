@@ -6,6 +6,7 @@ from .base import Base
 from .catalog import AnalysisConfig, Collection, Pipeline, PipelineVersion
 from .limits import RateLimitHit
 from .team import ApiToken, Team, User, WebSession
+from .upload import Upload, UploadChunk
 from .work import ANALYSED_STATES, JOB_STATES, RESULT_STATES, Job, Result
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "RegistrationToken",
     "Result",
     "Team",
+    "Upload",
+    "UploadChunk",
     "User",
     "WebSession",
 ]

@@ -29,6 +29,7 @@ from ..models import ANALYSED_STATES, JOB_STATES, Collection, Job, Result
 from ..models.team import User
 from . import audit
 from .collections import team_collection
+from .job_events import job_changed
 from .jobs import create_job, end_unsuccessfully, find_team_job
 from .results import parse_tool_result
 
@@ -122,6 +123,7 @@ def cancel_job(session: Session, user: User, guid: str) -> Job:
         end_unsuccessfully(session, job, "cancelled", "cancelled by a user")
     elif was in _ACTIVE:
         job.cancel_requested = True
+        job_changed(job)
     else:
         session.rollback()
         raise Conflict(f"the job is {job.status} already")

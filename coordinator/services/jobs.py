@@ -25,16 +25,20 @@ from ..models import ANALYSED_STATES, Agent, Collection, Job, Pipeline, Result
 from ..models.base import utcnow
 from ..vault import Vault
 from .collection_stats import record_stats
+from .job_events import job_changed
 from .lookup import in_team
 from .results import parse_tool_result
 
 __all__ = [
+    "ACTIVE",
     "LEASE",
+    "RESULT_WANTED",
     "Claim",
     "complete",
     "create_job",
     "end_unsuccessfully",
     "fail",
+    "fenced_job",
     "find_team_job",
     "finish",
     "give_back",
@@ -48,7 +52,10 @@ __all__ = [
 
 LEASE = timedelta(seconds=90)
 RETRY_BACKOFF = timedelta(seconds=5)
-_ACTIVE = ("claimed", "running")
+ACTIVE = ("claimed", "running")
+# A result is still wanted from the claim that holds the job, and from the last claim of a job
+# re-queued after a lost lease until someone claims it again (see `requeue`).
+RESULT_WANTED = (*ACTIVE, "queued")
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ def create_job(
     )
     session.add(job)
     session.flush()
+    job_changed(job)
     return job
 
 
@@ -150,8 +158,10 @@ def try_claim(session: Session, agent: Agent, vault: Vault) -> Claim | None:
             )
         )
         if claimed.rowcount == 1:
+            job = session.get_one(Job, job_id)
+            job_changed(job)
             session.commit()
-            return Claim(session.get_one(Job, job_id), token, secret)
+            return Claim(job, token, secret)
     session.commit()
     return None
 
@@ -160,7 +170,7 @@ def find_team_job(session: Session, team_id: int, guid: str) -> Job:
     return in_team(session, Job, team_id, guid, "job")
 
 
-def _fenced(session: Session, agent: Agent, guid: str, token: str) -> Job:
+def fenced_job(session: Session, agent: Agent, guid: str, token: str) -> Job:
     """The job, if this agent holds its current claim; Conflict for a superseded claim."""
     job = find_team_job(session, agent.team_id, guid)
     if job.claimed_by_id != agent.id or job.claim_token_hash != hash_secret(token):
@@ -170,12 +180,15 @@ def _fenced(session: Session, agent: Agent, guid: str, token: str) -> Job:
 
 def progress(session: Session, agent: Agent, guid: str, token: str, report: dict[str, Any]) -> Job:
     """Record progress and renew the lease; the caller tells the agent about cancellation."""
-    job = _fenced(session, agent, guid, token)
-    if job.status not in _ACTIVE:
+    job = fenced_job(session, agent, guid, token)
+    if job.status not in ACTIVE:
         raise Conflict(f"the job is {job.status}, not running")
-    job.status = "running"
+    if job.status != "running":
+        job.status = "running"
+        job_changed(job)
     job.progress = report
     job.lease_expires_at = utcnow() + LEASE
+    job_changed(job, "progress")
     session.commit()
     return job
 
@@ -195,7 +208,7 @@ def complete(
     signature: str,
 ) -> Result:
     """Store the signed result; a repeat of the same completion returns the same result."""
-    job = _fenced(session, agent, guid, token)
+    job = fenced_job(session, agent, guid, token)
     repeated = _repeat_or_active(session, job, "completed")
     if repeated is not None:
         return repeated
@@ -230,7 +243,7 @@ def _repeat_or_active(session: Session, job: Job, final: str) -> Result | None:
         existing = stored_result(session, job)
         if existing is not None:
             return existing
-    if job.status not in (*_ACTIVE, "queued"):
+    if job.status not in RESULT_WANTED:
         raise Conflict(f"the job is {job.status}; its result is no longer wanted")
     return None
 
@@ -286,7 +299,7 @@ def no_change(
     Copies point at the original result (chains collapse), and older copies of the same
     original for the same collection and tool are removed.
     """
-    job = _fenced(session, agent, guid, token)
+    job = fenced_job(session, agent, guid, token)
     repeated = _repeat_or_active(session, job, "no_change")
     if repeated is not None:
         return repeated
@@ -332,6 +345,7 @@ def finish(job: Job, status: str, error: str | None = None) -> None:
     job.finished_at = utcnow()
     job.lease_expires_at = None
     job.error = error
+    job_changed(job)
 
 
 def end_unsuccessfully(session: Session, job: Job, status: str, error: str) -> None:
@@ -347,8 +361,8 @@ def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retr
 
     A job whose cancellation was requested ends as cancelled, whatever the agent suggests.
     """
-    job = _fenced(session, agent, guid, token)
-    if job.status not in _ACTIVE:
+    job = fenced_job(session, agent, guid, token)
+    if job.status not in ACTIVE:
         raise Conflict(f"the job is {job.status}, not running")
     if job.cancel_requested:
         end_unsuccessfully(session, job, "cancelled", error)
@@ -368,6 +382,7 @@ def requeue(job: Job, error: str | None, *, delay: timedelta = timedelta(0)) -> 
     job.lease_expires_at = None
     job.not_before = utcnow() + delay
     job.error = error
+    job_changed(job)
 
 
 def give_back(job: Job, reason: str) -> None:
@@ -380,8 +395,8 @@ def give_back(job: Job, reason: str) -> None:
 
 def release(session: Session, agent: Agent, guid: str, token: str) -> Job:
     """The agent hands the job back unfinished (it is shutting down)."""
-    job = _fenced(session, agent, guid, token)
-    if job.status not in _ACTIVE:
+    job = fenced_job(session, agent, guid, token)
+    if job.status not in ACTIVE:
         raise Conflict(f"the job is {job.status}, not running")
     if job.cancel_requested:
         end_unsuccessfully(session, job, "cancelled", "cancelled while the agent was stopping")

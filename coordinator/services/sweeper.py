@@ -1,5 +1,5 @@
 """The sweeper: re-queues jobs whose lease ran out (failing those out of attempts, with a FAILED
-result) and marks silent agents offline.
+result), marks silent agents offline and deletes expired uploads.
 
 Any coordinator instance may run it; on PostgreSQL a transaction-level advisory lock lets only
 one of them sweep at a time.
@@ -14,6 +14,7 @@ from ..models import Agent, Job
 from ..models.base import utcnow
 from .agents import OFFLINE_AFTER
 from .jobs import end_unsuccessfully, requeue
+from .uploads import sweep_uploads
 
 __all__ = ["SWEEP_INTERVAL", "sweep"]
 
@@ -22,8 +23,9 @@ _LOCK_KEY = 0x5353_5745  # "SSWE": one sweeper at a time across instances
 
 
 def sweep(session: Session) -> dict[str, int]:
-    """One pass; returns how many jobs were re-queued or failed and agents marked offline."""
-    counts = {"requeued": 0, "failed": 0, "offline": 0}
+    """One pass; returns how many jobs were re-queued or failed, agents marked offline and
+    expired uploads deleted."""
+    counts = {"requeued": 0, "failed": 0, "offline": 0, "uploads": 0}
     if session.get_bind().dialect.name == "postgresql" and not session.scalar(
         text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _LOCK_KEY}
     ):
@@ -48,5 +50,6 @@ def sweep(session: Session) -> dict[str, int]:
         .where(Agent.status != "offline", Agent.last_heartbeat_at < now - OFFLINE_AFTER)
         .values(status="offline")
     ).rowcount
+    counts["uploads"] = sweep_uploads(session)
     session.commit()
     return counts

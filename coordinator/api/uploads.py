@@ -1,0 +1,89 @@
+"""Chunked upload of large results, `/api/agent/v1/uploads`: open, send chunks, finish.
+
+Results JSON over 1 MiB go this way (analysis spec 7.5); the finished upload is stored exactly
+like `POST /jobs/{guid}/complete` or `POST /results` would store it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, Path, Request, Response
+
+from ..models import Job
+from ..schemas.uploads import ChunkReceived, UploadFinish, UploadFinished, UploadOpened, UploadStart
+from ..services import uploads
+from .deps import AgentDep, SessionDep
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/agent/v1/uploads", tags=["agent protocol"])
+
+_ERRORS = {
+    404: {"description": "no such upload of this agent (or job, or collection)"},
+    409: {"description": "finished, expired, superseded claim, chunks missing or different"},
+    422: {"description": "a hash does not match, or a limit is passed"},
+}
+
+
+@router.post("", response_model=UploadOpened, status_code=201, responses=_ERRORS)
+def start(body: UploadStart, agent: AgentDep, session: SessionDep) -> UploadOpened:
+    """Open an upload for a claimed job's result (fenced by its claim token) or an offline one."""
+    if body.job_guid is not None and body.claim_token is not None:
+        upload = uploads.start_job_upload(
+            session, agent, body.job_guid, body.claim_token, body.total_size, body.chunk_count
+        )
+    else:
+        upload = uploads.start_offline_upload(
+            session,
+            agent,
+            body.collection_guid or "",
+            body.idempotency_key or "",
+            body.total_size,
+            body.chunk_count,
+        )
+    return UploadOpened(
+        upload_guid=upload.guid, max_chunk_size=uploads.MAX_CHUNK, expires_at=upload.expires_at
+    )
+
+
+@router.put(
+    "/{guid}/chunks/{position}",
+    response_model=ChunkReceived,
+    status_code=201,
+    responses={200: {"description": "this chunk had arrived before"}, **_ERRORS},
+)
+def put_chunk(
+    guid: str,
+    position: Annotated[int, Path(ge=0)],
+    data: Annotated[bytes, Body(media_type="application/octet-stream")],
+    sha256: Annotated[str, Header(alias="X-Chunk-SHA256", max_length=64)],
+    agent: AgentDep,
+    session: SessionDep,
+    response: Response,
+) -> ChunkReceived:
+    """One chunk as the raw body, its SHA-256 (hex) in `X-Chunk-SHA256`; safe to send again."""
+    stored = uploads.put_chunk(session, agent, guid, position, sha256.lower(), data)
+    if not stored:
+        response.status_code = 200
+    return ChunkReceived(position=position, stored=stored)
+
+
+@router.post("/{guid}/finish", response_model=UploadFinished, responses=_ERRORS)
+def finish(
+    guid: str, body: UploadFinish, agent: AgentDep, session: SessionDep, request: Request
+) -> UploadFinished:
+    """Check the whole upload and store the result; a job's upload brings the claim token and
+    the signature that `/complete` takes."""
+    upload, stored = uploads.finish_upload(
+        session,
+        agent,
+        request.app.state.vault,
+        guid,
+        body.sha256,
+        body.input_state_hash,
+        claim_token=body.claim_token,
+        signature=body.signature,
+    )
+    job = session.get(Job, upload.job_id) if upload.job_id is not None else None
+    return UploadFinished(result_guid=stored.guid, job_guid=job.guid if job else None)

@@ -1,0 +1,62 @@
+"""Job events: services note a job's change on its session; the event bus gets it after commit.
+
+A rolled-back change is never announced, and a service never talks to the bus itself: sessions
+made by the app's session factory deliver their notes once the transaction commits (see
+`deliver_after_commit`); sessions made elsewhere (the CLI, tests) drop them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, object_session, sessionmaker
+
+from ..event_bus import Event, EventBus
+from ..models import Job
+
+__all__ = ["deliver_after_commit", "job_changed", "public_view"]
+
+_PENDING = "job_events"
+_MAX_ERROR = 500
+
+
+def _event(job: Job, kind: Literal["state", "progress"]) -> Event:
+    common: Event = {"team": job.team_id, "event": kind, "job": job.guid, "tool": job.tool}
+    if kind == "progress":
+        report = job.progress or {}
+        fields = ("stage", "percent", "counts", "message")
+        return {**common, "status": job.status, **{k: report.get(k) for k in fields}}
+    return {
+        **common,
+        "status": job.status,
+        "attempts": job.attempts,
+        "cancel_requested": job.cancel_requested,
+        "error": (job.error or "")[:_MAX_ERROR] or None,
+    }
+
+
+def job_changed(job: Job, kind: Literal["state", "progress"] = "state") -> None:
+    """Note the job as it is now; announced when its session commits."""
+    session = object_session(job)
+    if session is not None:
+        session.info.setdefault(_PENDING, []).append(_event(job, kind))
+
+
+def public_view(event: Event) -> Event:
+    """The event as a client sees it: without the internal team id."""
+    return {key: value for key, value in event.items() if key != "team"}
+
+
+def deliver_after_commit(sessions: sessionmaker[Session], bus: EventBus) -> None:
+    """Make the sessions of `sessions` publish their noted events on `bus` after each commit."""
+
+    def committed(session: Session) -> None:
+        for noted in session.info.pop(_PENDING, []):
+            bus.publish(noted)
+
+    def rolled_back(session: Session, *_: Any) -> None:
+        session.info.pop(_PENDING, None)
+
+    event.listen(sessions, "after_commit", committed)
+    event.listen(sessions, "after_soft_rollback", rolled_back)

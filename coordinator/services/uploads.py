@@ -1,0 +1,279 @@
+"""Chunked upload of large results (analysis spec 7.5): open, send chunks, finish.
+
+Chunks are kept in the database, not in the data folder: several coordinator instances behind
+a load balancer share the database but not a folder, so any instance can take any chunk; the
+chunks go away with their upload (foreign-key cascade) when it finishes or expires, and a
+backup never holds half an upload on disk. Finishing assembles the chunks, checks the whole
+document's SHA-256 and hands the JSON to the very same code as `POST /jobs/{guid}/complete`
+(signature, schema, one result per job) or `POST /results` (the idempotency key).
+
+Limits: a chunk holds at most 5 MiB, an upload at most 200 MiB (PostgreSQL keeps results as
+jsonb, which stops at 255 MiB, and finishing holds the document in memory) in at most 1024
+chunks; an agent has at most 4 uploads open; an upload expires an hour after its last chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..hashed_secrets import hash_secret
+from ..ids import new_guid
+from ..models import Agent, Collection, Job, Result, Upload, UploadChunk
+from ..models.base import utcnow
+from ..vault import Vault
+from . import jobs, results
+from .collections import team_collection
+
+__all__ = [
+    "LIFETIME",
+    "MAX_CHUNK",
+    "MAX_CHUNKS",
+    "MAX_OPEN",
+    "MAX_TOTAL",
+    "finish_upload",
+    "put_chunk",
+    "start_job_upload",
+    "start_offline_upload",
+    "sweep_uploads",
+]
+
+MAX_CHUNK = 5 * 1024 * 1024
+MAX_TOTAL = 200 * 1024 * 1024
+MAX_CHUNKS = 1024
+MAX_OPEN = 4
+LIFETIME = timedelta(hours=1)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _check_shape(session: Session, agent: Agent, total_size: int, chunk_count: int) -> None:
+    if not 0 < total_size <= MAX_TOTAL:
+        raise InvalidInput(f"an upload holds 1 byte to {MAX_TOTAL // 2**20} MiB")
+    if not 0 < chunk_count <= min(MAX_CHUNKS, total_size):
+        raise InvalidInput(f"an upload has 1 to {MAX_CHUNKS} chunks, none of them empty")
+    if chunk_count * MAX_CHUNK < total_size:
+        raise InvalidInput(f"{chunk_count} chunks of at most 5 MiB cannot hold {total_size} bytes")
+    open_uploads = session.scalar(
+        select(func.count())
+        .select_from(Upload)
+        .where(Upload.agent_id == agent.id, Upload.finished_at.is_(None))
+    )
+    if (open_uploads or 0) >= MAX_OPEN:
+        raise Conflict(f"{MAX_OPEN} uploads are open already: finish one or let it expire")
+
+
+def _new_upload(session: Session, agent: Agent, **target: Any) -> Upload:
+    upload = Upload(
+        guid=new_guid("upl"),
+        team_id=agent.team_id,
+        agent_id=agent.id,
+        expires_at=utcnow() + LIFETIME,
+        **target,
+    )
+    session.add(upload)
+    session.commit()
+    return upload
+
+
+def start_job_upload(
+    session: Session, agent: Agent, job_guid: str, token: str, total_size: int, chunk_count: int
+) -> Upload:
+    """Open an upload for the result of a job this agent holds the claim of."""
+    job = jobs.fenced_job(session, agent, job_guid, token)
+    if job.status not in jobs.RESULT_WANTED:
+        raise Conflict(f"the job is {job.status}; its result is no longer wanted")
+    _check_shape(session, agent, total_size, chunk_count)
+    return _new_upload(
+        session,
+        agent,
+        job_id=job.id,
+        claim_token_hash=job.claim_token_hash,
+        total_size=total_size,
+        chunk_count=chunk_count,
+    )
+
+
+def start_offline_upload(
+    session: Session,
+    agent: Agent,
+    collection_guid: str,
+    idempotency_key: str,
+    total_size: int,
+    chunk_count: int,
+) -> Upload:
+    """Open an upload for a result made offline, stored under the agent's idempotency key."""
+    collection = team_collection(session, agent.team_id, collection_guid)
+    _check_shape(session, agent, total_size, chunk_count)
+    return _new_upload(
+        session,
+        agent,
+        collection_id=collection.id,
+        idempotency_key=idempotency_key,
+        total_size=total_size,
+        chunk_count=chunk_count,
+    )
+
+
+def _open_upload(session: Session, agent: Agent, guid: str) -> Upload:
+    """The agent's own upload, still open; another agent's upload does not exist for it."""
+    upload = session.scalar(select(Upload).where(Upload.guid == guid, Upload.agent_id == agent.id))
+    if upload is None:
+        raise NotFound(f"no upload {guid}")
+    if upload.finished_at is not None:
+        raise Conflict("this upload was finished already: its result is stored")
+    if upload.expires_at <= utcnow():
+        raise Conflict("this upload expired: start a new one")
+    return upload
+
+
+def _held_job(session: Session, upload: Upload) -> Job | None:
+    """The upload's job, if the claim that opened the upload still holds it."""
+    if upload.job_id is None:
+        return None
+    job = session.get(Job, upload.job_id)
+    if job is None or job.claim_token_hash != upload.claim_token_hash:
+        raise Conflict("this claim was superseded: the job was given to another run")
+    if job.status not in jobs.RESULT_WANTED:
+        raise Conflict(f"the job is {job.status}; its result is no longer wanted")
+    return job
+
+
+def _same_chunk(session: Session, upload: Upload, position: int, digest: str) -> bool:
+    """Whether this chunk arrived already (True), or never (False); Conflict if it differed."""
+    known = session.scalar(
+        select(UploadChunk.sha256).where(
+            UploadChunk.upload_id == upload.id, UploadChunk.position == position
+        )
+    )
+    if known is not None and known != digest:
+        raise Conflict(f"chunk {position} was sent before with other content")
+    return known is not None
+
+
+def put_chunk(
+    session: Session, agent: Agent, guid: str, position: int, digest: str, data: bytes
+) -> bool:
+    """Store chunk `position` after checking its SHA-256; renews the upload and the job's lease.
+
+    Sending the same chunk again is harmless (returns False); other content is a Conflict.
+    """
+    upload = _open_upload(session, agent, guid)
+    if not 0 <= position < upload.chunk_count:
+        raise InvalidInput(f"chunk positions run from 0 to {upload.chunk_count - 1}")
+    if not 0 < len(data) <= MAX_CHUNK:
+        raise InvalidInput("a chunk holds 1 byte to 5 MiB")
+    if not _SHA256.fullmatch(digest) or hashlib.sha256(data).hexdigest() != digest:
+        raise InvalidInput(f"chunk {position} does not match its SHA-256: send it again")
+    job = _held_job(session, upload)
+    if _same_chunk(session, upload, position, digest):
+        return False
+    received = session.scalar(
+        select(func.coalesce(func.sum(UploadChunk.size), 0)).where(
+            UploadChunk.upload_id == upload.id
+        )
+    )
+    if (received or 0) + len(data) > upload.total_size:
+        raise InvalidInput(f"the chunks hold more than the announced {upload.total_size} bytes")
+    now = utcnow()
+    upload.expires_at = now + LIFETIME
+    if job is not None and job.status in jobs.ACTIVE:
+        job.lease_expires_at = now + jobs.LEASE
+    session.add(
+        UploadChunk(
+            upload_id=upload.id, position=position, sha256=digest, size=len(data), data=data
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:  # the same chunk raced us in
+        session.rollback()
+        _same_chunk(session, upload, position, digest)
+        return False
+    return True
+
+
+def _assembled(session: Session, upload: Upload, digest: str) -> dict[str, Any]:
+    """The upload's chunks joined, checked against `digest`, parsed as a JSON object."""
+    have = set(
+        session.scalars(select(UploadChunk.position).where(UploadChunk.upload_id == upload.id))
+    )
+    missing = [p for p in range(upload.chunk_count) if p not in have]
+    if missing:
+        shown = ", ".join(str(p) for p in missing[:20])
+        raise Conflict(f"chunks missing: {shown}{'…' if len(missing) > 20 else ''}")
+    document = bytearray()
+    pieces = session.scalars(
+        select(UploadChunk.data)
+        .where(UploadChunk.upload_id == upload.id)
+        .order_by(UploadChunk.position)
+        .execution_options(yield_per=4)
+    )
+    for piece in pieces:
+        document += piece
+    if len(document) != upload.total_size:
+        raise InvalidInput(f"the chunks hold {len(document)} bytes, not {upload.total_size}")
+    if hashlib.sha256(document).hexdigest() != digest:
+        raise InvalidInput("the assembled upload does not match its SHA-256")
+    try:
+        payload = json.loads(document)
+    except ValueError as exc:  # UnicodeDecodeError included
+        raise InvalidInput(f"the upload is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise InvalidInput("the upload is not a JSON object")
+    return payload
+
+
+def finish_upload(
+    session: Session,
+    agent: Agent,
+    vault: Vault,
+    guid: str,
+    digest: str,
+    input_state_hash: str | None,
+    *,
+    claim_token: str | None = None,
+    signature: str | None = None,
+) -> tuple[Upload, Result]:
+    """Assemble and store the result exactly as a direct complete or offline upload would."""
+    upload = _open_upload(session, agent, guid)
+    payload = _assembled(session, upload, digest)
+    if upload.job_id is not None:
+        if not claim_token or not signature:
+            raise InvalidInput("a job's upload is finished with its claim token and signature")
+        if hash_secret(claim_token) != upload.claim_token_hash:
+            raise Conflict("this claim token did not open the upload")
+        job = session.get_one(Job, upload.job_id)
+        stored = jobs.complete(
+            session, agent, vault, job.guid, claim_token, payload, input_state_hash, signature
+        )
+    else:
+        collection = session.get_one(Collection, upload.collection_id)
+        stored, _ = results.upload_offline_result(
+            session, agent, upload.idempotency_key or "", collection.guid, payload, input_state_hash
+        )
+    upload.finished_at = utcnow()
+    upload.result_id = stored.id
+    session.execute(delete(UploadChunk).where(UploadChunk.upload_id == upload.id))
+    session.commit()
+    return upload, stored
+
+
+def sweep_uploads(session: Session) -> int:
+    """Delete expired uploads and their chunks; the caller commits.
+
+    The chunks are deleted by name: a SQLite connection without `foreign_keys=ON` would not
+    cascade."""
+    expired = select(Upload.id).where(Upload.expires_at < utcnow())
+    expired_ids = list(session.scalars(expired))
+    if not expired_ids:
+        return 0
+    session.execute(delete(UploadChunk).where(UploadChunk.upload_id.in_(expired_ids)))
+    return session.execute(delete(Upload).where(Upload.id.in_(expired_ids))).rowcount
