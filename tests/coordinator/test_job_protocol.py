@@ -13,7 +13,6 @@ from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
 from shuttersense.common.protocol import result_signature
-from shuttersense.common.results import PhotoStatsResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import (
@@ -32,24 +31,11 @@ from shuttersense.coordinator.services.jobs import create_job
 from shuttersense.coordinator.services.registration import create_registration_token
 from shuttersense.coordinator.services.sweeper import sweep
 from shuttersense.coordinator.settings import Settings
-from tests.coordinator.factories import team_with_token
+from tests.coordinator.factories import photostats_result, team_with_token
 from tests.helpers.live_server import live_server
 
 API = "/api/agent/v1"
 HASH = "a" * 64
-
-
-def photostats_result(total: int = 3) -> dict:
-    return PhotoStatsResult(
-        total_files=total,
-        total_size=30,
-        file_counts={".cr3": total},
-        storage_by_type={".cr3": 30},
-        metadata_extensions=[".xmp"],
-        paired_count=0,
-        orphaned_images=["a.cr3"],
-        orphaned_xmp=[],
-    ).model_dump(mode="json")
 
 
 class Rig:
