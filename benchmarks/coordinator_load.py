@@ -142,6 +142,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             queue.close()
     figures = rec.summary(args.duration)
+    requests = sum(row["count"] for row in figures["calls"].values()) + figures["empty_claims"]
+    figures["server_cpu_ms_per_request"] = 1000 * shares["server_seconds"] / max(1, requests)
     return {
         "command": " ".join(sys.argv),
         "agents": args.agents,
@@ -188,6 +190,7 @@ def print_table(figures: dict[str, Any]) -> None:
         "CPU (share of the machine): client {client:.0%}, coordinator {server:.0%}, "
         "everything else (PostgreSQL, other users) {other:.0%}, idle {idle:.0%}".format(**cpu)
     )
+    print(f"coordinator CPU per request: {figures['server_cpu_ms_per_request']:.2f} ms")
     for name, ok in verdicts(figures).items():
         print(f"target {name}: {'holds' if ok else 'MISSED'}")
 

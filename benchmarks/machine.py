@@ -90,7 +90,8 @@ class Cpu:
         self.began = (self._server(), _machine_ticks(), 0.0)
 
     def shares(self, client_seconds: float) -> dict[str, float]:
-        """Client, server, other and idle as fractions of all the machine's CPU time."""
+        """Client, server, other and idle as fractions of all the machine's CPU time, and the
+        server's CPU seconds."""
         assert self.began is not None, "start() first"
         server0, (all0, idle0), _ = self.began
         all1, idle1 = _machine_ticks()
@@ -103,4 +104,5 @@ class Cpu:
             "server": server,
             "idle": idle,
             "other": max(0.0, 1 - client - server - idle),
+            "server_seconds": server * total / self.hz,
         }

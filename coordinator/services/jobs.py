@@ -111,13 +111,13 @@ def _pipeline_in_force(session: Session, collection: Collection) -> tuple[int | 
 
 
 def try_claim(session: Session, agent: Agent, vault: Vault) -> Claim | None:
-    """Claim the oldest queued job this agent may run, or None.
+    """Claim the oldest queued job this agent may run, or None, in one statement.
 
-    PostgreSQL skips rows other claimers hold (`FOR UPDATE SKIP LOCKED`); the conditional
-    update makes the claim atomic on SQLite as well: of two racers, exactly one wins.
+    PostgreSQL skips rows other claimers hold (`FOR UPDATE SKIP LOCKED` in the subquery);
+    SQLite runs one writer at a time, so the statement is atomic there as well.
     """
     now = utcnow()
-    candidates = session.scalars(
+    oldest = (
         select(Job.id)
         .where(
             Job.team_id == agent.team_id,
@@ -126,30 +126,29 @@ def try_claim(session: Session, agent: Agent, vault: Vault) -> Claim | None:
             or_(Job.not_before.is_(None), Job.not_before <= now),
         )
         .order_by(Job.created_at, Job.id)
-        .limit(5)
+        .limit(1)
         .with_for_update(skip_locked=True)
-    ).all()
-    for job_id in candidates:
-        token, secret = new_secret("clm_"), new_secret("")
-        claimed = session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == "queued")
-            .values(
-                status="claimed",
-                claimed_by_id=agent.id,
-                claim_token_hash=hash_secret(token),
-                claim_secret=vault.encrypt(secret),
-                lease_expires_at=now + LEASE,
-                attempts=Job.attempts + 1,
-                started_at=now,
-                progress={},
-            )
+        .scalar_subquery()
+    )
+    token, secret = new_secret("clm_"), new_secret("")
+    job = session.scalars(
+        update(Job)
+        .where(Job.id == oldest, Job.status == "queued")
+        .values(
+            status="claimed",
+            claimed_by_id=agent.id,
+            claim_token_hash=hash_secret(token),
+            claim_secret=vault.encrypt(secret),
+            lease_expires_at=now + LEASE,
+            attempts=Job.attempts + 1,
+            started_at=now,
+            progress={},
         )
-        if claimed.rowcount == 1:
-            session.commit()
-            return Claim(session.get_one(Job, job_id), token, secret)
+        .returning(Job)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
     session.commit()
-    return None
+    return None if job is None else Claim(job, token, secret)
 
 
 def find_team_job(session: Session, team_id: int, guid: str) -> Job:
