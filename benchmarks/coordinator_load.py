@@ -185,6 +185,7 @@ def print_table(figures: dict[str, Any]) -> None:
         f"{figures['jobs_per_second']:.1f}/s; claims that found no job: {figures['empty_claims']}"
     )
     print(f"errors: {figures['errors'] or 'none'}")
+    print(f"{figures['agents']} agents enrolled in {figures['enrol_s']:.1f} s (not measured)")
     cpu = figures["cpu"]
     print(
         "CPU (share of the machine): client {client:.0%}, coordinator {server:.0%}, "

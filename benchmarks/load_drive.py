@@ -1,12 +1,13 @@
 """The traffic of the coordinator load benchmark, from one asyncio process.
 
 - every agent heartbeats every `interval` seconds, the agents' start times spread evenly;
-- each claiming agent loops: claim (long poll), one progress report, complete with a result
-  signed with the claim's secret, as docs/agent-protocol.md describes;
+- each claiming agent loops: claim, one progress report, complete with a result signed with
+  the claim's secret, as docs/agent-protocol.md describes. A claim asks first without waiting
+  (timed) and, when there is no job, again with a long poll (not timed);
 - a feeder keeps the queue at least `backlog` jobs deep, through the user API or in bulk.
 
 All requests share one httpx.AsyncClient (HTTP/1.1 keep-alive, a bounded pool). Latencies are
-recorded only inside the measured window; a claim counts as found when it returned a job.
+recorded only inside the measured window.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = ["Recorder", "Traffic", "drive"]
 
 AGENT_API = "/api/agent/v1"
 STATE_HASH = "f" * 64
+_CREATORS = 32  # job creations in flight at most
 RESULT = PhotoStatsResult(
     total_files=2,
     total_size=20,
@@ -52,7 +54,9 @@ class Recorder:
     completed: int = 0
     empty_claims: int = 0
 
-    async def timed(self, name: str, call: Awaitable[httpx.Response]) -> httpx.Response | None:
+    async def timed(
+        self, name: str, call: Awaitable[httpx.Response], *, keep: bool = True
+    ) -> httpx.Response | None:
         started = time.perf_counter()
         try:
             answer = await call
@@ -63,7 +67,7 @@ class Recorder:
         if self.recording:
             if answer.status_code >= 400:
                 self.errors[f"{name}: {answer.status_code}"] += 1
-            elif not (name == "claim" and answer.status_code == 204):
+            elif keep and answer.status_code != 204:
                 self.latencies.setdefault(name, []).append(time.perf_counter() - started)
         return answer
 
@@ -121,19 +125,30 @@ async def _heartbeats(
         await asyncio.sleep(max(0.0, next_beat - time.monotonic()))
 
 
+async def _claim(
+    http: httpx.AsyncClient, rec: Recorder, headers: dict[str, str], wait: int
+) -> dict[str, Any] | None:
+    """The next job: asked for without waiting (timed), then, if there was none, with a long
+    poll (not timed: its waiting is intended)."""
+    url = f"{AGENT_API}/jobs/claim"
+    answer = await rec.timed("claim", http.post(url, headers=headers, params={"wait": 0}))
+    if answer is not None and answer.status_code == 204:
+        if rec.recording:
+            rec.empty_claims += 1
+        answer = await rec.timed(
+            "long_poll", http.post(url, headers=headers, params={"wait": wait}), keep=False
+        )
+    if answer is None or answer.status_code >= 400:
+        await asyncio.sleep(0.5)  # an error: do not spin on it
+    return answer.json() if answer is not None and answer.status_code == 200 else None
+
+
 async def _work(http: httpx.AsyncClient, rec: Recorder, key: str, wait: int) -> None:
     headers = _bearer(key)
     while True:
-        answer = await rec.timed(
-            "claim", http.post(f"{AGENT_API}/jobs/claim", headers=headers, params={"wait": wait})
-        )
-        if answer is None or answer.status_code != 200:
-            if answer is not None and answer.status_code == 204 and rec.recording:
-                rec.empty_claims += 1
-            elif answer is None or answer.status_code != 204:
-                await asyncio.sleep(0.5)  # an error: do not spin on it
+        claim = await _claim(http, rec, headers, wait)
+        if claim is None:
             continue
-        claim = answer.json()
         guid, token = claim["job_guid"], claim["claim_token"]
         await rec.timed(
             "progress",
@@ -180,8 +195,9 @@ async def _feed(
             if traffic.feed == "db":
                 await asyncio.to_thread(queue.add, missing)
             else:
-                for start in range(0, missing, 16):  # at most 16 requests in flight
-                    await asyncio.gather(*(create() for _ in range(min(16, missing - start))))
+                for start in range(0, missing, _CREATORS):
+                    batch = min(_CREATORS, missing - start)
+                    await asyncio.gather(*(create() for _ in range(batch)))
         await asyncio.sleep(0.5)
 
 
