@@ -9,10 +9,9 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Agent, AnalysisConfig, Collection, Job, PipelineVersion
+from ..models import Agent
 from ..schemas.agent_protocol import (
     ClaimResponse,
     CollectionOut,
@@ -25,7 +24,7 @@ from ..schemas.agent_protocol import (
     ProgressResponse,
     UploadOutcome,
 )
-from ..services import jobs, results
+from ..services import claims, jobs, results
 from ..vault import Vault
 from .deps import AgentCallDep, AgentDep, SessionDep
 
@@ -36,37 +35,22 @@ _POLL_STEP = 0.5
 
 
 def _claim_once(vault: Vault, session: Session, agent: Agent) -> ClaimResponse | None:
-    claim = jobs.try_claim(session, agent, vault)
+    claim = claims.try_claim(session, agent, vault)
     if claim is None:
         return None
-    job = claim.job
-    definition = select(PipelineVersion.definition).where(
-        PipelineVersion.pipeline_id == job.pipeline_id,
-        PipelineVersion.version == job.pipeline_version,
-    )
-    config = select(AnalysisConfig.config).where(AnalysisConfig.team_id == job.team_id)
-    guid, name, root_path, pipeline, team_config = session.execute(
-        select(
-            Collection.guid,
-            Collection.name,
-            Collection.root_path,
-            definition.scalar_subquery(),
-            config.scalar_subquery(),
-        )
-        .select_from(Job)
-        .outerjoin(Collection, Collection.id == Job.collection_id)
-        .where(Job.id == job.id)
-    ).one()
+    job, collection = claim.job, claim.collection
     return ClaimResponse(
         job_guid=job.guid,
         tool=job.tool,
         attempt=job.attempts,
         parameters=job.parameters,
         collection=None
-        if guid is None
-        else CollectionOut(guid=guid, name=name, root_path=root_path),
-        pipeline=pipeline,
-        config=team_config or {},
+        if collection is None
+        else CollectionOut(
+            guid=collection.guid, name=collection.name, root_path=collection.root_path
+        ),
+        pipeline=claim.pipeline,
+        config=claim.config,
         claim_token=claim.token,
         claim_secret=claim.secret,
         lease_expires_at=job.lease_expires_at,
