@@ -6,13 +6,15 @@
   (timed) and, when there is no job, again with a long poll (not timed);
 - a feeder keeps the queue at least `backlog` jobs deep, through the user API or in bulk.
 
-All requests share one httpx.AsyncClient (HTTP/1.1 keep-alive, a bounded pool). Latencies are
+Requests go through httpx.AsyncClient pools (HTTP/1.1 keep-alive, bounded): one connection
+for each claiming agent, 16 shared by all heartbeats, 16 for the feeder. Latencies are
 recorded only inside the measured window.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import time
 from collections import Counter
@@ -31,7 +33,8 @@ __all__ = ["Recorder", "Traffic", "drive"]
 
 AGENT_API = "/api/agent/v1"
 STATE_HASH = "f" * 64
-_CREATORS = 32  # job creations in flight at most
+_CREATORS = 16  # job creations in flight at most
+_SHARED_POOL = 16  # connections for all the heartbeats
 RESULT = PhotoStatsResult(
     total_files=2,
     total_size=20,
@@ -213,21 +216,25 @@ async def drive(
     measured part begins; return what was recorded and the client's CPU seconds in it."""
     warmup, duration = window
     rec = Recorder()
-    limits = httpx.Limits(
-        max_connections=traffic.claimers + 32, max_keepalive_connections=traffic.claimers + 32
-    )
     timeout = httpx.Timeout(traffic.claim_wait + 30.0)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as http:
+
+    def pool(connections: int) -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        return httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout)
+
+    # Small pools: httpx looks at every pooled connection on every request.
+    async with contextlib.AsyncExitStack() as clients:
+        beats = await clients.enter_async_context(pool(_SHARED_POOL))
+        feeder = await clients.enter_async_context(pool(_CREATORS))
         spread = traffic.heartbeat_interval / len(fleet.agent_keys)
         loops = [
-            _heartbeats(http, rec, key, index * spread, traffic.heartbeat_interval)
+            _heartbeats(beats, rec, key, index * spread, traffic.heartbeat_interval)
             for index, key in enumerate(fleet.agent_keys)
         ]
-        loops += [
-            _work(http, rec, key, traffic.claim_wait)
-            for key in fleet.agent_keys[: traffic.claimers]
-        ]
-        loops.append(_feed(http, rec, fleet, queue, traffic))
+        for key in fleet.agent_keys[: traffic.claimers]:  # one connection each, as agents have
+            own = await clients.enter_async_context(pool(1))
+            loops.append(_work(own, rec, key, traffic.claim_wait))
+        loops.append(_feed(feeder, rec, fleet, queue, traffic))
         tasks = [asyncio.create_task(loop) for loop in loops]
         await asyncio.sleep(warmup)
         on_start()
