@@ -333,6 +333,26 @@ def test_long_poll_waits_for_a_job(rig: tuple[Rig, str]) -> None:
     assert claimed is not None and time.monotonic() - started < 6
 
 
+def test_a_long_poll_ends_when_its_agent_is_revoked(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    collection = server.collection()
+
+    def revoke_then_queue() -> None:
+        with server.session() as session:
+            session.execute(update(Agent).where(Agent.name == "one").values(revoked_at=utcnow()))
+            session.commit()
+        server.job(collection)
+
+    timer = threading.Timer(0.6, revoke_then_queue)
+    timer.start()
+    answer = agent.post(f"{API}/jobs/claim", params={"wait": 5}, timeout=40)
+    timer.join()
+    assert answer.status_code == 401
+    with server.session() as session:
+        assert set(session.scalars(select(Job.status))) == {"queued"}
+
+
 def test_agents_create_and_list_their_collections(rig: tuple[Rig, str]) -> None:
     server, token = rig
     agent = server.agent(token, "one")
