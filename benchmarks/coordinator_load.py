@@ -123,6 +123,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         backlog=args.backlog,
         feed=args.feed,
     )
+    load_before = os.getloadavg()[0]
     with fresh_database(args.db_url) as db_url, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = _environment(db_url, folder)
@@ -154,6 +155,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "enrol_s": enrol_seconds,
         "cpu": shares,
         "machine": machine_facts(),
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         **figures,
     }
 
@@ -192,6 +194,8 @@ def print_table(figures: dict[str, Any]) -> None:
         "everything else (PostgreSQL, other users) {other:.0%}, idle {idle:.0%}".format(**cpu)
     )
     print(f"coordinator CPU per request: {figures['server_cpu_ms_per_request']:.2f} ms")
+    before, after = figures["load_average_1min"]
+    print(f"load average (1 min) before and after: {before} / {after}")
     for name, ok in verdicts(figures).items():
         print(f"target {name}: {'holds' if ok else 'MISSED'}")
 
