@@ -16,7 +16,7 @@ from shuttersense.coordinator.models import Job
 from tests.coordinator.factories import db, photostats_result, signed_in
 from tests.helpers.samples import PIPELINE
 
-__all__ = ["ALPHA", "World", "build_world", "snapshot"]
+__all__ = ["AGENT_API", "ALPHA", "World", "build_world", "secrets_of", "snapshot"]
 
 AGENT_API = "/api/agent/v1"
 ALPHA = "alpha"  # in every name, email and path of team A: its appearance in B's view is a leak
