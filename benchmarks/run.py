@@ -33,7 +33,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -53,6 +52,7 @@ from .collection import (
     CollectionError,
     ensure_collection,
 )
+from .machine import machine_facts
 
 __all__ = ["Measurement", "Series", "main", "measure"]
 
@@ -160,40 +160,6 @@ def _shuttersense() -> list[str]:
     if found:
         return [found]
     return [sys.executable, "-m", "shuttersense.common.cli.main"]
-
-
-def _machine() -> dict[str, object]:
-    info: dict[str, object] = {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        # Set in this project's sandboxes: the repo's own modules are then compiled at every start.
-        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE"),
-    }
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                info["memory_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
-                break
-    except OSError:
-        pass
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        info["git_commit"] = commit or None
-    except OSError:
-        info["git_commit"] = None
-    return info
 
 
 def _summarise_analysis(path: Path) -> dict[str, object]:
@@ -361,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         # Other work on the machine skews timings: the 1-minute load before and after measuring.
         "load_average": {"before": load_before, "after": _load()},
-        "machine": _machine(),
+        "machine": machine_facts(),
         "files": files,
         "dir": str(root),
         "collection": marker,

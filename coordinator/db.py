@@ -24,6 +24,10 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # Connections above pool_size are closed on return and opened anew, a PostgreSQL process
+    # each time: the pool holds enough for a busy worker. 4 workers stay within the server's
+    # default 100 connections.
+    options = {"pool_size": 20, "max_overflow": 5, **options}
     return create_engine(url, pool_pre_ping=True, **options)
 
 

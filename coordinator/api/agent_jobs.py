@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..models import Agent, AnalysisConfig, Collection, Pipeline, PipelineVersion
+from ..models import Agent
 from ..schemas.agent_protocol import (
     ClaimResponse,
     CollectionOut,
@@ -26,8 +26,9 @@ from ..schemas.agent_protocol import (
     ReleaseRequest,
     UploadOutcome,
 )
-from ..services import jobs, results
-from .deps import AgentDep, SessionDep
+from ..services import claims, jobs, results
+from ..vault import Vault
+from .deps import AgentCallDep, AgentDep, SessionDep
 
 __all__ = ["router"]
 
@@ -35,53 +36,32 @@ router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
 _POLL_STEP = 0.5
 
 
-def _claim_once(request: Request, agent_id: int) -> ClaimResponse | None:
-    with request.app.state.sessions() as session:
-        agent = session.get_one(Agent, agent_id)
-        claim = jobs.try_claim(session, agent, request.app.state.vault)
-        if claim is None:
-            return None
-        job = claim.job
-        collection = session.get(Collection, job.collection_id) if job.collection_id else None
-        pipeline = None
-        if job.pipeline_id is not None:
-            named = session.get_one(Pipeline, job.pipeline_id)
-            definition = session.scalar(
-                select(PipelineVersion.definition).where(
-                    PipelineVersion.pipeline_id == job.pipeline_id,
-                    PipelineVersion.version == job.pipeline_version,
-                )
-            )
-            # The stored graph, named as the team knows it, at the version in force.
-            pipeline = {
-                **(definition or {}),
-                "name": named.name,
-                "guid": named.guid,
-                "version": job.pipeline_version,
-            }
-        config = session.scalar(
-            select(AnalysisConfig.config).where(AnalysisConfig.team_id == job.team_id)
-        )
-        previous = results.latest_result(session, collection.id, job.tool) if collection else None
-        return ClaimResponse(
-            job_guid=job.guid,
-            tool=job.tool,
-            attempt=job.attempts,
-            parameters=job.parameters,
-            collection=None
-            if collection is None
-            else CollectionOut(
-                guid=collection.guid, name=collection.name, root_path=collection.root_path
-            ),
-            pipeline=pipeline,
-            config=config or {},
-            previous_result=None
-            if previous is None
-            else PreviousResult(guid=previous.guid, input_state_hash=previous.input_state_hash),
-            claim_token=claim.token,
-            claim_secret=claim.secret,
-            lease_expires_at=job.lease_expires_at,
-        )
+def _claim_once(vault: Vault, session: Session, agent: Agent) -> ClaimResponse | None:
+    claim = claims.try_claim(session, agent, vault)
+    if claim is None:
+        return None
+    job, collection = claim.job, claim.collection
+    return ClaimResponse(
+        job_guid=job.guid,
+        tool=job.tool,
+        attempt=job.attempts,
+        parameters=job.parameters,
+        collection=None
+        if collection is None
+        else CollectionOut(
+            guid=collection.guid, name=collection.name, root_path=collection.root_path
+        ),
+        pipeline=claim.pipeline,
+        config=claim.config,
+        previous_result=None
+        if claim.previous is None
+        else PreviousResult(
+            guid=claim.previous.guid, input_state_hash=claim.previous.input_state_hash
+        ),
+        claim_token=claim.token,
+        claim_secret=claim.secret,
+        lease_expires_at=job.lease_expires_at,
+    )
 
 
 @router.post(
@@ -90,13 +70,13 @@ def _claim_once(request: Request, agent_id: int) -> ClaimResponse | None:
     responses={204: {"description": "no job within the wait"}},
 )
 async def claim(
-    request: Request, agent: AgentDep, wait: Annotated[int, Query(ge=0, le=30)] = 0
+    request: Request, call: AgentCallDep, wait: Annotated[int, Query(ge=0, le=30)] = 0
 ) -> ClaimResponse | Response:
     """Hand the agent its next job, waiting up to `wait` seconds for one (204 if none)."""
     deadline = time.monotonic() + wait
-    agent_id = agent.id
+    attempt = partial(_claim_once, request.app.state.vault)
     while True:
-        found = await run_in_threadpool(_claim_once, request, agent_id)
+        found = await call.run(attempt)
         if found is not None:
             return found
         remaining = deadline - time.monotonic()
@@ -106,31 +86,34 @@ async def claim(
 
 
 @router.post("/jobs/{guid}/progress", response_model=ProgressResponse)
-def progress(
-    guid: str, body: ProgressRequest, agent: AgentDep, session: SessionDep
-) -> ProgressResponse:
+async def progress(guid: str, body: ProgressRequest, call: AgentCallDep) -> ProgressResponse:
     """Report progress; renews the lease and says whether the job was cancelled."""
     report = body.model_dump(exclude={"claim_token"})
-    job = jobs.progress(session, agent, guid, body.claim_token, report)
+    job = await call.run(
+        lambda session, agent: jobs.progress(session, agent, guid, body.claim_token, report)
+    )
     return ProgressResponse(
         lease_expires_at=job.lease_expires_at, cancel_requested=job.cancel_requested
     )
 
 
 @router.post("/jobs/{guid}/complete", response_model=JobOutcome)
-def complete(
-    guid: str, body: CompleteRequest, agent: AgentDep, session: SessionDep, request: Request
+async def complete(
+    guid: str, body: CompleteRequest, call: AgentCallDep, request: Request
 ) -> JobOutcome:
     """Store the signed result; repeating the same completion is harmless."""
-    stored = jobs.complete(
-        session,
-        agent,
-        request.app.state.vault,
-        guid,
-        body.claim_token,
-        body.result,
-        body.input_state_hash,
-        body.signature,
+    vault = request.app.state.vault
+    stored = await call.run(
+        lambda session, agent: jobs.complete(
+            session,
+            agent,
+            vault,
+            guid,
+            body.claim_token,
+            body.result,
+            body.input_state_hash,
+            body.signature,
+        )
     )
     return JobOutcome(job_guid=guid, status="completed", result_guid=stored.guid)
 

@@ -21,7 +21,7 @@ from ..schemas.agent_protocol import (
 )
 from ..services import agents, collections, rate_limits
 from ..services.config import team_config
-from .deps import AgentDep, SessionDep
+from .deps import AgentCallDep, AgentDep, SessionDep
 
 __all__ = ["router"]
 
@@ -47,9 +47,10 @@ def register(body: RegisterRequest, request: Request, session: SessionDep) -> Re
 
 
 @router.post("/heartbeat", response_model=HeartbeatResponse)
-def heartbeat(body: HeartbeatRequest, agent: AgentDep, session: SessionDep) -> HeartbeatResponse:
+async def heartbeat(body: HeartbeatRequest, call: AgentCallDep) -> HeartbeatResponse:
     """Every 30 s: the agent's state in, pending commands (such as cancellations) out."""
-    commands = agents.heartbeat(session, agent, body.model_dump())
+    report = body.model_dump()
+    commands = await call.run(lambda session, agent: agents.heartbeat(session, agent, report))
     return HeartbeatResponse(
         server_time=utcnow(), heartbeat_interval=agents.HEARTBEAT_INTERVAL, commands=commands
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, WebSocket
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -22,30 +24,72 @@ from .session_cookie import (
     set_session_cookie,
 )
 
-__all__ = ["AgentDep", "SessionDep"]
+__all__ = ["AgentCall", "AgentCallDep", "AgentDep", "SessionDep"]
 __all__ += ["AdminUser", "CurrentUser", "socket_user"]
 
 _bearer = HTTPBearer(auto_error=False)
+T = TypeVar("T")
 
 
-def _session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
+async def _session(request: Request) -> AsyncIterator[Session]:
+    # Async, so that FastAPI does not hand its opening and closing to the thread pool: two
+    # thread switches per request. Closing does I/O only inside a transaction (a rollback).
+    session = request.app.state.sessions()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(_session)]
 
 
-def _agent(
-    session: SessionDep,
+async def _agent_key(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Agent:
+) -> str:
     if credentials is None or not credentials.credentials.startswith("agt_key_"):
         raise Unauthorized("send the agent key as `Authorization: Bearer agt_key_…`")
-    return authenticate_agent(session, credentials.credentials)
+    return credentials.credentials
+
+
+AgentKey = Annotated[str, Depends(_agent_key)]
+
+
+def _agent(session: SessionDep, key: AgentKey) -> Agent:
+    return authenticate_agent(session, key)
 
 
 AgentDep = Annotated[Agent, Depends(_agent)]
+
+
+@dataclass(frozen=True)
+class AgentCall:
+    """An agent's call done in one pool thread: a session, the agent's lookup, the work.
+
+    The busiest routes (heartbeat, claim, progress, complete) use it instead of AgentDep and
+    SessionDep, whose lookup takes a thread switch of its own. A long poll's waiting holds no
+    session and no connection: each attempt opens its own.
+    """
+
+    request: Request
+    key: str
+
+    def run(self, work: Callable[[Session, Agent], T]) -> Awaitable[T]:
+        def in_thread() -> T:
+            with self.request.app.state.sessions() as session:
+                return work(session, authenticate_agent(session, self.key))
+
+        return run_in_threadpool(in_thread)
+
+
+async def _agent_call(request: Request, key: AgentKey) -> AgentCall:
+    return AgentCall(request, key)
+
+
+AgentCallDep = Annotated[AgentCall, Depends(_agent_call)]
 
 
 def _current_user(

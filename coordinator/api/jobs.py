@@ -51,7 +51,8 @@ def _one(session: Session, job: Job) -> JobOut:
 )
 def run_tool(guid: str, body: JobCreate, user: CurrentUser, session: SessionDep) -> JobOut:
     """Queue a tool on one of the team's collections."""
-    return _one(session, job_admin.run_tool(session, user, guid, body.tool.value))
+    # The collection is the one in the path: no second look-up (and transaction) for its GUID.
+    return job_out(job_admin.run_tool(session, user, guid, body.tool.value), guid)
 
 
 @router.get("/jobs", response_model=list[JobOut], responses=_UNAUTHORIZED)

@@ -23,7 +23,10 @@ class Job(GuidMixin, TeamScoped, Base):
     signed with a per-claim secret (stored encrypted with the master key)."""
 
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_claimable", "status", "agent_id", "not_before"),)
+    __table_args__ = (
+        Index("ix_jobs_claimable", "status", "agent_id", "not_before"),
+        Index("ix_jobs_claimed_by", "claimed_by_id", "status"),  # heartbeats renew leases
+    )
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     collection_id: Mapped[int | None] = mapped_column(

@@ -99,19 +99,15 @@ def heartbeat(session: Session, agent: Agent, report: dict[str, Any]) -> list[di
     for field in ("authorized_roots", "capabilities"):
         if report.get(field) is not None:
             setattr(agent, field, report[field])
-    session.execute(
+    leased = session.execute(
         update(Job)
         .where(Job.claimed_by_id == agent.id, Job.status.in_(("claimed", "running")))
         .values(lease_expires_at=utcnow() + LEASE)
-    )
-    cancelled = session.scalars(
-        select(Job.guid).where(
-            Job.claimed_by_id == agent.id,
-            Job.cancel_requested.is_(True),
-            Job.status.in_(("claimed", "running")),
-        )
+        .returning(Job.guid, Job.cancel_requested)
+        .execution_options(synchronize_session=False)
     ).all()
     session.commit()
+    cancelled = [guid for guid, cancel_requested in leased if cancel_requested]
     return [{"type": "cancel_job", "job": guid} for guid in cancelled]
 
 

@@ -1,4 +1,4 @@
-"""The job queue: create, claim (fenced and leased), progress, complete, no-change, fail, sweep.
+"""The job queue: create, progress, complete, no-change, fail, requeue (claims: claims.py).
 
 At-least-once delivery, exactly-once results: a claim hands out a token (stored hashed) that
 fences every later call, and a secret (stored encrypted) that signs the result. A lost lease or
@@ -7,11 +7,10 @@ a retryable failure puts the job back in the queue until `max_attempts`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,7 +18,7 @@ from shuttersense.common.protocol import signature_matches
 from shuttersense.common.results import ToolName, result_counts
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..hashed_secrets import hash_secret, new_secret
+from ..hashed_secrets import hash_secret
 from ..ids import new_guid
 from ..models import ANALYSED_STATES, Agent, Collection, Job, Pipeline, Result
 from ..models.base import utcnow
@@ -33,7 +32,6 @@ __all__ = [
     "ACTIVE",
     "LEASE",
     "RESULT_WANTED",
-    "Claim",
     "complete",
     "create_job",
     "end_unsuccessfully",
@@ -47,7 +45,6 @@ __all__ = [
     "release",
     "requeue",
     "stored_result",
-    "try_claim",
 ]
 
 LEASE = timedelta(seconds=90)
@@ -56,13 +53,6 @@ ACTIVE = ("claimed", "running")
 # A result is still wanted from the claim that holds the job, and from the last claim of a job
 # re-queued after a lost lease until someone claims it again (see `requeue`).
 RESULT_WANTED = (*ACTIVE, "queued")
-
-
-@dataclass(frozen=True)
-class Claim:
-    job: Job
-    token: str
-    secret: str
 
 
 def create_job(
@@ -120,50 +110,6 @@ def _pipeline_in_force(session: Session, collection: Collection) -> tuple[int | 
         )
     )
     return (default.id, default.current_version) if default else (None, None)
-
-
-def try_claim(session: Session, agent: Agent, vault: Vault) -> Claim | None:
-    """Claim the oldest queued job this agent may run, or None.
-
-    PostgreSQL skips rows other claimers hold (`FOR UPDATE SKIP LOCKED`); the conditional
-    update makes the claim atomic on SQLite as well: of two racers, exactly one wins.
-    """
-    now = utcnow()
-    candidates = session.scalars(
-        select(Job.id)
-        .where(
-            Job.team_id == agent.team_id,
-            Job.status == "queued",
-            or_(Job.agent_id.is_(None), Job.agent_id == agent.id),
-            or_(Job.not_before.is_(None), Job.not_before <= now),
-        )
-        .order_by(Job.created_at, Job.id)
-        .limit(5)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for job_id in candidates:
-        token, secret = new_secret("clm_"), new_secret("")
-        claimed = session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == "queued")
-            .values(
-                status="claimed",
-                claimed_by_id=agent.id,
-                claim_token_hash=hash_secret(token),
-                claim_secret=vault.encrypt(secret),
-                lease_expires_at=now + LEASE,
-                attempts=Job.attempts + 1,
-                started_at=now,
-                progress={},
-            )
-        )
-        if claimed.rowcount == 1:
-            job = session.get_one(Job, job_id)
-            job_changed(job)
-            session.commit()
-            return Claim(job, token, secret)
-    session.commit()
-    return None
 
 
 def find_team_job(session: Session, team_id: int, guid: str) -> Job:

@@ -17,7 +17,7 @@ from ..models import Agent, Result
 from .collection_stats import record_stats
 from .collections import team_collection
 
-__all__ = ["latest_result", "parse_tool_result", "upload_offline_result"]
+__all__ = ["parse_tool_result", "upload_offline_result"]
 
 _TOOL_RESULT: TypeAdapter[ToolResult] = TypeAdapter(ToolResult)
 
@@ -28,20 +28,6 @@ def parse_tool_result(payload: dict[str, Any]) -> ToolResult:
         return _TOOL_RESULT.validate_python(payload)
     except ValidationError as exc:
         raise InvalidInput(f"the result does not follow its schema: {exc}") from None
-
-
-def latest_result(session: Session, collection_id: int, tool: str) -> Result | None:
-    """The newest COMPLETED or NO_CHANGE result of `tool` on the collection (7.2)."""
-    return session.scalar(
-        select(Result)
-        .where(
-            Result.collection_id == collection_id,
-            Result.tool == tool,
-            Result.status.in_(("COMPLETED", "NO_CHANGE")),
-        )
-        .order_by(Result.created_at.desc(), Result.id.desc())
-        .limit(1)
-    )
 
 
 def _existing(session: Session, agent: Agent, key: str) -> Result | None:

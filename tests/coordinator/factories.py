@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from shuttersense.common.results import PhotoStatsResult
 from shuttersense.coordinator.models import AuditEvent, Team
 from shuttersense.coordinator.services.accounts import create_user
 from shuttersense.coordinator.services.registration import create_registration_token
@@ -57,3 +59,17 @@ def signed_in(client: TestClient, url: str, email: str, team: str) -> dict[str, 
 def audit_actions(url: str, target: str) -> list[str]:
     with db(url) as session:
         return list(session.scalars(select(AuditEvent.action).where(AuditEvent.target == target)))
+
+
+def photostats_result(total: int = 3) -> dict[str, Any]:
+    """A small, valid PhotoStats result as the agent protocol carries it."""
+    return PhotoStatsResult(
+        total_files=total,
+        total_size=30,
+        file_counts={".cr3": total},
+        storage_by_type={".cr3": 30},
+        metadata_extensions=[".xmp"],
+        paired_count=0,
+        orphaned_images=["a.cr3"],
+        orphaned_xmp=[],
+    ).model_dump(mode="json")

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
 from shuttersense.common.protocol import result_signature
-from shuttersense.common.results import PhotoPairingResult, PhotoStatsResult
+from shuttersense.common.results import PhotoPairingResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import (
@@ -32,24 +32,11 @@ from shuttersense.coordinator.services.jobs import create_job
 from shuttersense.coordinator.services.registration import create_registration_token
 from shuttersense.coordinator.services.sweeper import sweep
 from shuttersense.coordinator.settings import Settings
-from tests.coordinator.factories import team_with_token
+from tests.coordinator.factories import photostats_result, team_with_token
 from tests.helpers.live_server import live_server
 
 API = "/api/agent/v1"
 HASH = "a" * 64
-
-
-def photostats_result(total: int = 3) -> dict:
-    return PhotoStatsResult(
-        total_files=total,
-        total_size=30,
-        file_counts={".cr3": total},
-        storage_by_type={".cr3": 30},
-        metadata_extensions=[".xmp"],
-        paired_count=0,
-        orphaned_images=["a.cr3"],
-        orphaned_xmp=[],
-    ).model_dump(mode="json")
 
 
 class Rig:
@@ -435,6 +422,26 @@ def test_long_poll_waits_for_a_job(rig: tuple[Rig, str]) -> None:
     claimed = claim(agent, wait=5)
     timer.join()
     assert claimed is not None and time.monotonic() - started < 6
+
+
+def test_a_long_poll_ends_when_its_agent_is_revoked(rig: tuple[Rig, str]) -> None:
+    server, token = rig
+    agent = server.agent(token, "one")
+    collection = server.collection()
+
+    def revoke_then_queue() -> None:
+        with server.session() as session:
+            session.execute(update(Agent).where(Agent.name == "one").values(revoked_at=utcnow()))
+            session.commit()
+        server.job(collection)
+
+    timer = threading.Timer(0.6, revoke_then_queue)
+    timer.start()
+    answer = agent.post(f"{API}/jobs/claim", params={"wait": 5}, timeout=40)
+    timer.join()
+    assert answer.status_code == 401
+    with server.session() as session:
+        assert set(session.scalars(select(Job.status))) == {"queued"}
 
 
 def test_agents_create_and_list_their_collections(rig: tuple[Rig, str]) -> None:

@@ -1,0 +1,249 @@
+"""The traffic of the coordinator load benchmark, from one asyncio process.
+
+- every agent heartbeats every `interval` seconds, the agents' start times spread evenly;
+- each claiming agent loops: claim, one progress report, complete with a result signed with
+  the claim's secret, as docs/agent-protocol.md describes. A claim asks first without waiting
+  (timed) and, when there is no job, again with a long poll (not timed);
+- a feeder keeps the queue at least `backlog` jobs deep, through the user API or in bulk.
+
+Requests go through httpx.AsyncClient pools (HTTP/1.1 keep-alive, bounded): one connection
+for each claiming agent, 16 shared by all heartbeats, 16 for the feeder. Latencies are
+recorded only inside the measured window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from shuttersense.common.protocol import result_signature
+from shuttersense.common.results import PhotoStatsResult
+
+from .load_fleet import Fleet, JobQueue
+
+__all__ = ["Recorder", "Traffic", "drive"]
+
+AGENT_API = "/api/agent/v1"
+STATE_HASH = "f" * 64
+_CREATORS = 16  # job creations in flight at most
+_SHARED_POOL = 16  # connections for all the heartbeats
+RESULT = PhotoStatsResult(
+    total_files=2,
+    total_size=20,
+    file_counts={".cr3": 1, ".xmp": 1},
+    storage_by_type={".cr3": 10, ".xmp": 10},
+    metadata_extensions=[".xmp"],
+    paired_count=1,
+    orphaned_images=[],
+    orphaned_xmp=[],
+).model_dump(mode="json")
+
+
+@dataclass
+class Recorder:
+    """Latencies (seconds) by call, error counts, and the jobs completed, once `recording`."""
+
+    recording: bool = False
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter[str] = field(default_factory=Counter)
+    completed: int = 0
+    empty_claims: int = 0
+
+    async def timed(
+        self, name: str, call: Awaitable[httpx.Response], *, keep: bool = True
+    ) -> httpx.Response | None:
+        started = time.perf_counter()
+        try:
+            answer = await call
+        except httpx.HTTPError as exc:
+            if self.recording:
+                self.errors[f"{name}: {type(exc).__name__}"] += 1
+            return None
+        if self.recording:
+            if answer.status_code >= 400:
+                self.errors[f"{name}: {answer.status_code}"] += 1
+            elif keep and answer.status_code != 204:
+                self.latencies.setdefault(name, []).append(time.perf_counter() - started)
+        return answer
+
+    def summary(self, seconds: float) -> dict[str, Any]:
+        calls = {}
+        for name, values in sorted(self.latencies.items()):
+            cuts = (
+                statistics.quantiles(values, n=100, method="inclusive")
+                if len(values) > 1
+                else values * 99
+            )
+            calls[name] = {
+                "count": len(values),
+                "per_second": len(values) / seconds,
+                "p50_ms": cuts[49] * 1000,
+                "p95_ms": cuts[94] * 1000,
+                "p99_ms": cuts[98] * 1000,
+                "max_ms": max(values) * 1000,
+            }
+        return {
+            "jobs_completed": self.completed,
+            "jobs_per_second": self.completed / seconds,
+            "empty_claims": self.empty_claims,
+            "calls": calls,
+            "errors": dict(self.errors),
+        }
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """The shape of the load."""
+
+    claimers: int
+    heartbeat_interval: float = 30.0
+    claim_wait: int = 10
+    backlog: int = 400
+    feed: str = "api"  # or "db"
+
+
+def _bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+async def _heartbeats(
+    http: httpx.AsyncClient, rec: Recorder, key: str, delay: float, every: float
+) -> None:
+    await asyncio.sleep(delay)
+    headers = _bearer(key)
+    while True:
+        next_beat = time.monotonic() + every
+        await rec.timed(
+            "heartbeat",
+            http.post(f"{AGENT_API}/heartbeat", headers=headers, json={"status": "idle"}),
+        )
+        await asyncio.sleep(max(0.0, next_beat - time.monotonic()))
+
+
+async def _claim(
+    http: httpx.AsyncClient, rec: Recorder, headers: dict[str, str], wait: int
+) -> dict[str, Any] | None:
+    """The next job: asked for without waiting (timed), then, if there was none, with a long
+    poll (not timed: its waiting is intended)."""
+    url = f"{AGENT_API}/jobs/claim"
+    answer = await rec.timed("claim", http.post(url, headers=headers, params={"wait": 0}))
+    if answer is not None and answer.status_code == 204:
+        if rec.recording:
+            rec.empty_claims += 1
+        answer = await rec.timed(
+            "long_poll", http.post(url, headers=headers, params={"wait": wait}), keep=False
+        )
+    if answer is None or answer.status_code >= 400:
+        await asyncio.sleep(0.5)  # an error: do not spin on it
+    return answer.json() if answer is not None and answer.status_code == 200 else None
+
+
+async def _work(http: httpx.AsyncClient, rec: Recorder, key: str, wait: int) -> None:
+    headers = _bearer(key)
+    while True:
+        claim = await _claim(http, rec, headers, wait)
+        if claim is None:
+            continue
+        guid, token = claim["job_guid"], claim["claim_token"]
+        await rec.timed(
+            "progress",
+            http.post(
+                f"{AGENT_API}/jobs/{guid}/progress",
+                headers=headers,
+                json={"claim_token": token, "stage": "scan", "percent": 50},
+            ),
+        )
+        body = {
+            "claim_token": token,
+            "result": RESULT,
+            "input_state_hash": STATE_HASH,
+            "signature": result_signature(claim["claim_secret"], guid, STATE_HASH, RESULT),
+        }
+        done = await rec.timed(
+            "complete", http.post(f"{AGENT_API}/jobs/{guid}/complete", headers=headers, json=body)
+        )
+        if done is not None and done.status_code == 200 and rec.recording:
+            rec.completed += 1
+
+
+async def _feed(
+    http: httpx.AsyncClient, rec: Recorder, fleet: Fleet, queue: JobQueue, traffic: Traffic
+) -> None:
+    """Top the queue up to `backlog` twice a second."""
+    headers = _bearer(fleet.api_token)
+    turn = 0
+
+    async def create() -> None:
+        nonlocal turn
+        collection = fleet.collections[turn % len(fleet.collections)]
+        turn += 1
+        await rec.timed(
+            "create_job",
+            http.post(
+                f"/api/collections/{collection}/jobs", headers=headers, json={"tool": "photostats"}
+            ),
+        )
+
+    while True:
+        missing = traffic.backlog - await asyncio.to_thread(queue.queued)
+        if missing > 0:
+            if traffic.feed == "db":
+                await asyncio.to_thread(queue.add, missing)
+            else:
+                for start in range(0, missing, _CREATORS):
+                    batch = min(_CREATORS, missing - start)
+                    await asyncio.gather(*(create() for _ in range(batch)))
+        await asyncio.sleep(0.5)
+
+
+async def drive(
+    base_url: str,
+    fleet: Fleet,
+    queue: JobQueue,
+    traffic: Traffic,
+    window: tuple[float, float],
+    on_start: Callable[[], None],
+) -> tuple[Recorder, float]:
+    """Run the load for `window` = (warm-up, measured) seconds, calling `on_start` when the
+    measured part begins; return what was recorded and the client's CPU seconds in it."""
+    warmup, duration = window
+    rec = Recorder()
+    timeout = httpx.Timeout(traffic.claim_wait + 30.0)
+
+    def pool(connections: int) -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        return httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout)
+
+    # Small pools: httpx looks at every pooled connection on every request.
+    async with contextlib.AsyncExitStack() as clients:
+        beats = await clients.enter_async_context(pool(_SHARED_POOL))
+        feeder = await clients.enter_async_context(pool(_CREATORS))
+        spread = traffic.heartbeat_interval / len(fleet.agent_keys)
+        loops = [
+            _heartbeats(beats, rec, key, index * spread, traffic.heartbeat_interval)
+            for index, key in enumerate(fleet.agent_keys)
+        ]
+        for key in fleet.agent_keys[: traffic.claimers]:  # one connection each, as agents have
+            own = await clients.enter_async_context(pool(1))
+            loops.append(_work(own, rec, key, traffic.claim_wait))
+        loops.append(_feed(feeder, rec, fleet, queue, traffic))
+        tasks = [asyncio.create_task(loop) for loop in loops]
+        await asyncio.sleep(warmup)
+        on_start()
+        rec.recording = True
+        cpu = time.process_time()
+        await asyncio.sleep(duration)
+        rec.recording = False
+        cpu = time.process_time() - cpu
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return rec, cpu

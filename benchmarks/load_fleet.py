@@ -1,0 +1,120 @@
+"""The simulated fleet of the coordinator load benchmark: one team, its agents, collections and
+a queue of jobs, written straight to the database the coordinator under test serves.
+
+Agents are enrolled by the same service call the `/register` route makes
+(`services.agents.register_agent` with a fresh one-time token), but in-process: the route allows
+10 registrations per client address per 10 minutes, and the benchmark needs 1,000 from one
+address. Jobs for the initial backlog and for `--feed db` are inserted in bulk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from shuttersense.coordinator.db import make_engine, make_session_factory
+from shuttersense.coordinator.ids import new_guid
+from shuttersense.coordinator.models import Collection, Job, Team
+from shuttersense.coordinator.services.accounts import create_user
+from shuttersense.coordinator.services.agents import register_agent
+from shuttersense.coordinator.services.auth import create_token
+from shuttersense.coordinator.services.registration import create_registration_token
+
+__all__ = ["Fleet", "JobQueue", "enrol_fleet"]
+
+TEAM = "Load test"
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """What the drivers need: agent keys, the collections of the claiming agents (one each,
+    in the same order), and an admin's API token for the user API."""
+
+    agent_keys: list[str]
+    collections: list[str]
+    api_token: str
+
+
+def enrol_fleet(db_url: str, jwt_key: str, agents: int, claimers: int) -> Fleet:
+    """A team with `agents` agents; the first `claimers` of them each get a collection."""
+    engine = make_engine(db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            admin = create_user(session, "admin@load.example", "load-test-password", team=TEAM)
+            team = session.get_one(Team, admin.team_id)
+            token = create_token(session, admin, "load benchmark", None, jwt_key).token
+            keys, collections = [], []
+            for index in range(agents):
+                issued = create_registration_token(session, team)
+                enrolled = register_agent(
+                    session, issued.token, {"name": f"agent-{index:04d}", "hostname": "load"}
+                )
+                keys.append(enrolled.key)
+                if index < claimers:
+                    collections.append(_collection(session, enrolled.agent.id, team.id, index))
+            session.commit()
+            return Fleet(keys, collections, token)
+    finally:
+        engine.dispose()
+
+
+def _collection(session: Session, agent_id: int, team_id: int, index: int) -> str:
+    made = Collection(
+        guid=new_guid("col"),
+        team_id=team_id,
+        agent_id=agent_id,
+        name=f"shoot-{index:04d}",
+        root_path=f"/photos/shoot-{index:04d}",
+    )
+    session.add(made)
+    session.flush()
+    return made.guid
+
+
+class JobQueue:
+    """Bulk inserts of queued PhotoStats jobs, spread round-robin over the collections."""
+
+    def __init__(self, db_url: str, collections: list[str]) -> None:
+        self.engine = make_engine(db_url)
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(Collection.id, Collection.team_id, Collection.agent_id).where(
+                    Collection.guid.in_(collections)
+                )
+            ).all()
+        self.targets = [tuple(row) for row in rows]
+        self.next = 0
+
+    def add(self, count: int) -> None:
+        if count <= 0:
+            return
+        rows = []
+        for _ in range(count):
+            collection_id, team_id, agent_id = self.targets[self.next % len(self.targets)]
+            self.next += 1
+            rows.append(
+                {
+                    "guid": new_guid("job"),
+                    "team_id": team_id,
+                    "collection_id": collection_id,
+                    "agent_id": agent_id,
+                    "tool": "photostats",
+                    "parameters": {},
+                    "progress": {},
+                }
+            )
+        with Session(self.engine) as session:
+            session.execute(insert(Job), rows)
+            session.commit()
+
+    def queued(self) -> int:
+        with Session(self.engine) as session:
+            return int(
+                session.scalar(select(func.count()).select_from(Job).where(Job.status == "queued"))
+                or 0
+            )
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,41 @@
+"""The coordinator load benchmark, run small: it enrols a fleet, starts a real coordinator on
+PostgreSQL, drives every kind of call, and reports figures without errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from benchmarks.coordinator_load import main
+from tests.helpers.postgres import server_binaries
+
+
+@pytest.fixture
+def postgres_available() -> None:
+    if os.environ.get("SHUSAI_TEST_PG_URL") or server_binaries() is not None:
+        return
+    if os.environ.get("SHUSAI_REQUIRE_PG") == "1":
+        pytest.fail("PostgreSQL is required (SHUSAI_REQUIRE_PG=1) but none is available")
+    pytest.skip("no PostgreSQL here: install it or set SHUSAI_TEST_PG_URL")
+
+
+@pytest.mark.usefixtures("postgres_available")
+def test_a_short_run_drives_every_call_and_reports_it(tmp_path: Path) -> None:
+    figures_file = tmp_path / "load.json"
+    status = main(
+        [
+            *("--agents", "20", "--claimers", "2", "--duration", "3", "--warmup", "1"),
+            *("--heartbeat-interval", "2", "--backlog", "20", "--json", str(figures_file)),
+        ]
+    )
+
+    figures = json.loads(figures_file.read_text(encoding="utf-8"))
+    assert status in (0, 1)  # 1: a target missed, which a tiny run on a test machine may
+    assert figures["errors"] == {}
+    assert figures["jobs_completed"] > 0
+    assert set(figures["calls"]) == {"claim", "progress", "complete", "create_job", "heartbeat"}
+    assert figures["calls"]["heartbeat"]["count"] >= 20  # every agent, at least once
+    assert 0 < figures["cpu"]["server"] < 1

@@ -1,0 +1,178 @@
+"""Two teams side by side for isolation tests: team A holding one of every resource, team B
+holding credentials only. Everything is made through the HTTP API and the agent protocol."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from shuttersense.common.protocol import result_signature
+from shuttersense.coordinator.models import Job
+from tests.coordinator.factories import db, photostats_result, signed_in
+from tests.helpers.samples import PIPELINE
+
+__all__ = ["AGENT_API", "ALPHA", "World", "build_world", "secrets_of", "snapshot"]
+
+AGENT_API = "/api/agent/v1"
+ALPHA = "alpha"  # in every name, email and path of team A: its appearance in B's view is a leak
+GUID = re.compile(r"\b[a-z]{3}_[0-9a-z]{26}\b")
+_HASH = "c" * 64
+
+
+@dataclass(frozen=True)
+class World:
+    """Team A's GUIDs by kind, and what each team calls the API with."""
+
+    a_user: dict[str, str]
+    a_agent: dict[str, str]
+    b_user: dict[str, str]
+    b_agent: dict[str, str]
+    guids: dict[str, str]
+
+    def new_b_registration_token(self, client: TestClient) -> str:
+        return _registration_token(client, self.b_user)[1]
+
+
+def _bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _ok(answer: Any, status: int = 200) -> dict[str, Any]:
+    assert answer.status_code == status, f"{answer.request.url}: {answer.text}"
+    return answer.json() if answer.content else {}
+
+
+def _registration_token(client: TestClient, user: dict[str, str]) -> tuple[str, str]:
+    made = _ok(client.post("/api/agents/registration-tokens", headers=user, json={}), 201)
+    return made["guid"], made["token"]
+
+
+def _agent(client: TestClient, user: dict[str, str], name: str) -> tuple[str, dict[str, str]]:
+    token = _registration_token(client, user)[1]
+    body = {"registration_token": token, "name": name, "hostname": f"{name}.local"}
+    enrolled = _ok(client.post(f"{AGENT_API}/register", json=body), 201)
+    return enrolled["agent_guid"], _bearer(enrolled["agent_key"])
+
+
+def _run(client: TestClient, user: dict[str, str], collection: str) -> str:
+    made = client.post(
+        f"/api/collections/{collection}/jobs", headers=user, json={"tool": "photostats"}
+    )
+    return str(_ok(made, 201)["guid"])
+
+
+def _claim(client: TestClient, agent: dict[str, str]) -> dict[str, Any]:
+    return _ok(client.post(f"{AGENT_API}/jobs/claim", headers=agent, params={"wait": 0}))
+
+
+def _complete(client: TestClient, agent: dict[str, str], claim: dict[str, Any]) -> str:
+    result = photostats_result()
+    guid = claim["job_guid"]
+    body = {
+        "claim_token": claim["claim_token"],
+        "result": result,
+        "input_state_hash": _HASH,
+        "signature": result_signature(claim["claim_secret"], guid, _HASH, result),
+    }
+    return str(
+        _ok(client.post(f"{AGENT_API}/jobs/{guid}/complete", headers=agent, json=body))[
+            "result_guid"
+        ]
+    )
+
+
+def build_world(client: TestClient, db_url: str) -> World:
+    """Team A: admin and member, API token, agent, pipeline, collection, a completed job with
+    its result, a running job, a queued job any agent may take, an unused registration token.
+    Team B: an admin with an API token and an agent."""
+    a_user = signed_in(client, db_url, f"admin@{ALPHA}.example", f"{ALPHA} team")
+    signed_in(client, db_url, f"member@{ALPHA}.example", f"{ALPHA} team")
+    b_user = signed_in(client, db_url, "admin@beta.example", "beta team")
+    a_agent_guid, a_agent = _agent(client, a_user, f"{ALPHA}-agent")
+    b_agent = _agent(client, b_user, "beta-agent")[1]
+    pipeline = _ok(
+        client.post(
+            "/api/pipelines", headers=a_user, json={"name": f"{ALPHA}-flow", "definition": PIPELINE}
+        ),
+        201,
+    )["guid"]
+    made = {"name": f"{ALPHA}-shoot", "root_path": f"/{ALPHA}/photos", "agent": a_agent_guid}
+    collection = _ok(client.post("/api/collections", headers=a_user, json=made), 201)["guid"]
+    assigned = {"pipeline": pipeline}
+    _ok(client.put(f"/api/collections/{collection}/pipeline", headers=a_user, json=assigned))
+    _run(client, a_user, collection)
+    result = _complete(client, a_agent, _claim(client, a_agent))
+    _run(client, a_user, collection)
+    running = _claim(client, a_agent)
+    progress = {"claim_token": running["claim_token"], "percent": 10}
+    _ok(
+        client.post(
+            f"{AGENT_API}/jobs/{running['job_guid']}/progress", headers=a_agent, json=progress
+        )
+    )
+    queued = _run(client, a_user, collection)
+    with db(db_url) as session:  # open to every agent: a claim that ignored teams would take it
+        session.execute(update(Job).where(Job.guid == queued).values(agent_id=None))
+        session.commit()
+    api_token = _ok(client.get("/api/auth/tokens", headers=a_user))[0]["guid"]
+    registration = _registration_token(client, a_user)[0]
+    guids = {
+        "agent": a_agent_guid,
+        "collection": collection,
+        "pipeline": pipeline,
+        "job": running["job_guid"],
+        "queued_job": queued,
+        "result": result,
+        "api_token": api_token,
+        "registration_token": registration,
+    }
+    return World(a_user=a_user, a_agent=a_agent, b_user=b_user, b_agent=b_agent, guids=guids)
+
+
+_VOLATILE = {"last_used_at"}  # A's own snapshot calls move it
+
+
+def _stable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in _VOLATILE}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def snapshot(client: TestClient, world: World) -> dict[str, Any]:
+    """All of team A as A itself sees it, through the user API and its agent's protocol calls."""
+    g = world.guids
+    user_paths = [
+        "/api/auth/me",
+        "/api/auth/tokens",
+        "/api/agents",
+        "/api/agents/registration-tokens",
+        "/api/collections",
+        "/api/pipelines",
+        "/api/jobs",
+        "/api/results",
+        "/api/config",
+        "/api/audit",
+        f"/api/agents/{g['agent']}",
+        f"/api/collections/{g['collection']}",
+        f"/api/pipelines/{g['pipeline']}",
+        f"/api/pipelines/{g['pipeline']}/versions",
+        f"/api/jobs/{g['job']}",
+        f"/api/jobs/{g['queued_job']}",
+        f"/api/results/{g['result']}",
+    ]
+    seen = {path: _ok(client.get(path, headers=world.a_user)) for path in user_paths}
+    for path in ("/collections", "/config", "/pool-status"):
+        seen[AGENT_API + path] = _ok(client.get(AGENT_API + path, headers=world.a_agent))
+    return _stable(seen)
+
+
+def secrets_of(view: dict[str, Any]) -> set[str]:
+    """What B must never read: every GUID in A's view of itself (A's names all hold ALPHA)."""
+    return set(GUID.findall(json.dumps(view))) | {ALPHA}

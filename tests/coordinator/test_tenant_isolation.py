@@ -1,0 +1,229 @@
+"""Tenant isolation over every route the app serves (both databases).
+
+Team B calls each route with team A's GUIDs in the path (and in the payload where one takes a
+GUID): user routes with B's admin API token, agent-protocol routes with B's agent key. A route
+naming A's resource must answer 404 or 403; no answer may carry A's GUIDs or names (beyond the
+GUID the request itself sent), and A's data must be the same afterwards.
+
+The routes come from the app, so a new route is walked as soon as it exists. Only routes without
+a GUID in the path are listed here, each with the statuses that are honest for it and why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+
+from tests.coordinator.factories import photostats_result
+from tests.coordinator.tenants import AGENT_API, World, build_world, secrets_of, snapshot
+from tests.helpers.samples import PIPELINE
+
+Payload = Callable[[World, TestClient], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Call:
+    """What B sends on a route: a JSON body and query parameters, made from the world."""
+
+    body: Payload | None = None
+    query: Payload = field(default=lambda world, client: {})
+
+
+@dataclass(frozen=True)
+class Unscoped:
+    """A route without a GUID in its path: the statuses that are honest for B, and why."""
+
+    statuses: frozenset[int]
+    reason: str
+
+
+def _statuses(*codes: int) -> frozenset[int]:
+    return frozenset(codes)
+
+
+_CLAIM = {"claim_token": "clm_not-b-s-claim"}
+
+# Valid payloads, so each request reaches the team lookup instead of failing validation.
+CALLS: dict[tuple[str, str], Call] = {
+    ("POST", f"{AGENT_API}/register"): Call(
+        lambda w, c: {"registration_token": w.new_b_registration_token(c), "name": "beta-2"}
+    ),
+    ("POST", f"{AGENT_API}/heartbeat"): Call(lambda w, c: {"status": "idle"}),
+    ("POST", f"{AGENT_API}/collections"): Call(
+        lambda w, c: {"name": "beta-shoot", "root_path": "/beta/photos"}
+    ),
+    ("POST", f"{AGENT_API}/jobs/claim"): Call(query=lambda w, c: {"wait": 0}),
+    ("POST", f"{AGENT_API}/jobs/{{guid}}/progress"): Call(lambda w, c: {**_CLAIM, "percent": 5}),
+    ("POST", f"{AGENT_API}/jobs/{{guid}}/complete"): Call(
+        lambda w, c: {**_CLAIM, "result": photostats_result(), "signature": "0" * 64}
+    ),
+    ("POST", f"{AGENT_API}/jobs/{{guid}}/no-change"): Call(
+        lambda w, c: {
+            **_CLAIM,
+            "input_state_hash": "c" * 64,
+            "source_result_guid": w.guids["result"],
+        }
+    ),
+    ("POST", f"{AGENT_API}/jobs/{{guid}}/fail"): Call(
+        lambda w, c: {**_CLAIM, "error": "gave up", "retryable": False}
+    ),
+    ("POST", f"{AGENT_API}/results"): Call(
+        lambda w, c: {
+            "idempotency_key": "beta-upload",
+            "collection_guid": w.guids["collection"],
+            "result": photostats_result(),
+        }
+    ),
+    ("POST", "/api/auth/login"): Call(
+        lambda w, c: {"email": "admin@beta.example", "password": "correct horse battery"}
+    ),
+    ("POST", "/api/auth/tokens"): Call(lambda w, c: {"name": "beta-script"}),
+    ("GET", "/api/audit"): Call(query=lambda w, c: {"target": w.guids["collection"]}),
+    ("GET", "/api/jobs"): Call(query=lambda w, c: {"collection": w.guids["collection"]}),
+    ("GET", "/api/results"): Call(query=lambda w, c: {"collection": w.guids["collection"]}),
+    ("POST", "/api/collections/{guid}/jobs"): Call(lambda w, c: {"tool": "photostats"}),
+    ("POST", "/api/agents/registration-tokens"): Call(lambda w, c: {}),
+    ("PATCH", "/api/agents/{guid}"): Call(lambda w, c: {"name": "beta-renamed"}),
+    ("POST", "/api/collections"): Call(
+        lambda w, c: {"name": "beta-c", "root_path": "/beta", "agent": w.guids["agent"]}
+    ),
+    ("PATCH", "/api/collections/{guid}"): Call(lambda w, c: {"name": "beta-renamed"}),
+    ("PUT", "/api/collections/{guid}/pipeline"): Call(
+        lambda w, c: {"pipeline": w.guids["pipeline"]}
+    ),
+    ("POST", "/api/pipelines"): Call(lambda w, c: {"name": "beta-flow", "definition": PIPELINE}),
+    ("POST", "/api/pipelines/validate"): Call(lambda w, c: {"definition": PIPELINE}),
+    ("POST", "/api/pipelines/import"): Call(
+        lambda w, c: {"name": "beta-imported", "text": json.dumps(PIPELINE)}
+    ),
+    ("PUT", "/api/pipelines/{guid}"): Call(lambda w, c: {"definition": PIPELINE}),
+    ("PUT", "/api/config"): Call(lambda w, c: {}),
+}
+
+_OWN = "acts on B's own team only"
+UNSCOPED: dict[tuple[str, str], Unscoped] = {
+    ("GET", "/api/openapi.json"): Unscoped(_statuses(200), "the public API description"),
+    ("GET", "/api/docs"): Unscoped(_statuses(200), "the API explorer page"),
+    ("GET", "/docs/oauth2-redirect"): Unscoped(_statuses(200), "the explorer's OAuth helper"),
+    ("GET", "/health"): Unscoped(_statuses(200), "liveness, no team data"),
+    ("GET", "/metrics"): Unscoped(_statuses(200), "counts over all teams, no GUID or name"),
+    ("GET", "/api/audit"): Unscoped(_statuses(200), f"{_OWN}; A's GUID as a filter finds none"),
+    ("POST", f"{AGENT_API}/register"): Unscoped(_statuses(201), "spends B's own token"),
+    ("POST", f"{AGENT_API}/heartbeat"): Unscoped(_statuses(200), "the calling agent itself"),
+    ("GET", f"{AGENT_API}/pool-status"): Unscoped(_statuses(200), _OWN),
+    ("GET", f"{AGENT_API}/collections"): Unscoped(_statuses(200), "the agent's own collections"),
+    ("POST", f"{AGENT_API}/collections"): Unscoped(_statuses(201), _OWN),
+    ("GET", f"{AGENT_API}/config"): Unscoped(_statuses(200), _OWN),
+    ("POST", f"{AGENT_API}/jobs/claim"): Unscoped(_statuses(204), "B has no job; A's is not B's"),
+    ("POST", f"{AGENT_API}/results"): Unscoped(_statuses(404), "A's collection GUID in the body"),
+    ("POST", "/api/auth/login"): Unscoped(_statuses(200), "B signs in as B"),
+    ("POST", "/api/auth/logout"): Unscoped(_statuses(204), "no session: nothing to end"),
+    ("GET", "/api/auth/me"): Unscoped(_statuses(200), "the caller"),
+    ("GET", "/api/auth/tokens"): Unscoped(_statuses(200), "the caller's tokens"),
+    ("POST", "/api/auth/tokens"): Unscoped(_statuses(201), "a token for the caller"),
+    ("GET", "/api/jobs"): Unscoped(_statuses(200, 404), f"{_OWN}; A's collection as filter"),
+    ("GET", "/api/results"): Unscoped(_statuses(200, 404), f"{_OWN}; A's collection as filter"),
+    ("GET", "/api/agents"): Unscoped(_statuses(200), _OWN),
+    ("GET", "/api/agents/pool-status"): Unscoped(_statuses(200), _OWN),
+    ("GET", "/api/agents/registration-tokens"): Unscoped(_statuses(200), _OWN),
+    ("POST", "/api/agents/registration-tokens"): Unscoped(_statuses(201), _OWN),
+    ("GET", "/api/collections"): Unscoped(_statuses(200), _OWN),
+    ("POST", "/api/collections"): Unscoped(_statuses(404), "A's agent GUID in the body"),
+    ("GET", "/api/pipelines"): Unscoped(_statuses(200), _OWN),
+    ("POST", "/api/pipelines"): Unscoped(_statuses(201), _OWN),
+    ("POST", "/api/pipelines/validate"): Unscoped(_statuses(200), "stores nothing"),
+    ("POST", "/api/pipelines/import"): Unscoped(_statuses(201), _OWN),
+    ("GET", "/api/config"): Unscoped(_statuses(200), _OWN),
+    ("PUT", "/api/config"): Unscoped(_statuses(200), _OWN),
+}
+
+# Which of A's GUIDs goes into `{guid}`: by the path segment before it.
+GUID_KINDS = {
+    "agents": "agent",
+    "collections": "collection",
+    "pipelines": "pipeline",
+    "jobs": "job",
+    "results": "result",
+    "tokens": "api_token",
+    "registration-tokens": "registration_token",
+}
+OTHER_PARAMETERS = {"{version}": "1"}
+
+
+def app_routes(app: FastAPI) -> Iterator[tuple[str, str]]:
+    """(method, path) of every HTTP route the app serves, in or out of the OpenAPI document."""
+    for context in iter_route_contexts(app.routes):
+        methods = context.methods
+        if methods is None:
+            raise AssertionError(f"{context.path}: not an HTTP route; walk it in this test too")
+        for method in sorted(methods - {"HEAD"}):
+            yield method, str(context.path)
+
+
+def fill_path(path: str, world: World) -> str:
+    """`path` with A's GUIDs in it; fails for a parameter this test does not know yet."""
+    parts = path.strip("/").split("/")
+    for index, part in enumerate(parts):
+        if part == "{guid}":
+            kind = GUID_KINDS.get(parts[index - 1])
+            assert kind, f"{path}: say in GUID_KINDS which of A's GUIDs goes into {{guid}}"
+            parts[index] = world.guids[kind]
+        elif part.startswith("{"):
+            assert part in OTHER_PARAMETERS, f"{path}: add {part} to OTHER_PARAMETERS"
+            parts[index] = OTHER_PARAMETERS[part]
+    return "/" + "/".join(parts)
+
+
+@pytest.fixture
+def world(client: TestClient, db_url: str) -> World:
+    return build_world(client, db_url)
+
+
+def test_the_route_tables_name_only_routes_that_exist(client: TestClient) -> None:
+    served = set(app_routes(client.app))  # type: ignore[arg-type]
+    assert set(UNSCOPED) <= served
+    assert set(CALLS) <= served
+
+
+def test_team_b_learns_and_changes_nothing_of_team_a(client: TestClient, world: World) -> None:
+    app: FastAPI = client.app  # type: ignore[assignment]
+    documented = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
+    needs_body = {
+        (m.upper(), p)
+        for p, ops in app.openapi()["paths"].items()
+        for m, op in ops.items()
+        if "requestBody" in op
+    }
+    routes = list(app_routes(app))
+    assert documented <= set(routes)
+    before = snapshot(client, world)
+    secrets = secrets_of(before)
+    problems = []
+    for method, path in routes:
+        scoped = (method, path) not in UNSCOPED
+        assert not scoped or "{" in path, f"{method} {path}: list it in UNSCOPED with a reason"
+        call = CALLS.get((method, path), Call())
+        assert call.body or (method, path) not in needs_body, f"{method} {path}: add it to CALLS"
+        headers = world.b_agent if path.startswith(AGENT_API) else world.b_user
+        url = fill_path(path, world)
+        query = call.query(world, client)
+        body = call.body(world, client) if call.body else None
+        answer = client.request(method, url, headers=headers, params=query, json=body)
+        client.cookies.clear()  # the login route sets one; every call says who it is
+        allowed = _statuses(403, 404) if scoped else UNSCOPED[(method, path)].statuses
+        if answer.status_code not in allowed:
+            problems.append(f"{method} {path}: {answer.status_code} {answer.text[:200]}")
+        sent = (url + json.dumps(query) + json.dumps(body)).lower()
+        seen = (answer.text + json.dumps(dict(answer.headers))).lower()
+        leaked = sorted(s for s in secrets if s in seen and s not in sent)
+        if leaked:
+            problems.append(f"{method} {path}: the answer shows team A's {leaked}")
+    assert not problems, "\n".join(problems)
+    assert snapshot(client, world) == before
