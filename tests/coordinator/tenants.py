@@ -88,7 +88,8 @@ def _complete(client: TestClient, agent: dict[str, str], claim: dict[str, Any]) 
 
 def build_world(client: TestClient, db_url: str) -> World:
     """Team A: admin and member, API token, agent, pipeline, collection, a completed job with
-    its result, a running job, a queued job any agent may take, an unused registration token.
+    its result, a running job, a queued job any agent may take, an unused registration token,
+    an open chunked upload.
     Team B: an admin with an API token and an agent."""
     a_user = signed_in(client, db_url, f"admin@{ALPHA}.example", f"{ALPHA} team")
     signed_in(client, db_url, f"member@{ALPHA}.example", f"{ALPHA} team")
@@ -119,6 +120,11 @@ def build_world(client: TestClient, db_url: str) -> World:
     with db(db_url) as session:  # open to every agent: a claim that ignored teams would take it
         session.execute(update(Job).where(Job.guid == queued).values(agent_id=None))
         session.commit()
+    opened = {"collection_guid": collection, "idempotency_key": f"{ALPHA}-upload", "total_size": 9}
+    upload = _ok(
+        client.post(f"{AGENT_API}/uploads", headers=a_agent, json={**opened, "chunk_count": 1}),
+        201,
+    )["upload_guid"]
     api_token = _ok(client.get("/api/auth/tokens", headers=a_user))[0]["guid"]
     registration = _registration_token(client, a_user)[0]
     guids = {
@@ -130,6 +136,7 @@ def build_world(client: TestClient, db_url: str) -> World:
         "result": result,
         "api_token": api_token,
         "registration_token": registration,
+        "upload": upload,
     }
     return World(a_user=a_user, a_agent=a_agent, b_user=b_user, b_agent=b_agent, guids=guids)
 

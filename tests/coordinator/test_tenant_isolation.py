@@ -11,6 +11,7 @@ a GUID in the path are listed here, each with the statuses that are honest for i
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from tests.coordinator.factories import photostats_result
 from tests.coordinator.tenants import AGENT_API, World, build_world, secrets_of, snapshot
@@ -34,6 +36,8 @@ class Call:
 
     body: Payload | None = None
     query: Payload = field(default=lambda world, client: {})
+    content: bytes | None = None  # a raw body instead of JSON
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,24 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("PUT", "/api/pipelines/{guid}"): Call(lambda w, c: {"definition": PIPELINE}),
     ("PUT", "/api/config"): Call(lambda w, c: {}),
+    ("POST", f"{AGENT_API}/jobs/{{guid}}/release"): Call(lambda w, c: _CLAIM),
+    ("POST", f"{AGENT_API}/uploads"): Call(
+        lambda w, c: {"job_guid": w.guids["job"], **_CLAIM, "total_size": 9, "chunk_count": 1}
+    ),
+    ("PUT", f"{AGENT_API}/uploads/{{guid}}/chunks/{{position}}"): Call(
+        content=b"beta-data",
+        headers={
+            "Content-Type": "application/octet-stream",
+            "X-Chunk-SHA256": hashlib.sha256(b"beta-data").hexdigest(),
+        },
+    ),
+    ("POST", f"{AGENT_API}/uploads/{{guid}}/finish"): Call(lambda w, c: {"sha256": "0" * 64}),
+    ("GET", "/api/trends/{tool}"): Call(
+        query=lambda w, c: {"collection_guids": w.guids["collection"]}
+    ),
+    ("GET", "/api/trends/{tool}/summary"): Call(
+        query=lambda w, c: {"collection_guids": w.guids["collection"]}
+    ),
 }
 
 _OWN = "acts on B's own team only"
@@ -142,6 +164,11 @@ UNSCOPED: dict[tuple[str, str], Unscoped] = {
     ("POST", "/api/pipelines/import"): Unscoped(_statuses(201), _OWN),
     ("GET", "/api/config"): Unscoped(_statuses(200), _OWN),
     ("PUT", "/api/config"): Unscoped(_statuses(200), _OWN),
+    ("POST", f"{AGENT_API}/uploads"): Unscoped(_statuses(404), "A's job GUID in the body"),
+    ("GET", "/api/trends/{tool}"): Unscoped(_statuses(404), "A's collection GUID as a filter"),
+    ("GET", "/api/trends/{tool}/summary"): Unscoped(_statuses(404), "A's collection GUID"),
+    ("GET", "/"): Unscoped(_statuses(200), "points to the API; no web app configured"),
+    ("WS", "/api/tools/ws/jobs"): Unscoped(frozenset(), "the caller's own team's jobs"),
 }
 
 # Which of A's GUIDs goes into `{guid}`: by the path segment before it.
@@ -153,18 +180,31 @@ GUID_KINDS = {
     "results": "result",
     "tokens": "api_token",
     "registration-tokens": "registration_token",
+    "uploads": "upload",
 }
-OTHER_PARAMETERS = {"{version}": "1"}
+OTHER_PARAMETERS = {"{version}": "1", "{position}": "0", "{tool}": "photostats"}
 
 
 def app_routes(app: FastAPI) -> Iterator[tuple[str, str]]:
-    """(method, path) of every HTTP route the app serves, in or out of the OpenAPI document."""
+    """(method, path) of every route the app serves, in or out of the OpenAPI document;
+    WebSocket routes as ("WS", path)."""
     for context in iter_route_contexts(app.routes):
         methods = context.methods
-        if methods is None:
-            raise AssertionError(f"{context.path}: not an HTTP route; walk it in this test too")
+        if methods is None:  # only WebSocket routes have none
+            yield "WS", str(context.path)
+            continue
         for method in sorted(methods - {"HEAD"}):
             yield method, str(context.path)
+
+
+def socket_answer(client: TestClient, url: str, world: World) -> tuple[int, str]:
+    """B's token opening a socket at `url`: (close code or 0 when it stays open, what it said)."""
+    token = world.b_user["Authorization"].removeprefix("Bearer ")
+    try:
+        with client.websocket_connect(f"{url}?token={token}") as socket:
+            return 0, socket.receive_text()
+    except WebSocketDisconnect as closed:
+        return closed.code, str(closed.reason)
 
 
 def fill_path(path: str, world: World) -> str:
@@ -210,18 +250,32 @@ def test_team_b_learns_and_changes_nothing_of_team_a(client: TestClient, world: 
         scoped = (method, path) not in UNSCOPED
         assert not scoped or "{" in path, f"{method} {path}: list it in UNSCOPED with a reason"
         call = CALLS.get((method, path), Call())
-        assert call.body or (method, path) not in needs_body, f"{method} {path}: add it to CALLS"
+        has_body = call.body or call.content
+        assert has_body or (method, path) not in needs_body, f"{method} {path}: add it to CALLS"
         headers = world.b_agent if path.startswith(AGENT_API) else world.b_user
         url = fill_path(path, world)
         query = call.query(world, client)
         body = call.body(world, client) if call.body else None
-        answer = client.request(method, url, headers=headers, params=query, json=body)
-        client.cookies.clear()  # the login route sets one; every call says who it is
-        allowed = _statuses(403, 404) if scoped else UNSCOPED[(method, path)].statuses
-        if answer.status_code not in allowed:
-            problems.append(f"{method} {path}: {answer.status_code} {answer.text[:200]}")
         sent = (url + json.dumps(query) + json.dumps(body)).lower()
-        seen = (answer.text + json.dumps(dict(answer.headers))).lower()
+        if method == "WS":
+            code, seen = socket_answer(client, url, world)
+            if code != (1008 if scoped else 0):  # refused as a policy violation, or B's own
+                problems.append(f"WS {path}: closed with {code} {seen[:200]}")
+        else:
+            answer = client.request(
+                method,
+                url,
+                headers={**headers, **call.headers},
+                params=query,
+                json=body,
+                content=call.content,
+            )
+            client.cookies.clear()  # the login route sets one; every call says who it is
+            allowed = _statuses(403, 404) if scoped else UNSCOPED[(method, path)].statuses
+            if answer.status_code not in allowed:
+                problems.append(f"{method} {path}: {answer.status_code} {answer.text[:200]}")
+            seen = answer.text + json.dumps(dict(answer.headers))
+        seen = seen.lower()
         leaked = sorted(s for s in secrets if s in seen and s not in sent)
         if leaked:
             problems.append(f"{method} {path}: the answer shows team A's {leaked}")
