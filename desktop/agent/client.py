@@ -76,9 +76,19 @@ class CoordinatorClient:
         json: Any = None,
         params: dict[str, Any] | None = None,
         timeout: float = _TIMEOUT,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         try:
-            answer = self._http.request(method, path, json=json, params=params, timeout=timeout)
+            answer = self._http.request(
+                method,
+                path,
+                json=json,
+                params=params,
+                timeout=timeout,
+                content=content,
+                headers=headers,
+            )
         except httpx.TransportError as exc:
             raise CoordinatorUnreachable(
                 f"cannot reach the coordinator at {self.server_url} ({type(exc).__name__}: "
@@ -124,6 +134,17 @@ class CoordinatorClient:
 
     def upload_result(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/results", json=body).json()
+
+    def start_upload(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/uploads", json=body).json()
+
+    def put_chunk(self, upload_guid: str, position: int, data: bytes, sha256: str) -> None:
+        headers = {"Content-Type": "application/octet-stream", "X-Chunk-SHA256": sha256}
+        path = f"/uploads/{upload_guid}/chunks/{position}"
+        self._call("PUT", path, content=data, headers=headers)
+
+    def finish_upload(self, upload_guid: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", f"/uploads/{upload_guid}/finish", json=body).json()
 
     def collections(self) -> list[dict[str, Any]]:
         return self._call("GET", "/collections").json()

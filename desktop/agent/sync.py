@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from .chunked_upload import CHUNKED_ABOVE, encoded, send_in_chunks
 from .client import CoordinatorClient
 from .errors import (
     AgentError,
@@ -43,14 +44,20 @@ class _Incomplete(AgentError):
 
 
 def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -> None:
+    result = item.body.get("result")
+    data = encoded(result) if result is not None else b""
     if item.kind in ("complete", "no-change"):
         if not (item.job_guid and item.claim_token):
             raise _Incomplete("no job or claim token")
         body = {"claim_token": item.claim_token, **item.body}
-        if item.kind == "complete":
-            client.complete(item.job_guid, body)
-        else:
+        if item.kind == "no-change":
             client.no_change(item.job_guid, body)
+        elif len(data) > CHUNKED_ABOVE:
+            target = {"job_guid": item.job_guid, "claim_token": item.claim_token}
+            finish = {key: value for key, value in body.items() if key != "result"}
+            send_in_chunks(client, target, data, finish)
+        else:
+            client.complete(item.job_guid, body)
         return
     guid = item.collection_guid
     if guid is None:
@@ -61,7 +68,12 @@ def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -
         except ClaimLost as exc:  # a 409 here is a name clash, not a lost claim: keep the result
             raise CoordinatorRefused(exc.status, exc.detail) from None
         store.set_collection(item.root_path, guid)
-    client.upload_result({"idempotency_key": item.key, "collection_guid": guid, **item.body})
+    target = {"idempotency_key": item.key, "collection_guid": guid}
+    if len(data) > CHUNKED_ABOVE:
+        finish = {"input_state_hash": item.body.get("input_state_hash")}
+        send_in_chunks(client, target, data, finish)
+    else:
+        client.upload_result({**target, **item.body})
 
 
 class Delivery(NamedTuple):
