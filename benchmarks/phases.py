@@ -27,7 +27,7 @@ __all__ = ["main"]
 # (module, function, label); wrapped where they are looked up at call time.
 PHASES = (
     ("shuttersense.common.cli.analyze", "load_pipeline", "load pipeline"),
-    ("shuttersense.common.analysis", "_scan", "scan"),
+    ("shuttersense.common.analysis", "scan_collection", "scan"),
     ("shuttersense.common.analysis", "Catalog", "catalog"),
     ("shuttersense.common.analysis", "photostats", "photostats"),
     ("shuttersense.common.analysis", "group_photos", "grouping"),
@@ -73,8 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     for module_name, name, label in PHASES:
         module = importlib.import_module(module_name)
         fn = getattr(module, name, None)
-        if callable(fn):
-            setattr(module, name, _wrap(fn, label, seconds, peaks))
+        if not callable(fn):  # a renamed phase would otherwise vanish into "other"
+            raise SystemExit(f"benchmarks.phases: {module_name}.{name} is gone; update PHASES")
+        setattr(module, name, _wrap(fn, label, seconds, peaks))
     if args.gc == "off":
         gc.disable()
 

@@ -30,6 +30,7 @@ from .api import (
     results,
     trends,
     uploads,
+    users,
 )
 from .api.client_address import ClientAddress
 from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
@@ -142,6 +143,7 @@ def create_app(
     app.include_router(results.router)
     app.include_router(trends.router)
     app.include_router(agents.router)
+    app.include_router(users.router)
     app.include_router(collections.router)
     app.include_router(pipelines.router)
     app.include_router(config.router)

@@ -34,7 +34,13 @@ def find_team(session: Session, name: str | None) -> Team:
 
 
 def create_user(
-    session: Session, email: str, password: str, *, admin: bool = False, team: str | None = None
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    admin: bool = False,
+    team: str | None = None,
+    actor: User | None = None,
 ) -> User:
     """Create a user, and its team when the instance is empty or `team` names a new one.
 
@@ -66,7 +72,12 @@ def create_user(
     session.add(user)
     session.flush()
     audit.record(
-        session, existing.id, "user.created", user.guid, {"email": email, "role": user.role}
+        session,
+        existing.id,
+        "user.created",
+        user.guid,
+        {"email": email, "role": user.role},
+        user_id=actor.id if actor else None,
     )
     session.commit()
     return user

@@ -92,7 +92,7 @@ def build_world(client: TestClient, db_url: str) -> World:
     an open chunked upload.
     Team B: an admin with an API token and an agent."""
     a_user = signed_in(client, db_url, f"admin@{ALPHA}.example", f"{ALPHA} team")
-    signed_in(client, db_url, f"member@{ALPHA}.example", f"{ALPHA} team")
+    a_member = signed_in(client, db_url, f"member@{ALPHA}.example", f"{ALPHA} team")
     b_user = signed_in(client, db_url, "admin@beta.example", "beta team")
     a_agent_guid, a_agent = _agent(client, a_user, f"{ALPHA}-agent")
     b_agent = _agent(client, b_user, "beta-agent")[1]
@@ -137,11 +137,12 @@ def build_world(client: TestClient, db_url: str) -> World:
         "api_token": api_token,
         "registration_token": registration,
         "upload": upload,
+        "user": _ok(client.get("/api/auth/me", headers=a_member))["guid"],
     }
     return World(a_user=a_user, a_agent=a_agent, b_user=b_user, b_agent=b_agent, guids=guids)
 
 
-_VOLATILE = {"last_used_at"}  # A's own snapshot calls move it
+_VOLATILE = {"last_used_at", "last_login_at"}  # A's own calls move them
 
 
 def _stable(value: Any) -> Any:
@@ -173,6 +174,8 @@ def snapshot(client: TestClient, world: World) -> dict[str, Any]:
         f"/api/jobs/{g['job']}",
         f"/api/jobs/{g['queued_job']}",
         f"/api/results/{g['result']}",
+        "/api/users",
+        "/api/team",
     ]
     seen = {path: _ok(client.get(path, headers=world.a_user)) for path in user_paths}
     for path in ("/collections", "/config", "/pool-status"):

@@ -121,6 +121,11 @@ CALLS: dict[tuple[str, str], Call] = {
         },
     ),
     ("POST", f"{AGENT_API}/uploads/{{guid}}/finish"): Call(lambda w, c: {"sha256": "0" * 64}),
+    ("POST", "/api/users"): Call(
+        lambda w, c: {"email": "new@beta.example", "password": "long enough pw"}
+    ),
+    ("PATCH", "/api/users/{guid}"): Call(lambda w, c: {"is_active": False}),
+    ("PATCH", "/api/team"): Call(lambda w, c: {"name": "beta renamed"}),
     ("GET", "/api/trends/{tool}"): Call(
         query=lambda w, c: {"collection_guids": w.guids["collection"]}
     ),
@@ -167,6 +172,10 @@ UNSCOPED: dict[tuple[str, str], Unscoped] = {
     ("POST", f"{AGENT_API}/uploads"): Unscoped(_statuses(404), "A's job GUID in the body"),
     ("GET", "/api/trends/{tool}"): Unscoped(_statuses(404), "A's collection GUID as a filter"),
     ("GET", "/api/trends/{tool}/summary"): Unscoped(_statuses(404), "A's collection GUID"),
+    ("GET", "/api/users"): Unscoped(_statuses(200), _OWN),
+    ("POST", "/api/users"): Unscoped(_statuses(201), "a user in B's own team"),
+    ("GET", "/api/team"): Unscoped(_statuses(200), "the caller's team"),
+    ("PATCH", "/api/team"): Unscoped(_statuses(200), "renames B's own team"),
     ("GET", "/"): Unscoped(_statuses(200), "points to the API; no web app configured"),
     ("WS", "/api/tools/ws/jobs"): Unscoped(frozenset(), "the caller's own team's jobs"),
 }
@@ -181,6 +190,7 @@ GUID_KINDS = {
     "tokens": "api_token",
     "registration-tokens": "registration_token",
     "uploads": "upload",
+    "users": "user",
 }
 OTHER_PARAMETERS = {"{version}": "1", "{position}": "0", "{tool}": "photostats"}
 
