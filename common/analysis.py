@@ -48,6 +48,7 @@ __all__ = [
     "parse_tools",
     "run_analysis",
     "scan_collection",
+    "scan_for",
 ]
 
 ALL_TOOLS: tuple[ToolName, ...] = tuple(ToolName)
@@ -161,12 +162,17 @@ def input_state_hashes(request: AnalysisRequest, listing: Listing) -> dict[str, 
     return {tool.value: combined_hash(tool.value, files_hash, settings_hash) for tool in tools}
 
 
+def scan_for(request: AnalysisRequest, progress: ProgressSink | None = None) -> Listing:
+    """The listing `request` needs; a tool choice that cannot run is refused before scanning."""
+    _resolve_tools(request)
+    return scan_collection(request.root, progress)
+
+
 def run_analysis(
     request: AnalysisRequest, progress: ProgressSink | None = None
 ) -> AnalysisDocument:
     """Scan `request.root` once and run the tools; raise CollectionError/ToolError/PipelineError."""
-    _resolve_tools(request)  # refuse a bad tool choice before scanning
-    return analyse_listing(request, scan_collection(request.root, progress), progress)
+    return analyse_listing(request, scan_for(request, progress), progress)
 
 
 def analyse_listing(

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..analysis import AnalysisRequest, parse_tools, run_analysis
+from ..analysis import AnalysisRequest, analyse_listing, parse_tools, scan_for
 from ..config import TeamConfig, load_team_config
 from ..errors import OutputError
 from ..pipeline import load_pipeline
@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         tools=parse_tools(args.tools) if args.tools else None,
         check_sidecars=args.check_sidecars,
     )
-    document = analyse_and_report(request, args.report, quiet=args.quiet)
+    document = analyse_and_report(request, args.report, quiet=args.quiet, keep=args.keep)
+    args.keep.append(document)
     if args.json:
         write_json(document, args.json)
     if not args.quiet:
@@ -65,13 +66,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def analyse_and_report(
-    request: AnalysisRequest, report: Path | None, *, quiet: bool
+    request: AnalysisRequest,
+    report: Path | None,
+    *,
+    quiet: bool,
+    keep: list[object] | None = None,
 ) -> AnalysisDocument:
     """Run the analysis, and write its HTML report when asked, behind a progress bar on stderr
-    (drawn only on a terminal and without `quiet`)."""
+    (drawn only on a terminal and without `quiet`). The listing goes into `keep` when given."""
     progress = TerminalProgress(sys.stderr, enabled=not quiet and sys.stderr.isatty())
     try:
-        document = run_analysis(request, progress)
+        listing = scan_for(request, progress)
+        if keep is not None:
+            keep.append(listing)
+        document = analyse_listing(request, listing, progress)
         if report is not None:
             progress.update("report", 0, 1)
             _write(report, lambda: write_report(document, report))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .. import __version__
 from ..collector import collector_paused
@@ -27,9 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, keep: list[object] | None = None) -> int:
+    """Run a command. Commands park their large results in `keep`: the caller decides when
+    they are freed (never, for the installed command: see `console`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.keep = [] if keep is None else keep
     try:
         with collector_paused():  # also while the results are written out
             return int(args.run(args))
@@ -41,5 +46,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def console() -> NoReturn:
+    """The installed `shuttersense` command. A million-file analysis leaves millions of objects
+    that Python would free one by one on the way out (half a second); the process ends without
+    that, its output flushed, and the system takes the memory back at once."""
+    kept: list[object] = []
+    code = main(keep=kept)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
