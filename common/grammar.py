@@ -10,7 +10,7 @@ the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Protocol
@@ -22,6 +22,8 @@ __all__ = [
     "ParsedName",
     "Reason",
     "RegexGrammar",
+    "WholeMatch",
+    "split_properties",
 ]
 
 
@@ -67,16 +69,33 @@ class InvalidName:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class WholeMatch:
+    """A grammar's common case as one regex over the whole stem, for callers that parse a
+    million names in their own loop. `fullmatch(stem)` yields camera ID, counter and the `-prop`
+    remainder in `groups`; when it fails, a group is empty or the counter is
+    `forbidden_counter`, the stem needs the grammar's `parse_stem` (which also says why a name
+    is invalid). `split_properties(remainder)` gives (separate_id, methods)."""
+
+    fullmatch: Callable[[str], re.Match[str] | None]
+    groups: tuple[int, int, int]
+    forbidden_counter: str | None
+
+
 class FilenameGrammar(Protocol):
     """Parses names into a ParsedName or an InvalidName."""
+
+    @property
+    def whole_match(self) -> WholeMatch | None:
+        """The fast path, when the grammar has one."""
+        ...
 
     def parse(self, name: str) -> ParsedName | InvalidName:
         """Parse a basename, extension included (D4: it must have a valid one)."""
         ...
 
-    def parse_stems(self, stems: Sequence[str]) -> list[ParsedName | InvalidName]:
-        """Parse many stems (names without their extension) at once, much faster than one by
-        one; the caller has checked their extensions."""
+    def parse_stem(self, stem: str) -> ParsedName | InvalidName:
+        """Parse a name without its extension; the caller has checked the extension."""
         ...
 
 
@@ -108,7 +127,7 @@ def _is_number(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _properties(remainder: str) -> tuple[str, tuple[str, ...]]:
+def split_properties(remainder: str) -> tuple[str, tuple[str, ...]]:
     """(separate_id, methods) of a valid `-prop-prop` remainder; a collection has few distinct
     remainders (`-DxO`, `-2`, …), hence the cache."""
     if not remainder:
@@ -125,7 +144,7 @@ def _properties(remainder: str) -> tuple[str, tuple[str, ...]]:
 
 def _parsed(camera_id: str, counter: str, base: str, remainder: str) -> ParsedName:
     """Build the result from a valid `-prop-prop` remainder (possibly empty)."""
-    return _new_parsed(ParsedName, (camera_id, counter, base, *_properties(remainder)))
+    return _new_parsed(ParsedName, (camera_id, counter, base, *split_properties(remainder)))
 
 
 def _properties_reason(remainder: str) -> str:
@@ -137,34 +156,31 @@ def _properties_reason(remainder: str) -> str:
 
 class _Grammar:
     """What both grammars share: a whole-stem regex (camera, counter, `-props` remainder) tried
-    first, in bulk, and a slower per-stem path that explains why a stem does not fit."""
+    first, and a slower path that explains why a stem does not fit."""
 
     _whole: re.Pattern[str] | None
     _groups: tuple[int, int, int]
     _forbidden_counter: str | None = None
 
+    @property
+    def whole_match(self) -> WholeMatch | None:
+        if self._whole is None:
+            return None
+        return WholeMatch(self._whole.fullmatch, self._groups, self._forbidden_counter)
+
     def parse(self, name: str) -> ParsedName | InvalidName:
         stem = _stem_or_invalid(name)
         if isinstance(stem, InvalidName):
             return stem
-        return self.parse_stems((stem,))[0]
+        return self.parse_stem(stem)
 
-    def parse_stems(self, stems: Sequence[str]) -> list[ParsedName | InvalidName]:
-        if self._whole is None:
-            return [self._slow_parse(stem) for stem in stems]
-        groups = self._groups
-        forbidden = self._forbidden_counter
-        results: list[ParsedName | InvalidName] = []
-        append = results.append
-        for stem, match in zip(stems, map(self._whole.fullmatch, stems), strict=True):
-            if match is not None:
-                camera_id, counter, remainder = match.group(*groups)
-                if camera_id and counter and counter != forbidden:
-                    base = stem[: len(stem) - len(remainder)]
-                    append(_parsed(camera_id, counter, base, remainder))
-                    continue
-            append(self._slow_parse(stem))
-        return results
+    def parse_stem(self, stem: str) -> ParsedName | InvalidName:
+        match = self._whole.fullmatch(stem) if self._whole is not None else None
+        if match is not None:
+            camera_id, counter, remainder = match.group(*self._groups)
+            if camera_id and counter and counter != self._forbidden_counter:
+                return _parsed(camera_id, counter, stem[: len(stem) - len(remainder)], remainder)
+        return self._slow_parse(stem)
 
     def _slow_parse(self, stem: str) -> ParsedName | InvalidName:
         raise NotImplementedError

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..catalog import Catalog
 from ..config import normalise_extension
 from ..files import FileEntry
-from ..grammar import FilenameGrammar, InvalidName, ParsedName, Reason
+from ..grammar import FilenameGrammar, InvalidName, ParsedName, Reason, split_properties
 from ..results import InvalidFile
 
 __all__ = ["Grouping", "ImageGroup", "SeparateImage", "group_photos"]
@@ -60,9 +60,6 @@ class Grouping:
         return [self.groups[key] for key in sorted(self.groups)]
 
 
-_BATCH = 8192
-
-
 def _plain(suffix: str) -> bool:
     """D4: a photo extension must be ASCII letters and digits."""
     return suffix[1:].isascii() and suffix[1:].isalnum()
@@ -78,8 +75,7 @@ def group_photos(
     to `invalid_files`.
 
     Only the basename counts, so `a/X.cr3` and `b/X.dng` share a group. Files within an image and
-    invalid files are sorted by path; separate images keep first-seen order. Names are parsed in
-    batches (`FilenameGrammar.parse_stems`), which is what keeps a million files fast.
+    invalid files are sorted by path; separate images keep first-seen order.
     """
     catalog = Catalog.of(files)
     photo = frozenset(normalise_extension(ext) for ext in photo_extensions)
@@ -95,10 +91,7 @@ def group_photos(
         len(bad) + len(photos),
         [path for path, _, _ in catalog.select(catalog.suffixes(metadata))],
     )
-    for start in range(0, len(photos), _BATCH):
-        paths = photos[start : start + _BATCH]
-        stems = photo_stems[start : start + _BATCH]
-        _add_batch(grouping, paths, grammar.parse_stems(stems))
+    _add_photos(grouping, photos, photo_stems, grammar)
     for group in grouping.groups.values():
         for image in group.separate_images.values():
             image.files.sort()
@@ -106,22 +99,51 @@ def group_photos(
     return grouping
 
 
-def _add_batch(
-    grouping: Grouping, paths: list[str], parsed_names: list[ParsedName | InvalidName]
+def _add_photos(
+    grouping: Grouping, paths: list[str], stems: list[str], grammar: FilenameGrammar
 ) -> None:
+    """File every photo under its group and image. The grammar's whole-stem regex is applied
+    right here, one C-level `map` over all stems, so a valid name costs no intermediate object;
+    the others go through `parse_stem`, which also says why a name is invalid."""
+    fast = grammar.whole_match
+    if fast is None:
+        for path, stem in zip(paths, stems, strict=True):
+            _add(grouping, path, grammar.parse_stem(stem))
+        return
     groups = grouping.groups
-    for path, parsed in zip(paths, parsed_names, strict=True):
-        if type(parsed) is InvalidName:
-            grouping.invalid_files.append(InvalidFile(path=path, reason=parsed.reason))
-            continue
-        camera_id, counter, base, separate_id, methods = parsed
-        group_id = camera_id + counter
-        group = groups.get(group_id)
-        if group is None:
-            group = groups[group_id] = ImageGroup(group_id, camera_id, counter, base)
-        image = group.separate_images.get(separate_id)
-        if image is None:
-            image = group.separate_images[separate_id] = SeparateImage(separate_id)
-        image.files.append(path)
-        if methods:
-            image.methods.update(methods)
+    camera_group, counter_group, rest_group = fast.groups
+    forbidden = fast.forbidden_counter
+    for path, stem, match in zip(paths, stems, map(fast.fullmatch, stems), strict=True):
+        if match is not None:
+            camera_id, counter, remainder = match.group(camera_group, counter_group, rest_group)
+            if camera_id and counter and counter != forbidden:
+                group_id = camera_id + counter
+                group = groups.get(group_id)
+                if group is None:
+                    base = stem[: len(stem) - len(remainder)]
+                    group = groups[group_id] = ImageGroup(group_id, camera_id, counter, base)
+                separate_id, methods = split_properties(remainder)
+                _file(group, separate_id, methods, path)
+                continue
+        _add(grouping, path, grammar.parse_stem(stem))
+
+
+def _file(group: ImageGroup, separate_id: str, methods: tuple[str, ...], path: str) -> None:
+    image = group.separate_images.get(separate_id)
+    if image is None:
+        image = group.separate_images[separate_id] = SeparateImage(separate_id)
+    image.files.append(path)
+    if methods:
+        image.methods.update(methods)
+
+
+def _add(grouping: Grouping, path: str, parsed: ParsedName | InvalidName) -> None:
+    if type(parsed) is InvalidName:
+        grouping.invalid_files.append(InvalidFile(path=path, reason=parsed.reason))
+        return
+    camera_id, counter, base, separate_id, methods = parsed
+    group_id = camera_id + counter
+    group = grouping.groups.get(group_id)
+    if group is None:
+        group = grouping.groups[group_id] = ImageGroup(group_id, camera_id, counter, base)
+    _file(group, separate_id, methods, path)
