@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from itertools import compress
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from .files import FileEntry
@@ -64,9 +65,14 @@ class Catalog:
             entries if isinstance(entries, Sequence) else list(entries)
         )
         numbers = _Numbering()
-        # A name without a dot gives rfind -1, so the slice is its last character.
-        self._codes = [numbers[path[path.rfind(".") :]] for path, _, _ in self.entries]
-        self._stems = [path[path.rfind("/") + 1 : path.rfind(".")] for path, _, _ in self.entries]
+        paths = list(map(itemgetter(0), self.entries))
+        # The searches run as C-level maps, the slicing in comprehensions. A name without a dot
+        # gives rfind -1, so its "suffix" is its last character.
+        dots = list(map(str.rfind, paths, repeat(".")))
+        slashes = map(str.rfind, paths, repeat("/"))
+        suffixes = [p[d:] for p, d in zip(paths, dots, strict=True)]
+        self._codes = list(map(numbers.__getitem__, suffixes))
+        self._stems = [p[s + 1 : d] for p, s, d in zip(paths, slashes, dots, strict=True)]
         self._numbers = dict(numbers)
         names = list(numbers)
         self.by_suffix = _file_by_code(self._codes, self.entries, names)
