@@ -7,12 +7,12 @@ The agent key is not here: it lives in the key store (credentials.py).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import AgentError
+from .private_files import write_private
 
 __all__ = ["AgentConfig", "Identity", "load_config", "save_config"]
 
@@ -63,16 +63,9 @@ def load_config(folder: Path) -> AgentConfig:
 
 def save_config(folder: Path, config: AgentConfig) -> None:
     """Write atomically, readable by this user only."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / _FILE
     data = {
         "identity": asdict(config.identity) if config.identity else None,
         "roots": list(config.roots),
     }
-    temporary = path.with_suffix(".tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    write_private(path, json.dumps(data, indent=2).encode())

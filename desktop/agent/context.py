@@ -15,6 +15,7 @@ from .credentials import KeyStore, open_key_store
 from .errors import NotRegistered
 from .locations import AgentDirs
 from .offline_store import OfflineStore
+from .private_files import locked
 from .roots import AuthorizedRoots
 
 __all__ = ["AGENT_KEY", "AgentContext"]
@@ -65,8 +66,9 @@ class AgentContext:
 
     @cached_property
     def store(self) -> OfflineStore:
-        secret = self.keys.get(_STORE_KEY)
-        if secret is None:
-            secret = Fernet.generate_key().decode()
-            self.keys.set(_STORE_KEY, secret)
+        with locked(self.dirs.config / "store-key.lock"):  # one key, however many processes
+            secret = self.keys.get(_STORE_KEY)
+            if secret is None:
+                secret = Fernet.generate_key().decode()
+                self.keys.set(_STORE_KEY, secret)
         return OfflineStore(self.dirs.data / "agent.db", secret.encode())

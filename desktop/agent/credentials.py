@@ -18,6 +18,7 @@ from typing import Protocol
 from cryptography.fernet import Fernet, InvalidToken
 
 from .errors import CredentialError
+from .private_files import locked, write_private
 
 __all__ = ["ENV_KEY_STORE", "FileKeyStore", "KeyStore", "KeyringKeyStore", "open_key_store"]
 
@@ -84,6 +85,7 @@ class FileKeyStore:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / "credentials.enc"
+        self._lock = folder / "credentials.lock"
         self.description = (
             f"no OS keyring backend; encrypted file {self.path} (0600, bound to this machine and "
             "user; install a Secret Service such as gnome-keyring for OS protection)"
@@ -115,27 +117,22 @@ class FileKeyStore:
             ) from None
 
     def _write(self, values: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = self.path.with_suffix(".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(self._fernet().encrypt(json.dumps(values).encode()))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.path)
+        write_private(self.path, self._fernet().encrypt(json.dumps(values).encode()))
 
     def get(self, name: str) -> str | None:
         return self._read().get(name)
 
     def set(self, name: str, value: str) -> None:
-        values = self._read()
-        values[name] = value
-        self._write(values)
+        with locked(self._lock):
+            values = self._read()
+            values[name] = value
+            self._write(values)
 
     def delete(self, name: str) -> None:
-        values = self._read()
-        if values.pop(name, None) is not None:
-            self._write(values)
+        with locked(self._lock):
+            values = self._read()
+            if values.pop(name, None) is not None:
+                self._write(values)
 
 
 def _keyring_usable() -> bool:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from .private_files import write_private
 
 __all__ = ["RuntimeState", "read_state"]
 
@@ -52,9 +55,6 @@ class RuntimeState:
     def update(self, **values: Any) -> None:
         with self._lock:
             self._values.update(values, updated_at=datetime.now(UTC).isoformat(timespec="seconds"))
-            temporary = self._path.with_suffix(".tmp")
-            try:
-                temporary.write_text(json.dumps(self._values), encoding="utf-8")
-                os.replace(temporary, self._path)
-            except OSError:
-                pass  # status display only; the agent's work does not depend on it
+            # For `status` to show only: the agent's work does not depend on it.
+            with contextlib.suppress(OSError):
+                write_private(self._path, json.dumps(self._values).encode())

@@ -136,5 +136,8 @@ def make_collection(home: AgentHome, folder: Path, name: str) -> str:
 
 def polling(home: AgentHome) -> None:
     """Wait until the running agent has reached the coordinator and sits in its long-poll."""
-    wait_for(lambda: "online" in home.cli("status").stdout.split("state:")[1], 30, "online")
+    try:
+        wait_for(lambda: "online" in home.cli("status").stdout.split("state:")[1], 30, "online")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nagent log:\n{home.log()[-3000:]}") from None
     time.sleep(1.0)  # from its first answer to its claim request takes milliseconds

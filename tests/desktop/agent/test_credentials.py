@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,7 +84,10 @@ def test_file_store_is_private_and_encrypted(tmp_path: Path) -> None:
     store.set("agent_key", "agt_key_plain_text_marker")
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     assert b"agt_key_plain_text_marker" not in store.path.read_bytes()
-    assert [p.name for p in store.path.parent.iterdir()] == ["credentials.enc"]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == [
+        "credentials.enc",
+        "credentials.lock",  # empty: only locked, for writers in several processes
+    ]
     assert not store.is_os_keyring
     assert "encrypted file" in store.description
 
@@ -159,3 +163,18 @@ def test_an_invalid_choice_is_refused(
     monkeypatch.setenv(ENV_KEY_STORE, value)
     with pytest.raises(CredentialError, match=f"{ENV_KEY_STORE} must be 'file' or 'keyring'"):
         open_key_store(tmp_path)
+
+
+def test_concurrent_writers_lose_no_secret(tmp_path: Path) -> None:
+    store = FileKeyStore(tmp_path)
+
+    def write(number: int) -> None:
+        FileKeyStore(tmp_path).set(f"key-{number}", f"value-{number}")
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [store.get(f"key-{n}") for n in range(12)] == [f"value-{n}" for n in range(12)]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers

@@ -36,5 +36,7 @@ def test_the_state_of_a_dead_process_says_stopped(tmp_path: Path) -> None:
 
 
 def test_an_unwritable_folder_does_not_stop_the_agent(tmp_path: Path) -> None:
-    RuntimeState(tmp_path / "missing").update(online=True)  # status display only
-    assert read_state(tmp_path / "missing") == {"running": False}
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    RuntimeState(blocked / "data").update(online=True)  # status display only: no error
+    assert read_state(blocked / "data") == {"running": False}
