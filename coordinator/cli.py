@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import secrets
 import sys
 from collections.abc import Iterator, Sequence
@@ -31,7 +32,14 @@ def _settings() -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # only this command needs the server
 
-    _settings()  # refuse weak configuration before starting any worker
+    settings = _settings()  # refuse weak configuration before starting any worker
+    if settings.is_sqlite and args.workers > 1:
+        logging.getLogger("shuttersense").warning(
+            "%d workers on the embedded SQLite database: live job updates reach only the "
+            "sockets of the worker that made them, and writers wait on each other; use "
+            "PostgreSQL (SHUSAI_DB_URL) for several workers",
+            args.workers,
+        )
     uvicorn.run(
         "shuttersense.coordinator.app:create_app",
         factory=True,
