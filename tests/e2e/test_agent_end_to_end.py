@@ -181,3 +181,23 @@ def test_a_revoked_agent_is_told_to_register_again(
     started = agent_home.start()
     assert started.wait(timeout=30) == 2
     assert "register again" in agent_home.log()
+
+
+def test_an_offline_run_of_a_new_folder_is_synced_once(
+    coordinator: Coordinator, agent_home: AgentHome, photos: Path
+) -> None:
+    registered(agent_home, coordinator, photos)
+    folder = photos / "demo" / "collection"
+    ran = agent_home.cli("run", str(folder), "--offline", "--tools", "photostats,photo_pairing")
+    assert ran.returncode == 0, ran.stderr
+    assert "kept offline" in ran.stdout
+    assert "2 waiting for upload" in agent_home.cli("status").stdout
+    assert coordinator.api.get("/api/collections").json() == []  # nothing sent yet
+    first = agent_home.cli("sync")
+    assert first.returncode == 0 and "uploaded 2 result(s)" in first.stdout, first.stderr
+    second = agent_home.cli("sync")
+    assert second.returncode == 0 and "uploaded 0 result(s)" in second.stdout
+    [collection] = coordinator.api.get("/api/collections").json()
+    assert collection["root_path"] == str(folder.resolve())  # the folder became a collection
+    results = coordinator.api.get("/api/results", params={"collection": collection["guid"]})
+    assert sorted(r["tool"] for r in results.json()) == ["photo_pairing", "photostats"]
