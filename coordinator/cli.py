@@ -31,7 +31,7 @@ def _settings() -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # only this command needs the server
 
-    _settings()  # refuse weak configuration before starting any worker
+    settings = _settings()  # refuse weak configuration before starting any worker
     uvicorn.run(
         "shuttersense.coordinator.app:create_app",
         factory=True,
@@ -39,6 +39,10 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        # The server logs at SHUSAI_LOG_LEVEL too: its access log (one line per request, at
+        # INFO) is off at the production default, WARNING.
+        log_level=settings.log_level.lower(),
+        access_log=settings.log_level in ("DEBUG", "INFO"),
     )
     return 0
 

@@ -11,7 +11,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from ..models import Agent
 from ..schemas.agent_protocol import (
     ClaimResponse,
     CollectionOut,
@@ -27,6 +26,7 @@ from ..schemas.agent_protocol import (
     UploadOutcome,
 )
 from ..services import claims, jobs, results
+from ..services.agent_identity import AgentIdentity
 from ..vault import Vault
 from .deps import AgentCallDep, AgentDep, SessionDep
 
@@ -36,16 +36,16 @@ router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
 _POLL_STEP = 0.5
 
 
-def _claim_once(vault: Vault, session: Session, agent: Agent) -> ClaimResponse | None:
+def _claim_once(vault: Vault, session: Session, agent: AgentIdentity) -> ClaimResponse | None:
     claim = claims.try_claim(session, agent, vault)
     if claim is None:
         return None
-    job, collection = claim.job, claim.collection
+    collection = claim.collection
     return ClaimResponse(
-        job_guid=job.guid,
-        tool=job.tool,
-        attempt=job.attempts,
-        parameters=job.parameters,
+        job_guid=claim.job_guid,
+        tool=claim.tool,
+        attempt=claim.attempt,
+        parameters=claim.parameters,
         collection=None
         if collection is None
         else CollectionOut(
@@ -60,7 +60,7 @@ def _claim_once(vault: Vault, session: Session, agent: Agent) -> ClaimResponse |
         ),
         claim_token=claim.token,
         claim_secret=claim.secret,
-        lease_expires_at=job.lease_expires_at,
+        lease_expires_at=claim.lease_expires_at,
     )
 
 

@@ -16,7 +16,7 @@ from ..errors import Forbidden, Unauthorized
 from ..models import Agent
 from ..models.team import User
 from ..services import auth as auth_service
-from ..services.agents import authenticate_agent
+from ..services.agent_identity import CallingAgent, authenticate_agent, identify_agent
 from .session_cookie import (
     check_origin,
     origin_allowed,
@@ -70,17 +70,23 @@ class AgentCall:
     """An agent's call done in one pool thread: a session, the agent's lookup, the work.
 
     The busiest routes (heartbeat, claim, progress, complete) use it instead of AgentDep and
-    SessionDep, whose lookup takes a thread switch of its own. A long poll's waiting holds no
-    session and no connection: each attempt opens its own.
+    SessionDep, whose lookup takes a thread switch of its own, and it finds only the agent's id
+    and team. A long poll's waiting holds no session and no connection: each attempt opens its
+    own.
     """
 
     request: Request
     key: str
 
-    def run(self, work: Callable[[Session, Agent], T]) -> Awaitable[T]:
+    def run(self, work: Callable[[Session, CallingAgent], T]) -> Awaitable[T]:
+        return self.run_with_key(lambda session, key: work(session, identify_agent(session, key)))
+
+    def run_with_key(self, work: Callable[[Session, str], T]) -> Awaitable[T]:
+        """Run `work` with the session and the key: it authenticates the agent itself."""
+
         def in_thread() -> T:
             with self.request.app.state.sessions() as session:
-                return work(session, authenticate_agent(session, self.key))
+                return work(session, self.key)
 
         return run_in_threadpool(in_thread)
 

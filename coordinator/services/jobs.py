@@ -20,9 +20,10 @@ from shuttersense.common.results import ToolName, result_counts
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..hashed_secrets import hash_secret
 from ..ids import new_guid
-from ..models import ANALYSED_STATES, Agent, Collection, Job, Pipeline, Result
+from ..models import ANALYSED_STATES, Collection, Job, Pipeline, Result
 from ..models.base import utcnow
 from ..vault import Vault
+from .agent_identity import AgentIdentity
 from .collection_stats import record_stats
 from .job_events import job_changed
 from .lookup import in_team
@@ -116,7 +117,7 @@ def find_team_job(session: Session, team_id: int, guid: str) -> Job:
     return in_team(session, Job, team_id, guid, "job")
 
 
-def fenced_job(session: Session, agent: Agent, guid: str, token: str) -> Job:
+def fenced_job(session: Session, agent: AgentIdentity, guid: str, token: str) -> Job:
     """The job, if this agent holds its current claim; Conflict for a superseded claim."""
     job = find_team_job(session, agent.team_id, guid)
     if job.claimed_by_id != agent.id or job.claim_token_hash != hash_secret(token):
@@ -124,7 +125,9 @@ def fenced_job(session: Session, agent: Agent, guid: str, token: str) -> Job:
     return job
 
 
-def progress(session: Session, agent: Agent, guid: str, token: str, report: dict[str, Any]) -> Job:
+def progress(
+    session: Session, agent: AgentIdentity, guid: str, token: str, report: dict[str, Any]
+) -> Job:
     """Record progress and renew the lease; the caller tells the agent about cancellation."""
     job = fenced_job(session, agent, guid, token)
     if job.status not in ACTIVE:
@@ -145,7 +148,7 @@ def stored_result(session: Session, job: Job) -> Result | None:
 
 def complete(
     session: Session,
-    agent: Agent,
+    agent: AgentIdentity,
     vault: Vault,
     guid: str,
     token: str,
@@ -234,7 +237,7 @@ def _commit_once(session: Session, job: Job, result: Result) -> Result:
 
 def no_change(
     session: Session,
-    agent: Agent,
+    agent: AgentIdentity,
     guid: str,
     token: str,
     input_state_hash: str,
@@ -302,7 +305,9 @@ def end_unsuccessfully(session: Session, job: Job, status: str, error: str) -> N
     session.add(_job_result(job, job.claimed_by_id, status.upper(), {"error": message}, None))
 
 
-def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retryable: bool) -> Job:
+def fail(
+    session: Session, agent: AgentIdentity, guid: str, token: str, error: str, retryable: bool
+) -> Job:
     """Give the job back (retryable, attempts left: queued again after a backoff) or fail it.
 
     A job whose cancellation was requested ends as cancelled, whatever the agent suggests.
@@ -339,7 +344,7 @@ def give_back(job: Job, reason: str) -> None:
     job.attempts = max(job.attempts - 1, 0)
 
 
-def release(session: Session, agent: Agent, guid: str, token: str) -> Job:
+def release(session: Session, agent: AgentIdentity, guid: str, token: str) -> Job:
     """The agent hands the job back unfinished (it is shutting down)."""
     job = fenced_job(session, agent, guid, token)
     if job.status not in ACTIVE:
