@@ -27,7 +27,7 @@ from ..models import (
 from ..models.base import utcnow
 from ..vault import Vault
 from .agent_identity import AgentIdentity
-from .job_events import note_job_event
+from .job_events import JOB_VIEW_COLUMNS, note_job_event
 from .jobs import LEASE
 
 __all__ = ["Claim", "ClaimedCollection", "PreviousResult", "try_claim"]
@@ -66,6 +66,7 @@ class Claim:
 
 
 _jobs = Job.__table__
+_VIEW = [_jobs.c[name] for name in JOB_VIEW_COLUMNS]
 _OLDEST = (
     select(_jobs.c.id)
     .where(
@@ -94,24 +95,7 @@ _CLAIM = (
         started_at=bindparam("now"),
         progress=bindparam("no_progress"),
     )
-    .returning(
-        *(
-            _jobs.c[name]
-            for name in (
-                "id",
-                "guid",
-                "team_id",
-                "tool",
-                "status",
-                "attempts",
-                "parameters",
-                "lease_expires_at",
-                "cancel_requested",
-                "error",
-                "progress",
-            )
-        )
-    )
+    .returning(_jobs.c.id, _jobs.c.parameters, _jobs.c.lease_expires_at, *_VIEW)
 )
 _results = Result.__table__
 _previous = _results.alias("previous")

@@ -3,6 +3,7 @@ PhotoStats gives the file count and the storage bytes, Photo Pairing the image c
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from shuttersense.common.results import PhotoPairingResult, PhotoStatsResult, ToolResult
@@ -11,14 +12,19 @@ from ..models import Collection
 
 __all__ = ["record_stats"]
 
+_collections = Collection.__table__
+
 
 def record_stats(session: Session, collection_id: int | None, result: ToolResult) -> None:
-    """Copy what `result` knows about the collection onto it; committed by the caller."""
-    collection = session.get(Collection, collection_id) if collection_id is not None else None
-    if collection is None:
-        return
+    """Copy what `result` knows about the collection onto it (one UPDATE, not a load and a
+    flush: completing a job is a hot path); committed by the caller."""
     if isinstance(result, PhotoStatsResult):
-        collection.file_count = result.total_files
-        collection.storage_bytes = result.total_size
+        values = {"file_count": result.total_files, "storage_bytes": result.total_size}
     elif isinstance(result, PhotoPairingResult):
-        collection.image_count = result.image_count
+        values = {"image_count": result.image_count}
+    else:
+        return
+    if collection_id is not None:
+        session.connection().execute(
+            update(_collections).where(_collections.c.id == collection_id).values(values)
+        )

@@ -15,14 +15,33 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 from ..event_bus import Event, EventBus
 from ..models import Job
 
-__all__ = ["JobView", "deliver_after_commit", "job_changed", "note_job_event", "public_view"]
+__all__ = [
+    "JOB_VIEW_COLUMNS",
+    "JobView",
+    "deliver_after_commit",
+    "job_changed",
+    "note_job_event",
+    "public_view",
+]
 
 _PENDING = "job_events"
 _MAX_ERROR = 500
 
 
+JOB_VIEW_COLUMNS = (
+    "team_id",
+    "guid",
+    "tool",
+    "status",
+    "attempts",
+    "cancel_requested",
+    "error",
+    "progress",
+)
+
+
 class JobView(Protocol):
-    """What an event tells of a job: a `Job` row, or a row of those columns."""
+    """What an event tells of a job: a `Job`, or a row of the JOB_VIEW_COLUMNS of `jobs`."""
 
     team_id: int
     guid: str

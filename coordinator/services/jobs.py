@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from ..models.base import utcnow
 from ..vault import Vault
 from .agent_identity import AgentIdentity
 from .collection_stats import record_stats
-from .job_events import job_changed
+from .job_events import JOB_VIEW_COLUMNS, job_changed, note_job_event
 from .lookup import in_team
 from .results import parse_tool_result
 
@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 LEASE = timedelta(seconds=90)
+SUPERSEDED = "this claim was superseded: the job was given to another run"
 RETRY_BACKOFF = timedelta(seconds=5)
 ACTIVE = ("claimed", "running")
 # A result is still wanted from the claim that holds the job, and from the last claim of a job
@@ -121,23 +122,49 @@ def fenced_job(session: Session, agent: AgentIdentity, guid: str, token: str) ->
     """The job, if this agent holds its current claim; Conflict for a superseded claim."""
     job = find_team_job(session, agent.team_id, guid)
     if job.claimed_by_id != agent.id or job.claim_token_hash != hash_secret(token):
-        raise Conflict("this claim was superseded: the job was given to another run")
+        raise Conflict(SUPERSEDED)
     return job
+
+
+_jobs = Job.__table__
+_FENCE = select(_jobs.c.id, _jobs.c.status, _jobs.c.claimed_by_id, _jobs.c.claim_token_hash).where(
+    _jobs.c.guid == bindparam("guid"), _jobs.c.team_id == bindparam("team")
+)
+_PROGRESS = (
+    update(_jobs)
+    .where(
+        _jobs.c.id == bindparam("job"),
+        _jobs.c.claim_token_hash == bindparam("token_hash"),
+        _jobs.c.status.in_(ACTIVE),
+    )
+    .values(status="running", progress=bindparam("report"), lease_expires_at=bindparam("lease"))
+    .returning(_jobs.c.lease_expires_at, *(_jobs.c[name] for name in JOB_VIEW_COLUMNS))
+)
 
 
 def progress(
     session: Session, agent: AgentIdentity, guid: str, token: str, report: dict[str, Any]
-) -> Job:
-    """Record progress and renew the lease; the caller tells the agent about cancellation."""
-    job = fenced_job(session, agent, guid, token)
-    if job.status not in ACTIVE:
-        raise Conflict(f"the job is {job.status}, not running")
-    if job.status != "running":
-        job.status = "running"
-        job_changed(job)
-    job.progress = report
-    job.lease_expires_at = utcnow() + LEASE
-    job_changed(job, "progress")
+) -> Row[Any]:
+    """Record progress and renew the lease; the caller tells the agent about cancellation.
+    Returns the job's lease_expires_at and cancel_requested (and what its events tell)."""
+    connection = session.connection()
+    token_hash = hash_secret(token)
+    fence = connection.execute(_FENCE, {"guid": guid, "team": agent.team_id}).first()
+    if fence is None:
+        raise NotFound(f"no job {guid}")
+    if fence.claimed_by_id != agent.id or fence.claim_token_hash != token_hash:
+        raise Conflict(SUPERSEDED)
+    if fence.status not in ACTIVE:
+        raise Conflict(f"the job is {fence.status}, not running")
+    job = connection.execute(
+        _PROGRESS,
+        {"job": fence.id, "token_hash": token_hash, "report": report, "lease": utcnow() + LEASE},
+    ).first()
+    if job is None:  # the sweeper or another call changed it meanwhile
+        raise Conflict(SUPERSEDED)
+    if fence.status != "running":
+        note_job_event(session, job)
+    note_job_event(session, job, "progress")
     session.commit()
     return job
 
