@@ -7,10 +7,11 @@ a retryable failure puts the job back in the queue until `max_attempts`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ __all__ = [
     "ACTIVE",
     "LEASE",
     "RESULT_WANTED",
+    "StoredResult",
     "complete",
     "create_job",
     "end_unsuccessfully",
@@ -169,8 +171,35 @@ def progress(
     return job
 
 
-def stored_result(session: Session, job: Job) -> Result | None:
+def stored_result(session: Session, job: Job | Row[Any]) -> Result | None:
     return session.scalar(select(Result).where(Result.job_id == job.id))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResult:
+    id: int
+    guid: str
+
+
+_RESULT_COLUMNS = ("id", "guid", "team_id", "collection_id", "pipeline_id", "pipeline_version")
+_COMPLETING = select(
+    *(_jobs.c[name] for name in dict.fromkeys((*_RESULT_COLUMNS, *JOB_VIEW_COLUMNS))),
+    _jobs.c.claimed_by_id,
+    _jobs.c.claim_token_hash,
+    _jobs.c.claim_secret,
+).where(_jobs.c.guid == bindparam("guid"), _jobs.c.team_id == bindparam("team"))
+_COMPLETE = (
+    update(_jobs)
+    .where(
+        _jobs.c.id == bindparam("job"),
+        _jobs.c.claim_token_hash == bindparam("token_hash"),
+        _jobs.c.status.in_(RESULT_WANTED),
+    )
+    .values(status="completed", finished_at=bindparam("now"), lease_expires_at=None, error=None)
+    .returning(*(_jobs.c[name] for name in JOB_VIEW_COLUMNS))
+)
+_results = Result.__table__
+_INSERT_RESULT = insert(_results).returning(_results.c.id)
 
 
 def complete(
@@ -182,12 +211,22 @@ def complete(
     payload: dict[str, Any],
     input_state_hash: str | None,
     signature: str,
-) -> Result:
-    """Store the signed result; a repeat of the same completion returns the same result."""
-    job = fenced_job(session, agent, guid, token)
+) -> StoredResult:
+    """Store the signed result; a repeat of the same completion returns the same result.
+
+    The busiest write after the claim, so it runs on Core rows: the job, the job's UPDATE
+    (guarded by the claim and the state, so a racing twin finds the job completed), the result's
+    INSERT and the collection's numbers."""
+    connection = session.connection()
+    token_hash = hash_secret(token)
+    job = connection.execute(_COMPLETING, {"guid": guid, "team": agent.team_id}).first()
+    if job is None:
+        raise NotFound(f"no job {guid}")
+    if job.claimed_by_id != agent.id or job.claim_token_hash != token_hash:
+        raise Conflict(SUPERSEDED)
     repeated = _repeat_or_active(session, job, "completed")
     if repeated is not None:
-        return repeated
+        return StoredResult(repeated.id, repeated.guid)
     if job.claim_secret is None or not signature_matches(
         vault.decrypt(job.claim_secret), job.guid, input_state_hash, payload, signature
     ):
@@ -195,8 +234,14 @@ def complete(
     result = parse_tool_result(payload)
     if result.tool != job.tool:
         raise InvalidInput(f"the job runs {job.tool}, not {result.tool}")
+    ended = connection.execute(
+        _COMPLETE, {"job": job.id, "token_hash": token_hash, "now": utcnow()}
+    ).first()
+    if ended is None:  # a twin of this call got there first, or the job moved on
+        session.rollback()
+        return complete(session, agent, vault, guid, token, payload, input_state_hash, signature)
     files, issues = result_counts(result)
-    stored = _job_result(
+    stored = _result_values(
         job,
         agent.id,
         "COMPLETED",
@@ -205,13 +250,14 @@ def complete(
         files_scanned=files,
         issues_found=issues,
     )
-    session.add(stored)
+    stored_id = connection.execute(_INSERT_RESULT, stored).scalar_one()
     record_stats(session, job.collection_id, result)
-    finish(job, "completed")
-    return _commit_once(session, job, stored)
+    note_job_event(session, ended)
+    session.commit()
+    return StoredResult(stored_id, stored["guid"])
 
 
-def _repeat_or_active(session: Session, job: Job, final: str) -> Result | None:
+def _repeat_or_active(session: Session, job: Job | Row[Any], final: str) -> Result | None:
     """The stored result when this call repeats one that already ended the job as `final`;
     None when the job still runs, or waits in the queue after this same claim lost its lease
     (a late result is still the job's result); Conflict when it ended otherwise."""
@@ -224,29 +270,29 @@ def _repeat_or_active(session: Session, job: Job, final: str) -> Result | None:
     return None
 
 
-def _job_result(
-    job: Job,
+def _result_values(
+    job: Job | Row[Any],
     agent_id: int | None,
     status: str,
     results_json: dict[str, Any],
     input_state_hash: str | None,
     **fields: Any,
-) -> Result:
-    """A result row for `job`, made by the agent `agent_id` (None: no agent ran it)."""
-    return Result(
-        guid=new_guid("res"),
-        team_id=job.team_id,
-        collection_id=job.collection_id,
-        pipeline_id=job.pipeline_id,
-        pipeline_version=job.pipeline_version,
-        job_id=job.id,
-        agent_id=agent_id,
-        tool=job.tool,
-        status=status,
-        results_json=results_json,
-        input_state_hash=input_state_hash,
+) -> dict[str, Any]:
+    """A result row's columns for `job`, made by the agent `agent_id` (None: no agent ran it)."""
+    return {
+        "guid": new_guid("res"),
+        "team_id": job.team_id,
+        "collection_id": job.collection_id,
+        "pipeline_id": job.pipeline_id,
+        "pipeline_version": job.pipeline_version,
+        "job_id": job.id,
+        "agent_id": agent_id,
+        "tool": job.tool,
+        "status": status,
+        "results_json": results_json,
+        "input_state_hash": input_state_hash,
         **fields,
-    )
+    }
 
 
 def _commit_once(session: Session, job: Job, result: Result) -> Result:
@@ -299,16 +345,18 @@ def no_change(
             Result.tool == job.tool,
         )
     )
-    copy = _job_result(
-        job,
-        agent.id,
-        "NO_CHANGE",
-        source.results_json,
-        input_state_hash,
-        no_change_copy=True,
-        source_result_id=original,
-        files_scanned=source.files_scanned,
-        issues_found=source.issues_found,
+    copy = Result(
+        **_result_values(
+            job,
+            agent.id,
+            "NO_CHANGE",
+            source.results_json,
+            input_state_hash,
+            no_change_copy=True,
+            source_result_id=original,
+            files_scanned=source.files_scanned,
+            issues_found=source.issues_found,
+        )
     )
     session.add(copy)
     finish(job, "no_change")
@@ -329,7 +377,8 @@ def end_unsuccessfully(session: Session, job: Job, status: str, error: str) -> N
     carrying the error, so result lists show what became of it. Not committed."""
     message = error[:4000]
     finish(job, status, message)
-    session.add(_job_result(job, job.claimed_by_id, status.upper(), {"error": message}, None))
+    values = _result_values(job, job.claimed_by_id, status.upper(), {"error": message}, None)
+    session.add(Result(**values))
 
 
 def fail(

@@ -241,7 +241,7 @@ def finish_upload(
     *,
     claim_token: str | None = None,
     signature: str | None = None,
-) -> tuple[Upload, Result]:
+) -> tuple[Upload, Result | jobs.StoredResult]:
     """Assemble and store the result exactly as a direct complete or offline upload would."""
     upload = _open_upload(session, agent, guid)
     payload = _assembled(session, upload, digest)
@@ -251,7 +251,7 @@ def finish_upload(
         if hash_secret(claim_token) != upload.claim_token_hash:
             raise Conflict("this claim token did not open the upload")
         job = session.get_one(Job, upload.job_id)
-        stored = jobs.complete(
+        stored: Result | jobs.StoredResult = jobs.complete(
             session, agent, vault, job.guid, claim_token, payload, input_state_hash, signature
         )
     else:
