@@ -92,8 +92,9 @@ def deliver_after_commit(sessions: sessionmaker[Session], bus: EventBus) -> None
     """Make the sessions of `sessions` publish their noted events on `bus` after each commit."""
 
     def committed(session: Session) -> None:
-        for noted in session.info.pop(_PENDING, []):
-            bus.publish(noted)
+        noted = session.info.pop(_PENDING, [])
+        if noted:
+            bus.publish(*noted)
 
     def rolled_back(session: Session, *_: Any) -> None:
         session.info.pop(_PENDING, None)
