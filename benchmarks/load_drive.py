@@ -174,29 +174,42 @@ async def _work(http: ConnectionPool, rec: Recorder, key: str, wait: int) -> Non
 async def _feed(
     http: ConnectionPool, rec: Recorder, fleet: Fleet, queue: JobQueue, traffic: Traffic
 ) -> None:
-    """Top the queue up to `backlog` twice a second."""
+    """Keep the queue `backlog` jobs deep: count it twice a second; make the missing jobs in
+    bulk, or through the API by _CREATORS requests in flight at all times."""
     headers = _bearer(fleet.api_token)
-    turn = 0
+    turn = wanted = 0
+    more = asyncio.Event()
 
-    async def create() -> None:
-        nonlocal turn
-        collection = fleet.collections[turn % len(fleet.collections)]
-        turn += 1
-        await rec.timed(
-            "create_job",
-            http.post(f"/api/collections/{collection}/jobs", headers, {"tool": "photostats"}),
-        )
+    async def creator() -> None:
+        nonlocal turn, wanted
+        while True:
+            await more.wait()
+            wanted -= 1
+            if wanted <= 0:
+                more.clear()
+            collection = fleet.collections[turn % len(fleet.collections)]
+            turn += 1
+            await rec.timed(
+                "create_job",
+                http.post(f"/api/collections/{collection}/jobs", headers, {"tool": "photostats"}),
+            )
 
-    while True:
-        missing = traffic.backlog - await asyncio.to_thread(queue.queued)
-        if missing > 0:
-            if traffic.feed == "db":
+    creators = [asyncio.create_task(creator()) for _ in range(_CREATORS)]
+    try:
+        while True:
+            missing = traffic.backlog - await asyncio.to_thread(queue.queued)
+            if traffic.feed == "db" and missing > 0:
                 await asyncio.to_thread(queue.add, missing)
-            else:
-                for start in range(0, missing, _CREATORS):
-                    batch = min(_CREATORS, missing - start)
-                    await asyncio.gather(*(create() for _ in range(batch)))
-        await asyncio.sleep(0.5)
+            elif traffic.feed == "api":
+                wanted = missing  # jobs still in flight count twice: a few too many at most
+                if wanted > 0:
+                    more.set()
+                else:
+                    more.clear()
+            await asyncio.sleep(0.5)
+    finally:
+        for task in creators:
+            task.cancel()
 
 
 async def drive(
