@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ..models import Job
 from ..schemas.jobs import JobCreate, JobOut
 from ..services import job_admin
-from .deps import CurrentUser, SessionDep
+from .deps import CurrentUser, SessionDep, UserCallDep
 
 __all__ = ["job_out", "router"]
 
@@ -49,10 +49,13 @@ def _one(session: Session, job: Job) -> JobOut:
     status_code=201,
     responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
 )
-def run_tool(guid: str, body: JobCreate, user: CurrentUser, session: SessionDep) -> JobOut:
+async def run_tool(guid: str, body: JobCreate, call: UserCallDep) -> JobOut:
     """Queue a tool on one of the team's collections."""
+    job = await call.run(
+        lambda session, user: job_admin.run_tool(session, user, guid, body.tool.value)
+    )
     # The collection is the one in the path: no second look-up (and transaction) for its GUID.
-    return job_out(job_admin.run_tool(session, user, guid, body.tool.value), guid)
+    return job_out(job, guid)
 
 
 @router.get("/jobs", response_model=list[JobOut], responses=_UNAUTHORIZED)
