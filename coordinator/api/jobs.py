@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from ..models import Job
@@ -21,7 +22,7 @@ _NOT_FOUND = {404: {"description": "no such job in your team"}}
 _CONFLICT = {409: {"description": "the job is not in a state that allows this"}}
 
 
-def job_out(job: Job, collection_guid: str | None) -> JobOut:
+def job_out(job: Job | Row[Any], collection_guid: str | None) -> JobOut:
     return JobOut(
         guid=job.guid,
         tool=job.tool,
@@ -38,7 +39,7 @@ def job_out(job: Job, collection_guid: str | None) -> JobOut:
     )
 
 
-def _one(session: Session, job: Job) -> JobOut:
+def _one(session: Session, job: Job | Row[Any]) -> JobOut:
     guids = job_admin.collection_guids(session, [job.collection_id])
     return job_out(job, guids.get(job.collection_id or 0))
 
