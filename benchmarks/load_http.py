@@ -110,8 +110,17 @@ class ConnectionPool:
             self._idle.put_nowait(connection)
 
     async def post(self, path: str, headers: dict[str, str], payload: Any | None = None) -> Answer:
+        return await self.request("POST", path, headers, payload)
+
+    async def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
+        return await self.request("GET", path, headers or {})
+
+    async def request(
+        self, method: str, path: str, headers: dict[str, str], payload: Any | None = None
+    ) -> Answer:
+        """Send a request (the payload as JSON) and read its whole answer."""
         body = b"" if payload is None else json.dumps(payload, separators=(",", ":")).encode()
-        lines = [f"POST {path} HTTP/1.1", f"Host: {self._host}", f"Content-Length: {len(body)}"]
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self._host}", f"Content-Length: {len(body)}"]
         if payload is not None:
             lines.append("Content-Type: application/json")
         lines += [f"{name}: {value}" for name, value in headers.items()]

@@ -7,7 +7,7 @@ import platform
 import subprocess
 from pathlib import Path
 
-__all__ = ["Cpu", "machine_facts"]
+__all__ = ["Cpu", "cpu_seconds", "machine_facts", "process_tree"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,11 +75,21 @@ def _machine_ticks() -> tuple[int, int]:
     return sum(values), values[3] + values[4]
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its direct children (a uvicorn master and its workers)."""
+    return [pid, *_children(pid)]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (0 for those gone)."""
+    return sum(_ticks(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
+
+
 class Cpu:
     """CPU shares of a process tree (the server) and the rest of the machine over a window."""
 
     def __init__(self, pid: int) -> None:
-        self.pids = [pid, *_children(pid)]
+        self.pids = process_tree(pid)
         self.hz = os.sysconf("SC_CLK_TCK")
         self.began: tuple[int, tuple[int, int], float] | None = None
 

@@ -102,6 +102,7 @@ _previous = _results.alias("previous")
 _NEWEST = (
     select(_results.c.id)
     .where(
+        _results.c.team_id == _jobs.c.team_id,  # the leading column of ix_results_target
         _results.c.collection_id == _jobs.c.collection_id,
         _results.c.tool == _jobs.c.tool,
         _results.c.status.in_(ANALYSED_STATES),

@@ -59,6 +59,13 @@ ACTIVE = ("claimed", "running")
 RESULT_WANTED = (*ACTIVE, "queued")
 _jobs = Job.__table__
 _INSERT_JOB = insert(_jobs).returning(*_jobs.c)
+_pipelines = Pipeline.__table__
+_DEFAULT_PIPELINE = select(_pipelines.c.id, _pipelines.c.current_version).where(
+    _pipelines.c.team_id == bindparam("team"),
+    _pipelines.c.is_default.is_(True),
+    _pipelines.c.is_valid.is_(True),
+    _pipelines.c.is_active.is_(True),
+)
 
 
 def create_job(
@@ -113,14 +120,7 @@ def _pipeline_in_force(session: Session, collection: Collection) -> tuple[int | 
         pipeline = session.get(Pipeline, collection.pipeline_id)
         if pipeline is not None and pipeline.is_valid and pipeline.is_active:
             return pipeline.id, collection.pipeline_version or pipeline.current_version
-    default = session.scalar(
-        select(Pipeline).where(
-            Pipeline.team_id == collection.team_id,
-            Pipeline.is_default.is_(True),
-            Pipeline.is_valid.is_(True),
-            Pipeline.is_active.is_(True),
-        )
-    )
+    default = session.connection().execute(_DEFAULT_PIPELINE, {"team": collection.team_id}).first()
     return (default.id, default.current_version) if default else (None, None)
 
 
