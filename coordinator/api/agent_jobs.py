@@ -25,7 +25,7 @@ from ..schemas.agent_protocol import (
     ReleaseRequest,
     UploadOutcome,
 )
-from ..services import claims, jobs, results
+from ..services import claims, completion, jobs, results
 from ..services.agent_identity import AgentIdentity
 from ..vault import Vault
 from .deps import AgentCallDep, AgentDep, SessionDep
@@ -104,7 +104,7 @@ async def complete(
     """Store the signed result; repeating the same completion is harmless."""
     vault = request.app.state.vault
     stored = await call.run(
-        lambda session, agent: jobs.complete(
+        lambda session, agent: completion.complete(
             session,
             agent,
             vault,
@@ -121,7 +121,7 @@ async def complete(
 @router.post("/jobs/{guid}/no-change", response_model=JobOutcome)
 def no_change(guid: str, body: NoChangeRequest, agent: AgentDep, session: SessionDep) -> JobOutcome:
     """The collection is as it was for an earlier result: record a NO_CHANGE copy of it."""
-    copy = jobs.no_change(
+    copy = completion.no_change(
         session, agent, guid, body.claim_token, body.input_state_hash, body.source_result_guid
     )
     return JobOutcome(job_guid=guid, status="no_change", result_guid=copy.guid)
