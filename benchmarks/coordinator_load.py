@@ -204,6 +204,8 @@ def print_table(figures: dict[str, Any]) -> None:
         "everything else (PostgreSQL, other users) {other:.0%}, idle {idle:.0%}".format(**cpu)
     )
     print(f"coordinator CPU per request: {figures['server_cpu_ms_per_request']:.2f} ms")
+    processes = " / ".join(f"{seconds:.1f}" for seconds in cpu["server_process_seconds"])
+    print(f"coordinator CPU seconds by process (the master first): {processes}")
     before, after = figures["load_average_1min"]
     print(f"load average (1 min) before and after: {before} / {after}")
     for name, ok in verdicts(figures).items():

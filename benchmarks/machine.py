@@ -6,6 +6,7 @@ import os
 import platform
 import subprocess
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Cpu", "cpu_seconds", "machine_facts", "process_tree"]
 
@@ -91,22 +92,20 @@ class Cpu:
     def __init__(self, pid: int) -> None:
         self.pids = process_tree(pid)
         self.hz = os.sysconf("SC_CLK_TCK")
-        self.began: tuple[int, tuple[int, int], float] | None = None
-
-    def _server(self) -> int:
-        return sum(_ticks(pid) for pid in self.pids)
+        self.began: tuple[list[int], tuple[int, int]] | None = None
 
     def start(self) -> None:
-        self.began = (self._server(), _machine_ticks(), 0.0)
+        self.began = ([_ticks(pid) for pid in self.pids], _machine_ticks())
 
-    def shares(self, client_seconds: float) -> dict[str, float]:
-        """Client, server, other and idle as fractions of all the machine's CPU time, and the
-        server's CPU seconds."""
+    def shares(self, client_seconds: float) -> dict[str, Any]:
+        """Client, server, other and idle as fractions of all the machine's CPU time, the
+        server's CPU seconds, and those of each of its processes (the master first)."""
         assert self.began is not None, "start() first"
-        server0, (all0, idle0), _ = self.began
+        each0, (all0, idle0) = self.began
         all1, idle1 = _machine_ticks()
         total = max(1, all1 - all0)
-        server = (self._server() - server0) / total
+        each = [_ticks(pid) - before for pid, before in zip(self.pids, each0, strict=True)]
+        server = sum(each) / total
         client = client_seconds * self.hz / total
         idle = (idle1 - idle0) / total
         return {
@@ -114,5 +113,6 @@ class Cpu:
             "server": server,
             "idle": idle,
             "other": max(0.0, 1 - client - server - idle),
-            "server_seconds": server * total / self.hz,
+            "server_seconds": sum(each) / self.hz,
+            "server_process_seconds": [ticks / self.hz for ticks in each],
         }
