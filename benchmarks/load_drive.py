@@ -7,8 +7,8 @@
 - a feeder keeps the queue at least `backlog` jobs deep, through the user API or in bulk.
 
 Requests go through pools of HTTP/1.1 keep-alive connections (benchmarks/load_http.py): one
-connection for each claiming agent, 16 shared by all heartbeats, 16 for the feeder. Latencies
-are recorded only inside the measured window.
+connection for each claiming agent, 16 shared by all heartbeats, 16 for the feeder, opened one
+after the other before the load starts. Latencies are recorded only inside the measured window.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ AGENT_API = "/api/agent/v1"
 STATE_HASH = "f" * 64
 _CREATORS = 16  # job creations in flight at most
 _SHARED_POOL = 16  # connections for all the heartbeats
+_CONNECT_GAP = 0.005  # seconds between opening two connections
 RESULT = PhotoStatsResult(
     total_files=2,
     total_size=20,
@@ -246,6 +247,10 @@ async def drive(
     for key in fleet.agent_keys[: traffic.claimers]:  # one connection each, as agents have
         loops.append(_work(pool(1), rec, key, traffic.claim_wait))
     loops.append(_feed(feeder, rec, fleet, queue, traffic))
+    for made in pools:
+        # One by one: a burst of connections is accepted by whichever worker wakes first,
+        # all of them at once (libuv accepts until the backlog is empty).
+        await made.open(_CONNECT_GAP)
     tasks = [asyncio.create_task(loop) for loop in loops]
     try:
         await asyncio.sleep(warmup)

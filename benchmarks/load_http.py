@@ -139,6 +139,13 @@ class ConnectionPool:
         finally:
             self._idle.put_nowait(connection)
 
+    async def open(self, gap: float) -> None:
+        """Open every connection now, one after the other, `gap` seconds apart, each with a
+        `GET /health`: as a fleet's agents connect at different times, not all in one burst."""
+        for _ in self._all:
+            await self.get("/health")
+            await asyncio.sleep(gap)
+
     def close(self) -> None:
         for connection in self._all:
             connection.close()
