@@ -17,10 +17,10 @@ from ..errors import Unauthorized
 from ..hashed_secrets import hash_secret
 from ..models import Agent
 
-__all__ = ["AgentIdentity", "CallingAgent", "authenticate_agent", "identify_agent"]
+__all__ = ["UNKNOWN_KEY", "AgentIdentity", "CallingAgent", "authenticate_agent", "identify_agent"]
 
 UNKNOWN_KEY = "unknown agent key: register this agent again"
-REVOKED = "this agent was revoked: register it again with a new token"
+_REVOKED = "this agent was revoked: register it again with a new token"
 _agents = Agent.__table__
 _BY_KEY = select(_agents.c.id, _agents.c.team_id, _agents.c.revoked_at).where(
     _agents.c.key_hash == bindparam("key")
@@ -49,7 +49,7 @@ def identify_agent(session: Session, key: str) -> CallingAgent:
     if row is None:
         raise Unauthorized(UNKNOWN_KEY)
     if row.revoked_at is not None:
-        raise Unauthorized(REVOKED)
+        raise Unauthorized(_REVOKED)
     return CallingAgent(row.id, row.team_id)
 
 
@@ -59,5 +59,5 @@ def authenticate_agent(session: Session, key: str) -> Agent:
     if agent is None:
         raise Unauthorized(UNKNOWN_KEY)
     if agent.revoked_at is not None:
-        raise Unauthorized(REVOKED)
+        raise Unauthorized(_REVOKED)
     return agent
