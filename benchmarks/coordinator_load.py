@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,15 @@ def coordinator(env: dict[str, str], folder: Path, workers: int) -> Iterator[tup
         log.close()
 
 
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop for the client too, where it is installed (not on Windows)."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     traffic = Traffic(
         claimers=args.claimers,
@@ -136,9 +145,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             with coordinator(env, folder, args.workers) as (base, pid):
                 cpu = Cpu(pid)
-                rec, client_cpu = asyncio.run(
-                    drive(base, fleet, queue, traffic, (args.warmup, args.duration), cpu.start)
-                )
+                with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+                    rec, client_cpu = runner.run(
+                        drive(base, fleet, queue, traffic, (args.warmup, args.duration), cpu.start)
+                    )
                 shares = cpu.shares(client_cpu)
         finally:
             queue.close()
@@ -194,6 +204,8 @@ def print_table(figures: dict[str, Any]) -> None:
         "everything else (PostgreSQL, other users) {other:.0%}, idle {idle:.0%}".format(**cpu)
     )
     print(f"coordinator CPU per request: {figures['server_cpu_ms_per_request']:.2f} ms")
+    processes = " / ".join(f"{seconds:.1f}" for seconds in cpu["server_process_seconds"])
+    print(f"coordinator CPU seconds by process (the master first): {processes}")
     before, after = figures["load_average_1min"]
     print(f"load average (1 min) before and after: {before} / {after}")
     for name, ok in verdicts(figures).items():

@@ -6,28 +6,27 @@
   (timed) and, when there is no job, again with a long poll (not timed);
 - a feeder keeps the queue at least `backlog` jobs deep, through the user API or in bulk.
 
-Requests go through httpx.AsyncClient pools (HTTP/1.1 keep-alive, bounded): one connection
-for each claiming agent, 16 shared by all heartbeats, 16 for the feeder. Latencies are
-recorded only inside the measured window.
+Requests go through pools of HTTP/1.1 keep-alive connections (benchmarks/load_http.py): one
+connection for each claiming agent, 16 shared by all heartbeats, 16 for the feeder, opened one
+after the other before the load starts. Latencies are recorded only inside the measured window.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import statistics
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-import httpx
+from urllib.parse import urlsplit
 
 from shuttersense.common.protocol import result_signature
 from shuttersense.common.results import PhotoStatsResult
 
 from .load_fleet import Fleet, JobQueue
+from .load_http import Answer, ConnectionPool, HttpError
 
 __all__ = ["Recorder", "Traffic", "drive"]
 
@@ -35,6 +34,7 @@ AGENT_API = "/api/agent/v1"
 STATE_HASH = "f" * 64
 _CREATORS = 16  # job creations in flight at most
 _SHARED_POOL = 16  # connections for all the heartbeats
+_CONNECT_GAP = 0.005  # seconds between opening two connections
 RESULT = PhotoStatsResult(
     total_files=2,
     total_size=20,
@@ -58,12 +58,12 @@ class Recorder:
     empty_claims: int = 0
 
     async def timed(
-        self, name: str, call: Awaitable[httpx.Response], *, keep: bool = True
-    ) -> httpx.Response | None:
+        self, name: str, call: Awaitable[Answer], *, keep: bool = True
+    ) -> Answer | None:
         started = time.perf_counter()
         try:
             answer = await call
-        except httpx.HTTPError as exc:
+        except HttpError as exc:
             if self.recording:
                 self.errors[f"{name}: {type(exc).__name__}"] += 1
             return None
@@ -115,7 +115,7 @@ def _bearer(key: str) -> dict[str, str]:
 
 
 async def _heartbeats(
-    http: httpx.AsyncClient, rec: Recorder, key: str, delay: float, every: float
+    http: ConnectionPool, rec: Recorder, key: str, delay: float, every: float
 ) -> None:
     await asyncio.sleep(delay)
     headers = _bearer(key)
@@ -123,30 +123,28 @@ async def _heartbeats(
         next_beat = time.monotonic() + every
         await rec.timed(
             "heartbeat",
-            http.post(f"{AGENT_API}/heartbeat", headers=headers, json={"status": "idle"}),
+            http.post(f"{AGENT_API}/heartbeat", headers, {"status": "idle"}),
         )
         await asyncio.sleep(max(0.0, next_beat - time.monotonic()))
 
 
 async def _claim(
-    http: httpx.AsyncClient, rec: Recorder, headers: dict[str, str], wait: int
+    http: ConnectionPool, rec: Recorder, headers: dict[str, str], wait: int
 ) -> dict[str, Any] | None:
     """The next job: asked for without waiting (timed), then, if there was none, with a long
     poll (not timed: its waiting is intended)."""
     url = f"{AGENT_API}/jobs/claim"
-    answer = await rec.timed("claim", http.post(url, headers=headers, params={"wait": 0}))
+    answer = await rec.timed("claim", http.post(f"{url}?wait=0", headers))
     if answer is not None and answer.status_code == 204:
         if rec.recording:
             rec.empty_claims += 1
-        answer = await rec.timed(
-            "long_poll", http.post(url, headers=headers, params={"wait": wait}), keep=False
-        )
+        answer = await rec.timed("long_poll", http.post(f"{url}?wait={wait}", headers), keep=False)
     if answer is None or answer.status_code >= 400:
         await asyncio.sleep(0.5)  # an error: do not spin on it
     return answer.json() if answer is not None and answer.status_code == 200 else None
 
 
-async def _work(http: httpx.AsyncClient, rec: Recorder, key: str, wait: int) -> None:
+async def _work(http: ConnectionPool, rec: Recorder, key: str, wait: int) -> None:
     headers = _bearer(key)
     while True:
         claim = await _claim(http, rec, headers, wait)
@@ -157,8 +155,8 @@ async def _work(http: httpx.AsyncClient, rec: Recorder, key: str, wait: int) -> 
             "progress",
             http.post(
                 f"{AGENT_API}/jobs/{guid}/progress",
-                headers=headers,
-                json={"claim_token": token, "stage": "scan", "percent": 50},
+                headers,
+                {"claim_token": token, "stage": "scan", "percent": 50},
             ),
         )
         body = {
@@ -168,40 +166,51 @@ async def _work(http: httpx.AsyncClient, rec: Recorder, key: str, wait: int) -> 
             "signature": result_signature(claim["claim_secret"], guid, STATE_HASH, RESULT),
         }
         done = await rec.timed(
-            "complete", http.post(f"{AGENT_API}/jobs/{guid}/complete", headers=headers, json=body)
+            "complete", http.post(f"{AGENT_API}/jobs/{guid}/complete", headers, body)
         )
         if done is not None and done.status_code == 200 and rec.recording:
             rec.completed += 1
 
 
 async def _feed(
-    http: httpx.AsyncClient, rec: Recorder, fleet: Fleet, queue: JobQueue, traffic: Traffic
+    http: ConnectionPool, rec: Recorder, fleet: Fleet, queue: JobQueue, traffic: Traffic
 ) -> None:
-    """Top the queue up to `backlog` twice a second."""
+    """Keep the queue `backlog` jobs deep: count it twice a second; make the missing jobs in
+    bulk, or through the API by _CREATORS requests in flight at all times."""
     headers = _bearer(fleet.api_token)
-    turn = 0
+    turn = wanted = 0
+    more = asyncio.Event()
 
-    async def create() -> None:
-        nonlocal turn
-        collection = fleet.collections[turn % len(fleet.collections)]
-        turn += 1
-        await rec.timed(
-            "create_job",
-            http.post(
-                f"/api/collections/{collection}/jobs", headers=headers, json={"tool": "photostats"}
-            ),
-        )
+    async def creator() -> None:
+        nonlocal turn, wanted
+        while True:
+            await more.wait()
+            wanted -= 1
+            if wanted <= 0:
+                more.clear()
+            collection = fleet.collections[turn % len(fleet.collections)]
+            turn += 1
+            await rec.timed(
+                "create_job",
+                http.post(f"/api/collections/{collection}/jobs", headers, {"tool": "photostats"}),
+            )
 
-    while True:
-        missing = traffic.backlog - await asyncio.to_thread(queue.queued)
-        if missing > 0:
-            if traffic.feed == "db":
+    creators = [asyncio.create_task(creator()) for _ in range(_CREATORS)]
+    try:
+        while True:
+            missing = traffic.backlog - await asyncio.to_thread(queue.queued)
+            if traffic.feed == "db" and missing > 0:
                 await asyncio.to_thread(queue.add, missing)
-            else:
-                for start in range(0, missing, _CREATORS):
-                    batch = min(_CREATORS, missing - start)
-                    await asyncio.gather(*(create() for _ in range(batch)))
-        await asyncio.sleep(0.5)
+            elif traffic.feed == "api":
+                wanted = missing  # jobs still in flight count twice: a few too many at most
+                if wanted > 0:
+                    more.set()
+                else:
+                    more.clear()
+            await asyncio.sleep(0.5)
+    finally:
+        for task in creators:
+            task.cancel()
 
 
 async def drive(
@@ -216,26 +225,34 @@ async def drive(
     measured part begins; return what was recorded and the client's CPU seconds in it."""
     warmup, duration = window
     rec = Recorder()
-    timeout = httpx.Timeout(traffic.claim_wait + 30.0)
+    address = urlsplit(base_url)
+    pools: list[ConnectionPool] = []
 
-    def pool(connections: int) -> httpx.AsyncClient:
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        return httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout)
+    def pool(connections: int) -> ConnectionPool:
+        made = ConnectionPool(
+            address.hostname or "127.0.0.1",
+            address.port or 80,
+            connections,
+            traffic.claim_wait + 30.0,
+        )
+        pools.append(made)
+        return made
 
-    # Small pools: httpx looks at every pooled connection on every request.
-    async with contextlib.AsyncExitStack() as clients:
-        beats = await clients.enter_async_context(pool(_SHARED_POOL))
-        feeder = await clients.enter_async_context(pool(_CREATORS))
-        spread = traffic.heartbeat_interval / len(fleet.agent_keys)
-        loops = [
-            _heartbeats(beats, rec, key, index * spread, traffic.heartbeat_interval)
-            for index, key in enumerate(fleet.agent_keys)
-        ]
-        for key in fleet.agent_keys[: traffic.claimers]:  # one connection each, as agents have
-            own = await clients.enter_async_context(pool(1))
-            loops.append(_work(own, rec, key, traffic.claim_wait))
-        loops.append(_feed(feeder, rec, fleet, queue, traffic))
-        tasks = [asyncio.create_task(loop) for loop in loops]
+    beats, feeder = pool(_SHARED_POOL), pool(_CREATORS)
+    spread = traffic.heartbeat_interval / len(fleet.agent_keys)
+    loops = [
+        _heartbeats(beats, rec, key, index * spread, traffic.heartbeat_interval)
+        for index, key in enumerate(fleet.agent_keys)
+    ]
+    for key in fleet.agent_keys[: traffic.claimers]:  # one connection each, as agents have
+        loops.append(_work(pool(1), rec, key, traffic.claim_wait))
+    loops.append(_feed(feeder, rec, fleet, queue, traffic))
+    for made in pools:
+        # One by one: a burst of connections is accepted by whichever worker wakes first,
+        # all of them at once (libuv accepts until the backlog is empty).
+        await made.open(_CONNECT_GAP)
+    tasks = [asyncio.create_task(loop) for loop in loops]
+    try:
         await asyncio.sleep(warmup)
         on_start()
         rec.recording = True
@@ -243,7 +260,10 @@ async def drive(
         await asyncio.sleep(duration)
         rec.recording = False
         cpu = time.process_time() - cpu
+    finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for made in pools:
+            made.close()
     return rec, cpu

@@ -6,8 +6,9 @@ import os
 import platform
 import subprocess
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Cpu", "machine_facts"]
+__all__ = ["Cpu", "cpu_seconds", "machine_facts", "process_tree"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,28 +76,36 @@ def _machine_ticks() -> tuple[int, int]:
     return sum(values), values[3] + values[4]
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its direct children (a uvicorn master and its workers)."""
+    return [pid, *_children(pid)]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (0 for those gone)."""
+    return sum(_ticks(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
+
+
 class Cpu:
     """CPU shares of a process tree (the server) and the rest of the machine over a window."""
 
     def __init__(self, pid: int) -> None:
-        self.pids = [pid, *_children(pid)]
+        self.pids = process_tree(pid)
         self.hz = os.sysconf("SC_CLK_TCK")
-        self.began: tuple[int, tuple[int, int], float] | None = None
-
-    def _server(self) -> int:
-        return sum(_ticks(pid) for pid in self.pids)
+        self.began: tuple[list[int], tuple[int, int]] | None = None
 
     def start(self) -> None:
-        self.began = (self._server(), _machine_ticks(), 0.0)
+        self.began = ([_ticks(pid) for pid in self.pids], _machine_ticks())
 
-    def shares(self, client_seconds: float) -> dict[str, float]:
-        """Client, server, other and idle as fractions of all the machine's CPU time, and the
-        server's CPU seconds."""
+    def shares(self, client_seconds: float) -> dict[str, Any]:
+        """Client, server, other and idle as fractions of all the machine's CPU time, the
+        server's CPU seconds, and those of each of its processes (the master first)."""
         assert self.began is not None, "start() first"
-        server0, (all0, idle0), _ = self.began
+        each0, (all0, idle0) = self.began
         all1, idle1 = _machine_ticks()
         total = max(1, all1 - all0)
-        server = (self._server() - server0) / total
+        each = [_ticks(pid) - before for pid, before in zip(self.pids, each0, strict=True)]
+        server = sum(each) / total
         client = client_seconds * self.hz / total
         idle = (idle1 - idle0) / total
         return {
@@ -104,5 +113,6 @@ class Cpu:
             "server": server,
             "idle": idle,
             "other": max(0.0, 1 - client - server - idle),
-            "server_seconds": server * total / self.hz,
+            "server_seconds": sum(each) / self.hz,
+            "server_process_seconds": [ticks / self.hz for ticks in each],
         }

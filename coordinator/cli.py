@@ -47,6 +47,10 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        # The server logs at SHUSAI_LOG_LEVEL too: its access log (one line per request, at
+        # INFO) is off at the production default, WARNING.
+        log_level=settings.log_level.lower(),
+        access_log=settings.log_level in ("DEBUG", "INFO"),
     )
     return 0
 

@@ -79,15 +79,20 @@ class EventBus:
     async def stop(self) -> None:
         self._loop = None
 
-    def publish(self, event: Event) -> None:
-        """Send `event` to every interested subscriber; callable from any thread; never raises."""
+    def publish(self, *events: Event) -> None:
+        """Send the events, in order, to every interested subscriber; callable from any thread
+        (one wake-up of the loop for them all); never raises."""
         try:
-            self._hand_over(event)
+            self._hand_over(list(events))
         except Exception:  # publishing must never fail the request that made the event
             log.exception("an event could not be published")
 
-    def _hand_over(self, event: Event) -> None:
-        self._call_soon(self.fan_out, event)
+    def _hand_over(self, events: list[Event]) -> None:
+        self._call_soon(self._fan_out_all, events)
+
+    def _fan_out_all(self, events: list[Event]) -> None:
+        for event in events:
+            self.fan_out(event)
 
     def _call_soon(self, callback: Callable[[Any], None], argument: Any) -> None:
         loop = self._loop

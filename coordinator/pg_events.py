@@ -1,10 +1,13 @@
 """The event bus on PostgreSQL: LISTEN/NOTIFY carries events between coordinator instances.
 
 Publishing queues the event (bounded; full means dropped, never waiting) for a sender task that
-NOTIFYs on its own connection. A listener task on a dedicated connection LISTENs and hands each
-notification to the local fan-out, its own instance's events included, so every instance (and
-every worker process) sees the same stream. Both connections reconnect after a failure; events
-sent while a connection is down are lost, which the best-effort contract allows.
+NOTIFYs on its own connection: whatever queued up within 10 ms of an event goes out with it as
+one JSON array, so a busy coordinator sends and receives far fewer notifications than events.
+A listener task on a dedicated connection LISTENs and hands each event to the local fan-out, its
+own instance's events included, so every instance (and every worker process) sees the same
+stream; an instance without sockets does not even decode them. Both connections reconnect after
+a failure; events sent while a connection is down are lost, which the best-effort contract
+allows.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ __all__ = ["CHANNEL", "PgNotifyBus", "libpq_url"]
 log = logging.getLogger(__name__)
 
 CHANNEL = "shuttersense_events"
-_MAX_PAYLOAD = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
+_MAX_PAYLOAD = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more (as UTF-8)
 _OUTBOX_SIZE = 1000
+_LINGER = 0.01  # seconds an event waits for others to share its notification
 _RECONNECT_DELAY = 2.0
 _FIRST_LISTEN_WAIT = 5.0
 
@@ -61,31 +65,51 @@ class PgNotifyBus(EventBus):
         self._tasks = []
         await super().stop()
 
-    def _hand_over(self, event: Event) -> None:
-        payload = json.dumps(event, separators=(",", ":"))
-        if len(payload.encode()) > _MAX_PAYLOAD:
-            log.warning("an event of %d bytes is too large for NOTIFY: dropped", len(payload))
-            return
-        self._call_soon(self._enqueue, payload)
+    def _hand_over(self, events: list[Event]) -> None:
+        payloads = []
+        for event in events:
+            payload = json.dumps(event, separators=(",", ":"))
+            if len(payload.encode()) > _MAX_PAYLOAD:
+                log.warning("an event of %d bytes is too large for NOTIFY: dropped", len(payload))
+            else:
+                payloads.append(payload)
+        self._call_soon(self._enqueue, payloads)
 
-    def _enqueue(self, payload: str) -> None:
-        try:
-            self._outbox.put_nowait(payload)
-        except asyncio.QueueFull:
-            log.warning("the event outbox is full: an event was dropped")
+    def _enqueue(self, payloads: list[str]) -> None:
+        for payload in payloads:
+            try:
+                self._outbox.put_nowait(payload)
+            except asyncio.QueueFull:
+                log.warning("the event outbox is full: an event was dropped")
 
     async def _connect(self) -> psycopg.AsyncConnection:
         return await psycopg.AsyncConnection.connect(
             self._conninfo, autocommit=True, connect_timeout=5
         )
 
+    def _batches(self, first: str) -> list[str]:
+        """`first` and every event queued behind it, as JSON arrays of at most _MAX_PAYLOAD."""
+        batches, batch, size = [], [first], len(first.encode())
+        while not self._outbox.empty():
+            event = self._outbox.get_nowait()
+            length = len(event.encode())
+            if size + length + 3 > _MAX_PAYLOAD:
+                batches.append(batch)
+                batch, size = [], 0
+            batch.append(event)
+            size += length + 1
+        batches.append(batch)
+        return [f"[{','.join(events)}]" for events in batches]
+
     async def _send(self) -> None:
         while True:
             try:
                 async with await self._connect() as connection:
                     while True:
-                        payload = await self._outbox.get()
-                        await connection.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+                        first = await self._outbox.get()
+                        await asyncio.sleep(_LINGER)  # let a busy instance's events pile up
+                        for payload in self._batches(first):
+                            await connection.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
             except psycopg.Error as exc:
                 log.warning("event sender lost its connection (%s): reconnecting", exc)
                 await asyncio.sleep(_RECONNECT_DELAY)
@@ -105,10 +129,13 @@ class PgNotifyBus(EventBus):
                 await asyncio.sleep(_RECONNECT_DELAY)
 
     def _receive(self, payload: str) -> None:
+        if not self.connections:
+            return  # nobody here to tell
         try:
-            event = json.loads(payload)
+            events = json.loads(payload)
         except ValueError:
             log.warning("a notification on %s is not JSON: ignored", CHANNEL)
             return
-        if isinstance(event, dict):
-            self.fan_out(event)
+        for event in events if isinstance(events, list) else [events]:
+            if isinstance(event, dict):
+                self.fan_out(event)

@@ -11,7 +11,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from ..models import Agent
 from ..schemas.agent_protocol import (
     ClaimResponse,
     CollectionOut,
@@ -26,7 +25,8 @@ from ..schemas.agent_protocol import (
     ReleaseRequest,
     UploadOutcome,
 )
-from ..services import claims, jobs, results
+from ..services import claims, completion, jobs, results
+from ..services.agent_identity import AgentIdentity
 from ..vault import Vault
 from .deps import AgentCallDep, AgentDep, SessionDep
 
@@ -36,16 +36,16 @@ router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
 _POLL_STEP = 0.5
 
 
-def _claim_once(vault: Vault, session: Session, agent: Agent) -> ClaimResponse | None:
+def _claim_once(vault: Vault, session: Session, agent: AgentIdentity) -> ClaimResponse | None:
     claim = claims.try_claim(session, agent, vault)
     if claim is None:
         return None
-    job, collection = claim.job, claim.collection
+    collection = claim.collection
     return ClaimResponse(
-        job_guid=job.guid,
-        tool=job.tool,
-        attempt=job.attempts,
-        parameters=job.parameters,
+        job_guid=claim.job_guid,
+        tool=claim.tool,
+        attempt=claim.attempt,
+        parameters=claim.parameters,
         collection=None
         if collection is None
         else CollectionOut(
@@ -60,7 +60,7 @@ def _claim_once(vault: Vault, session: Session, agent: Agent) -> ClaimResponse |
         ),
         claim_token=claim.token,
         claim_secret=claim.secret,
-        lease_expires_at=job.lease_expires_at,
+        lease_expires_at=claim.lease_expires_at,
     )
 
 
@@ -104,7 +104,7 @@ async def complete(
     """Store the signed result; repeating the same completion is harmless."""
     vault = request.app.state.vault
     stored = await call.run(
-        lambda session, agent: jobs.complete(
+        lambda session, agent: completion.complete(
             session,
             agent,
             vault,
@@ -121,7 +121,7 @@ async def complete(
 @router.post("/jobs/{guid}/no-change", response_model=JobOutcome)
 def no_change(guid: str, body: NoChangeRequest, agent: AgentDep, session: SessionDep) -> JobOutcome:
     """The collection is as it was for an earlier result: record a NO_CHANGE copy of it."""
-    copy = jobs.no_change(
+    copy = completion.no_change(
         session, agent, guid, body.claim_token, body.input_state_hash, body.source_result_guid
     )
     return JobOutcome(job_guid=guid, status="no_change", result_guid=copy.guid)

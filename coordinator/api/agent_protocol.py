@@ -50,7 +50,7 @@ def register(body: RegisterRequest, request: Request, session: SessionDep) -> Re
 async def heartbeat(body: HeartbeatRequest, call: AgentCallDep) -> HeartbeatResponse:
     """Every 30 s: the agent's state in, pending commands (such as cancellations) out."""
     report = body.model_dump()
-    commands = await call.run(lambda session, agent: agents.heartbeat(session, agent, report))
+    commands = await call.run_with_key(lambda session, key: agents.heartbeat(session, key, report))
     return HeartbeatResponse(
         server_time=utcnow(), heartbeat_interval=agents.HEARTBEAT_INTERVAL, commands=commands
     )

@@ -16,7 +16,7 @@ from ..errors import Forbidden, Unauthorized
 from ..models import Agent
 from ..models.team import User
 from ..services import auth as auth_service
-from ..services.agents import authenticate_agent
+from ..services.agent_identity import CallingAgent, authenticate_agent, identify_agent
 from .session_cookie import (
     check_origin,
     origin_allowed,
@@ -25,7 +25,7 @@ from .session_cookie import (
 )
 
 __all__ = ["AgentCall", "AgentCallDep", "AgentDep", "SessionDep"]
-__all__ += ["AdminUser", "CurrentUser", "socket_user"]
+__all__ += ["AdminUser", "CurrentUser", "UserCall", "UserCallDep", "socket_user"]
 
 _bearer = HTTPBearer(auto_error=False)
 T = TypeVar("T")
@@ -70,19 +70,28 @@ class AgentCall:
     """An agent's call done in one pool thread: a session, the agent's lookup, the work.
 
     The busiest routes (heartbeat, claim, progress, complete) use it instead of AgentDep and
-    SessionDep, whose lookup takes a thread switch of its own. A long poll's waiting holds no
-    session and no connection: each attempt opens its own.
+    SessionDep, whose lookup takes a thread switch of its own, and it finds only the agent's id
+    and team. A long poll's waiting holds no session and no connection: each attempt opens its
+    own.
     """
 
     request: Request
     key: str
 
-    def run(self, work: Callable[[Session, Agent], T]) -> Awaitable[T]:
-        def in_thread() -> T:
-            with self.request.app.state.sessions() as session:
-                return work(session, authenticate_agent(session, self.key))
+    def run(self, work: Callable[[Session, CallingAgent], T]) -> Awaitable[T]:
+        return self.run_with_key(lambda session, key: work(session, identify_agent(session, key)))
 
-        return run_in_threadpool(in_thread)
+    def run_with_key(self, work: Callable[[Session, str], T]) -> Awaitable[T]:
+        """Run `work` with the session and the key: it authenticates the agent itself."""
+        return _in_one_thread(self.request, lambda session: work(session, self.key))
+
+
+def _in_one_thread(request: Request, work: Callable[[Session], T]) -> Awaitable[T]:
+    def in_thread() -> T:
+        with request.app.state.sessions() as session:
+            return work(session)
+
+    return run_in_threadpool(in_thread)
 
 
 async def _agent_call(request: Request, key: AgentKey) -> AgentCall:
@@ -112,6 +121,34 @@ def _current_user(
     return user
 
 
+@dataclass(frozen=True)
+class UserCall:
+    """A user's call done in one pool thread: a session, the user's sign-in check, the work.
+
+    For the user API's busiest write (queueing a job), instead of CurrentUser and SessionDep:
+    one thread switch instead of two."""
+
+    request: Request
+    response: Response
+    credentials: HTTPAuthorizationCredentials | None
+
+    def run(self, work: Callable[[Session, User], T]) -> Awaitable[T]:
+        def signed_in(session: Session) -> T:
+            user = _current_user(self.request, self.response, session, self.credentials)
+            return work(session, user)
+
+        return _in_one_thread(self.request, signed_in)
+
+
+async def _user_call(
+    request: Request,
+    response: Response,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> UserCall:
+    return UserCall(request, response, credentials)
+
+
+UserCallDep = Annotated[UserCall, Depends(_user_call)]
 CurrentUser = Annotated[User, Depends(_current_user)]
 
 

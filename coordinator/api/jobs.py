@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from ..models import Job
 from ..schemas.jobs import JobCreate, JobOut
 from ..services import job_admin
-from .deps import CurrentUser, SessionDep
+from .deps import CurrentUser, SessionDep, UserCallDep
 
 __all__ = ["job_out", "router"]
 
@@ -21,7 +22,7 @@ _NOT_FOUND = {404: {"description": "no such job in your team"}}
 _CONFLICT = {409: {"description": "the job is not in a state that allows this"}}
 
 
-def job_out(job: Job, collection_guid: str | None) -> JobOut:
+def job_out(job: Job | Row[Any], collection_guid: str | None) -> JobOut:
     return JobOut(
         guid=job.guid,
         tool=job.tool,
@@ -38,7 +39,7 @@ def job_out(job: Job, collection_guid: str | None) -> JobOut:
     )
 
 
-def _one(session: Session, job: Job) -> JobOut:
+def _one(session: Session, job: Job | Row[Any]) -> JobOut:
     guids = job_admin.collection_guids(session, [job.collection_id])
     return job_out(job, guids.get(job.collection_id or 0))
 
@@ -49,10 +50,13 @@ def _one(session: Session, job: Job) -> JobOut:
     status_code=201,
     responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
 )
-def run_tool(guid: str, body: JobCreate, user: CurrentUser, session: SessionDep) -> JobOut:
+async def run_tool(guid: str, body: JobCreate, call: UserCallDep) -> JobOut:
     """Queue a tool on one of the team's collections."""
+    job = await call.run(
+        lambda session, user: job_admin.run_tool(session, user, guid, body.tool.value)
+    )
     # The collection is the one in the path: no second look-up (and transaction) for its GUID.
-    return job_out(job_admin.run_tool(session, user, guid, body.tool.value), guid)
+    return job_out(job, guid)
 
 
 @router.get("/jobs", response_model=list[JobOut], responses=_UNAUTHORIZED)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import Unauthorized
@@ -16,14 +17,14 @@ from ..ids import new_guid
 from ..models import Agent, Job, RegistrationToken, Team
 from ..models.base import utcnow
 from . import audit
-from .jobs import LEASE
+from .agent_identity import UNKNOWN_KEY, identify_agent
+from .jobs import ACTIVE, LEASE
 
 __all__ = [
     "HEARTBEAT_INTERVAL",
     "OFFLINE_AFTER",
     "POLL_INTERVAL",
     "EnrolledAgent",
-    "authenticate_agent",
     "heartbeat",
     "pool_counts",
     "register_agent",
@@ -33,6 +34,7 @@ HEARTBEAT_INTERVAL = 30
 POLL_INTERVAL = 30
 OFFLINE_AFTER = timedelta(seconds=90)
 KEY_PREFIX = "agt_key_"
+_agents, _jobs = Agent.__table__, Job.__table__
 
 
 @dataclass(frozen=True)
@@ -81,34 +83,47 @@ def register_agent(session: Session, token: str, details: dict[str, Any]) -> Enr
     return EnrolledAgent(agent, key, team)
 
 
-def authenticate_agent(session: Session, key: str) -> Agent:
-    """The active agent holding `key`; Unauthorized for unknown or revoked keys."""
-    agent = session.scalar(select(Agent).where(Agent.key_hash == hash_secret(key)))
-    if agent is None:
-        raise Unauthorized("unknown agent key: register this agent again")
-    if agent.revoked_at is not None:
-        raise Unauthorized("this agent was revoked: register it again with a new token")
-    return agent
+@cache
+def _beat(fields: frozenset[str]) -> Update:
+    """UPDATE agents SET (the reported fields) for the active agent with the key; RETURNING its
+    id: a heartbeat authenticates and records in one statement."""
+    return (
+        update(_agents)
+        .where(_agents.c.key_hash == bindparam("key"), _agents.c.revoked_at.is_(None))
+        .values({name: bindparam(f"set_{name}") for name in sorted(fields)})
+        .returning(_agents.c.id)
+    )
 
 
-def heartbeat(session: Session, agent: Agent, report: dict[str, Any]) -> list[dict[str, str]]:
-    """Record what the agent says of itself; return the commands waiting for it."""
-    agent.status = report["status"]
-    agent.last_heartbeat_at = utcnow()
-    agent.metrics = report.get("metrics") or {}
-    for field in ("authorized_roots", "capabilities"):
-        if report.get(field) is not None:
-            setattr(agent, field, report[field])
-    leased = session.execute(
-        update(Job)
-        .where(Job.claimed_by_id == agent.id, Job.status.in_(("claimed", "running")))
-        .values(lease_expires_at=utcnow() + LEASE)
-        .returning(Job.guid, Job.cancel_requested)
-        .execution_options(synchronize_session=False)
-    ).all()
+_RENEW_LEASES = (
+    update(_jobs)
+    .where(_jobs.c.claimed_by_id == bindparam("claimer"), _jobs.c.status.in_(ACTIVE))
+    .values(lease_expires_at=bindparam("lease"))
+    .returning(_jobs.c.guid, _jobs.c.cancel_requested)
+)
+
+
+def heartbeat(session: Session, key: str, report: dict[str, Any]) -> list[dict[str, str]]:
+    """Record what the agent holding `key` says of itself, and renew its jobs' leases; return
+    the commands waiting for it. Unauthorized for unknown or revoked keys."""
+    now = utcnow()
+    values = {
+        "status": report["status"],
+        "last_heartbeat_at": now,
+        "metrics": report.get("metrics") or {},
+        **{f: report[f] for f in ("authorized_roots", "capabilities") if report.get(f) is not None},
+    }
+    connection = session.connection()
+    agent_id = connection.execute(
+        _beat(frozenset(values)),
+        {"key": hash_secret(key), **{f"set_{k}": v for k, v in values.items()}},
+    ).scalar()
+    if agent_id is None:
+        identify_agent(session, key)  # raises: says whether the key is unknown or revoked
+        raise Unauthorized(UNKNOWN_KEY)
+    leased = connection.execute(_RENEW_LEASES, {"claimer": agent_id, "lease": now + LEASE}).all()
     session.commit()
-    cancelled = [guid for guid, cancel_requested in leased if cancel_requested]
-    return [{"type": "cancel_job", "job": guid} for guid in cancelled]
+    return [{"type": "cancel_job", "job": guid} for guid, cancelled in leased if cancelled]
 
 
 def pool_counts(session: Session, team_id: int) -> dict[str, int]:

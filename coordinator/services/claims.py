@@ -8,15 +8,15 @@ is one UPDATE and one SELECT in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Row, bindparam, or_, select, update
+from sqlalchemy.orm import Session
 
 from ..hashed_secrets import hash_secret, new_secret
 from ..models import (
     ANALYSED_STATES,
-    Agent,
     AnalysisConfig,
     Collection,
     Job,
@@ -26,7 +26,8 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..vault import Vault
-from .job_events import job_changed
+from .agent_identity import AgentIdentity
+from .job_events import JOB_VIEW_COLUMNS, note_job_event
 from .jobs import LEASE
 
 __all__ = ["Claim", "ClaimedCollection", "PreviousResult", "try_claim"]
@@ -51,7 +52,11 @@ class Claim:
     the collection, the pipeline in force (its graph, named, at the version in force), the
     team's analysis config, and the newest result of the tool on the collection (7.2)."""
 
-    job: Job
+    job_guid: str
+    tool: str
+    attempt: int
+    parameters: dict[str, Any]
+    lease_expires_at: datetime
     token: str
     secret: str
     collection: ClaimedCollection | None
@@ -60,89 +65,117 @@ class Claim:
     previous: PreviousResult | None
 
 
-def try_claim(session: Session, agent: Agent, vault: Vault) -> Claim | None:
+_jobs = Job.__table__
+_VIEW = [_jobs.c[name] for name in JOB_VIEW_COLUMNS]
+_OLDEST = (
+    select(_jobs.c.id)
+    .where(
+        _jobs.c.team_id == bindparam("team"),
+        _jobs.c.status == "queued",
+        or_(_jobs.c.agent_id.is_(None), _jobs.c.agent_id == bindparam("claimer")),
+        or_(_jobs.c.not_before.is_(None), _jobs.c.not_before <= bindparam("now")),
+    )
+    .order_by(_jobs.c.created_at, _jobs.c.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+    .scalar_subquery()
+)
+# The statements are built once: building them (and the alias above all) cost more CPU than
+# running them.
+_CLAIM = (
+    update(_jobs)
+    .where(_jobs.c.id == _OLDEST, _jobs.c.status == "queued")
+    .values(
+        status="claimed",
+        claimed_by_id=bindparam("claimer"),
+        claim_token_hash=bindparam("token_hash"),
+        claim_secret=bindparam("secret"),
+        lease_expires_at=bindparam("lease"),
+        attempts=_jobs.c.attempts + 1,
+        started_at=bindparam("now"),
+        progress=bindparam("no_progress"),
+    )
+    .returning(_jobs.c.id, _jobs.c.parameters, _jobs.c.lease_expires_at, *_VIEW)
+)
+_results = Result.__table__
+_previous = _results.alias("previous")
+_NEWEST = (
+    select(_results.c.id)
+    .where(
+        _results.c.team_id == _jobs.c.team_id,  # the leading column of ix_results_target
+        _results.c.collection_id == _jobs.c.collection_id,
+        _results.c.tool == _jobs.c.tool,
+        _results.c.status.in_(ANALYSED_STATES),
+    )
+    .order_by(_results.c.created_at.desc(), _results.c.id.desc())
+    .limit(1)
+    .correlate(_jobs)
+    .scalar_subquery()
+)
+_versions, _configs = PipelineVersion.__table__, AnalysisConfig.__table__
+_collections, _pipelines = Collection.__table__, Pipeline.__table__
+_CONTEXT = (
+    select(
+        _collections.c.guid,
+        _collections.c.name,
+        _collections.c.root_path,
+        _pipelines.c.name,
+        _pipelines.c.guid,
+        _jobs.c.pipeline_version,
+        select(_versions.c.definition)
+        .where(
+            _versions.c.pipeline_id == _jobs.c.pipeline_id,
+            _versions.c.version == _jobs.c.pipeline_version,
+        )
+        .correlate(_jobs)
+        .scalar_subquery(),
+        select(_configs.c.config)
+        .where(_configs.c.team_id == _jobs.c.team_id)
+        .correlate(_jobs)
+        .scalar_subquery(),
+        _previous.c.guid,
+        _previous.c.input_state_hash,
+    )
+    .select_from(_jobs)
+    .outerjoin(_collections, _collections.c.id == _jobs.c.collection_id)
+    .outerjoin(_pipelines, _pipelines.c.id == _jobs.c.pipeline_id)
+    .outerjoin(_previous, _previous.c.id == _NEWEST)
+    .where(_jobs.c.id == bindparam("job"))
+)
+
+
+def try_claim(session: Session, agent: AgentIdentity, vault: Vault) -> Claim | None:
     """Claim the oldest queued job this agent may run, or None; committed either way.
 
     PostgreSQL skips rows other claimers hold (`FOR UPDATE SKIP LOCKED` in the subquery);
     SQLite runs one writer at a time, so the statement is atomic there as well.
     """
     now = utcnow()
-    oldest = (
-        select(Job.id)
-        .where(
-            Job.team_id == agent.team_id,
-            Job.status == "queued",
-            or_(Job.agent_id.is_(None), Job.agent_id == agent.id),
-            or_(Job.not_before.is_(None), Job.not_before <= now),
-        )
-        .order_by(Job.created_at, Job.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
     token, secret = new_secret("clm_"), new_secret("")
-    job = session.scalars(
-        update(Job)
-        .where(Job.id == oldest, Job.status == "queued")
-        .values(
-            status="claimed",
-            claimed_by_id=agent.id,
-            claim_token_hash=hash_secret(token),
-            claim_secret=vault.encrypt(secret),
-            lease_expires_at=now + LEASE,
-            attempts=Job.attempts + 1,
-            started_at=now,
-            progress={},
-        )
-        .returning(Job)
-        .execution_options(synchronize_session=False)
-    ).one_or_none()
+    connection = session.connection()
+    job = connection.execute(
+        _CLAIM,
+        {
+            "team": agent.team_id,
+            "claimer": agent.id,
+            "now": now,
+            "token_hash": hash_secret(token),
+            "secret": vault.encrypt(secret),
+            "lease": now + LEASE,
+            "no_progress": {},
+        },
+    ).first()
     if job is None:
         session.commit()
         return None
-    claim = _with_context(session, job, token, secret)
-    job_changed(job)
+    context = connection.execute(_CONTEXT, {"job": job.id}).one()
+    note_job_event(session, job)
     session.commit()
-    return claim
+    return _claim(job, token, secret, context)
 
 
-def _with_context(session: Session, job: Job, token: str, secret: str) -> Claim:
-    definition = select(PipelineVersion.definition).where(
-        PipelineVersion.pipeline_id == job.pipeline_id,
-        PipelineVersion.version == job.pipeline_version,
-    )
-    config = select(AnalysisConfig.config).where(AnalysisConfig.team_id == job.team_id)
-    newest = (
-        select(Result.id)
-        .where(
-            Result.collection_id == job.collection_id,
-            Result.tool == job.tool,
-            Result.status.in_(ANALYSED_STATES),
-        )
-        .order_by(Result.created_at.desc(), Result.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    previous = aliased(Result)
-    row = session.execute(
-        select(
-            Collection.guid,
-            Collection.name,
-            Collection.root_path,
-            Pipeline.name,
-            Pipeline.guid,
-            definition.scalar_subquery(),
-            config.scalar_subquery(),
-            previous.guid,
-            previous.input_state_hash,
-        )
-        .select_from(Job)
-        .outerjoin(Collection, Collection.id == Job.collection_id)
-        .outerjoin(Pipeline, Pipeline.id == Job.pipeline_id)
-        .outerjoin(previous, previous.id == newest)
-        .where(Job.id == job.id)
-    ).one()
-    guid, name, root_path, pipeline_name, pipeline_guid, graph, team_config, *last = row
+def _claim(job: Row[Any], token: str, secret: str, context: Row[Any]) -> Claim:
+    guid, name, root_path, pipeline_name, pipeline_guid, version, graph, config, *last = context
     pipeline = None
     if pipeline_guid is not None:
         # The stored graph, named as the team knows it, at the version in force.
@@ -150,14 +183,18 @@ def _with_context(session: Session, job: Job, token: str, secret: str) -> Claim:
             **(graph or {}),
             "name": pipeline_name,
             "guid": pipeline_guid,
-            "version": job.pipeline_version,
+            "version": version,
         }
     return Claim(
-        job,
+        job.guid,
+        job.tool,
+        job.attempts,
+        job.parameters,
+        job.lease_expires_at,
         token,
         secret,
         None if guid is None else ClaimedCollection(guid, name, root_path),
         pipeline,
-        team_config or {},
+        config or {},
         None if last[0] is None else PreviousResult(*last),
     )

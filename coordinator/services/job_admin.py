@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from shuttersense.common.report import render_report
@@ -64,7 +64,7 @@ def collection_guids(session: Session, ids: Iterable[int | None]) -> dict[int, s
     return {row.id: row.guid for row in rows}
 
 
-def run_tool(session: Session, user: User, collection: str, tool: str) -> Job:
+def run_tool(session: Session, user: User, collection: str, tool: str) -> Row[Any]:
     """Queue `tool` on the team's collection `collection` (a GUID)."""
     target = team_collection(session, user.team_id, collection)
     job = create_job(session, target, tool, created_by_id=user.id)
@@ -132,7 +132,7 @@ def cancel_job(session: Session, user: User, guid: str) -> Job:
     return job
 
 
-def retry_job(session: Session, user: User, guid: str) -> Job:
+def retry_job(session: Session, user: User, guid: str) -> Row[Any]:
     """A new queued job for the same collection and tool as a failed or cancelled one."""
     old = find_team_job(session, user.team_id, guid)
     if old.status not in _RETRYABLE:

@@ -7,7 +7,7 @@ made by the app's session factory deliver their notes once the transaction commi
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session, sessionmaker
@@ -15,13 +15,45 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 from ..event_bus import Event, EventBus
 from ..models import Job
 
-__all__ = ["deliver_after_commit", "job_changed", "public_view"]
+__all__ = [
+    "JOB_VIEW_COLUMNS",
+    "JobView",
+    "deliver_after_commit",
+    "job_changed",
+    "note_job_event",
+    "public_view",
+]
 
 _PENDING = "job_events"
 _MAX_ERROR = 500
 
 
-def _event(job: Job, kind: Literal["state", "progress"]) -> Event:
+JOB_VIEW_COLUMNS = (
+    "team_id",
+    "guid",
+    "tool",
+    "status",
+    "attempts",
+    "cancel_requested",
+    "error",
+    "progress",
+)
+
+
+class JobView(Protocol):
+    """What an event tells of a job: a `Job`, or a row of the JOB_VIEW_COLUMNS of `jobs`."""
+
+    team_id: int
+    guid: str
+    tool: str
+    status: str
+    attempts: int
+    cancel_requested: bool
+    error: str | None
+    progress: dict[str, Any]
+
+
+def _event(job: JobView, kind: Literal["state", "progress"]) -> Event:
     common: Event = {"team": job.team_id, "event": kind, "job": job.guid, "tool": job.tool}
     if kind == "progress":
         report = job.progress or {}
@@ -40,7 +72,15 @@ def job_changed(job: Job, kind: Literal["state", "progress"] = "state") -> None:
     """Note the job as it is now; announced when its session commits."""
     session = object_session(job)
     if session is not None:
-        session.info.setdefault(_PENDING, []).append(_event(job, kind))
+        note_job_event(session, job, kind)
+
+
+def note_job_event(
+    session: Session, job: JobView, kind: Literal["state", "progress"] = "state"
+) -> None:
+    """Note the job (read with Core, so not in the session) as it is now; announced when
+    `session` commits."""
+    session.info.setdefault(_PENDING, []).append(_event(job, kind))
 
 
 def public_view(event: Event) -> Event:
@@ -52,8 +92,9 @@ def deliver_after_commit(sessions: sessionmaker[Session], bus: EventBus) -> None
     """Make the sessions of `sessions` publish their noted events on `bus` after each commit."""
 
     def committed(session: Session) -> None:
-        for noted in session.info.pop(_PENDING, []):
-            bus.publish(noted)
+        noted = session.info.pop(_PENDING, [])
+        if noted:
+            bus.publish(*noted)
 
     def rolled_back(session: Session, *_: Any) -> None:
         session.info.pop(_PENDING, None)

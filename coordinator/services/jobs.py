@@ -1,4 +1,5 @@
-"""The job queue: create, progress, complete, no-change, fail, requeue (claims: claims.py).
+"""The job queue: create, progress, fail, release, requeue (claims: claims.py; results:
+completion.py).
 
 At-least-once delivery, exactly-once results: a claim hands out a token (stored hashed) that
 fences every later call, and a secret (stored encrypted) that signs the result. A lost lease or
@@ -10,29 +11,25 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from shuttersense.common.protocol import signature_matches
-from shuttersense.common.results import ToolName, result_counts
+from shuttersense.common.results import ToolName
 
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..hashed_secrets import hash_secret
 from ..ids import new_guid
-from ..models import ANALYSED_STATES, Agent, Collection, Job, Pipeline, Result
+from ..models import Collection, Job, Pipeline, Result
 from ..models.base import utcnow
-from ..vault import Vault
-from .collection_stats import record_stats
-from .job_events import job_changed
+from .agent_identity import AgentIdentity
+from .job_events import JOB_VIEW_COLUMNS, job_changed, note_job_event
 from .lookup import in_team
-from .results import parse_tool_result
 
 __all__ = [
     "ACTIVE",
     "LEASE",
     "RESULT_WANTED",
-    "complete",
+    "SUPERSEDED",
     "create_job",
     "end_unsuccessfully",
     "fail",
@@ -40,19 +37,29 @@ __all__ = [
     "find_team_job",
     "finish",
     "give_back",
-    "no_change",
     "progress",
     "release",
     "requeue",
+    "result_values",
     "stored_result",
 ]
 
 LEASE = timedelta(seconds=90)
+SUPERSEDED = "this claim was superseded: the job was given to another run"
 RETRY_BACKOFF = timedelta(seconds=5)
 ACTIVE = ("claimed", "running")
 # A result is still wanted from the claim that holds the job, and from the last claim of a job
 # re-queued after a lost lease until someone claims it again (see `requeue`).
 RESULT_WANTED = (*ACTIVE, "queued")
+_jobs = Job.__table__
+_INSERT_JOB = insert(_jobs).returning(*_jobs.c)
+_pipelines = Pipeline.__table__
+_DEFAULT_PIPELINE = select(_pipelines.c.id, _pipelines.c.current_version).where(
+    _pipelines.c.team_id == bindparam("team"),
+    _pipelines.c.is_default.is_(True),
+    _pipelines.c.is_valid.is_(True),
+    _pipelines.c.is_active.is_(True),
+)
 
 
 def create_job(
@@ -63,12 +70,13 @@ def create_job(
     parameters: dict[str, Any] | None = None,
     created_by_id: int | None = None,
     max_attempts: int = 3,
-) -> Job:
+) -> Row[Any]:
     """Queue `tool` on `collection`; a local collection's jobs go to its agent only.
 
     The job carries the pipeline in force (analysis spec 1.4): the collection's own (its pinned
     version, else the current one), else the team's default. Pipeline Validation needs one.
-    Flushed, not committed: the caller commits it with whatever records it (audit events).
+    Inserted (a row of all the job's columns, not an ORM object: the user API's busiest
+    write), not committed: the caller commits it with whatever records it (audit events).
     """
     if tool not in {t.value for t in ToolName}:
         raise InvalidInput(f"unknown tool {tool!r}")
@@ -78,21 +86,26 @@ def create_job(
             "pipeline_validation needs a pipeline: assign one to the collection or set a team "
             "default"
         )
-    job = Job(
-        guid=new_guid("job"),
-        team_id=collection.team_id,
-        collection_id=collection.id,
-        agent_id=collection.agent_id,
-        pipeline_id=pipeline_id,
-        pipeline_version=version,
-        tool=tool,
-        parameters=parameters or {},
-        created_by_id=created_by_id,
-        max_attempts=max_attempts,
+    job = (
+        session.connection()
+        .execute(
+            _INSERT_JOB,
+            {
+                "guid": new_guid("job"),
+                "team_id": collection.team_id,
+                "collection_id": collection.id,
+                "agent_id": collection.agent_id,
+                "pipeline_id": pipeline_id,
+                "pipeline_version": version,
+                "tool": tool,
+                "parameters": parameters or {},
+                "created_by_id": created_by_id,
+                "max_attempts": max_attempts,
+            },
+        )
+        .one()
     )
-    session.add(job)
-    session.flush()
-    job_changed(job)
+    note_job_event(session, job)
     return job
 
 
@@ -101,14 +114,7 @@ def _pipeline_in_force(session: Session, collection: Collection) -> tuple[int | 
         pipeline = session.get(Pipeline, collection.pipeline_id)
         if pipeline is not None and pipeline.is_valid and pipeline.is_active:
             return pipeline.id, collection.pipeline_version or pipeline.current_version
-    default = session.scalar(
-        select(Pipeline).where(
-            Pipeline.team_id == collection.team_id,
-            Pipeline.is_default.is_(True),
-            Pipeline.is_valid.is_(True),
-            Pipeline.is_active.is_(True),
-        )
-    )
+    default = session.connection().execute(_DEFAULT_PIPELINE, {"team": collection.team_id}).first()
     return (default.id, default.current_version) if default else (None, None)
 
 
@@ -116,173 +122,83 @@ def find_team_job(session: Session, team_id: int, guid: str) -> Job:
     return in_team(session, Job, team_id, guid, "job")
 
 
-def fenced_job(session: Session, agent: Agent, guid: str, token: str) -> Job:
+def fenced_job(session: Session, agent: AgentIdentity, guid: str, token: str) -> Job:
     """The job, if this agent holds its current claim; Conflict for a superseded claim."""
     job = find_team_job(session, agent.team_id, guid)
     if job.claimed_by_id != agent.id or job.claim_token_hash != hash_secret(token):
-        raise Conflict("this claim was superseded: the job was given to another run")
+        raise Conflict(SUPERSEDED)
     return job
 
 
-def progress(session: Session, agent: Agent, guid: str, token: str, report: dict[str, Any]) -> Job:
-    """Record progress and renew the lease; the caller tells the agent about cancellation."""
-    job = fenced_job(session, agent, guid, token)
-    if job.status not in ACTIVE:
-        raise Conflict(f"the job is {job.status}, not running")
-    if job.status != "running":
-        job.status = "running"
-        job_changed(job)
-    job.progress = report
-    job.lease_expires_at = utcnow() + LEASE
-    job_changed(job, "progress")
+_FENCE = select(_jobs.c.id, _jobs.c.status, _jobs.c.claimed_by_id, _jobs.c.claim_token_hash).where(
+    _jobs.c.guid == bindparam("guid"), _jobs.c.team_id == bindparam("team")
+)
+_PROGRESS = (
+    update(_jobs)
+    .where(
+        _jobs.c.id == bindparam("job"),
+        _jobs.c.claim_token_hash == bindparam("token_hash"),
+        _jobs.c.status.in_(ACTIVE),
+    )
+    .values(status="running", progress=bindparam("report"), lease_expires_at=bindparam("lease"))
+    .returning(_jobs.c.lease_expires_at, *(_jobs.c[name] for name in JOB_VIEW_COLUMNS))
+)
+
+
+def progress(
+    session: Session, agent: AgentIdentity, guid: str, token: str, report: dict[str, Any]
+) -> Row[Any]:
+    """Record progress and renew the lease; the caller tells the agent about cancellation.
+    Returns the job's lease_expires_at and cancel_requested (and what its events tell)."""
+    connection = session.connection()
+    token_hash = hash_secret(token)
+    fence = connection.execute(_FENCE, {"guid": guid, "team": agent.team_id}).first()
+    if fence is None:
+        raise NotFound(f"no job {guid}")
+    if fence.claimed_by_id != agent.id or fence.claim_token_hash != token_hash:
+        raise Conflict(SUPERSEDED)
+    if fence.status not in ACTIVE:
+        raise Conflict(f"the job is {fence.status}, not running")
+    job = connection.execute(
+        _PROGRESS,
+        {"job": fence.id, "token_hash": token_hash, "report": report, "lease": utcnow() + LEASE},
+    ).first()
+    if job is None:  # the sweeper or another call changed it meanwhile
+        raise Conflict(SUPERSEDED)
+    if fence.status != "running":
+        note_job_event(session, job)
+    note_job_event(session, job, "progress")
     session.commit()
     return job
 
 
-def stored_result(session: Session, job: Job) -> Result | None:
+def stored_result(session: Session, job: Job | Row[Any]) -> Result | None:
     return session.scalar(select(Result).where(Result.job_id == job.id))
 
 
-def complete(
-    session: Session,
-    agent: Agent,
-    vault: Vault,
-    guid: str,
-    token: str,
-    payload: dict[str, Any],
-    input_state_hash: str | None,
-    signature: str,
-) -> Result:
-    """Store the signed result; a repeat of the same completion returns the same result."""
-    job = fenced_job(session, agent, guid, token)
-    repeated = _repeat_or_active(session, job, "completed")
-    if repeated is not None:
-        return repeated
-    if job.claim_secret is None or not signature_matches(
-        vault.decrypt(job.claim_secret), job.guid, input_state_hash, payload, signature
-    ):
-        raise Forbidden("the result's signature does not match this claim")
-    result = parse_tool_result(payload)
-    if result.tool != job.tool:
-        raise InvalidInput(f"the job runs {job.tool}, not {result.tool}")
-    files, issues = result_counts(result)
-    stored = _job_result(
-        job,
-        agent.id,
-        "COMPLETED",
-        result.model_dump(mode="json"),
-        input_state_hash,
-        files_scanned=files,
-        issues_found=issues,
-    )
-    session.add(stored)
-    record_stats(session, job.collection_id, result)
-    finish(job, "completed")
-    return _commit_once(session, job, stored)
-
-
-def _repeat_or_active(session: Session, job: Job, final: str) -> Result | None:
-    """The stored result when this call repeats one that already ended the job as `final`;
-    None when the job still runs, or waits in the queue after this same claim lost its lease
-    (a late result is still the job's result); Conflict when it ended otherwise."""
-    if job.status == final:
-        existing = stored_result(session, job)
-        if existing is not None:
-            return existing
-    if job.status not in RESULT_WANTED:
-        raise Conflict(f"the job is {job.status}; its result is no longer wanted")
-    return None
-
-
-def _job_result(
-    job: Job,
+def result_values(
+    job: Job | Row[Any],
     agent_id: int | None,
     status: str,
     results_json: dict[str, Any],
     input_state_hash: str | None,
     **fields: Any,
-) -> Result:
-    """A result row for `job`, made by the agent `agent_id` (None: no agent ran it)."""
-    return Result(
-        guid=new_guid("res"),
-        team_id=job.team_id,
-        collection_id=job.collection_id,
-        pipeline_id=job.pipeline_id,
-        pipeline_version=job.pipeline_version,
-        job_id=job.id,
-        agent_id=agent_id,
-        tool=job.tool,
-        status=status,
-        results_json=results_json,
-        input_state_hash=input_state_hash,
+) -> dict[str, Any]:
+    """A result row's columns for `job`, made by the agent `agent_id` (None: no agent ran it)."""
+    return {
+        "guid": new_guid("res"),
+        "team_id": job.team_id,
+        "collection_id": job.collection_id,
+        "pipeline_id": job.pipeline_id,
+        "pipeline_version": job.pipeline_version,
+        "job_id": job.id,
+        "agent_id": agent_id,
+        "tool": job.tool,
+        "status": status,
+        "results_json": results_json,
+        "input_state_hash": input_state_hash,
         **fields,
-    )
-
-
-def _commit_once(session: Session, job: Job, result: Result) -> Result:
-    """Commit the job's result; if a racing twin of this call committed first, return its."""
-    try:
-        session.commit()
-    except IntegrityError:  # one result per job: the twin won
-        session.rollback()
-        winner = stored_result(session, job)
-        if winner is None:
-            raise
-        return winner
-    return result
-
-
-def no_change(
-    session: Session,
-    agent: Agent,
-    guid: str,
-    token: str,
-    input_state_hash: str,
-    source_guid: str,
-) -> Result:
-    """Complete the job as NO_CHANGE: a copy of an earlier result with the same input state.
-
-    Copies point at the original result (chains collapse), and older copies of the same
-    original for the same collection and tool are removed.
-    """
-    job = fenced_job(session, agent, guid, token)
-    repeated = _repeat_or_active(session, job, "no_change")
-    if repeated is not None:
-        return repeated
-    source = session.scalar(
-        select(Result).where(Result.guid == source_guid, Result.team_id == job.team_id)
-    )
-    if source is None:
-        raise NotFound(f"no result {source_guid}")
-    if source.status not in ANALYSED_STATES:
-        raise InvalidInput(f"a {source.status} result cannot be the source of a NO_CHANGE copy")
-    if source.collection_id != job.collection_id or source.tool != job.tool:
-        raise InvalidInput("that result is of another collection or tool")
-    if not input_state_hash or source.input_state_hash != input_state_hash:
-        raise InvalidInput("the collection changed since that result: run the analysis instead")
-    original = source.source_result_id or source.id
-    session.execute(
-        delete(Result).where(
-            Result.source_result_id == original,
-            Result.no_change_copy.is_(True),
-            Result.collection_id == job.collection_id,
-            Result.tool == job.tool,
-        )
-    )
-    copy = _job_result(
-        job,
-        agent.id,
-        "NO_CHANGE",
-        source.results_json,
-        input_state_hash,
-        no_change_copy=True,
-        source_result_id=original,
-        files_scanned=source.files_scanned,
-        issues_found=source.issues_found,
-    )
-    session.add(copy)
-    finish(job, "no_change")
-    return _commit_once(session, job, copy)
+    }
 
 
 def finish(job: Job, status: str, error: str | None = None) -> None:
@@ -299,10 +215,13 @@ def end_unsuccessfully(session: Session, job: Job, status: str, error: str) -> N
     carrying the error, so result lists show what became of it. Not committed."""
     message = error[:4000]
     finish(job, status, message)
-    session.add(_job_result(job, job.claimed_by_id, status.upper(), {"error": message}, None))
+    values = result_values(job, job.claimed_by_id, status.upper(), {"error": message}, None)
+    session.add(Result(**values))
 
 
-def fail(session: Session, agent: Agent, guid: str, token: str, error: str, retryable: bool) -> Job:
+def fail(
+    session: Session, agent: AgentIdentity, guid: str, token: str, error: str, retryable: bool
+) -> Job:
     """Give the job back (retryable, attempts left: queued again after a backoff) or fail it.
 
     A job whose cancellation was requested ends as cancelled, whatever the agent suggests.
@@ -339,7 +258,7 @@ def give_back(job: Job, reason: str) -> None:
     job.attempts = max(job.attempts - 1, 0)
 
 
-def release(session: Session, agent: Agent, guid: str, token: str) -> Job:
+def release(session: Session, agent: AgentIdentity, guid: str, token: str) -> Job:
     """The agent hands the job back unfinished (it is shutting down)."""
     job = fenced_job(session, agent, guid, token)
     if job.status not in ACTIVE:

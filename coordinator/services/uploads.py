@@ -30,7 +30,7 @@ from ..ids import new_guid
 from ..models import Agent, Collection, Job, Result, Upload, UploadChunk
 from ..models.base import utcnow
 from ..vault import Vault
-from . import jobs, results
+from . import completion, jobs, results
 from .collections import team_collection
 
 __all__ = [
@@ -241,7 +241,7 @@ def finish_upload(
     *,
     claim_token: str | None = None,
     signature: str | None = None,
-) -> tuple[Upload, Result]:
+) -> tuple[Upload, Result | completion.StoredResult]:
     """Assemble and store the result exactly as a direct complete or offline upload would."""
     upload = _open_upload(session, agent, guid)
     payload = _assembled(session, upload, digest)
@@ -251,7 +251,7 @@ def finish_upload(
         if hash_secret(claim_token) != upload.claim_token_hash:
             raise Conflict("this claim token did not open the upload")
         job = session.get_one(Job, upload.job_id)
-        stored = jobs.complete(
+        stored: Result | completion.StoredResult = completion.complete(
             session, agent, vault, job.guid, claim_token, payload, input_state_hash, signature
         )
     else:

@@ -110,3 +110,19 @@ def test_production_refusal_stops_commands(
     monkeypatch.delenv("SHUSAI_MASTER_KEY", raising=False)
     assert main(["migrate"]) == 2
     assert "SHUSAI_MASTER_KEY: is required in production" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("level", "access_log"), [("WARNING", False), ("INFO", True)])
+def test_serve_logs_at_the_configured_level_with_an_access_log_from_info(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, level: str, access_log: bool
+) -> None:
+    import uvicorn
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(options))
+    monkeypatch.setenv("SHUSAI_LOG_LEVEL", level)
+
+    assert main(["serve", "--workers", "2", "--port", "8123"]) == 0
+
+    assert started["log_level"] == level.lower() and started["access_log"] is access_log
+    assert started["workers"] == 2 and started["port"] == 8123
