@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shuttersense.common.analysis import AnalysisRequest, analyse_listing, scan_collection
+from shuttersense.common.analysis import AnalysisRequest, analyse_listing, scan_for
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.pipeline import Pipeline, checked_pipeline
 from shuttersense.common.progress import ProgressSink
@@ -83,7 +83,7 @@ def run_locally(
         agent_config = _fresh(client, store, "config", lambda: client.config())
         config, pipeline = team_settings(agent_config, collection)
         request = AnalysisRequest(root=root, config=config, pipeline=pipeline, tools=tools)
-        document = analyse_listing(request, scan_collection(root, progress), progress)
+        document = analyse_listing(request, scan_for(request, progress), progress)
         for tool, result in document.results.items():
             body = {
                 "result": result.model_dump(mode="json"),

@@ -122,3 +122,13 @@ def test_collections_create_refuses_a_folder_outside_the_roots(
     done = registered("collections", "create", str(photo_tree), "--name", "Studio")
     assert done.code == 2
     assert fake.collections == []
+
+
+def test_a_tool_that_cannot_run_is_refused_before_anything_is_kept(
+    registered: Agent, context: AgentContext, photo_tree: Path
+) -> None:
+    registered("roots", "add", str(photo_tree))
+    done = registered("run", str(photo_tree), "--tools", "pipeline_validation", "--offline")
+    assert done.code == 2
+    assert "pipeline_validation needs a pipeline" in done.err
+    assert context.store.counts() == {"pending": 0, "rejected": 0}
