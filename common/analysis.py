@@ -76,6 +76,8 @@ class AnalysisRequest:
     pipeline: Pipeline | None = None
     tools: tuple[ToolName, ...] | None = None
     check_sidecars: bool = False
+    # How the caller gets a pipeline, told when Pipeline Validation has none.
+    pipeline_hint: str = "pass --pipeline FILE"
 
 
 @dataclass(frozen=True)
@@ -119,10 +121,10 @@ def _resolve_tools(request: AnalysisRequest) -> tuple[tuple[ToolName, ...], dict
         tools = ALL_TOOLS
         if request.pipeline is None:
             tools = tuple(t for t in tools if t is not ToolName.PIPELINE_VALIDATION)
-            skipped[ToolName.PIPELINE_VALIDATION] = "needs a pipeline: pass --pipeline FILE"
+            skipped[ToolName.PIPELINE_VALIDATION] = f"needs a pipeline: {request.pipeline_hint}"
         return tools, skipped
     if ToolName.PIPELINE_VALIDATION in request.tools and request.pipeline is None:
-        raise ToolError("pipeline_validation needs a pipeline: pass --pipeline FILE")
+        raise ToolError(f"pipeline_validation needs a pipeline: {request.pipeline_hint}")
     return request.tools, skipped
 
 
@@ -270,7 +272,7 @@ def _run_grouped_tool(
     if tool is ToolName.PHOTO_PAIRING:
         return photo_pairing(grouping, request.config, settings.method_labels)
     if request.pipeline is None:  # _resolve_tools already refused this; here for the type checker
-        raise ToolError("pipeline_validation needs a pipeline: pass --pipeline FILE")
+        raise ToolError(f"pipeline_validation needs a pipeline: {request.pipeline_hint}")
     return validate_collection(
         entries,
         grouping,

@@ -29,7 +29,9 @@ from shuttersense.common.results import ToolName
 from .errors import JobCancelled, PathNotAuthorized
 from .roots import AuthorizedRoots
 
-__all__ = ["Outcome", "ProgressReport", "StageProgress", "execute_job"]
+__all__ = ["PIPELINE_HINT", "Outcome", "ProgressReport", "StageProgress", "execute_job"]
+
+PIPELINE_HINT = "set a default pipeline on the coordinator, or give the collection one"
 
 ProgressReport = Callable[[str, float, dict[str, int], str], None]
 
@@ -74,6 +76,7 @@ def _request(job: dict[str, Any], root: Any) -> AnalysisRequest:
         config=TeamConfig.model_validate(job.get("config") or {}),
         pipeline=pipeline,
         tools=(tool,),
+        pipeline_hint=PIPELINE_HINT,
     )
 
 

@@ -20,6 +20,7 @@ from shuttersense.common.results import AnalysisDocument, ToolName
 from .client import CoordinatorClient
 from .context import AgentContext
 from .errors import CoordinatorUnreachable
+from .executor import PIPELINE_HINT
 from .local_collections import find_collection
 from .offline_store import OfflineStore
 from .sync import SyncReport, sync_pending
@@ -82,7 +83,9 @@ def run_locally(
             collection = find_collection(collections, str(root))
         agent_config = _fresh(client, store, "config", lambda: client.config())
         config, pipeline = team_settings(agent_config, collection)
-        request = AnalysisRequest(root=root, config=config, pipeline=pipeline, tools=tools)
+        request = AnalysisRequest(
+            root=root, config=config, pipeline=pipeline, tools=tools, pipeline_hint=PIPELINE_HINT
+        )
         document = analyse_listing(request, scan_for(request, progress), progress)
         for tool, result in document.results.items():
             body = {

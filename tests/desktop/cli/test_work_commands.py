@@ -130,5 +130,5 @@ def test_a_tool_that_cannot_run_is_refused_before_anything_is_kept(
     registered("roots", "add", str(photo_tree))
     done = registered("run", str(photo_tree), "--tools", "pipeline_validation", "--offline")
     assert done.code == 2
-    assert "pipeline_validation needs a pipeline" in done.err
+    assert "needs a pipeline: set a default pipeline on the coordinator" in done.err
     assert context.store.counts() == {"pending": 0, "rejected": 0}
