@@ -19,6 +19,7 @@ from .analyzers.grouping import Grouping, group_photos
 from .analyzers.pairing import photo_pairing
 from .analyzers.photostats import photostats
 from .analyzers.pipeline_validation import validate_collection
+from .beside import Beside
 from .catalog import Catalog
 from .collector import collector_paused
 from .config import TeamConfig
@@ -78,6 +79,9 @@ class AnalysisRequest:
     check_sidecars: bool = False
     # How the caller gets a pipeline, told when Pipeline Validation has none.
     pipeline_hint: str = "pass --pipeline FILE"
+    # Run PhotoStats and the input-state hash in a forked child beside the other tools: only
+    # for a single-threaded caller (the command line), see common/beside.py.
+    fork_helpers: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,13 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
     # since Pipeline Validation needs the memory.
     catalog: Catalog | None = None
     grouping: Grouping | None = None
+    helper: Beside[tuple[ToolResult, str]] | None = None
+    if request.fork_helpers and ToolName.PHOTOSTATS in tools and len(tools) > 1:
+        catalog = Catalog(entries)
+        helper = _photostats_beside(catalog, settings, request, listing)
     for index, tool in enumerate(tools):
+        if helper is not None and tool is ToolName.PHOTOSTATS:
+            continue
         tool_started = time.perf_counter()
         sink.update(tool.value, 0, 1)
         if tool is ToolName.PHOTOSTATS:
@@ -211,14 +221,21 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
                     settings.metadata_extensions,
                 )
             result = _run_grouped_tool(tool, entries, grouping, settings, request, sink)
-        if grouping is not None and ToolName.PHOTOSTATS not in tools[index + 1 :]:
+        if grouping is not None and (
+            helper is not None or ToolName.PHOTOSTATS not in tools[index + 1 :]
+        ):
             catalog = None
         result.scan_time = round(time.perf_counter() - tool_started, 3)
         results[tool.value] = result
         sink.update(tool.value, 1, 1)
 
     sink.update("hashing", 0, 1)
-    files_hash = file_list_hash(entries)
+    if helper is not None:
+        results[ToolName.PHOTOSTATS.value], files_hash = helper.result()
+        results = {tool.value: results[tool.value] for tool in tools}
+        sink.update(ToolName.PHOTOSTATS.value, 1, 1)
+    else:
+        files_hash = file_list_hash(entries)
     settings_hash = config_hash(settings.hash_config)
     tool_hashes = {tool: combined_hash(tool, files_hash, settings_hash) for tool in results}
     run_key = ",".join(results) or "none"
@@ -236,6 +253,21 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
         scan_issues=listing.issues,
         scan_time=listing.scan_time,
     )
+
+
+def _photostats_beside(
+    catalog: Catalog, settings: _ToolSettings, request: AnalysisRequest, listing: Listing
+) -> Beside[tuple[ToolResult, str]]:
+    """PhotoStats and the file-list hash in a child process. The parent keeps no reference
+    to `catalog` through this, so it can drop it once grouping is done."""
+
+    def work() -> tuple[ToolResult, str]:
+        started = time.perf_counter()
+        result = _run_photostats(catalog, settings, request, listing.root, NullProgress())
+        result.scan_time = round(time.perf_counter() - started, 3)
+        return result, file_list_hash(listing.entries)
+
+    return Beside(work)
 
 
 def _run_photostats(
