@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -73,3 +74,12 @@ def photostats_result(total: int = 3) -> dict[str, Any]:
         orphaned_images=["a.cr3"],
         orphaned_xmp=[],
     ).model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class Teams:
+    """API-token headers of a team's admin and member, and of another team's admin."""
+
+    admin: dict[str, str]
+    member: dict[str, str]
+    outsider: dict[str, str]

@@ -3,7 +3,6 @@ tokens, roles and tenant isolation (both databases)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Agent, AuditEvent, Job, RegistrationToken, Team
 from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services.agents import pool_counts
-from tests.coordinator.factories import audit_actions, db, signed_in
+from tests.coordinator.factories import Teams, audit_actions, db
 
 API = "/api/agents"
 AGENT_API = "/api/agent/v1"
@@ -47,22 +46,6 @@ def register(client: TestClient, headers: dict[str, str], name: str = "studio-ma
 
 def agent_headers(enrolled: dict) -> dict[str, str]:
     return {"Authorization": f"Bearer {enrolled['agent_key']}"}
-
-
-@dataclass(frozen=True)
-class Teams:
-    admin: dict[str, str]
-    member: dict[str, str]
-    outsider: dict[str, str]  # admin of another team
-
-
-@pytest.fixture
-def teams(client: TestClient, db_url: str) -> Teams:
-    return Teams(
-        admin=signed_in(client, db_url, "admin@studio.example", "Studio"),
-        member=signed_in(client, db_url, "member@studio.example", "Studio"),
-        outsider=signed_in(client, db_url, "admin@other.example", "Other"),
-    )
 
 
 def _aware(moment: str) -> datetime:

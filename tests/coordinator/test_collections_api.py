@@ -10,18 +10,10 @@ from sqlalchemy.orm import Session
 
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Collection, Job, Result
-from tests.coordinator.test_agents_api import Teams, audit_actions, db, register, signed_in
+from tests.coordinator.factories import Teams, audit_actions, db
+from tests.coordinator.test_agents_api import register
 
 API = "/api/collections"
-
-
-@pytest.fixture
-def teams(client: TestClient, db_url: str) -> Teams:
-    return Teams(
-        admin=signed_in(client, db_url, "admin@studio.example", "Studio"),
-        member=signed_in(client, db_url, "member@studio.example", "Studio"),
-        outsider=signed_in(client, db_url, "admin@other.example", "Other"),
-    )
 
 
 @pytest.fixture

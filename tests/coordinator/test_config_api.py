@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from shuttersense.common.config import TeamConfig
 from shuttersense.coordinator.models import Team
-from tests.coordinator.factories import audit_actions, db, signed_in
-from tests.coordinator.test_agents_api import Teams
+from tests.coordinator.factories import Teams, audit_actions, db
 
 API = "/api/config"
-
-
-@pytest.fixture
-def teams(client: TestClient, db_url: str) -> Teams:
-    return Teams(
-        admin=signed_in(client, db_url, "admin@studio.example", "Studio"),
-        member=signed_in(client, db_url, "member@studio.example", "Studio"),
-        outsider=signed_in(client, db_url, "admin@other.example", "Other"),
-    )
 
 
 def test_defaults_when_none_stored(client: TestClient, teams: Teams) -> None:

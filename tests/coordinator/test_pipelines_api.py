@@ -12,8 +12,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from shuttersense.coordinator.ids import new_guid
-from tests.coordinator.factories import audit_actions, signed_in
-from tests.coordinator.test_agents_api import Teams
+from tests.coordinator.factories import Teams, audit_actions
 from tests.helpers.samples import PIPELINE
 
 API = "/api/pipelines"
@@ -33,15 +32,6 @@ BROKEN: dict[str, Any] = {
         {"from": "raw", "to": "x"},
     ],
 }
-
-
-@pytest.fixture
-def teams(client: TestClient, db_url: str) -> Teams:
-    return Teams(
-        admin=signed_in(client, db_url, "admin@studio.example", "Studio"),
-        member=signed_in(client, db_url, "member@studio.example", "Studio"),
-        outsider=signed_in(client, db_url, "admin@other.example", "Other"),
-    )
 
 
 def create(
