@@ -7,7 +7,6 @@ SHUSAI_REQUIRE_PG=1 (as in CI), where a missing server is an error.
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from sqlalchemy.engine import make_url
 from shuttersense.coordinator.migrate import upgrade
 from shuttersense.coordinator.models import Base
 from shuttersense.coordinator.settings import Settings, load_settings
-from tests.helpers.postgres import postgres_server
+from tests.helpers.postgres import postgres_missing, postgres_server
 
 __all__ = [
     "db_url",
@@ -40,9 +39,7 @@ def pg_admin_url() -> Iterator[str | None]:
 
 def _require_pg(admin_url: str | None) -> str:
     if admin_url is None:
-        if os.environ.get("SHUSAI_REQUIRE_PG") == "1":
-            pytest.fail("PostgreSQL is required (SHUSAI_REQUIRE_PG=1) but none is available")
-        pytest.skip("no PostgreSQL here: install it or set SHUSAI_TEST_PG_URL")
+        postgres_missing()
     return admin_url
 
 

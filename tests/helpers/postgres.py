@@ -14,10 +14,21 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
+
+import pytest
 
 from tests.helpers.live_server import free_port
 
-__all__ = ["postgres_server", "server_binaries"]
+__all__ = ["postgres_missing", "postgres_server", "server_binaries"]
+
+
+def postgres_missing() -> NoReturn:
+    """End a test that needs PostgreSQL when there is none: skipped on a developer's machine, a
+    failure where SHUSAI_REQUIRE_PG=1 (CI), so CI can never pass without running it."""
+    if os.environ.get("SHUSAI_REQUIRE_PG") == "1":
+        pytest.fail("PostgreSQL is required (SHUSAI_REQUIRE_PG=1) but none is available")
+    pytest.skip("no PostgreSQL here: install it or set SHUSAI_TEST_PG_URL")
 
 
 def server_binaries() -> Path | None:
