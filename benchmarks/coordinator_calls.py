@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -33,7 +32,14 @@ from sqlalchemy import create_engine, text
 
 from shuttersense.common.protocol import result_signature
 
-from .coordinator_load import COORDINATOR, _environment, _loop_factory, coordinator, fresh_database
+from .coordinator_load import (
+    COORDINATOR,
+    coordinator,
+    environment,
+    fresh_database,
+    loop_factory,
+    measure_and_report,
+)
 from .load_drive import AGENT_API, RESULT, STATE_HASH
 from .load_fleet import Fleet, enrol_fleet
 from .load_http import Answer, ConnectionPool
@@ -153,12 +159,12 @@ async def measure(
 def run(args: argparse.Namespace) -> dict[str, Any]:
     with fresh_database(args.db_url) as db_url, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        env = _environment(db_url, folder)
+        env = environment(db_url, folder)
         subprocess.run([COORDINATOR, "migrate"], env=env, check=True, capture_output=True)
         fleet = enrol_fleet(db_url, env["JWT_SECRET_KEY"], 200, args.concurrency)
         with (
             coordinator(env, folder, 1) as (base, pid),
-            asyncio.Runner(loop_factory=_loop_factory()) as runner,
+            asyncio.Runner(loop_factory=loop_factory()) as runner,
         ):
             rows = runner.run(measure(base, pid, db_url, fleet, args))
     return {
@@ -190,16 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures here")
     args = parser.parse_args(argv)
-    args.db_url = args.db_url or os.environ.get("SHUSAI_TEST_PG_URL") or None
-    try:
-        figures = run(args)
-    except (subprocess.CalledProcessError, OSError) as exc:
-        print(f"setup failed: {exc}", file=sys.stderr)
-        return 2
-    print_table(figures)
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    return 0 if all(row["errors"] == 0 for row in figures["calls"]) else 1
+    return measure_and_report(
+        args, run, print_table, lambda figures: all(row["errors"] == 0 for row in figures["calls"])
+    )
 
 
 if __name__ == "__main__":

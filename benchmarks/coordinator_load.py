@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.helpers.live_server import free_port
 from tests.helpers.postgres import postgres_server
 
 from .load_drive import Traffic, drive
@@ -69,7 +69,7 @@ def fresh_database(server_url: str | None) -> Iterator[str]:
             admin.dispose()
 
 
-def _environment(db_url: str, folder: Path) -> dict[str, str]:
+def environment(db_url: str, folder: Path) -> dict[str, str]:
     return {
         **os.environ,
         "SHUSAI_ENV": "production",
@@ -82,16 +82,10 @@ def _environment(db_url: str, folder: Path) -> dict[str, str]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def coordinator(env: dict[str, str], folder: Path, workers: int) -> Iterator[tuple[str, int]]:
     """`shuttersense-coordinator serve` on a free port; yields (base URL, pid)."""
-    port = _free_port()
+    port = free_port()
     log = (folder / "server.log").open("wb")
     command = [COORDINATOR, "serve", "--workers", str(workers), "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -115,7 +109,7 @@ def coordinator(env: dict[str, str], folder: Path, workers: int) -> Iterator[tup
         log.close()
 
 
-def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's event loop for the client too, where it is installed (not on Windows)."""
     try:
         import uvloop
@@ -135,7 +129,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     with fresh_database(args.db_url) as db_url, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        env = _environment(db_url, folder)
+        env = environment(db_url, folder)
         subprocess.run([COORDINATOR, "migrate"], env=env, check=True, capture_output=True)
         started = time.perf_counter()
         fleet = enrol_fleet(db_url, env["JWT_SECRET_KEY"], args.agents, args.claimers)
@@ -145,7 +139,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             with coordinator(env, folder, args.workers) as (base, pid):
                 cpu = Cpu(pid)
-                with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+                with asyncio.Runner(loop_factory=loop_factory()) as runner:
                     rec, client_cpu = runner.run(
                         drive(base, fleet, queue, traffic, (args.warmup, args.duration), cpu.start)
                     )
@@ -228,10 +222,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if not args.db_url:
-        args.db_url = os.environ.get("SHUSAI_TEST_PG_URL") or None
+def measure_and_report(
+    args: argparse.Namespace,
+    run: Callable[[argparse.Namespace], dict[str, Any]],
+    print_table: Callable[[dict[str, Any]], None],
+    passed: Callable[[dict[str, Any]], bool],
+) -> int:
+    """The end of a load benchmark's command: measure, print, write `--json`; the exit status
+    is 0 when `passed`, 1 when not, 2 when the set-up failed."""
+    args.db_url = args.db_url or os.environ.get("SHUSAI_TEST_PG_URL") or None
     try:
         figures = run(args)
     except (subprocess.CalledProcessError, OSError) as exc:
@@ -240,7 +239,14 @@ def main(argv: list[str] | None = None) -> int:
     print_table(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    return 0 if all(verdicts(figures).values()) else 1
+    return 0 if passed(figures) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return measure_and_report(
+        args, run, print_table, lambda figures: all(verdicts(figures).values())
+    )
 
 
 if __name__ == "__main__":
