@@ -24,7 +24,14 @@ from ..vault import Vault
 from .agent_identity import AgentIdentity
 from .collection_stats import record_stats
 from .job_events import JOB_VIEW_COLUMNS, note_job_event
-from .jobs import RESULT_WANTED, SUPERSEDED, fenced_job, finish, result_values, stored_result
+from .jobs import (
+    RESULT_WANTED,
+    check_fence,
+    fenced_job,
+    finish,
+    result_values,
+    stored_result,
+)
 from .results import parse_tool_result
 
 __all__ = ["StoredResult", "complete", "no_change"]
@@ -77,10 +84,7 @@ def complete(
     connection = session.connection()
     token_hash = hash_secret(token)
     job = connection.execute(_COMPLETING, {"guid": guid, "team": agent.team_id}).first()
-    if job is None:
-        raise NotFound(f"no job {guid}")
-    if job.claimed_by_id != agent.id or job.claim_token_hash != token_hash:
-        raise Conflict(SUPERSEDED)
+    job = check_fence(job, guid, agent, token_hash)
     repeated = _repeat_or_active(session, job, "completed")
     if repeated is not None:
         return StoredResult(repeated.id, repeated.guid)

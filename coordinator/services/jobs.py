@@ -9,7 +9,7 @@ a retryable failure puts the job back in the queue until `max_attempts`.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ __all__ = [
     "LEASE",
     "RESULT_WANTED",
     "SUPERSEDED",
+    "check_fence",
     "create_job",
     "end_unsuccessfully",
     "fail",
@@ -52,6 +53,7 @@ ACTIVE = ("claimed", "running")
 # re-queued after a lost lease until someone claims it again (see `requeue`).
 RESULT_WANTED = (*ACTIVE, "queued")
 _jobs = Job.__table__
+_Fenced = TypeVar("_Fenced", Job, Row[Any])
 _INSERT_JOB = insert(_jobs).returning(*_jobs.c)
 _pipelines = Pipeline.__table__
 _DEFAULT_PIPELINE = select(_pipelines.c.id, _pipelines.c.current_version).where(
@@ -122,12 +124,19 @@ def find_team_job(session: Session, team_id: int, guid: str) -> Job:
     return in_team(session, Job, team_id, guid, "job")
 
 
+def check_fence(row: _Fenced | None, guid: str, agent: AgentIdentity, token_hash: str) -> _Fenced:
+    """The job (an ORM object or a Core row) if this agent holds its current claim: NotFound
+    when the team has no such job, Conflict for a superseded claim."""
+    if row is None:
+        raise NotFound(f"no job {guid}")
+    if row.claimed_by_id != agent.id or row.claim_token_hash != token_hash:
+        raise Conflict(SUPERSEDED)
+    return row
+
+
 def fenced_job(session: Session, agent: AgentIdentity, guid: str, token: str) -> Job:
     """The job, if this agent holds its current claim; Conflict for a superseded claim."""
-    job = find_team_job(session, agent.team_id, guid)
-    if job.claimed_by_id != agent.id or job.claim_token_hash != hash_secret(token):
-        raise Conflict(SUPERSEDED)
-    return job
+    return check_fence(find_team_job(session, agent.team_id, guid), guid, agent, hash_secret(token))
 
 
 _FENCE = select(_jobs.c.id, _jobs.c.status, _jobs.c.claimed_by_id, _jobs.c.claim_token_hash).where(
@@ -153,10 +162,7 @@ def progress(
     connection = session.connection()
     token_hash = hash_secret(token)
     fence = connection.execute(_FENCE, {"guid": guid, "team": agent.team_id}).first()
-    if fence is None:
-        raise NotFound(f"no job {guid}")
-    if fence.claimed_by_id != agent.id or fence.claim_token_hash != token_hash:
-        raise Conflict(SUPERSEDED)
+    fence = check_fence(fence, guid, agent, token_hash)
     if fence.status not in ACTIVE:
         raise Conflict(f"the job is {fence.status}, not running")
     job = connection.execute(
