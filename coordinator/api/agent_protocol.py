@@ -72,7 +72,9 @@ def pool_status(agent: AgentDep, session: SessionDep) -> PoolStatus:
 @router.get("/collections", response_model=list[CollectionOut])
 def list_collections(agent: AgentDep, session: SessionDep) -> list[CollectionOut]:
     """The collections bound to this agent."""
-    return [_collection_out(session, c) for c in collections.agent_collections(session, agent)]
+    bound = collections.agent_collections(session, agent)
+    refs = collections.CollectionRefs(session, bound)
+    return [_collection_out(c, refs) for c in bound]
 
 
 @router.post("/collections", response_model=CollectionOut, status_code=201)
@@ -81,16 +83,15 @@ def create_collection(
 ) -> CollectionOut:
     """A collection for a folder on this agent's machine (the agent checks its roots first)."""
     created = collections.create_agent_collection(session, agent, body.name, body.root_path)
-    return _collection_out(session, created)
+    return _collection_out(created, collections.CollectionRefs(session, [created]))
 
 
-def _collection_out(session: Session, collection: Collection) -> CollectionOut:
-    pipeline = session.get(Pipeline, collection.pipeline_id) if collection.pipeline_id else None
+def _collection_out(collection: Collection, refs: collections.CollectionRefs) -> CollectionOut:
     return CollectionOut(
         guid=collection.guid,
         name=collection.name,
         root_path=collection.root_path,
-        pipeline_guid=pipeline.guid if pipeline else None,
+        pipeline_guid=refs.pipeline(collection),
     )
 
 

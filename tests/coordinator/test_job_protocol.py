@@ -516,6 +516,8 @@ def test_config_gives_the_team_config_and_the_pipelines_in_use(rig: tuple[Rig, s
     assert [(p["name"], p["version"], p["definition"]["v"]) for p in answer["pipelines"]] == [
         ("Pinned", 1, 1)
     ]
+    [bound] = agent.get(f"{API}/collections").json()  # says which of them the collection uses
+    assert bound["pipeline_guid"] == answer["pipelines"][0]["guid"]
 
 
 def test_a_released_job_is_queued_again_without_spending_an_attempt(
