@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,12 @@ class Listing:
     issues: list[ScanIssue]
     scan_time: float
 
+    @cached_property
+    def files_hash(self) -> str:
+        """The file part of the input-state hash (7.1), computed once per listing: an agent
+        compares hashes before it analyses, and the analysis reports them again."""
+        return file_list_hash(self.entries)
+
 
 def scan_collection(root: Path, progress: ProgressSink | None = None) -> Listing:
     """The one streaming pass over `root` every tool of a run shares (D1)."""
@@ -163,7 +170,7 @@ def scan_collection(root: Path, progress: ProgressSink | None = None) -> Listing
 def input_state_hashes(request: AnalysisRequest, listing: Listing) -> dict[str, str]:
     """Each tool's input-state hash (7.1) for this listing, before any analysis runs."""
     tools, _ = _resolve_tools(request)
-    files_hash = file_list_hash(listing.entries)
+    files_hash = listing.files_hash
     settings_hash = config_hash(_settings(request).hash_config)
     return {tool.value: combined_hash(tool.value, files_hash, settings_hash) for tool in tools}
 
@@ -235,7 +242,7 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
         results = {tool.value: results[tool.value] for tool in tools}
         sink.update(ToolName.PHOTOSTATS.value, 1, 1)
     else:
-        files_hash = file_list_hash(entries)
+        files_hash = listing.files_hash
     settings_hash = config_hash(settings.hash_config)
     tool_hashes = {tool: combined_hash(tool, files_hash, settings_hash) for tool in results}
     run_key = ",".join(results) or "none"
