@@ -15,11 +15,11 @@ from ..schemas.agent_protocol import (
     HeartbeatRequest,
     HeartbeatResponse,
     PipelineOut,
-    PoolStatus,
     RegisterRequest,
     RegisterResponse,
 )
-from ..services import agents, collections, rate_limits
+from ..schemas.agents import PoolStatus
+from ..services import agent_admin, agents, collections, rate_limits
 from ..services.config import team_config
 from .deps import AgentCallDep, AgentDep, SessionDep
 
@@ -59,14 +59,7 @@ async def heartbeat(body: HeartbeatRequest, call: AgentCallDep) -> HeartbeatResp
 @router.get("/pool-status", response_model=PoolStatus)
 def pool_status(agent: AgentDep, session: SessionDep) -> PoolStatus:
     """The agents of the caller's team: online, offline, idle, busy, and an overall status."""
-    counts = agents.pool_counts(session, agent.team_id)
-    if counts["online"] == 0:
-        overall = "offline"
-    elif counts["idle"] == 0:
-        overall = "busy"
-    else:
-        overall = "available"
-    return PoolStatus(**counts, status=overall)
+    return PoolStatus.model_validate(agent_admin.pool_status(session, agent.team_id))
 
 
 @router.get("/collections", response_model=list[CollectionOut])

@@ -13,7 +13,7 @@ from ..models.base import utcnow
 from ..schemas.agents import (
     AgentOut,
     AgentRename,
-    PoolStatusOut,
+    PoolStatus,
     RegistrationTokenCreate,
     RegistrationTokenCreated,
     RegistrationTokenOut,
@@ -53,10 +53,10 @@ def list_agents(user: CurrentUser, session: SessionDep) -> list[AgentOut]:
     return [_agent_out(agent) for agent in agent_admin.list_agents(session, user.team_id)]
 
 
-@router.get("/pool-status", response_model=PoolStatusOut, responses=_UNAUTHORIZED)
-def pool_status(user: CurrentUser, session: SessionDep) -> PoolStatusOut:
+@router.get("/pool-status", response_model=PoolStatus, responses=_UNAUTHORIZED)
+def pool_status(user: CurrentUser, session: SessionDep) -> PoolStatus:
     """Active agents by state, and an overall offline/busy/available."""
-    return PoolStatusOut.model_validate(agent_admin.pool_status(session, user.team_id))
+    return PoolStatus.model_validate(agent_admin.pool_status(session, user.team_id))
 
 
 @router.post(

@@ -22,7 +22,6 @@ __all__ = [
     "NoChangeRequest",
     "OfflineResult",
     "PipelineOut",
-    "PoolStatus",
     "PreviousResult",
     "ProgressRequest",
     "ProgressResponse",
@@ -65,16 +64,6 @@ class HeartbeatResponse(Body):
     server_time: datetime
     heartbeat_interval: int
     commands: list[dict[str, str]] = Field(description="e.g. {'type': 'cancel_job', 'job': GUID}")
-
-
-class PoolStatus(Body):
-    total: int
-    online: int
-    offline: int
-    idle: int
-    busy: int
-    paused: int
-    status: Literal["offline", "busy", "available"]
 
 
 class CollectionOut(Body):

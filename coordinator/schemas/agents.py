@@ -13,7 +13,7 @@ from .base import Body
 __all__ = [
     "AgentOut",
     "AgentRename",
-    "PoolStatusOut",
+    "PoolStatus",
     "RegistrationTokenCreate",
     "RegistrationTokenCreated",
     "RegistrationTokenOut",
@@ -39,7 +39,9 @@ class AgentRename(Body):
     name: str = Field(min_length=1, max_length=200)
 
 
-class PoolStatusOut(Body):
+class PoolStatus(Body):
+    """Agents of the team by state, and an overall status (users and agents alike ask)."""
+
     total: int
     online: int
     offline: int
