@@ -17,7 +17,7 @@ from ..models.base import utcnow
 from ..models.team import User
 from . import audit
 from .agents import OFFLINE_AFTER, pool_counts
-from .jobs import give_back
+from .jobs import ACTIVE, give_back
 from .lookup import in_team
 from .registration import DEFAULT_EXPIRY_HOURS, IssuedToken, create_registration_token
 
@@ -33,8 +33,6 @@ __all__ = [
     "rename_agent",
     "revoke_agent",
 ]
-
-_ACTIVE = ("claimed", "running")
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ def revoke_agent(session: Session, user: User, guid: str) -> Agent:
     agent.revoked_at = utcnow()
     agent.status = "offline"
     held = session.scalars(
-        select(Job).where(Job.claimed_by_id == agent.id, Job.status.in_(_ACTIVE)).with_for_update()
+        select(Job).where(Job.claimed_by_id == agent.id, Job.status.in_(ACTIVE)).with_for_update()
     ).all()
     for job in held:
         give_back(job, "the agent running it was revoked")

@@ -30,7 +30,7 @@ from ..models.team import User
 from . import audit
 from .collections import team_collection
 from .job_events import job_changed
-from .jobs import create_job, end_unsuccessfully, find_team_job
+from .jobs import ACTIVE, create_job, end_unsuccessfully, find_team_job
 from .results import parse_tool_result
 
 __all__ = [
@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 LIST_LIMIT = 200
-_ACTIVE = ("claimed", "running")
 _RETRYABLE = ("failed", "cancelled")
 _GENERATOR = "ShutterSense coordinator"
 
@@ -121,7 +120,7 @@ def cancel_job(session: Session, user: User, guid: str) -> Job:
     was = job.status
     if was == "queued":
         end_unsuccessfully(session, job, "cancelled", "cancelled by a user")
-    elif was in _ACTIVE:
+    elif was in ACTIVE:
         job.cancel_requested = True
         job_changed(job)
     else:

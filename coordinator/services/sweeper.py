@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..models import Agent, Job
 from ..models.base import utcnow
 from .agents import OFFLINE_AFTER
-from .jobs import end_unsuccessfully, requeue
+from .jobs import ACTIVE, end_unsuccessfully, requeue
 from .uploads import sweep_uploads
 
 __all__ = ["SWEEP_INTERVAL", "sweep"]
@@ -34,7 +34,7 @@ def sweep(session: Session) -> dict[str, int]:
     now = utcnow()
     expired = session.scalars(
         select(Job)
-        .where(Job.status.in_(("claimed", "running")), Job.lease_expires_at < now)
+        .where(Job.status.in_(ACTIVE), Job.lease_expires_at < now)
         .with_for_update(skip_locked=True)
     ).all()
     for job in expired:
