@@ -33,6 +33,7 @@ from .api import (
     users,
 )
 from .api.client_address import ClientAddress
+from .api.lane import Lane
 from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
 from .api.web_app import web_app_route
 from .db import make_engine, make_session_factory
@@ -121,6 +122,7 @@ def create_app(
     app.state.sessions = sessions
     app.state.events = bus
     app.state.vault = Vault(settings.master_key)
+    app.state.lane = Lane()
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -17,6 +17,7 @@ from ..models import Agent
 from ..models.team import User
 from ..services import auth as auth_service
 from ..services.agent_identity import CallingAgent, authenticate_agent, identify_agent
+from .lane import Lane
 from .session_cookie import (
     check_origin,
     origin_allowed,
@@ -67,7 +68,8 @@ AgentDep = Annotated[Agent, Depends(_agent)]
 
 @dataclass(frozen=True)
 class AgentCall:
-    """An agent's call done in one pool thread: a session, the agent's lookup, the work.
+    """An agent's call done in one go on the lane (api/lane.py): a session, the agent's lookup,
+    the work.
 
     The busiest routes (heartbeat, claim, progress, complete) use it instead of AgentDep and
     SessionDep, whose lookup takes a thread switch of its own, and it finds only the agent's id
@@ -91,7 +93,8 @@ def _in_one_thread(request: Request, work: Callable[[Session], T]) -> Awaitable[
         with request.app.state.sessions() as session:
             return work(session)
 
-    return run_in_threadpool(in_thread)
+    lane: Lane = request.app.state.lane
+    return lane.run(in_thread)
 
 
 async def _agent_call(request: Request, key: AgentKey) -> AgentCall:
@@ -123,7 +126,7 @@ def _current_user(
 
 @dataclass(frozen=True)
 class UserCall:
-    """A user's call done in one pool thread: a session, the user's sign-in check, the work.
+    """A user's call done in one go on the lane: a session, the user's sign-in check, the work.
 
     For the user API's busiest write (queueing a job), instead of CurrentUser and SessionDep:
     one thread switch instead of two."""
