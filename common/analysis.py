@@ -38,6 +38,7 @@ from .results import (
     ToolResult,
 )
 from .scanner import check_collection_root, scan_batches
+from .split_walk import scan_batches_in_two
 from .state_hash import combined_hash, config_hash, file_list_hash
 from .xmp import check_sidecars
 
@@ -80,8 +81,8 @@ class AnalysisRequest:
     check_sidecars: bool = False
     # How the caller gets a pipeline, told when Pipeline Validation has none.
     pipeline_hint: str = "pass --pipeline FILE"
-    # Run PhotoStats and the input-state hash in a forked child beside the other tools: only
-    # for a single-threaded caller (the command line), see common/beside.py.
+    # Walk half of the folders, then run PhotoStats and the input-state hash, in forked children
+    # beside the rest: only for a single-threaded caller (the command line), see common/beside.py.
     fork_helpers: bool = False
 
 
@@ -149,8 +150,11 @@ class Listing:
         return file_list_hash(self.entries)
 
 
-def scan_collection(root: Path, progress: ProgressSink | None = None) -> Listing:
-    """The one streaming pass over `root` every tool of a run shares (D1)."""
+def scan_collection(
+    root: Path, progress: ProgressSink | None = None, *, in_two: bool = False
+) -> Listing:
+    """The one streaming pass over `root` every tool of a run shares (D1). `in_two` walks half
+    of the folders in a forked child: only for a single-threaded caller (common/beside.py)."""
     sink = progress or NullProgress()
     root = check_collection_root(root)
     started = time.perf_counter()
@@ -158,7 +162,8 @@ def scan_collection(root: Path, progress: ProgressSink | None = None) -> Listing
     entries: list[FileEntry] = []
     reported = 0
     with collector_paused():
-        for batch in scan_batches(root, issues.append):
+        walk = scan_batches_in_two if in_two else scan_batches
+        for batch in walk(root, issues.append):
             entries.extend(batch)
             if len(entries) - reported >= _SCAN_TICK:
                 reported = len(entries)
@@ -178,7 +183,7 @@ def input_state_hashes(request: AnalysisRequest, listing: Listing) -> dict[str, 
 def scan_for(request: AnalysisRequest, progress: ProgressSink | None = None) -> Listing:
     """The listing `request` needs; a tool choice that cannot run is refused before scanning."""
     _resolve_tools(request)
-    return scan_collection(request.root, progress)
+    return scan_collection(request.root, progress, in_two=request.fork_helpers)
 
 
 def run_analysis(

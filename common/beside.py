@@ -7,8 +7,10 @@ its pickled answer through a pipe and ends with `os._exit`; the parent reads it 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -21,7 +23,8 @@ T = TypeVar("T")
 
 
 class Beside(Generic[T]):
-    """`fn()` started in a child process now; `result()` waits for its value."""
+    """`fn()` started in a child process now; `result()` waits for its value, or `cancel()`
+    ends it. Exactly one of them must be called."""
 
     def __init__(self, fn: Callable[[], T]) -> None:
         read_end, write_end = os.pipe()
@@ -39,6 +42,13 @@ class Beside(Generic[T]):
                 os._exit(0)
         os.close(write_end)
         self._read_end = read_end
+
+    def cancel(self) -> None:
+        """Stop the child and forget its answer (its writes could otherwise block forever)."""
+        os.close(self._read_end)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
 
     def result(self) -> T:
         with os.fdopen(self._read_end, "rb") as incoming:

@@ -18,7 +18,7 @@ from .errors import CollectionError
 from .files import FileEntry
 from .results import ScanIssue
 
-__all__ = ["IssueSink", "check_collection_root", "scan", "scan_batches"]
+__all__ = ["Folder", "IssueSink", "Walker", "check_collection_root", "scan", "scan_batches"]
 
 IssueSink = Callable[[ScanIssue], None]
 
@@ -69,8 +69,8 @@ def scan(root: Path | str, on_issue: IssueSink | None = None) -> Iterator[FileEn
 
 def scan_batches(root: Path | str, on_issue: IssueSink | None = None) -> Iterator[list[FileEntry]]:
     """Like `scan`, one list per folder: the same walk with less per-file overhead."""
-    real_root = str(check_collection_root(root))
-    return _walk(real_root, on_issue or (lambda issue: None))
+    walker = Walker(root, on_issue or (lambda issue: None))
+    return walker.batches([(walker.root, "")])
 
 
 _LINKED_FOLDER = "symlink to a folder inside the collection; its files count under their real path"
@@ -78,22 +78,40 @@ _WALKED = "folder already walked (a mount loop); skipped"
 _by_name = attrgetter("name")
 _new_entry = tuple.__new__  # FileEntry(...) without the Python-level __new__, for speed
 
+Folder = tuple[str, str]  # (real path, relative prefix ending in "/", or "" for the root)
 
-def _walk(real_root: str, report: IssueSink) -> Iterator[list[FileEntry]]:
-    root_info = os.stat(real_root)
-    visited = {(root_info.st_dev, root_info.st_ino)}
-    stack: list[tuple[str, str]] = [(real_root, "")]
-    while stack:
-        folder, prefix = stack.pop()
+
+class Walker:
+    """The walk's state: the resolved root, where issues go, and the folders seen so far (by
+    device and inode, so a mount loop is walked once)."""
+
+    def __init__(self, root: Path | str, report: IssueSink) -> None:
+        self.root = str(check_collection_root(root))
+        self.report = report
+        info = os.stat(self.root)
+        self.visited = {(info.st_dev, info.st_ino)}
+
+    def batches(self, stack: list[Folder]) -> Iterator[list[FileEntry]]:
+        """Walk depth-first from the folders on `stack` (the last one first): one list of files
+        per folder that has any, each sorted by name."""
+        while stack:
+            files, subfolders = self.folder(*stack.pop())
+            stack.extend(reversed(subfolders))
+            if files:
+                yield files
+
+    def folder(self, folder: str, prefix: str) -> tuple[list[FileEntry], list[Folder]]:
+        """The files of one folder and the subfolders still to walk, both sorted by name."""
+        report = self.report
         try:
             with os.scandir(folder) as it:
                 entries = list(it)
         except OSError as exc:
             report(ScanIssue(path=prefix.rstrip("/") or ".", reason=_folder_reason(exc)))
-            continue
+            return [], []
         entries.sort(key=_by_name)
         files: list[FileEntry] = []
-        subfolders: list[tuple[str, str]] = []
+        subfolders: list[Folder] = []
         for entry in entries:
             name = entry.name
             if not name.isascii():
@@ -107,7 +125,7 @@ def _walk(real_root: str, report: IssueSink) -> Iterator[list[FileEntry]]:
                     continue
                 is_link = entry.is_symlink()
                 info = (
-                    _follow_link(entry.path, real_root, prefix + name, report)
+                    _follow_link(entry.path, self.root, prefix + name, report)
                     if is_link
                     else entry.stat(follow_symlinks=False)
                 )
@@ -127,14 +145,12 @@ def _walk(real_root: str, report: IssueSink) -> Iterator[list[FileEntry]]:
                     report(ScanIssue(path=rel, reason=_LINKED_FOLDER))
                     continue
                 key = (info.st_dev, info.st_ino)
-                if key in visited:
+                if key in self.visited:
                     report(ScanIssue(path=rel, reason=_WALKED))
                     continue
-                visited.add(key)
+                self.visited.add(key)
                 subfolders.append((entry.path, rel + "/"))
-        stack.extend(reversed(subfolders))
-        if files:
-            yield files
+        return files, subfolders
 
 
 def _follow_link(link: str, real_root: str, rel: str, report: IssueSink) -> os.stat_result | None:
