@@ -121,9 +121,10 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     traffic = Traffic(
         claimers=args.claimers,
+        rate=args.rate,
         heartbeat_interval=args.heartbeat_interval,
         claim_wait=args.claim_wait,
-        backlog=args.backlog,
+        backlog=args.backlog or 3 * args.claimers,
         feed=args.feed,
     )
     load_before = os.getloadavg()[0]
@@ -139,9 +140,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             with coordinator(env, folder, args.workers) as (base, pid):
                 cpu = Cpu(pid)
+
+                def measuring() -> None:
+                    queue.analyze()  # the warm-up's jobs and results are in the statistics
+                    cpu.start()
+
                 with asyncio.Runner(loop_factory=loop_factory()) as runner:
                     rec, client_cpu = runner.run(
-                        drive(base, fleet, queue, traffic, (args.warmup, args.duration), cpu.start)
+                        drive(base, fleet, queue, traffic, (args.warmup, args.duration), measuring)
                     )
                 shares = cpu.shares(client_cpu)
         finally:
@@ -153,6 +159,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "command": " ".join(sys.argv),
         "agents": args.agents,
         "claimers": args.claimers,
+        "rate": args.rate,
         "workers": args.workers,
         "feed": args.feed,
         "duration_s": args.duration,
@@ -186,6 +193,8 @@ def print_table(figures: dict[str, Any]) -> None:
             f"{name:<12}{row['count']:>8}{row['per_second']:>9.1f}{row['p50_ms']:>9.1f}"
             f"{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['max_ms']:>9.1f}"
         )
+    offered = f"{figures['rate']:g} jobs/s offered" if figures["rate"] else "flat out"
+    print(f"{figures['claimers']} claiming agents, {offered}, jobs made by {figures['feed']}")
     print(
         f"jobs claimed+completed: {figures['jobs_completed']} in {figures['duration_s']:g} s = "
         f"{figures['jobs_per_second']:.1f}/s; claims that found no job: {figures['empty_claims']}"
@@ -210,14 +219,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.coordinator_load")
     parser.add_argument("--db-url", help="PostgreSQL server URL (a database is made on it)")
     parser.add_argument("--agents", type=int, default=1000)
-    parser.add_argument("--claimers", type=int, default=32, help="agents that claim jobs")
+    parser.add_argument("--claimers", type=int, default=200, help="agents that claim jobs")
+    parser.add_argument(
+        "--rate", type=float, default=220.0, help="jobs/s the claiming agents start; 0: flat out"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=float, default=60.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds before measuring")
     parser.add_argument("--heartbeat-interval", type=float, default=30.0)
     parser.add_argument("--claim-wait", type=int, default=10, help="the claim's long poll")
-    parser.add_argument("--backlog", type=int, default=400, help="queued jobs kept waiting")
-    parser.add_argument("--feed", choices=("api", "db"), default="api", help="how jobs are made")
+    parser.add_argument(
+        "--backlog", type=int, default=0, help="queued jobs kept waiting (0: 3 per claimer)"
+    )
+    parser.add_argument("--feed", choices=("api", "db"), default="db", help="how jobs are made")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures here")
     return parser
 

@@ -3,7 +3,9 @@
 - every agent heartbeats every `interval` seconds, the agents' start times spread evenly;
 - each claiming agent loops: claim, one progress report, complete with a result signed with
   the claim's secret, as docs/agent-protocol.md describes. A claim asks first without waiting
-  (timed) and, when there is no job, again with a long poll (not timed);
+  (timed) and, when there is no job, again with a long poll (not timed). With a `rate`, each
+  agent starts one job every claimers/rate seconds, as if analysing in between, so the
+  coordinator is offered that many jobs per second; without, the agents work flat out;
 - a feeder keeps the queue at least `backlog` jobs deep, through the user API or in bulk.
 
 Requests go through pools of HTTP/1.1 keep-alive connections (benchmarks/load_http.py): one
@@ -104,6 +106,7 @@ class Traffic:
     """The shape of the load."""
 
     claimers: int
+    rate: float = 0.0  # jobs per second offered by the claiming agents together; 0: no pause
     heartbeat_interval: float = 30.0
     claim_wait: int = 10
     backlog: int = 400
@@ -144,32 +147,46 @@ async def _claim(
     return answer.json() if answer is not None and answer.status_code == 200 else None
 
 
-async def _work(http: ConnectionPool, rec: Recorder, key: str, wait: int) -> None:
+async def _job(http: ConnectionPool, rec: Recorder, headers: dict[str, str], wait: int) -> None:
+    """One job as an agent does it: claim, report progress, complete with a signed result."""
+    claim = await _claim(http, rec, headers, wait)
+    if claim is None:
+        return
+    guid, token = claim["job_guid"], claim["claim_token"]
+    await rec.timed(
+        "progress",
+        http.post(
+            f"{AGENT_API}/jobs/{guid}/progress",
+            headers,
+            {"claim_token": token, "stage": "scan", "percent": 50},
+        ),
+    )
+    body = {
+        "claim_token": token,
+        "result": RESULT,
+        "input_state_hash": STATE_HASH,
+        "signature": result_signature(claim["claim_secret"], guid, STATE_HASH, RESULT),
+    }
+    done = await rec.timed(
+        "complete", http.post(f"{AGENT_API}/jobs/{guid}/complete", headers, body)
+    )
+    if done is not None and done.status_code == 200 and rec.recording:
+        rec.completed += 1
+
+
+async def _work(
+    http: ConnectionPool, rec: Recorder, key: str, wait: int, period: float, delay: float
+) -> None:
+    """Jobs one after the other; with a `period`, one job started every `period` seconds (the
+    analysis an agent runs between claim and complete), after `delay`. An agent that falls
+    behind starts its next job at once, without catching up on the ones it missed."""
     headers = _bearer(key)
+    await asyncio.sleep(delay)
+    start = time.monotonic()
     while True:
-        claim = await _claim(http, rec, headers, wait)
-        if claim is None:
-            continue
-        guid, token = claim["job_guid"], claim["claim_token"]
-        await rec.timed(
-            "progress",
-            http.post(
-                f"{AGENT_API}/jobs/{guid}/progress",
-                headers,
-                {"claim_token": token, "stage": "scan", "percent": 50},
-            ),
-        )
-        body = {
-            "claim_token": token,
-            "result": RESULT,
-            "input_state_hash": STATE_HASH,
-            "signature": result_signature(claim["claim_secret"], guid, STATE_HASH, RESULT),
-        }
-        done = await rec.timed(
-            "complete", http.post(f"{AGENT_API}/jobs/{guid}/complete", headers, body)
-        )
-        if done is not None and done.status_code == 200 and rec.recording:
-            rec.completed += 1
+        await _job(http, rec, headers, wait)
+        start = max(start + period, time.monotonic()) if period else start
+        await asyncio.sleep(max(0.0, start - time.monotonic()))
 
 
 async def _feed(
@@ -221,8 +238,9 @@ async def drive(
     window: tuple[float, float],
     on_start: Callable[[], None],
 ) -> tuple[Recorder, float]:
-    """Run the load for `window` = (warm-up, measured) seconds, calling `on_start` when the
-    measured part begins; return what was recorded and the client's CPU seconds in it."""
+    """Run the load for `window` = (warm-up, measured) seconds, calling `on_start` (in a
+    thread) when the measured part begins; return what was recorded and the client's CPU
+    seconds in it."""
     warmup, duration = window
     rec = Recorder()
     address = urlsplit(base_url)
@@ -244,8 +262,11 @@ async def drive(
         _heartbeats(beats, rec, key, index * spread, traffic.heartbeat_interval)
         for index, key in enumerate(fleet.agent_keys)
     ]
-    for key in fleet.agent_keys[: traffic.claimers]:  # one connection each, as agents have
-        loops.append(_work(pool(1), rec, key, traffic.claim_wait))
+    period = traffic.claimers / traffic.rate if traffic.rate else 0.0
+    for index, key in enumerate(fleet.agent_keys[: traffic.claimers]):
+        # one connection each, as agents have; the paced agents' starts spread over a period
+        delay = index * period / traffic.claimers
+        loops.append(_work(pool(1), rec, key, traffic.claim_wait, period, delay))
     loops.append(_feed(feeder, rec, fleet, queue, traffic))
     for made in pools:
         # One by one: a burst of connections is accepted by whichever worker wakes first,
@@ -254,7 +275,7 @@ async def drive(
     tasks = [asyncio.create_task(loop) for loop in loops]
     try:
         await asyncio.sleep(warmup)
-        on_start()
+        await asyncio.to_thread(on_start)
         rec.recording = True
         cpu = time.process_time()
         await asyncio.sleep(duration)

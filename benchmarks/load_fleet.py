@@ -4,27 +4,34 @@ a queue of jobs, written straight to the database the coordinator under test ser
 Agents are enrolled by the same service call the `/register` route makes
 (`services.agents.register_agent` with a fresh one-time token), but in-process: the route allows
 10 registrations per client address per 10 minutes, and the benchmark needs 1,000 from one
-address. Jobs for the initial backlog and for `--feed db` are inserted in bulk.
+address. Jobs for the initial backlog and for `--feed db` are inserted in bulk and announced
+on the event channel.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from shuttersense.coordinator.db import make_engine, make_session_factory
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Collection, Job, Team
+from shuttersense.coordinator.pg_events import CHANNEL
 from shuttersense.coordinator.services.accounts import create_user
 from shuttersense.coordinator.services.agents import register_agent
 from shuttersense.coordinator.services.auth import create_token
+from shuttersense.coordinator.services.job_events import JOB_VIEW_COLUMNS, job_event
 from shuttersense.coordinator.services.registration import create_registration_token
 
 __all__ = ["Fleet", "JobQueue", "enrol_fleet"]
 
 TEAM = "Load test"
+_NOTIFY_BYTES = 7000  # PostgreSQL refuses a NOTIFY payload of 8000 bytes
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,24 @@ def _collection(session: Session, agent_id: int, team_id: int, index: int) -> st
     return made.guid
 
 
+def _notifications(events: list[dict[str, Any]]) -> Iterator[str]:
+    """The events as JSON arrays short enough for one NOTIFY each."""
+    batch: list[str] = []
+    size = 0
+    for event in map(json.dumps, events):
+        if batch and size + len(event) > _NOTIFY_BYTES:
+            yield f"[{','.join(batch)}]"
+            batch, size = [], 0
+        batch.append(event)
+        size += len(event) + 1
+    if batch:
+        yield f"[{','.join(batch)}]"
+
+
 class JobQueue:
-    """Bulk inserts of queued PhotoStats jobs, spread round-robin over the collections."""
+    """Bulk inserts of queued PhotoStats jobs, spread round-robin over the collections, each
+    announced on the coordinator's event channel as its own job creation does, so that the
+    agents waiting in a long poll are woken."""
 
     def __init__(self, db_url: str, collections: list[str]) -> None:
         self.engine = make_engine(db_url)
@@ -105,8 +128,11 @@ class JobQueue:
                     "progress": {},
                 }
             )
+        columns = [Job.__table__.c[name] for name in JOB_VIEW_COLUMNS]
         with Session(self.engine) as session:
-            session.execute(insert(Job), rows)
+            made = session.execute(insert(Job).returning(*columns), rows).all()
+            for payload in _notifications([job_event(job, "state") for job in made]):
+                session.execute(select(func.pg_notify(CHANNEL, payload)))
             session.commit()
 
     def queued(self) -> int:
@@ -115,6 +141,13 @@ class JobQueue:
                 session.scalar(select(func.count()).select_from(Job).where(Job.status == "queued"))
                 or 0
             )
+
+    def analyze(self) -> None:
+        """Statistics for the planner, as a database that has been running a while has them.
+        Without, it plans for the empty tables of the set-up (autovacuum looks only once a
+        minute) and scans the jobs and results the warm-up made, more of them at every call."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -36,6 +36,7 @@ from .api.client_address import ClientAddress
 from .api.lane import Lane
 from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
 from .api.web_app import web_app_route
+from .claim_wakeups import ClaimWakeups
 from .db import make_engine, make_session_factory
 from .errors import ServiceError, TooManyAttempts, Unauthorized
 from .event_bus import EventBus
@@ -109,6 +110,8 @@ def create_app(
     sessions = make_session_factory(engine)
     bus = EventBus() if settings.is_sqlite else PgNotifyBus(settings.db_url)
     deliver_after_commit(sessions, bus)
+    wakeups = ClaimWakeups()
+    bus.watch(wakeups.notice)
     app = FastAPI(
         title="ShutterSense coordinator",
         version=__version__,
@@ -123,6 +126,7 @@ def create_app(
     app.state.events = bus
     app.state.vault = Vault(settings.master_key)
     app.state.lane = Lane()
+    app.state.claim_wakeups = wakeups
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -66,12 +66,22 @@ class EventBus:
     def __init__(self, queue_size: int = QUEUE_SIZE) -> None:
         self._queue_size = queue_size
         self._subscriptions: set[Subscription] = set()
+        self._watchers: list[Callable[[Event], None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def connections(self) -> int:
         """How many subscribers (open sockets) there are."""
         return len(self._subscriptions)
+
+    @property
+    def heeded(self) -> bool:
+        """Whether anything in this process wants events at all."""
+        return bool(self._subscriptions or self._watchers)
+
+    def watch(self, watcher: Callable[[Event], None]) -> None:
+        """Call `watcher` with every event, on the event loop; it must be quick."""
+        self._watchers.append(watcher)
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -104,7 +114,9 @@ class EventBus:
             return
 
     def fan_out(self, event: Event) -> None:
-        """Deliver to the local subscribers; runs on the event loop."""
+        """Deliver to the local watchers and subscribers; runs on the event loop."""
+        for watcher in self._watchers:
+            watcher(event)
         for subscription in list(self._subscriptions):
             if subscription.wants(event):
                 subscription.offer(event)

@@ -129,7 +129,7 @@ class PgNotifyBus(EventBus):
                 await asyncio.sleep(_RECONNECT_DELAY)
 
     def _receive(self, payload: str) -> None:
-        if not self.connections:
+        if not self.heeded:
             return  # nobody here to tell
         try:
             events = json.loads(payload)

@@ -4,13 +4,13 @@ the upload of results made offline."""
 from __future__ import annotations
 
 import asyncio
-import time
 from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from ..claim_wakeups import RECHECK, ClaimWakeups
 from ..schemas.agent_protocol import (
     ClaimResponse,
     CollectionOut,
@@ -33,15 +33,16 @@ from .deps import AgentCallDep, AgentDep, SessionDep
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
-_POLL_STEP = 0.5
 
 
-def _claim_once(vault: Vault, session: Session, agent: AgentIdentity) -> ClaimResponse | None:
+def _claim_once(
+    vault: Vault, session: Session, agent: AgentIdentity
+) -> tuple[AgentIdentity, ClaimResponse | None]:
     claim = claims.try_claim(session, agent, vault)
     if claim is None:
-        return None
+        return agent, None
     collection = claim.collection
-    return ClaimResponse(
+    return agent, ClaimResponse(
         job_guid=claim.job_guid,
         tool=claim.tool,
         attempt=claim.attempt,
@@ -73,16 +74,19 @@ async def claim(
     request: Request, call: AgentCallDep, wait: Annotated[int, Query(ge=0, le=30)] = 0
 ) -> ClaimResponse | Response:
     """Hand the agent its next job, waiting up to `wait` seconds for one (204 if none)."""
-    deadline = time.monotonic() + wait
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
     attempt = partial(_claim_once, request.app.state.vault)
+    wakeups: ClaimWakeups = request.app.state.claim_wakeups
     while True:
-        found = await call.run(attempt)
+        asked = loop.time()
+        agent, found = await call.run(attempt)
         if found is not None:
             return found
-        remaining = deadline - time.monotonic()
+        remaining = deadline - loop.time()
         if remaining <= 0 or await request.is_disconnected():
             return Response(status_code=204)
-        await asyncio.sleep(min(_POLL_STEP, remaining))
+        await wakeups.wait(agent.team_id, agent.id, asked, min(RECHECK, remaining))
 
 
 @router.post("/jobs/{guid}/progress", response_model=ProgressResponse)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, GuidMixin, TeamScoped, Timestamp
@@ -25,6 +25,18 @@ class Job(GuidMixin, TeamScoped, Base):
     __tablename__ = "jobs"
     __table_args__ = (
         Index("ix_jobs_claimable", "status", "agent_id", "not_before"),
+        # The queue as claims read it, oldest first per agent. Partial, so it holds queued
+        # versions only, and read by plain index scans, which skip the versions that have
+        # left the queue from then on (a bitmap scan visits them until the next VACUUM).
+        Index(
+            "ix_jobs_queue",
+            "agent_id",
+            "team_id",
+            "created_at",
+            "id",
+            postgresql_where=text("status = 'queued'"),
+            sqlite_where=text("status = 'queued'"),
+        ),
         Index("ix_jobs_claimed_by", "claimed_by_id", "status"),  # heartbeats renew leases
     )
 

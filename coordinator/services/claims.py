@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Row, ScalarSelect, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..hashed_secrets import hash_secret, new_secret
@@ -67,17 +67,37 @@ class Claim:
 
 _jobs = Job.__table__
 _VIEW = [_jobs.c[name] for name in JOB_VIEW_COLUMNS]
+
+
+def _oldest(agent: ColumnElement[bool]) -> ScalarSelect[int]:
+    """The oldest queued job of the team that `agent` allows and no other claim holds."""
+    return (
+        select(_jobs.c.id)
+        .where(
+            _jobs.c.status == "queued",
+            agent,
+            _jobs.c.team_id == bindparam("team"),
+            or_(_jobs.c.not_before.is_(None), _jobs.c.not_before <= bindparam("now")),
+        )
+        .order_by(_jobs.c.created_at, _jobs.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+
+
+# The jobs bound to the agent and the jobs any agent may take are two ordered scans of
+# ix_jobs_queue (one scan with an OR between them reads a bitmap of every version ever queued,
+# which grows until VACUUM); the older of the two candidates is claimed.
 _OLDEST = (
     select(_jobs.c.id)
     .where(
-        _jobs.c.team_id == bindparam("team"),
-        _jobs.c.status == "queued",
-        or_(_jobs.c.agent_id.is_(None), _jobs.c.agent_id == bindparam("claimer")),
-        or_(_jobs.c.not_before.is_(None), _jobs.c.not_before <= bindparam("now")),
+        _jobs.c.id.in_(
+            [_oldest(_jobs.c.agent_id == bindparam("claimer")), _oldest(_jobs.c.agent_id.is_(None))]
+        )
     )
     .order_by(_jobs.c.created_at, _jobs.c.id)
     .limit(1)
-    .with_for_update(skip_locked=True)
     .scalar_subquery()
 )
 # The statements are built once: building them (and the alias above all) cost more CPU than

@@ -20,6 +20,7 @@ __all__ = [
     "JobView",
     "deliver_after_commit",
     "job_changed",
+    "job_event",
     "note_job_event",
     "public_view",
 ]
@@ -30,6 +31,7 @@ _MAX_ERROR = 500
 
 JOB_VIEW_COLUMNS = (
     "team_id",
+    "agent_id",
     "guid",
     "tool",
     "status",
@@ -44,6 +46,7 @@ class JobView(Protocol):
     """What an event tells of a job: a `Job`, or a row of the JOB_VIEW_COLUMNS of `jobs`."""
 
     team_id: int
+    agent_id: int | None
     guid: str
     tool: str
     status: str
@@ -53,8 +56,14 @@ class JobView(Protocol):
     progress: dict[str, Any]
 
 
-def _event(job: JobView, kind: Literal["state", "progress"]) -> Event:
-    common: Event = {"team": job.team_id, "event": kind, "job": job.guid, "tool": job.tool}
+def job_event(job: JobView, kind: Literal["state", "progress"]) -> Event:
+    common: Event = {
+        "team": job.team_id,
+        "agent": job.agent_id,
+        "event": kind,
+        "job": job.guid,
+        "tool": job.tool,
+    }
     if kind == "progress":
         report = job.progress or {}
         fields = ("stage", "percent", "counts", "message")
@@ -80,12 +89,15 @@ def note_job_event(
 ) -> None:
     """Note the job (read with Core, so not in the session) as it is now; announced when
     `session` commits."""
-    session.info.setdefault(_PENDING, []).append(_event(job, kind))
+    session.info.setdefault(_PENDING, []).append(job_event(job, kind))
+
+
+_INTERNAL = frozenset({"team", "agent"})
 
 
 def public_view(event: Event) -> Event:
-    """The event as a client sees it: without the internal team id."""
-    return {key: value for key, value in event.items() if key != "team"}
+    """The event as a client sees it: without the internal team and agent ids."""
+    return {key: value for key, value in event.items() if key not in _INTERNAL}
 
 
 def deliver_after_commit(sessions: sessionmaker[Session], bus: EventBus) -> None:

@@ -10,14 +10,24 @@ import pytest
 
 from benchmarks.coordinator_load import main
 
+AGENT_CALLS = {"claim", "progress", "complete", "heartbeat"}
+
 
 @pytest.mark.usefixtures("postgres_available")
-def test_a_short_run_drives_every_call_and_reports_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("feed", "rate", "calls"),
+    [("db", 20, AGENT_CALLS), ("api", 0, AGENT_CALLS | {"create_job"})],
+    ids=["paced-bulk-jobs", "flat-out-api-jobs"],
+)
+def test_a_short_run_drives_every_call_and_reports_it(
+    tmp_path: Path, feed: str, rate: int, calls: set[str]
+) -> None:
     figures_file = tmp_path / "load.json"
     status = main(
         [
             *("--agents", "20", "--claimers", "2", "--duration", "3", "--warmup", "1"),
             *("--heartbeat-interval", "2", "--backlog", "20", "--json", str(figures_file)),
+            *("--feed", feed, "--rate", str(rate)),
         ]
     )
 
@@ -25,6 +35,8 @@ def test_a_short_run_drives_every_call_and_reports_it(tmp_path: Path) -> None:
     assert status in (0, 1)  # 1: a target missed, which a tiny run on a test machine may
     assert figures["errors"] == {}
     assert figures["jobs_completed"] > 0
-    assert set(figures["calls"]) == {"claim", "progress", "complete", "create_job", "heartbeat"}
+    assert set(figures["calls"]) == calls
     assert figures["calls"]["heartbeat"]["count"] >= 20  # every agent, at least once
     assert 0 < figures["cpu"]["server"] < 1
+    if rate:  # paced: the agents start no more jobs than offered
+        assert figures["jobs_per_second"] <= rate * 1.25
