@@ -19,6 +19,7 @@ from .migrate import upgrade
 from .services.accounts import create_user, find_team
 from .services.registration import DEFAULT_EXPIRY_HOURS, create_registration_token
 from .settings import Settings, load_settings
+from .workers import APP, balanced_workers_supported, serve_workers
 
 __all__ = ["main"]
 
@@ -40,18 +41,19 @@ def _serve(args: argparse.Namespace) -> int:
             "PostgreSQL (SHUSAI_DB_URL) for several workers",
             args.workers,
         )
-    uvicorn.run(
-        "shuttersense.coordinator.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        proxy_headers=True,
+    options = {
+        "factory": True,
+        "host": args.host,
+        "port": args.port,
+        "proxy_headers": True,
         # The server logs at SHUSAI_LOG_LEVEL too: its access log (one line per request, at
         # INFO) is off at the production default, WARNING.
-        log_level=settings.log_level.lower(),
-        access_log=settings.log_level in ("DEBUG", "INFO"),
-    )
+        "log_level": settings.log_level.lower(),
+        "access_log": settings.log_level in ("DEBUG", "INFO"),
+    }
+    if args.workers > 1 and balanced_workers_supported():
+        return serve_workers(options, args.workers)
+    uvicorn.run(APP, workers=args.workers, **options)
     return 0
 
 

@@ -122,7 +122,7 @@ def test_serve_logs_at_the_configured_level_with_an_access_log_from_info(
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(options))
     monkeypatch.setenv("SHUSAI_LOG_LEVEL", level)
 
-    assert main(["serve", "--workers", "2", "--port", "8123"]) == 0
+    assert main(["serve", "--port", "8123"]) == 0
 
     assert started["log_level"] == level.lower() and started["access_log"] is access_log
-    assert started["workers"] == 2 and started["port"] == 8123
+    assert started["workers"] == 1 and started["port"] == 8123
