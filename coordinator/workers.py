@@ -22,7 +22,7 @@ from typing import Any
 
 __all__ = ["APP", "balanced_workers_supported", "serve_workers"]
 
-APP = "shuttersense.coordinator.app:create_app"
+APP = "shuttersense.coordinator.app:create_served_app"
 _START_GRACE = 5.0  # seconds within which a worker that dies failed to start
 _STOP_WAIT = 15.0
 
