@@ -86,9 +86,9 @@ def _oldest(agent: ColumnElement[bool]) -> ScalarSelect[int]:
     )
 
 
-# The jobs bound to the agent and the jobs any agent may take are two ordered scans of
-# ix_jobs_queue (one scan with an OR between them reads a bitmap of every version ever queued,
-# which grows until VACUUM); the older of the two candidates is claimed.
+# The jobs bound to the agent and the jobs any agent may take are two ordered index scans (the
+# first on ix_jobs_queue); one scan with an OR between them reads a bitmap of every version ever
+# queued, which grows until VACUUM. The older of the two candidates is claimed.
 _OLDEST = (
     select(_jobs.c.id)
     .where(
