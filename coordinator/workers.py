@@ -5,13 +5,16 @@ uvicorn's own workers share one listening socket, and whichever of them accepts 
 connection. A fleet's agents keep their connections open, so a split made at connect time lasts:
 under the load benchmark one worker carried twice the other's requests and its tail latency
 with them (docs/performance.md). This supervisor starts the workers, restarts one that dies
-after it started, and stops them all on SIGINT or SIGTERM.
+after it started, and stops them all on SIGINT or SIGTERM; a worker whose supervisor is killed
+outright gets SIGTERM from the kernel.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -25,6 +28,7 @@ __all__ = ["APP", "balanced_workers_supported", "serve_workers"]
 APP = "shuttersense.coordinator.app:create_served_app"
 _START_GRACE = 5.0  # seconds within which a worker that dies failed to start
 _STOP_WAIT = 15.0
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 log = logging.getLogger("shuttersense.coordinator")
 
@@ -45,10 +49,20 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(options: dict[str, Any]) -> None:
+def _end_with(supervisor: int) -> bool:
+    """Have the kernel send this worker SIGTERM when its supervisor ends, however it ends (a
+    SIGKILL included); False when it has ended already."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    return os.getppid() == supervisor
+
+
+def _worker(options: dict[str, Any], supervisor: int) -> None:
     """One server process: its own socket, the app built by the factory."""
     import uvicorn
 
+    if not _end_with(supervisor):
+        return
     config = uvicorn.Config(APP, **options)
     uvicorn.Server(config).run(sockets=[_listening_socket(config.host, config.port)])
 
@@ -68,7 +82,9 @@ def serve_workers(options: dict[str, Any], workers: int) -> int:
     running: list[tuple[BaseProcess, float]] = []
 
     def start() -> tuple[BaseProcess, float]:
-        process = context.Process(target=_worker, args=(options,), name="shuttersense-worker")
+        process = context.Process(
+            target=_worker, args=(options, os.getpid()), name="shuttersense-worker"
+        )
         process.start()
         return process, time.monotonic()
 

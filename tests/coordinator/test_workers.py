@@ -43,6 +43,15 @@ def listeners(port: int) -> dict[int, int]:
     return owners
 
 
+def kill_all(server: subprocess.Popen[bytes], port: int) -> None:
+    """Leave nothing behind, whatever failed: the supervisor and any worker on the port."""
+    if server.poll() is None:
+        server.kill()
+        server.wait()
+    for pid in set(listeners(port).values()):
+        os.kill(pid, signal.SIGKILL)
+
+
 def environment(tmp_path: Path) -> dict[str, str]:
     env = {
         **os.environ,
@@ -87,8 +96,7 @@ def test_each_worker_listens_on_its_own_socket_and_sigterm_stops_them_all(
         assert server.wait(timeout=30) == 0
         assert listeners(port) == {}
     finally:
-        if server.poll() is None:
-            server.kill()
+        kill_all(server, port)
         log.close()
 
 
@@ -109,3 +117,21 @@ def test_workers_that_cannot_listen_stop_the_command(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "a worker stopped while starting" in done.stderr
     assert "Address already in use" in done.stderr
+
+
+def test_workers_end_when_their_supervisor_is_killed(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    port = free_port()
+    server = subprocess.Popen(
+        [COORDINATOR, "serve", "--workers", "2", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: len(set(listeners(port).values())) == 2, what="two listening workers")
+        server.kill()
+        server.wait()
+        wait_for(lambda: not listeners(port), what="the workers to end")
+    finally:
+        kill_all(server, port)
