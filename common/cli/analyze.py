@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         pipeline=load_pipeline(args.pipeline) if args.pipeline else None,
         tools=parse_tools(args.tools) if args.tools else None,
         check_sidecars=args.check_sidecars,
-        # A second core for PhotoStats and the hash, where forking is safe: one thread.
+        # A second core for half of the walk, PhotoStats and the hash, where forking is safe:
+        # one thread.
         fork_helpers=threading.active_count() == 1,
     )
     document = analyse_and_report(request, args.report, quiet=args.quiet, keep=args.keep)

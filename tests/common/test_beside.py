@@ -35,6 +35,7 @@ def test_the_document_is_the_same_with_or_without_the_helper(tmp_path: Path) -> 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"\0" * content if isinstance(content, int) else content)
     listing = scan_collection(tmp_path)
+    assert scan_collection(tmp_path, in_two=True).entries == listing.entries  # walked in halves
 
     def document(fork: bool) -> dict:
         request = AnalysisRequest(
