@@ -4,8 +4,10 @@ After authenticating (API token or session cookie, see `socket_user`) the server
 `{"event": "subscribed", "job": guid-or-null}`; from then on every change of the team's jobs (or
 of the one job) arrives as a JSON event: `state` (queued, claimed, running, completed, no_change,
 failed, cancelled, or a cancellation request) and `progress` (stage, percent, counts, message).
-`ping` every 30 s of silence keeps proxies from closing the socket. A refused socket is closed
-with 1008 (policy violation); another team's job reads exactly like a job that does not exist.
+`ping` every 30 s of silence keeps proxies from closing the socket. The caller's sign-in is
+checked again every 30 s, so a socket whose token was revoked, whose session ended or whose user
+was deactivated closes within a minute. A refused socket is closed with 1008 (policy
+violation); another team's job reads exactly like a job that does not exist.
 A client too slow to keep up is closed with 1013 (try again later) and should reconnect.
 """
 
@@ -48,8 +50,11 @@ async def _until_closed(websocket: WebSocket) -> None:
         pass  # the client has nothing to say; anything it sends is ignored
 
 
-async def _pump(websocket: WebSocket, subscription: Subscription) -> None:
-    """Forward events until the client leaves; ping when nothing happened for a while."""
+async def _pump(websocket: WebSocket, subscription: Subscription, guid: str | None) -> None:
+    """Forward events until the client leaves; ping when nothing happened for a while; check
+    the caller's sign-in again every PING_INTERVAL (ServiceError when it no longer holds)."""
+    loop = asyncio.get_running_loop()
+    checked = loop.time()
     closed = asyncio.create_task(_until_closed(websocket))
     try:
         while True:
@@ -61,6 +66,9 @@ async def _pump(websocket: WebSocket, subscription: Subscription) -> None:
                 upcoming.cancel()
             if closed in done:
                 return
+            if loop.time() - checked >= PING_INTERVAL:
+                await run_in_threadpool(_team_of_caller, websocket, guid)
+                checked = loop.time()
             event = upcoming.result() if upcoming in done else {"event": "ping"}
             await websocket.send_json(public_view(event))
     finally:
@@ -77,7 +85,9 @@ async def _serve(websocket: WebSocket, guid: str | None) -> None:
     with websocket.app.state.events.subscribe(team_id, guid) as subscription:
         try:
             await websocket.send_json({"event": "subscribed", "job": guid})
-            await _pump(websocket, subscription)
+            await _pump(websocket, subscription, guid)
+        except ServiceError as exc:
+            await websocket.close(POLICY_VIOLATION, str(exc)[:_MAX_REASON])
         except SlowConsumer as exc:
             await websocket.close(TRY_AGAIN_LATER, str(exc)[:_MAX_REASON])
         except WebSocketDisconnect:

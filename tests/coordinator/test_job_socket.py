@@ -17,8 +17,9 @@ from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from shuttersense.common.protocol import result_signature
+from shuttersense.coordinator.api import job_socket
 from shuttersense.coordinator.app import create_app
-from shuttersense.coordinator.models import Job
+from shuttersense.coordinator.models import ApiToken, Job
 from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services.sweeper import sweep
 from shuttersense.coordinator.settings import Settings
@@ -185,6 +186,22 @@ def test_strangers_are_refused(client: TestClient, studio: Studio) -> None:
     assert refusal(client, f"{WS}?token=forged")[0] == 1008
     assert refusal(client, WS, headers=studio.agent)[0] == 1008  # an agent key is not a user
     assert refusal(client, f"{WS}/not%00a-job?token={token_of(studio.user)}")[0] == 1008
+
+
+def test_a_socket_closes_once_its_token_is_revoked(
+    client: TestClient, db_url: str, studio: Studio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(job_socket, "PING_INTERVAL", 0.2)
+    with client.websocket_connect(f"{WS}?token={token_of(studio.user)}") as socket:
+        assert receive(socket)["event"] == "subscribed"
+        assert receive(socket) == {"event": "ping"}  # still signed in: kept open
+        with db(db_url) as session:
+            session.execute(update(ApiToken).values(revoked_at=utcnow()))
+            session.commit()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            for _ in range(50):  # 10 s of pings at most
+                assert receive(socket, timeout=5) == {"event": "ping"}
+    assert closed.value.code == 1008 and "revoked" in closed.value.reason
 
 
 def test_the_session_cookie_works_from_this_site_only(client: TestClient, studio: Studio) -> None:
