@@ -1,9 +1,14 @@
-"""The distribution lists every package of the tree, so a wheel holds all the code."""
+"""The distribution lists every package of the tree, so a wheel holds all the code, and the
+service units start commands that exist."""
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 from pathlib import Path
+
+from shuttersense.coordinator import cli as coordinator_cli
+from shuttersense.desktop.cli import main as agent_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,3 +24,28 @@ def test_every_package_folder_is_in_the_distribution() -> None:
             relative = init.parent.relative_to(ROOT / folder)
             found.add(".".join([name, *relative.parts]))
     assert found == set(config["packages"])
+
+
+def _exec_start(unit: Path) -> list[str]:
+    lines = unit.read_text(encoding="utf-8").splitlines()
+    (command,) = [
+        line.removeprefix("ExecStart=") for line in lines if line.startswith("ExecStart=")
+    ]
+    return shlex.split(command)
+
+
+def test_every_systemd_unit_runs_a_command_our_programs_accept() -> None:
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "scripts"
+    ]
+    parsers = {
+        "shuttersense-coordinator": coordinator_cli.build_parser(),
+        "shuttersense-agent": agent_cli.build_parser(),
+    }
+    units = sorted((ROOT / "packaging" / "systemd").glob("*.service"))
+    assert {unit.stem for unit in units} == set(parsers)
+    for unit in units:
+        program, *arguments = _exec_start(unit)
+        name = Path(program).name
+        assert name == unit.stem and name in scripts
+        parsers[name].parse_args(arguments)  # an unknown option ends the test (SystemExit)
