@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from shuttersense.common.protocol import result_signature
 from shuttersense.common.results import PhotoStatsResult
 from shuttersense.coordinator.models import AuditEvent, Team
 from shuttersense.coordinator.services.accounts import create_user
@@ -83,3 +84,19 @@ class Teams:
     admin: dict[str, str]
     member: dict[str, str]
     outsider: dict[str, str]
+
+
+def signed_completion(
+    claim: dict[str, Any], result: dict[str, Any], state_hash: str, secret: str | None = None
+) -> dict[str, Any]:
+    """The body of an agent's `complete` for `claim`: the result signed with the claim's secret
+    (or with `secret`, to forge a signature)."""
+    signature = result_signature(
+        secret or claim["claim_secret"], claim["job_guid"], state_hash, result
+    )
+    return {
+        "claim_token": claim["claim_token"],
+        "result": result,
+        "input_state_hash": state_hash,
+        "signature": signature,
+    }

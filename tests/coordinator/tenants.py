@@ -11,9 +11,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from shuttersense.common.protocol import result_signature
 from shuttersense.coordinator.models import Job
-from tests.coordinator.factories import db, photostats_result, signed_in
+from tests.coordinator.factories import db, photostats_result, signed_completion, signed_in
 from tests.helpers.samples import PIPELINE
 
 __all__ = ["AGENT_API", "ALPHA", "World", "build_world", "secrets_of", "snapshot"]
@@ -71,14 +70,8 @@ def _claim(client: TestClient, agent: dict[str, str]) -> dict[str, Any]:
 
 
 def _complete(client: TestClient, agent: dict[str, str], claim: dict[str, Any]) -> str:
-    result = photostats_result()
     guid = claim["job_guid"]
-    body = {
-        "claim_token": claim["claim_token"],
-        "result": result,
-        "input_state_hash": _HASH,
-        "signature": result_signature(claim["claim_secret"], guid, _HASH, result),
-    }
+    body = signed_completion(claim, photostats_result(), _HASH)
     return str(
         _ok(client.post(f"{AGENT_API}/jobs/{guid}/complete", headers=agent, json=body))[
             "result_guid"

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
-from shuttersense.common.protocol import result_signature
 from shuttersense.common.results import PhotoPairingResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.claim_wakeups import RECHECK
@@ -35,7 +34,7 @@ from shuttersense.coordinator.services.jobs import create_job
 from shuttersense.coordinator.services.registration import create_registration_token
 from shuttersense.coordinator.services.sweeper import sweep
 from shuttersense.coordinator.settings import Settings
-from tests.coordinator.factories import photostats_result, team_with_token
+from tests.coordinator.factories import photostats_result, signed_completion, team_with_token
 from tests.helpers.live_server import live_server
 
 API = "/api/agent/v1"
@@ -139,17 +138,9 @@ def claim(agent: httpx.Client, wait: int = 0) -> dict | None:
 def complete(
     agent: httpx.Client, claimed: dict, result: dict, secret: str | None = None
 ) -> httpx.Response:
-    signature = result_signature(
-        secret or claimed["claim_secret"], claimed["job_guid"], HASH, result
-    )
     return agent.post(
         f"{API}/jobs/{claimed['job_guid']}/complete",
-        json={
-            "claim_token": claimed["claim_token"],
-            "result": result,
-            "input_state_hash": HASH,
-            "signature": signature,
-        },
+        json=signed_completion(claimed, result, HASH, secret),
     )
 
 

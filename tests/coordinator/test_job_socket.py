@@ -16,14 +16,13 @@ from sqlalchemy import update
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from shuttersense.common.protocol import result_signature
 from shuttersense.coordinator.api import job_socket
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.models import ApiToken, Job
 from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services.sweeper import sweep
 from shuttersense.coordinator.settings import Settings
-from tests.coordinator.factories import PASSWORD, db, signed_in
+from tests.coordinator.factories import PASSWORD, db, signed_completion, signed_in
 from tests.coordinator.test_agents_api import agent_headers, register
 from tests.coordinator.test_job_protocol import HASH, photostats_result
 from tests.coordinator.test_jobs_api import add_collection, run
@@ -109,16 +108,9 @@ class Studio:
         assert answer.status_code == 200, answer.text
 
     def complete(self, claimed: dict[str, Any]) -> None:
-        result = photostats_result()
-        guid = claimed["job_guid"]
         answer = self.client.post(
-            f"{AGENT_API}/jobs/{guid}/complete",
-            json={
-                "claim_token": claimed["claim_token"],
-                "result": result,
-                "input_state_hash": HASH,
-                "signature": result_signature(claimed["claim_secret"], guid, HASH, result),
-            },
+            f"{AGENT_API}/jobs/{claimed['job_guid']}/complete",
+            json=signed_completion(claimed, photostats_result(), HASH),
             headers=self.agent,
         )
         assert answer.status_code == 200, answer.text

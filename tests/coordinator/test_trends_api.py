@@ -8,14 +8,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from shuttersense.common.protocol import result_signature
 from shuttersense.common.results import PhotoStatsResult, PipelineValidationResult
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Result
 from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services.accounts import find_team
 from shuttersense.coordinator.services.registration import create_registration_token
-from tests.coordinator.factories import db, signed_in
+from tests.coordinator.factories import db, signed_completion, signed_in
 from tests.coordinator.test_jobs_api import AGENT_API, add_collection, run
 from tests.coordinator.test_results_api import pairing, photostats, store, validation
 
@@ -192,14 +191,7 @@ def test_results_from_the_agent_protocol(client: TestClient, db_url: str, studio
     result = orphans(2).model_dump(mode="json")
     done = client.post(
         f"{AGENT_API}/jobs/{claimed['job_guid']}/complete",
-        json={
-            "claim_token": claimed["claim_token"],
-            "result": result,
-            "input_state_hash": HASH,
-            "signature": result_signature(
-                claimed["claim_secret"], claimed["job_guid"], HASH, result
-            ),
-        },
+        json=signed_completion(claimed, result, HASH),
         headers=agent,
     ).json()
     with db(db_url) as session:  # the analysis ran a day and a half ago
