@@ -30,8 +30,6 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, text
 
-from shuttersense.common.protocol import result_signature
-
 from .coordinator_load import (
     COORDINATOR,
     coordinator,
@@ -40,7 +38,7 @@ from .coordinator_load import (
     loop_factory,
     measure_and_report,
 )
-from .load_drive import AGENT_API, RESULT, STATE_HASH
+from .load_drive import AGENT_API, complete_call, progress_call
 from .load_fleet import Fleet, enrol_fleet
 from .load_http import Answer, ConnectionPool
 from .machine import cpu_seconds, machine_facts, process_tree
@@ -122,18 +120,10 @@ async def measure(
         return call
 
     def progress(headers: dict[str, str], job: dict[str, Any]) -> Callable[[], Awaitable[Answer]]:
-        body = {"claim_token": job["claim_token"], "stage": "scan", "percent": 50}
-        return lambda: http.post(f"{AGENT_API}/jobs/{job['job_guid']}/progress", headers, body)
+        return lambda: progress_call(http, headers, job)
 
     def complete(headers: dict[str, str], job: dict[str, Any]) -> Callable[[], Awaitable[Answer]]:
-        guid = job["job_guid"]
-        body = {
-            "claim_token": job["claim_token"],
-            "result": RESULT,
-            "input_state_hash": STATE_HASH,
-            "signature": result_signature(job["claim_secret"], guid, STATE_HASH, RESULT),
-        }
-        return lambda: http.post(f"{AGENT_API}/jobs/{guid}/complete", headers, body)
+        return lambda: complete_call(http, headers, job)
 
     try:
         await meter.phase("warm-up", [beat(i) for i in range(n // 5)], args.concurrency)

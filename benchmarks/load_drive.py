@@ -31,7 +31,7 @@ from shuttersense.common.results import PhotoStatsResult
 from .load_fleet import Fleet, JobQueue
 from .load_http import Answer, ConnectionPool, HttpError
 
-__all__ = ["Recorder", "Traffic", "drive"]
+__all__ = ["Recorder", "Traffic", "complete_call", "drive", "progress_call"]
 
 AGENT_API = "/api/agent/v1"
 STATE_HASH = "f" * 64
@@ -148,29 +148,35 @@ async def _claim(
     return answer.json() if answer is not None and answer.status_code == 200 else None
 
 
+def progress_call(
+    http: ConnectionPool, headers: dict[str, str], claim: dict[str, Any]
+) -> Awaitable[Answer]:
+    """An agent's progress report on the job it claimed."""
+    body = {"claim_token": claim["claim_token"], "stage": "scan", "percent": 50}
+    return http.post(f"{AGENT_API}/jobs/{claim['job_guid']}/progress", headers, body)
+
+
+def complete_call(
+    http: ConnectionPool, headers: dict[str, str], claim: dict[str, Any]
+) -> Awaitable[Answer]:
+    """An agent's completion of the job it claimed, the result signed with the claim's secret."""
+    guid = claim["job_guid"]
+    body = {
+        "claim_token": claim["claim_token"],
+        "result": RESULT,
+        "input_state_hash": STATE_HASH,
+        "signature": result_signature(claim["claim_secret"], guid, STATE_HASH, RESULT),
+    }
+    return http.post(f"{AGENT_API}/jobs/{guid}/complete", headers, body)
+
+
 async def _job(http: ConnectionPool, rec: Recorder, headers: dict[str, str], wait: int) -> None:
     """One job as an agent does it: claim, report progress, complete with a signed result."""
     claim = await _claim(http, rec, headers, wait)
     if claim is None:
         return
-    guid, token = claim["job_guid"], claim["claim_token"]
-    await rec.timed(
-        "progress",
-        http.post(
-            f"{AGENT_API}/jobs/{guid}/progress",
-            headers,
-            {"claim_token": token, "stage": "scan", "percent": 50},
-        ),
-    )
-    body = {
-        "claim_token": token,
-        "result": RESULT,
-        "input_state_hash": STATE_HASH,
-        "signature": result_signature(claim["claim_secret"], guid, STATE_HASH, RESULT),
-    }
-    done = await rec.timed(
-        "complete", http.post(f"{AGENT_API}/jobs/{guid}/complete", headers, body)
-    )
+    await rec.timed("progress", progress_call(http, headers, claim))
+    done = await rec.timed("complete", complete_call(http, headers, claim))
     if done is not None and done.status_code == 200 and rec.recording:
         rec.completed += 1
 
