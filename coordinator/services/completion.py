@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from .jobs import (
     RESULT_WANTED,
     check_fence,
     fenced_job,
+    fenced_update,
     finish,
     result_values,
     stored_result,
@@ -53,12 +54,7 @@ _COMPLETING = select(
     _jobs.c.claim_secret,
 ).where(_jobs.c.guid == bindparam("guid"), _jobs.c.team_id == bindparam("team"))
 _COMPLETE = (
-    update(_jobs)
-    .where(
-        _jobs.c.id == bindparam("job"),
-        _jobs.c.claim_token_hash == bindparam("token_hash"),
-        _jobs.c.status.in_(RESULT_WANTED),
-    )
+    fenced_update(RESULT_WANTED)
     .values(status="completed", finished_at=bindparam("now"), lease_expires_at=None, error=None)
     .returning(*(_jobs.c[name] for name in JOB_VIEW_COLUMNS))
 )

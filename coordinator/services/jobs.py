@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from shuttersense.common.results import ToolName
@@ -35,6 +35,7 @@ __all__ = [
     "end_unsuccessfully",
     "fail",
     "fenced_job",
+    "fenced_update",
     "find_team_job",
     "finish",
     "give_back",
@@ -142,13 +143,20 @@ def fenced_job(session: Session, agent: AgentIdentity, guid: str, token: str) ->
 _FENCE = select(_jobs.c.id, _jobs.c.status, _jobs.c.claimed_by_id, _jobs.c.claim_token_hash).where(
     _jobs.c.guid == bindparam("guid"), _jobs.c.team_id == bindparam("team")
 )
-_PROGRESS = (
-    update(_jobs)
-    .where(
+
+
+def fenced_update(states: tuple[str, ...]) -> Update:
+    """An UPDATE of the job `:job` that lands only while the claim `:token_hash` still holds it
+    in one of `states`: a racing twin or a newer claim finds nothing to change."""
+    return update(_jobs).where(
         _jobs.c.id == bindparam("job"),
         _jobs.c.claim_token_hash == bindparam("token_hash"),
-        _jobs.c.status.in_(ACTIVE),
+        _jobs.c.status.in_(states),
     )
+
+
+_PROGRESS = (
+    fenced_update(ACTIVE)
     .values(status="running", progress=bindparam("report"), lease_expires_at=bindparam("lease"))
     .returning(_jobs.c.lease_expires_at, *(_jobs.c[name] for name in JOB_VIEW_COLUMNS))
 )
