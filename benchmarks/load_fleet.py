@@ -11,9 +11,7 @@ on the event channel.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
@@ -21,7 +19,7 @@ from sqlalchemy.orm import Session
 from shuttersense.coordinator.db import make_engine, make_session_factory
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Collection, Job, Team
-from shuttersense.coordinator.pg_events import CHANNEL
+from shuttersense.coordinator.pg_events import CHANNEL, notify_payloads
 from shuttersense.coordinator.services.accounts import create_user
 from shuttersense.coordinator.services.agents import register_agent
 from shuttersense.coordinator.services.auth import create_token
@@ -31,7 +29,6 @@ from shuttersense.coordinator.services.registration import create_registration_t
 __all__ = ["Fleet", "JobQueue", "enrol_fleet"]
 
 TEAM = "Load test"
-_NOTIFY_BYTES = 7000  # PostgreSQL refuses a NOTIFY payload of 8000 bytes
 
 
 @dataclass(frozen=True)
@@ -80,20 +77,6 @@ def _collection(session: Session, agent_id: int, team_id: int, index: int) -> st
     return made.guid
 
 
-def _notifications(events: list[dict[str, Any]]) -> Iterator[str]:
-    """The events as JSON arrays short enough for one NOTIFY each."""
-    batch: list[str] = []
-    size = 0
-    for event in map(json.dumps, events):
-        if batch and size + len(event) > _NOTIFY_BYTES:
-            yield f"[{','.join(batch)}]"
-            batch, size = [], 0
-        batch.append(event)
-        size += len(event) + 1
-    if batch:
-        yield f"[{','.join(batch)}]"
-
-
 class JobQueue:
     """Bulk inserts of queued PhotoStats jobs, spread round-robin over the collections, each
     announced on the coordinator's event channel as its own job creation does, so that the
@@ -131,7 +114,8 @@ class JobQueue:
         columns = [Job.__table__.c[name] for name in JOB_VIEW_COLUMNS]
         with Session(self.engine) as session:
             made = session.execute(insert(Job).returning(*columns), rows).all()
-            for payload in _notifications([job_event(job, "state") for job in made]):
+            events = (json.dumps(job_event(job, "state")) for job in made)
+            for payload in notify_payloads(events):
                 session.execute(select(func.pg_notify(CHANNEL, payload)))
             session.commit()
 

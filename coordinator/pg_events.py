@@ -16,13 +16,14 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Iterable
 
 import psycopg
 from sqlalchemy.engine import make_url
 
 from .event_bus import QUEUE_SIZE, Event, EventBus
 
-__all__ = ["CHANNEL", "PgNotifyBus", "libpq_url"]
+__all__ = ["CHANNEL", "PgNotifyBus", "libpq_url", "notify_payloads"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,24 @@ _FIRST_LISTEN_WAIT = 5.0
 def libpq_url(db_url: str) -> str:
     """The SQLAlchemy URL as psycopg takes it (no `+psycopg` driver suffix)."""
     return make_url(db_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def notify_payloads(encoded: Iterable[str]) -> list[str]:
+    """Events encoded as JSON, in order, packed into JSON arrays of at most _MAX_PAYLOAD bytes:
+    one NOTIFY each."""
+    batches: list[list[str]] = []
+    batch: list[str] = []
+    size = 0
+    for event in encoded:
+        length = len(event.encode())
+        if batch and size + length + 3 > _MAX_PAYLOAD:
+            batches.append(batch)
+            batch, size = [], 0
+        batch.append(event)
+        size += length + 1
+    if batch:
+        batches.append(batch)
+    return [f"[{','.join(events)}]" for events in batches]
 
 
 class PgNotifyBus(EventBus):
@@ -89,17 +108,10 @@ class PgNotifyBus(EventBus):
 
     def _batches(self, first: str) -> list[str]:
         """`first` and every event queued behind it, as JSON arrays of at most _MAX_PAYLOAD."""
-        batches, batch, size = [], [first], len(first.encode())
+        queued = [first]
         while not self._outbox.empty():
-            event = self._outbox.get_nowait()
-            length = len(event.encode())
-            if size + length + 3 > _MAX_PAYLOAD:
-                batches.append(batch)
-                batch, size = [], 0
-            batch.append(event)
-            size += length + 1
-        batches.append(batch)
-        return [f"[{','.join(events)}]" for events in batches]
+            queued.append(self._outbox.get_nowait())
+        return notify_payloads(queued)
 
     async def _send(self) -> None:
         while True:
