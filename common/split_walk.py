@@ -46,7 +46,7 @@ def _walk(walker: Walker) -> Iterator[list[FileEntry]]:
         yield from walker.batches(first)
         return
     inherited = set(walker.visited)
-    helper = Beside(lambda: _second_half(walker, second))
+    helper = Beside(lambda: _second_half(walker, second, inherited))
     try:
         yield from walker.batches(list(reversed(first)))
     except BaseException:
@@ -65,11 +65,10 @@ def _walk(walker: Walker) -> Iterator[list[FileEntry]]:
 
 
 def _second_half(
-    walker: Walker, second: list[Folder]
+    walker: Walker, second: list[Folder], inherited: _Seen
 ) -> tuple[list[list[tuple[str, int, float]]], list[ScanIssue], _Seen]:
     """In the child: walk `second` with issues kept aside; plain tuples pickle faster."""
     issues: list[ScanIssue] = []
-    inherited = set(walker.visited)
     walker.report = issues.append
     batches = [list(map(tuple, batch)) for batch in walker.batches(list(reversed(second)))]
     return batches, issues, walker.visited - inherited
