@@ -35,11 +35,11 @@ from .api import (
 )
 from .api.client_address import ClientAddress
 from .api.lane import Lane
-from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
+from .api.request_guard import RequestGuard
 from .api.web_app import web_app_route
 from .claim_wakeups import ClaimWakeups
 from .db import make_engine, make_session_factory
-from .errors import ServiceError, TooManyAttempts, Unauthorized
+from .errors import InvalidInput, ServiceError, TooManyAttempts, Unauthorized
 from .event_bus import EventBus
 from .logs import configure_logging
 from .pg_events import PgNotifyBus
@@ -54,7 +54,10 @@ log = logging.getLogger(__name__)
 
 
 async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
-    """Domain errors become HTTP answers here, once."""
+    """Domain errors become HTTP answers here, once; a 422 in the shape of FastAPI's own."""
+    if isinstance(exc, InvalidInput):
+        problems = [{"type": "invalid_input", "loc": list(exc.loc), "msg": str(exc)}]
+        return JSONResponse({"detail": problems}, status_code=exc.status)
     headers = None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": "Bearer"}
@@ -105,7 +108,6 @@ def create_app(
     settings: Settings | None = None,
     *,
     sweep_interval: float | None = SWEEP_INTERVAL,
-    max_body_bytes: int = DEFAULT_MAX_BODY,
     own_process: bool = False,
 ) -> FastAPI:
     """Build the coordinator for `settings` (read from the environment when omitted).
@@ -145,7 +147,7 @@ def create_app(
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
+    app.add_middleware(RequestGuard)
     app.add_middleware(ClientAddress)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)

@@ -11,10 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ... import coordinator
 from ..models import JOB_STATES, Agent, Job
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["monitoring"])
+router = APIRouter(tags=["monitoring"], route_class=ApiRoute)
 
 
 @router.get("/health", summary="Liveness and database reachability")

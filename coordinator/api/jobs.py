@@ -12,10 +12,11 @@ from ..models import Job
 from ..schemas.jobs import JobCreate, JobOut
 from ..services import job_admin
 from .deps import CurrentUser, SessionDep, UserCallDep
+from .routing import ApiRoute
 
 __all__ = ["job_out", "router"]
 
-router = APIRouter(prefix="/api", tags=["jobs"])
+router = APIRouter(prefix="/api", tags=["jobs"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _NOT_FOUND = {404: {"description": "no such job in your team"}}
