@@ -33,7 +33,7 @@ import httpx
 from tests.helpers.agent_process import wait_for
 from tests.helpers.live_server import free_port
 
-__all__ = ["HealthWatch", "keyed_body", "memory_kib", "send", "served"]
+__all__ = ["HealthWatch", "healthy", "keyed_body", "memory_kib", "send", "served"]
 
 PATH = "/api/agent/v1/results"
 _PIECE = 64 * 1024
@@ -45,8 +45,9 @@ def keyed_body(keys: int) -> bytes:
 
 
 @contextlib.contextmanager
-def served(coordinator: str, folder: Path) -> Iterator[tuple[int, int]]:
-    """`coordinator serve` on a free port of 127.0.0.1, on SQLite in `folder`: (port, pid)."""
+def served(coordinator: str, folder: Path, *options: str) -> Iterator[tuple[int, int]]:
+    """`coordinator serve` (with `options`) on a free port of 127.0.0.1, on SQLite in `folder`:
+    (port, pid)."""
     env = {
         **os.environ,
         "SHUSAI_DB_URL": f"sqlite:///{folder / 'coordinator.db'}",
@@ -59,17 +60,17 @@ def served(coordinator: str, folder: Path) -> Iterator[tuple[int, int]]:
     port = free_port()
     with (folder / "server.log").open("wb") as log:
         server = subprocess.Popen(
-            [coordinator, "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+            [coordinator, "serve", "--port", str(port), *options], env=env, stdout=log, stderr=log
         )
         try:
-            wait_for(lambda: _healthy(port), 30, "the coordinator to start")
+            wait_for(lambda: healthy(port), 30, "the coordinator to start")
             yield port, server.pid
         finally:
             server.terminate()
             server.wait(timeout=30)
 
 
-def _healthy(port: int) -> bool:
+def healthy(port: int) -> bool:
     try:
         return httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200
     except httpx.HTTPError:

@@ -148,7 +148,7 @@ def create_app(
             allow_headers=["*"],
         )
     app.add_middleware(RequestGuard)
-    app.add_middleware(ClientAddress)
+    app.add_middleware(ClientAddress, trusted=settings.trusted_proxies)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)
     app.include_router(audit.router)

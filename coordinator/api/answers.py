@@ -21,7 +21,6 @@ __all__ = [
     "NOT_FOUND",
     "TOO_MANY",
     "UNAUTHORIZED",
-    "UNAVAILABLE",
     "Invalid",
     "InvalidItem",
     "Problem",
@@ -63,7 +62,6 @@ FORBIDDEN = problem(403, "signed in, but not allowed to do this")
 NOT_FOUND = problem(404, "no such thing in your team")
 CONFLICT = problem(409, "the thing exists already, or is not in a state that allows this")
 TOO_MANY = problem(429, "too many attempts: wait the `Retry-After` seconds")
-UNAVAILABLE = problem(503, "the database cannot be reached")
 INVALID: Responses = {
     422: {"model": Invalid, "description": "the request is malformed or makes no sense"}
 }
