@@ -34,6 +34,7 @@ from .api import (
     users,
 )
 from .api.client_address import ClientAddress
+from .api.docs_page import docs_routes
 from .api.lane import Lane
 from .api.request_guard import RequestGuard
 from .api.web_app import web_app_route
@@ -128,7 +129,7 @@ def create_app(
         title="ShutterSense coordinator",
         version=__version__,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served from a package instead of a CDN: api/docs_page.py
         redoc_url=None,
         lifespan=_lifespan(sessions, bus, sweep_interval, own_process),
     )
@@ -165,6 +166,7 @@ def create_app(
     app.include_router(collections.router)
     app.include_router(pipelines.router)
     app.include_router(config.router)
+    app.router.routes.extend(docs_routes(app.openapi_url or "", app.title))
     app.router.routes.append(web_app)  # last: it answers whatever no other route took
     return app
 
