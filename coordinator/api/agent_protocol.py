@@ -21,6 +21,7 @@ from ..schemas.agent_protocol import (
 from ..schemas.agents import PoolStatus
 from ..services import agent_admin, agents, collections, rate_limits
 from ..services.config import team_config
+from .answers import TOO_MANY, problem
 from .deps import AgentCallDep, AgentDep, CallerTeam, SessionDep
 from .routing import ApiRoute
 
@@ -29,7 +30,12 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"], route_class=ApiRoute)
 
 
-@router.post("/register", response_model=RegisterResponse, status_code=201)
+@router.post(
+    "/register",
+    response_model=RegisterResponse,
+    status_code=201,
+    responses={**problem(401, "the registration token is unknown, used or expired"), **TOO_MANY},
+)
 def register(body: RegisterRequest, request: Request, session: SessionDep) -> RegisterResponse:
     """Enrol an agent with a one-time registration token; the key is shown only here."""
     address = request.client.host if request.client else "unknown"

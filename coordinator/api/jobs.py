@@ -60,7 +60,11 @@ async def run_tool(guid: str, body: JobCreate, call: UserCallDep) -> JobOut:
     return job_out(job, guid)
 
 
-@router.get("/jobs", response_model=list[JobOut], responses=_UNAUTHORIZED)
+@router.get(
+    "/jobs",
+    response_model=list[JobOut],
+    responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
+)
 def list_jobs(
     user: CurrentUser,
     session: SessionDep,

@@ -42,7 +42,11 @@ def _result_out(result: Result, collection_guid: str | None) -> ResultOut:
     )
 
 
-@router.get("", response_model=list[ResultOut], responses=_UNAUTHORIZED)
+@router.get(
+    "",
+    response_model=list[ResultOut],
+    responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
+)
 def list_results(
     user: CurrentUser,
     session: SessionDep,

@@ -3,8 +3,8 @@
 A route built by ApiRoute
 - reads its body through LimitedRequest, at most the limit its endpoint declares (413 beyond);
 - declares in the OpenAPI document what its dependencies may answer (their `@answers`), the
-  413 of its limit when it takes a body, and the 422 of every request it validates, on top of
-  what the route itself declares.
+  413 of its limit when it takes a body, the 422 of every request it validates and the 400 of a
+  NUL character in its path or query, on top of what the route itself declares.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ def _has_parameters(dependant: Dependant) -> bool:
     return bool(own) or any(_has_parameters(sub) for sub in dependant.dependencies)
 
 
+def _in_url(dependant: Dependant) -> bool:
+    own = dependant.path_params or dependant.query_params
+    return bool(own) or any(_in_url(sub) for sub in dependant.dependencies)
+
+
 def _has_body(dependant: Dependant) -> bool:
     return bool(dependant.body_params) or any(_has_body(sub) for sub in dependant.dependencies)
 
@@ -59,6 +64,8 @@ class ApiRoute(APIRoute):
             implied.append(problem(413, f"the request body is larger than {limit}"))
         if _has_parameters(dependant):
             implied.append(INVALID)
+        if _in_url(dependant):  # the NUL check of api/request_guard.py
+            implied.append(problem(400, "a NUL character in the path or the query"))
         super().__init__(
             path,
             endpoint,
