@@ -15,10 +15,7 @@ from fastapi.dependencies.models import Dependant
 from pydantic import BaseModel, Field
 
 __all__ = [
-    "CONFLICT",
-    "FORBIDDEN",
     "INVALID",
-    "NOT_FOUND",
     "TOO_MANY",
     "UNAUTHORIZED",
     "Invalid",
@@ -58,9 +55,6 @@ def problem(status: int, description: str) -> Responses:
 
 
 UNAUTHORIZED = problem(401, "not signed in, or the token or key is invalid, expired or revoked")
-FORBIDDEN = problem(403, "signed in, but not allowed to do this")
-NOT_FOUND = problem(404, "no such thing in your team")
-CONFLICT = problem(409, "the thing exists already, or is not in a state that allows this")
 TOO_MANY = problem(429, "too many attempts: wait the `Retry-After` seconds")
 INVALID: Responses = {
     422: {"model": Invalid, "description": "the request is malformed or makes no sense"}
