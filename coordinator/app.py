@@ -34,12 +34,13 @@ from .api import (
     users,
 )
 from .api.client_address import ClientAddress
+from .api.docs_page import docs_routes
 from .api.lane import Lane
-from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
+from .api.request_guard import RequestGuard
 from .api.web_app import web_app_route
 from .claim_wakeups import ClaimWakeups
 from .db import make_engine, make_session_factory
-from .errors import ServiceError, TooManyAttempts, Unauthorized
+from .errors import InvalidInput, ServiceError, TooManyAttempts, Unauthorized
 from .event_bus import EventBus
 from .logs import configure_logging
 from .pg_events import PgNotifyBus
@@ -54,7 +55,10 @@ log = logging.getLogger(__name__)
 
 
 async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
-    """Domain errors become HTTP answers here, once."""
+    """Domain errors become HTTP answers here, once; a 422 in the shape of FastAPI's own."""
+    if isinstance(exc, InvalidInput):
+        problems = [{"type": "invalid_input", "loc": list(exc.loc), "msg": str(exc)}]
+        return JSONResponse({"detail": problems}, status_code=exc.status)
     headers = None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": "Bearer"}
@@ -105,7 +109,6 @@ def create_app(
     settings: Settings | None = None,
     *,
     sweep_interval: float | None = SWEEP_INTERVAL,
-    max_body_bytes: int = DEFAULT_MAX_BODY,
     own_process: bool = False,
 ) -> FastAPI:
     """Build the coordinator for `settings` (read from the environment when omitted).
@@ -126,7 +129,7 @@ def create_app(
         title="ShutterSense coordinator",
         version=__version__,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served from a package instead of a CDN: api/docs_page.py
         redoc_url=None,
         lifespan=_lifespan(sessions, bus, sweep_interval, own_process),
     )
@@ -145,8 +148,8 @@ def create_app(
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
-    app.add_middleware(ClientAddress)
+    app.add_middleware(RequestGuard)
+    app.add_middleware(ClientAddress, trusted=settings.trusted_proxies)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)
     app.include_router(audit.router)
@@ -163,6 +166,7 @@ def create_app(
     app.include_router(collections.router)
     app.include_router(pipelines.router)
     app.include_router(config.router)
+    app.router.routes.extend(docs_routes(app.openapi_url or "", app.title))
     app.router.routes.append(web_app)  # last: it answers whatever no other route took
     return app
 

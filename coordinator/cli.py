@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
+import os
 import secrets
 import sys
 from collections.abc import Iterator, Sequence
@@ -30,10 +32,30 @@ def _settings() -> Settings:
     return settings
 
 
+def _trust_proxies(args: argparse.Namespace) -> None:
+    """SHUSAI_TRUSTED_PROXIES for this server and its workers: `--forwarded-allow-ips` when
+    given; unset, loopback when bound to a loopback address (behind a local proxy such as the
+    deployment guide's nginx), else no one."""
+    if args.forwarded_allow_ips is not None:
+        os.environ["SHUSAI_TRUSTED_PROXIES"] = args.forwarded_allow_ips
+    elif "SHUSAI_TRUSTED_PROXIES" not in os.environ:
+        try:
+            loopback = ipaddress.ip_address(args.host).is_loopback
+        except ValueError:
+            loopback = args.host == "localhost"
+        os.environ["SHUSAI_TRUSTED_PROXIES"] = "127.0.0.0/8,::1" if loopback else ""
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # only this command needs the server
 
+    _trust_proxies(args)
     settings = _settings()  # refuse weak configuration before starting any worker
+    if settings.is_production and settings.metrics_token is None:
+        logging.getLogger("shuttersense").warning(
+            "SHUSAI_METRICS_TOKEN is not set: /metrics shows every team's counts to whoever "
+            "reaches it; set a token, or let only the proxy reach /metrics (README)"
+        )
     if settings.is_sqlite and args.workers > 1:
         logging.getLogger("shuttersense").warning(
             "%d workers on the embedded SQLite database: live job updates reach only the "
@@ -45,7 +67,7 @@ def _serve(args: argparse.Namespace) -> int:
         "factory": True,
         "host": args.host,
         "port": args.port,
-        "proxy_headers": True,
+        "proxy_headers": False,  # X-Forwarded-For is read by the app, from trusted proxies only
         # The server logs at SHUSAI_LOG_LEVEL too: its access log (one line per request, at
         # INFO) is off at the production default, WARNING.
         "log_level": settings.log_level.lower(),
@@ -108,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="LIST",
+        help="proxies whose X-Forwarded-For is believed (addresses or networks, comma "
+        "separated; sets SHUSAI_TRUSTED_PROXIES; default: loopback when --host is loopback)",
+    )
     serve.set_defaults(run=_serve)
     commands.add_parser("migrate", help="alembic upgrade head").set_defaults(run=_migrate)
     user = commands.add_parser("create-user", help="add a user (the first one is an admin)")

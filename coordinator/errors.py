@@ -59,7 +59,13 @@ class Forbidden(ServiceError):
 
 
 class InvalidInput(ServiceError):
+    """`loc` says where, as in FastAPI's own 422 answers: ("query", "status"); empty if unsaid."""
+
     status = 422
+
+    def __init__(self, message: str, loc: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.loc = loc
 
 
 class TooManyAttempts(ServiceError):

@@ -7,6 +7,7 @@ and reuses them, and falls back to a SQLite database there when `SHUSAI_DB_URL` 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -47,6 +48,9 @@ class Settings:
     vapid_private_key: str | None
     vapid_subject: str | None
     notices: tuple[str, ...] = ()  # said once logging is set up
+    metrics_token: str | None = None  # when set, /metrics asks for it as a bearer token
+    # Peers whose X-Forwarded-For is believed (coordinator/api/client_address.py); none: no one.
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -134,6 +138,19 @@ def _secret(env: Mapping[str, str], name: str, production: bool, stored: dict[st
     return stored[name]
 
 
+def _networks(
+    env: Mapping[str, str], name: str
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or networks (`127.0.0.1, 10.0.0.0/8, ::1`)."""
+    found = []
+    for item in filter(None, (part.strip() for part in env.get(name, "").split(","))):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise SettingsError(name, f"{item!r} is not an address or network") from None
+    return tuple(found)
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and check the settings; raise SettingsError naming the offending variable."""
     env = os.environ if environ is None else environ
@@ -174,4 +191,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         vapid_private_key=env.get("VAPID_PRIVATE_KEY") or None,
         vapid_subject=env.get("VAPID_SUBJECT") or None,
         notices=tuple(notices),
+        metrics_token=env.get("SHUSAI_METRICS_TOKEN", "").strip() or None,
+        trusted_proxies=_networks(env, "SHUSAI_TRUSTED_PROXIES"),
     )

@@ -28,11 +28,17 @@ from ..schemas.agent_protocol import (
 from ..services import claims, completion, jobs, results
 from ..services.agent_identity import AgentIdentity
 from ..vault import Vault
+from .body_limits import MiB, body_limit
 from .deps import AgentCallDep, AgentDep, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
+router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"], route_class=ApiRoute)
+
+# A result sent whole is at most 1 MiB of JSON (larger ones go through the chunked upload), with
+# room for a client that escapes what ours sends as UTF-8.
+_RESULT_BODY = 2 * MiB
 
 
 def _claim_once(
@@ -102,6 +108,7 @@ async def progress(guid: str, body: ProgressRequest, call: AgentCallDep) -> Prog
 
 
 @router.post("/jobs/{guid}/complete", response_model=JobOutcome)
+@body_limit(_RESULT_BODY)
 async def complete(
     guid: str, body: CompleteRequest, call: AgentCallDep, request: Request
 ) -> JobOutcome:
@@ -149,6 +156,7 @@ def release(guid: str, body: ReleaseRequest, agent: AgentDep, session: SessionDe
 
 
 @router.post("/results", response_model=UploadOutcome, status_code=201)
+@body_limit(_RESULT_BODY)
 def upload_result(
     body: OfflineResult, agent: AgentDep, session: SessionDep, response: Response
 ) -> UploadOutcome:

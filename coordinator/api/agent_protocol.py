@@ -21,14 +21,21 @@ from ..schemas.agent_protocol import (
 from ..schemas.agents import PoolStatus
 from ..services import agent_admin, agents, collections, rate_limits
 from ..services.config import team_config
-from .deps import AgentCallDep, AgentDep, SessionDep
+from .answers import TOO_MANY, problem
+from .deps import AgentCallDep, AgentDep, CallerTeam, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
+router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"], route_class=ApiRoute)
 
 
-@router.post("/register", response_model=RegisterResponse, status_code=201)
+@router.post(
+    "/register",
+    response_model=RegisterResponse,
+    status_code=201,
+    responses={**problem(401, "the registration token is unknown, used or expired"), **TOO_MANY},
+)
 def register(body: RegisterRequest, request: Request, session: SessionDep) -> RegisterResponse:
     """Enrol an agent with a one-time registration token; the key is shown only here."""
     address = request.client.host if request.client else "unknown"
@@ -57,9 +64,10 @@ async def heartbeat(body: HeartbeatRequest, call: AgentCallDep) -> HeartbeatResp
 
 
 @router.get("/pool-status", response_model=PoolStatus)
-def pool_status(agent: AgentDep, session: SessionDep) -> PoolStatus:
-    """The agents of the caller's team: online, offline, idle, busy, and an overall status."""
-    return PoolStatus.model_validate(agent_admin.pool_status(session, agent.team_id))
+def pool_status(team_id: CallerTeam, session: SessionDep) -> PoolStatus:
+    """The agents of the caller's team: online, offline, idle, busy, and an overall status. An
+    agent key, a user's API token or a session cookie may ask (monitoring uses this)."""
+    return PoolStatus.model_validate(agent_admin.pool_status(session, team_id))
 
 
 @router.get("/collections", response_model=list[CollectionOut])

@@ -12,10 +12,11 @@ from ..models import Job
 from ..schemas.jobs import JobCreate, JobOut
 from ..services import job_admin
 from .deps import CurrentUser, SessionDep, UserCallDep
+from .routing import ApiRoute
 
 __all__ = ["job_out", "router"]
 
-router = APIRouter(prefix="/api", tags=["jobs"])
+router = APIRouter(prefix="/api", tags=["jobs"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _NOT_FOUND = {404: {"description": "no such job in your team"}}
@@ -59,7 +60,11 @@ async def run_tool(guid: str, body: JobCreate, call: UserCallDep) -> JobOut:
     return job_out(job, guid)
 
 
-@router.get("/jobs", response_model=list[JobOut], responses=_UNAUTHORIZED)
+@router.get(
+    "/jobs",
+    response_model=list[JobOut],
+    responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
+)
 def list_jobs(
     user: CurrentUser,
     session: SessionDep,

@@ -11,10 +11,11 @@ from ..models import Result
 from ..schemas.jobs import ResultDetail, ResultOut
 from ..services import job_admin
 from .deps import CurrentUser, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/results", tags=["results"])
+router = APIRouter(prefix="/api/results", tags=["results"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _NOT_FOUND = {404: {"description": "no such result in your team"}}
@@ -41,7 +42,11 @@ def _result_out(result: Result, collection_guid: str | None) -> ResultOut:
     )
 
 
-@router.get("", response_model=list[ResultOut], responses=_UNAUTHORIZED)
+@router.get(
+    "",
+    response_model=list[ResultOut],
+    responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
+)
 def list_results(
     user: CurrentUser,
     session: SessionDep,

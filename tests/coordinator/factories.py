@@ -58,6 +58,12 @@ def signed_in(client: TestClient, url: str, email: str, team: str) -> dict[str, 
     return {"Authorization": f"Bearer {made.json()['token']}"}
 
 
+def invalid(answer: Any) -> str:
+    """The messages of a 422 answer ({"detail": [{"loc", "msg", "type"}, …]}), one a line."""
+    assert answer.status_code == 422, answer.text
+    return "\n".join(item["msg"] for item in answer.json()["detail"])
+
+
 def audit_actions(url: str, target: str) -> list[str]:
     with db(url) as session:
         return list(session.scalars(select(AuditEvent.action).where(AuditEvent.target == target)))

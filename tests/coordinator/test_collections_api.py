@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Collection, Job, Result
-from tests.coordinator.factories import Teams, audit_actions, db
+from tests.coordinator.factories import Teams, audit_actions, db, invalid
 from tests.coordinator.test_agents_api import register
 
 API = "/api/collections"
@@ -177,8 +177,12 @@ def test_jobs_carry_the_pipeline_in_force(client: TestClient, teams: Teams, agen
         )
         return {**answer.json(), "http": answer.status_code}
 
-    refused = run("pipeline_validation")
-    assert refused["http"] == 422 and "needs a pipeline" in refused["detail"]
+    refused = client.post(
+        f"/api/collections/{collection}/jobs",
+        json={"tool": "pipeline_validation"},
+        headers=teams.member,
+    )
+    assert "needs a pipeline" in invalid(refused)
 
     default = create_pipeline(client, teams.admin, "Default")
     assert client.post(f"/api/pipelines/{default['guid']}/default", headers=teams.admin).is_success
