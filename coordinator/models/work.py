@@ -10,9 +10,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, GuidMixin, TeamScoped, Timestamp
 
-__all__ = ["ANALYSED_STATES", "JOB_STATES", "RESULT_STATES", "Job", "Result"]
+__all__ = [
+    "ANALYSED_STATES",
+    "JOB_STATES",
+    "RESULT_STATES",
+    "UNFINISHED_STATES",
+    "UNFINISHED_WHERE",
+    "Job",
+    "Result",
+]
 
 JOB_STATES = ("queued", "claimed", "running", "completed", "no_change", "failed", "cancelled")
+# A job in one of these states is still to run or running; a collection has at most one per tool.
+UNFINISHED_STATES = ("queued", "claimed", "running")
+# Spelled out as SQL, for the partial index and for the ON CONFLICT clause that must name it.
+UNFINISHED_WHERE = text("status IN ('queued', 'claimed', 'running')")
 RESULT_STATES = ("COMPLETED", "FAILED", "CANCELLED", "NO_CHANGE")
 # Results that hold an analysis (FAILED and CANCELLED hold only the error).
 ANALYSED_STATES = ("COMPLETED", "NO_CHANGE")
@@ -38,6 +50,15 @@ class Job(GuidMixin, TeamScoped, Base):
             sqlite_where=text("status = 'queued'"),
         ),
         Index("ix_jobs_claimed_by", "claimed_by_id", "status"),  # heartbeats renew leases
+        # One unfinished job per collection and tool: queueing it again finds the first.
+        Index(
+            "uq_jobs_unfinished",
+            "collection_id",
+            "tool",
+            unique=True,
+            postgresql_where=UNFINISHED_WHERE,
+            sqlite_where=UNFINISHED_WHERE,
+        ),
     )
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)

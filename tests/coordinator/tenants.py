@@ -58,10 +58,10 @@ def _agent(client: TestClient, user: dict[str, str], name: str) -> tuple[str, di
     return enrolled["agent_guid"], _bearer(enrolled["agent_key"])
 
 
-def _run(client: TestClient, user: dict[str, str], collection: str) -> str:
-    made = client.post(
-        f"/api/collections/{collection}/jobs", headers=user, json={"tool": "photostats"}
-    )
+def _run(
+    client: TestClient, user: dict[str, str], collection: str, tool: str = "photostats"
+) -> str:
+    made = client.post(f"/api/collections/{collection}/jobs", headers=user, json={"tool": tool})
     return str(_ok(made, 201)["guid"])
 
 
@@ -109,7 +109,7 @@ def build_world(client: TestClient, db_url: str) -> World:
             f"{AGENT_API}/jobs/{running['job_guid']}/progress", headers=a_agent, json=progress
         )
     )
-    queued = _run(client, a_user, collection)
+    queued = _run(client, a_user, collection, "photo_pairing")  # photostats is running
     with db(db_url) as session:  # open to every agent: a claim that ignored teams would take it
         session.execute(update(Job).where(Job.guid == queued).values(agent_id=None))
         session.commit()
