@@ -18,6 +18,8 @@ class Team(GuidMixin, Base):
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # An IANA name: schedules are read in it.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
 
 class User(GuidMixin, TeamScoped, Base):

@@ -7,13 +7,14 @@ one of them sweep at a time.
 
 from __future__ import annotations
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..models import Agent, Job
 from ..models.base import utcnow
 from .agents import OFFLINE_AFTER
 from .jobs import ACTIVE, end_unsuccessfully, requeue
+from .sole_owner import sole_owner
 from .uploads import sweep_uploads
 
 __all__ = ["SWEEP_INTERVAL", "sweep"]
@@ -26,10 +27,7 @@ def sweep(session: Session) -> dict[str, int]:
     """One pass; returns how many jobs were re-queued or failed, agents marked offline and
     expired uploads deleted."""
     counts = {"requeued": 0, "failed": 0, "offline": 0, "uploads": 0}
-    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _LOCK_KEY}
-    ):
-        session.rollback()
+    if not sole_owner(session, _LOCK_KEY):
         return counts
     now = utcnow()
     expired = session.scalars(
