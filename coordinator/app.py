@@ -76,11 +76,12 @@ def _lifespan(
     clock: Callable[[], datetime],
 ) -> Any:
     """The app's lifespan: run the event bus, and every `interval` seconds sweep (expired
-    leases, silent agents) and queue the scheduled audits due by `clock()`."""
+    leases, silent agents, results past retention) and queue the scheduled audits, at the time
+    `clock()` tells."""
 
     def sweep_once() -> None:
         with sessions() as session:
-            sweep(session)
+            sweep(session, now=clock())
 
     def schedule_once() -> None:
         with sessions() as session:
@@ -130,7 +131,7 @@ def create_app(
 
     `sweep_interval` None turns the background sweeper and scheduler off (tests drive them by
     hand). `own_process`: the app is all its process runs (`serve`), so it may tune the process.
-    `clock` tells schedules the time (tests set it).
+    `clock` tells the background passes the time (tests set it).
     """
     settings = settings or load_settings()
     configure_logging(settings)

@@ -1,4 +1,5 @@
-"""The team's settings, `/api/team/settings`: everyone reads them, admins change them."""
+"""The team's settings, `/api/team/settings` (time zone, result retention): everyone reads
+them, admins change them."""
 
 from __future__ import annotations
 
@@ -17,7 +18,11 @@ _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 
 
 def _out(team: Team) -> TeamSettingsOut:
-    return TeamSettingsOut(time_zone=team.time_zone)
+    return TeamSettingsOut(
+        time_zone=team.time_zone,
+        result_retention_days=team.result_retention_days,
+        result_keep_last=team.result_keep_last,
+    )
 
 
 @router.get("/settings", response_model=TeamSettingsOut, responses=_UNAUTHORIZED)
@@ -37,6 +42,14 @@ def get_settings(user: CurrentUser, session: SessionDep) -> TeamSettingsOut:
 def update_settings(
     body: TeamSettingsUpdate, admin: AdminUser, session: SessionDep, now: Now
 ) -> TeamSettingsOut:
-    """Change the settings given. A new time zone moves every schedule's next run."""
-    team = team_settings.update_team_settings(session, admin, zone_name=body.time_zone, now=now)
+    """Change the settings given. A new time zone moves every schedule's next run; a shorter
+    retention lets the sweeper delete the results it no longer keeps, a batch at a time."""
+    team = team_settings.update_team_settings(
+        session,
+        admin,
+        now,
+        zone_name=body.time_zone,
+        retention_days=body.result_retention_days,
+        keep_last=body.result_keep_last,
+    )
     return _out(team)

@@ -94,6 +94,7 @@ class Result(GuidMixin, TeamScoped, Base):
         UniqueConstraint("agent_id", "idempotency_key"),
         UniqueConstraint("job_id"),  # one result per job, however often it is completed
         Index("ix_results_target", "team_id", "collection_id", "tool", "created_at"),
+        Index("ix_results_age", "team_id", "created_at"),  # retention reads the oldest first
     )
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
@@ -110,7 +111,7 @@ class Result(GuidMixin, TeamScoped, Base):
     input_state_hash: Mapped[str | None] = mapped_column(String(64))
     no_change_copy: Mapped[bool] = mapped_column(Boolean, default=False)
     source_result_id: Mapped[int | None] = mapped_column(
-        ForeignKey("results.id", ondelete="SET NULL")
+        ForeignKey("results.id", ondelete="SET NULL"), index=True
     )
     files_scanned: Mapped[int] = mapped_column(Integer, default=0)
     issues_found: Mapped[int] = mapped_column(Integer, default=0)

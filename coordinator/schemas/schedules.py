@@ -1,4 +1,5 @@
-"""Request and response bodies of collection schedules, "run all now" and the team's settings."""
+"""Request and response bodies of collection schedules, "run all now" and the team's settings
+(time zone, result retention)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from .base import Body
 from .jobs import JobOut
 
 __all__ = [
+    "MAX_KEEP_LAST",
+    "MAX_RETENTION_DAYS",
     "RunAllOut",
     "ScheduleIn",
     "ScheduleKind",
@@ -69,11 +72,23 @@ class RunAllOut(Body):
     )
 
 
+MAX_RETENTION_DAYS = 3660
+MAX_KEEP_LAST = 1000
+
+
 class TeamSettingsOut(Body):
     time_zone: str = Field(description="IANA name; schedules are read in it")
+    result_retention_days: int = Field(description="results older than this go; 0: never")
+    result_keep_last: int = Field(
+        description="analyses each collection keeps per tool, however old"
+    )
 
 
 class TeamSettingsUpdate(Body):
     time_zone: str | None = Field(
         default=None, min_length=1, max_length=64, description="an IANA name, e.g. Europe/Paris"
     )
+    result_retention_days: int | None = Field(
+        default=None, ge=0, le=MAX_RETENTION_DAYS, description="0 keeps every result"
+    )
+    result_keep_last: int | None = Field(default=None, ge=1, le=MAX_KEEP_LAST)

@@ -1,5 +1,5 @@
-"""A team's settings: the time zone its schedules are read in. Members read them, admins
-change them; each change is audited."""
+"""A team's settings: the time zone its schedules are read in, and how long its results are
+kept (retention.py). Members read them, admins change them; each change is audited."""
 
 from __future__ import annotations
 
@@ -21,9 +21,16 @@ def team_settings(session: Session, team_id: int) -> Team:
 
 
 def update_team_settings(
-    session: Session, admin: User, *, zone_name: str | None, now: datetime
+    session: Session,
+    admin: User,
+    now: datetime,
+    *,
+    zone_name: str | None = None,
+    retention_days: int | None = None,
+    keep_last: int | None = None,
 ) -> Team:
-    """Change what is given; a new time zone moves every schedule's next due time."""
+    """Change what is given (the API checks the ranges); a new time zone moves every
+    schedule's next due time."""
     team = session.get_one(Team, admin.team_id)
     changes: dict[str, list[object]] = {}
     if zone_name is not None and zone_name != team.time_zone:
@@ -31,6 +38,12 @@ def update_team_settings(
         changes["time_zone"] = [team.time_zone, zone_name]
         team.time_zone = zone_name
         reschedule_team(session, team.id, zone, now)
+    if retention_days is not None and retention_days != team.result_retention_days:
+        changes["result_retention_days"] = [team.result_retention_days, retention_days]
+        team.result_retention_days = retention_days
+    if keep_last is not None and keep_last != team.result_keep_last:
+        changes["result_keep_last"] = [team.result_keep_last, keep_last]
+        team.result_keep_last = keep_last
     if changes:
         audit.record(session, team.id, "team.settings", team.guid, changes, user_id=admin.id)
     session.commit()

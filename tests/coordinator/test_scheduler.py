@@ -64,7 +64,7 @@ class Studio:
 
     def time_zone(self, name: str, now: datetime = START) -> None:
         with self.session() as session:
-            update_team_settings(session, session.merge(self.admin), zone_name=name, now=now)
+            update_team_settings(session, session.merge(self.admin), now, zone_name=name)
 
     def run(self, now: datetime) -> Queued:
         with self.session() as session:
