@@ -30,15 +30,17 @@ def _slot(body: ScheduleIn) -> Slot | None:
 
 
 def _out(view: schedules.ScheduleView) -> ScheduleOut:
-    slot = view.slot
-    return ScheduleOut(
-        kind=slot.kind if slot else "none",
-        time=None if slot is None or slot.hour is None else f"{slot.hour:02d}:{slot.minute:02d}",
-        minute=slot.minute if slot and slot.hour is None else None,
-        weekday=None if slot is None or slot.weekday is None else WEEKDAYS[slot.weekday],  # type: ignore[arg-type]
-        time_zone=view.time_zone,
-        next_run_at=view.next_run_at,
-        last_run_at=view.last_run_at,
+    # The fields the kind does not use are null; the others as the audit log records them.
+    return ScheduleOut.model_validate(
+        {
+            "time": None,
+            "minute": None,
+            "weekday": None,
+            **schedules.slot_details(view.slot),
+            "time_zone": view.time_zone,
+            "next_run_at": view.next_run_at,
+            "last_run_at": view.last_run_at,
+        }
     )
 
 

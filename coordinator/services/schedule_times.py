@@ -9,15 +9,18 @@ local clock (which differs from UTC's in zones half or three quarters of an hour
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from typing import Literal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from ..errors import InvalidInput
 
-__all__ = ["KINDS", "WEEKDAYS", "Slot", "next_run", "time_zone"]
+__all__ = ["KINDS", "WEEKDAYS", "Slot", "next_run", "stored_zone", "time_zone"]
+
+log = logging.getLogger(__name__)
 
 KINDS = ("hourly", "daily", "weekly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -55,6 +58,16 @@ def time_zone(name: str) -> ZoneInfo:
             "America/New_York or UTC"
         )
     return ZoneInfo(name)
+
+
+def stored_zone(name: str) -> ZoneInfo:
+    """A team's stored time zone; UTC (and a warning) if this machine does not know it, so
+    that one team's zone cannot stop every team's schedules."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown time zone %r: reading schedules in UTC until it is set again", name)
+        return ZoneInfo("UTC")
 
 
 def next_run(slot: Slot, zone: ZoneInfo, after: datetime) -> datetime:

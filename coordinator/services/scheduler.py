@@ -24,7 +24,7 @@ from ..models.team import User
 from . import audit
 from .collections import list_team_collections
 from .jobs import QueuedJob, applicable_tools, create_job
-from .schedule_times import next_run
+from .schedule_times import next_run, stored_zone
 from .schedules import slot_of
 from .sole_owner import sole_owner
 
@@ -75,7 +75,7 @@ def run_due(session: Session, now: datetime) -> Queued:
     jobs: list[QueuedJob] = []
     for schedule in due:
         if schedule.team_id not in zones:
-            zones[schedule.team_id] = ZoneInfo(session.get_one(Team, schedule.team_id).time_zone)
+            zones[schedule.team_id] = stored_zone(session.get_one(Team, schedule.team_id).time_zone)
         jobs += queue_collection(session, session.get_one(Collection, schedule.collection_id))
         schedule.last_run_at = now
         schedule.next_run_at = next_run(slot_of(schedule), zones[schedule.team_id], now)

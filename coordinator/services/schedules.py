@@ -14,7 +14,7 @@ from ..models import Collection, CollectionSchedule, Team
 from ..models.team import User
 from . import audit
 from .collections import team_collection
-from .schedule_times import WEEKDAYS, Slot, next_run
+from .schedule_times import WEEKDAYS, Slot, next_run, stored_zone
 from .storage import commit_or_conflict
 
 __all__ = [
@@ -42,7 +42,8 @@ def slot_of(row: CollectionSchedule) -> Slot:
 
 
 def slot_details(slot: Slot | None) -> dict[str, object]:
-    """The slot as the audit log records it."""
+    """The slot as the API shows it and the audit log records it: its kind and the fields the
+    kind uses."""
     if slot is None:
         return {"kind": "none"}
     details: dict[str, object] = {"kind": slot.kind}
@@ -94,7 +95,7 @@ def set_schedule(
             slot.hour,
             slot.weekday,
         )
-        row.next_run_at = next_run(slot, ZoneInfo(team.time_zone), now)
+        row.next_run_at = next_run(slot, stored_zone(team.time_zone), now)
         row.updated_at = now
     if slot != was:
         changes = {"from": slot_details(was), "to": slot_details(slot)}

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
-from shuttersense.coordinator.models import Collection, CollectionSchedule, Job, User
+from shuttersense.coordinator.models import Collection, CollectionSchedule, Job, Team, User
 from shuttersense.coordinator.services import scheduler
 from shuttersense.coordinator.services.accounts import create_user
 from shuttersense.coordinator.services.collections import assign_pipeline
@@ -177,6 +177,22 @@ def test_after_downtime_it_catches_up_once(studio: Studio) -> None:
     assert studio.run(back) == Queued([], [])
     assert studio.run(back + timedelta(minutes=27)) == Queued([], [])
     assert len(studio.jobs()) == 2
+
+
+def test_a_zone_this_machine_does_not_know_is_read_as_utc(
+    studio: Studio, caplog: pytest.LogCaptureFixture
+) -> None:
+    shoot = studio.collection("Shoot")
+    studio.schedule(shoot, Slot("daily", 0, hour=18))
+    with studio.session() as session:  # say, zone data of another machine, or edited by hand
+        session.execute(update(Team).values(time_zone="Nowhere/Land"))
+        session.commit()
+
+    queued = studio.run(utc(2026, 3, 7, 18, 0))
+
+    assert len(queued.created) == 2
+    assert studio.stored(shoot).next_run_at == utc(2026, 3, 8, 18, 0)
+    assert "unknown time zone 'Nowhere/Land'" in caplog.text
 
 
 def passes(studio: Studio, start: datetime, end: datetime) -> list[str]:
