@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from typing import Any
 
@@ -89,13 +89,18 @@ def _lifespan(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stopping = asyncio.Event()
+
         async def loop() -> None:
-            while True:
-                await asyncio.sleep(interval or 0)
+            while not stopping.is_set():
+                with suppress(TimeoutError):  # the interval, cut short by stopping
+                    await asyncio.wait_for(stopping.wait(), interval)
                 for name, background_pass in (
                     ("sweeper", sweep_once),
                     ("scheduler", schedule_once),
                 ):
+                    if stopping.is_set():
+                        return
                     try:
                         await run_in_threadpool(background_pass)
                     except Exception:  # keep going; the next pass may succeed
@@ -112,7 +117,10 @@ def _lifespan(
             yield
         finally:
             if task is not None:
-                task.cancel()
+                # A pass runs on in its thread whatever happens to the task: let it end before
+                # the engine closes, or its connection outlives the pool.
+                stopping.set()
+                await task
             await bus.stop()
             app.state.engine.dispose()
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Collection, CollectionSchedule, Job, Team, User
+from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services import scheduler
 from shuttersense.coordinator.services.accounts import create_user
 from shuttersense.coordinator.services.collections import assign_pipeline
@@ -294,3 +295,18 @@ def test_the_apps_background_loop_runs_the_scheduler_on_its_clock(
         assert time.monotonic() < deadline, "the loop never queued the scheduled tools"
         time.sleep(0.05)
     assert client.get(path, headers=headers).json()["last_run_at"] == iso(clock.now)
+
+
+def test_stopping_the_app_waits_for_the_pass_at_work(settings: Settings) -> None:
+    """A pass runs in a thread of its own: the app closes its database only once it ended."""
+    started, ended = threading.Event(), threading.Event()
+
+    def busy_clock() -> datetime:  # a pass that is still at work when the app stops
+        started.set()
+        time.sleep(0.5)
+        ended.set()
+        return utcnow()
+
+    with TestClient(create_app(settings, sweep_interval=0.01, clock=busy_clock)):
+        assert started.wait(30)
+    assert ended.is_set()
