@@ -62,11 +62,11 @@ _jobs = Job.__table__
 _Fenced = TypeVar("_Fenced", Job, Row[Any])
 
 
-def _insert_unless_unfinished(dialect: ModuleType) -> Insert:
+def _insert_unless_unfinished(dialect_module: ModuleType) -> Insert:
     """An INSERT that adds nothing when the collection has an unfinished job of the tool (the
     partial unique index decides, so two at once on PostgreSQL insert one: the second waits for
     the first to commit)."""
-    statement = dialect.insert(_jobs).on_conflict_do_nothing(
+    statement = dialect_module.insert(_jobs).on_conflict_do_nothing(
         index_elements=["collection_id", "tool"], index_where=UNFINISHED_WHERE
     )
     return statement.returning(*_jobs.c)
