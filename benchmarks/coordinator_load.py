@@ -133,7 +133,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         env = environment(db_url, folder)
         subprocess.run([COORDINATOR, "migrate"], env=env, check=True, capture_output=True)
         started = time.perf_counter()
-        fleet = enrol_fleet(db_url, env["JWT_SECRET_KEY"], args.agents, args.claimers)
+        # Room for the backlog and the jobs in flight twice over: a collection whose job is
+        # unfinished takes no second one.
+        spread = 2 * (traffic.backlog + args.claimers)
+        fleet = enrol_fleet(db_url, env["JWT_SECRET_KEY"], args.agents, args.claimers, spread)
         enrol_seconds = time.perf_counter() - started
         queue = JobQueue(db_url, fleet.collections)
         queue.add(traffic.backlog)

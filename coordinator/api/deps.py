@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, WebSocket
@@ -26,7 +27,7 @@ from .session_cookie import (
     set_session_cookie,
 )
 
-__all__ = ["AgentCall", "AgentCallDep", "AgentDep", "SessionDep"]
+__all__ = ["AgentCall", "AgentCallDep", "AgentDep", "Now", "SessionDep"]
 __all__ += ["AdminUser", "CallerTeam", "CurrentUser", "UserCall", "UserCallDep", "socket_user"]
 
 _bearer = HTTPBearer(auto_error=False)
@@ -47,6 +48,14 @@ async def _session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(_session)]
+
+
+async def _now(request: Request) -> datetime:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+Now = Annotated[datetime, Depends(_now)]  # the app's clock: tests set the time
 
 
 @answers(UNAUTHORIZED)

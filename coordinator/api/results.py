@@ -1,4 +1,4 @@
-"""Results, `/api/results`: list, read, the HTML report, JSON and CSV export."""
+"""Results, `/api/results`: list, read, the HTML report, JSON and CSV export, delete (admins)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from ..models import Result
 from ..schemas.jobs import ResultDetail, ResultOut
-from ..services import job_admin
-from .deps import CurrentUser, SessionDep
+from ..services import job_admin, retention
+from .deps import AdminUser, CurrentUser, SessionDep
 from .routing import ApiRoute
 
 __all__ = ["router"]
@@ -102,3 +102,19 @@ def export_result(
         body = job_admin.export_csv(result)
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     return Response(job_admin.export_json(result), media_type="application/json", headers=headers)
+
+
+@router.delete(
+    "/{guid}",
+    status_code=204,
+    responses={
+        **_UNAUTHORIZED,
+        403: {"description": "only an admin of the team can do this"},
+        **_NOT_FOUND,
+    },
+)
+def delete_result(guid: str, admin: AdminUser, session: SessionDep) -> Response:
+    """Delete the result with its job. NO_CHANGE copies of it stay readable: each holds its
+    own copy of the JSON."""
+    retention.delete_result(session, admin, guid)
+    return Response(status_code=204)

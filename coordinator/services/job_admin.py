@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from shuttersense.common.report import render_report
@@ -30,7 +30,7 @@ from ..models.team import User
 from . import audit
 from .collections import team_collection
 from .job_events import job_changed
-from .jobs import ACTIVE, create_job, end_unsuccessfully, find_team_job
+from .jobs import ACTIVE, QueuedJob, create_job, end_unsuccessfully, find_team_job
 from .results import parse_tool_result
 
 __all__ = [
@@ -63,20 +63,22 @@ def collection_guids(session: Session, ids: Iterable[int | None]) -> dict[int, s
     return {row.id: row.guid for row in rows}
 
 
-def run_tool(session: Session, user: User, collection: str, tool: str) -> Row[Any]:
-    """Queue `tool` on the team's collection `collection` (a GUID)."""
+def run_tool(session: Session, user: User, collection: str, tool: str) -> QueuedJob:
+    """Queue `tool` on the team's collection `collection` (a GUID), or find it queued or
+    running there already."""
     target = team_collection(session, user.team_id, collection)
-    job = create_job(session, target, tool, created_by_id=user.id)
-    audit.record(
-        session,
-        user.team_id,
-        "job.created",
-        job.guid,
-        {"tool": tool, "collection": target.guid},
-        user_id=user.id,
-    )
+    queued = create_job(session, target, tool, created_by_id=user.id)
+    if queued.created:
+        audit.record(
+            session,
+            user.team_id,
+            "job.created",
+            queued.job.guid,
+            {"tool": tool, "collection": target.guid},
+            user_id=user.id,
+        )
     session.commit()
-    return job
+    return queued
 
 
 def _filter_by_collection(
@@ -131,15 +133,16 @@ def cancel_job(session: Session, user: User, guid: str) -> Job:
     return job
 
 
-def retry_job(session: Session, user: User, guid: str) -> Row[Any]:
-    """A new queued job for the same collection and tool as a failed or cancelled one."""
+def retry_job(session: Session, user: User, guid: str) -> QueuedJob:
+    """A new queued job for the same collection and tool as a failed or cancelled one (or the
+    one queued or running there already)."""
     old = find_team_job(session, user.team_id, guid)
     if old.status not in _RETRYABLE:
         raise Conflict(f"only failed or cancelled jobs can be retried; this one is {old.status}")
     collection = session.get(Collection, old.collection_id) if old.collection_id else None
     if collection is None or collection.team_id != user.team_id:
         raise Conflict("the job's collection is gone")
-    job = create_job(
+    queued = create_job(
         session,
         collection,
         old.tool,
@@ -147,11 +150,11 @@ def retry_job(session: Session, user: User, guid: str) -> Row[Any]:
         created_by_id=user.id,
         max_attempts=old.max_attempts,
     )
-    audit.record(
-        session, user.team_id, "job.retried", job.guid, {"retry_of": old.guid}, user_id=user.id
-    )
+    if queued.created:
+        retry = {"retry_of": old.guid}
+        audit.record(session, user.team_id, "job.retried", queued.job.guid, retry, user_id=user.id)
     session.commit()
-    return job
+    return queued
 
 
 def list_results(

@@ -105,7 +105,7 @@ class Rig:
 
     def job(self, collection: Collection, tool: str = "photostats") -> str:
         with self.session() as session:
-            guid = create_job(session, session.merge(collection), tool).guid
+            guid = create_job(session, session.merge(collection), tool).job.guid
             session.commit()
             return guid
 

@@ -133,6 +133,10 @@ CALLS: dict[tuple[str, str], Call] = {
     ("GET", "/api/trends/{tool}/summary"): Call(
         query=lambda w, c: {"collection_guids": w.guids["collection"]}
     ),
+    ("PUT", "/api/collections/{guid}/schedule"): Call(
+        lambda w, c: {"kind": "weekly", "time": "04:00", "weekday": "sunday"}
+    ),
+    ("PATCH", "/api/team/settings"): Call(lambda w, c: {"time_zone": "Asia/Tokyo"}),
 }
 
 _OWN = "acts on B's own team only"
@@ -177,6 +181,9 @@ UNSCOPED: dict[tuple[str, str], Unscoped] = {
     ("POST", "/api/users"): Unscoped(_statuses(201), "a user in B's own team"),
     ("GET", "/api/team"): Unscoped(_statuses(200), "the caller's team"),
     ("PATCH", "/api/team"): Unscoped(_statuses(200), "renames B's own team"),
+    ("GET", "/api/team/settings"): Unscoped(_statuses(200), "the caller's team's settings"),
+    ("PATCH", "/api/team/settings"): Unscoped(_statuses(200), "B's own team's settings"),
+    ("POST", "/api/collections/run-all"): Unscoped(_statuses(200), "B's own collections (none)"),
     ("GET", "/"): Unscoped(_statuses(200), "points to the API; no web app configured"),
     ("WS", "/api/tools/ws/jobs"): Unscoped(frozenset(), "the caller's own team's jobs"),
 }

@@ -92,7 +92,7 @@ def test_a_large_job_result_completes_the_job_through_chunks(
         from shuttersense.coordinator.services.jobs import create_job
 
         owner = session.scalar(select(Collection).where(Collection.guid == collection["guid"]))
-        guid = create_job(session, owner, "photostats").guid
+        guid = create_job(session, owner, "photostats").job.guid
         session.commit()
     claim = agent.claim(0)
     assert claim is not None and claim["job_guid"] == guid
