@@ -61,7 +61,11 @@ def _keep_key(context: AgentContext, store: KeyStore, identity: Identity, key: s
         context.keys = fallback  # every later secret of this process goes there too
         context.save(context.config.with_identity(identity, key_store="file"))
         return Registration(identity, fallback, str(exc))
-    context.save(context.config.with_identity(identity))
+    # A store that is the file an earlier fallback chose stays chosen: the key is there now.
+    kept = (
+        "file" if isinstance(store, FileKeyStore) and context.config.key_store == "file" else None
+    )
+    context.save(context.config.with_identity(identity, key_store=kept))
     return Registration(identity, store)
 
 

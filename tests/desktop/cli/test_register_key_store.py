@@ -23,7 +23,9 @@ REGISTER = ("register", "--server", SERVER, "--token", REGISTRATION_TOKEN, "--na
 def _use_keyring(
     backend: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[MemoryKeyring]:
-    monkeypatch.delenv(ENV_KEY_STORE)  # the store is chosen as on a desktop: the OS keyring
+    monkeypatch.delenv(
+        ENV_KEY_STORE, raising=False
+    )  # the store is chosen as on a desktop: the OS keyring
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     try:
@@ -118,3 +120,20 @@ def test_a_working_keyring_keeps_the_key_and_records_no_fallback(
         assert working.values == {("shuttersense-agent", AGENT_KEY): KEY}
     assert load_config(context.dirs.config).key_store is None
     assert not (context.dirs.config / "credentials.enc").exists()
+
+
+def test_registering_again_after_a_fallback_keeps_using_the_file(
+    agent: Agent,
+    context: AgentContext,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for _ in _use_keyring(KeyLosingKeyring(), monkeypatch):
+        assert agent(*REGISTER).code == 0
+    for working in _use_keyring(MemoryKeyring(), monkeypatch):  # the keyring works again
+        code, _, err = run_fresh(context, capsys, *REGISTER)
+        assert code == 0, err
+        assert working.values == {}
+        assert load_config(context.dirs.config).key_store == "file"
+        code, out, _ = run_fresh(context, capsys, "self-test")
+        assert "OK    agent key: accepted" in out
