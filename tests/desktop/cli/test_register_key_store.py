@@ -137,3 +137,23 @@ def test_registering_again_after_a_fallback_keeps_using_the_file(
         assert load_config(context.dirs.config).key_store == "file"
         code, out, _ = run_fresh(context, capsys, "self-test")
         assert "OK    agent key: accepted" in out
+
+
+def test_registering_with_the_keyring_forced_moves_the_key_back(
+    agent: Agent,
+    context: AgentContext,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for _ in _use_keyring(KeyLosingKeyring(), monkeypatch):
+        assert agent(*REGISTER).code == 0
+    for working in _use_keyring(MemoryKeyring(), monkeypatch):
+        monkeypatch.setenv(ENV_KEY_STORE, "keyring")
+        code, _, err = run_fresh(context, capsys, *REGISTER)
+        assert code == 0, err
+        monkeypatch.delenv(ENV_KEY_STORE)
+        assert load_config(context.dirs.config).key_store is None
+        assert working.values == {("shuttersense-agent", AGENT_KEY): KEY}
+        code, out, _ = run_fresh(context, capsys, "self-test")
+        assert "OK    agent key: accepted" in out
+        assert "OK    keyring: OS keyring" in out
