@@ -59,15 +59,19 @@ _SCAN_TICK = 2048
 
 
 def parse_tools(text: str) -> tuple[ToolName, ...]:
-    """`photostats,photo_pairing` → tools in canonical order; ToolError names an unknown one."""
-    wanted = {part.strip() for part in text.split(",") if part.strip()}
+    """`photostats,photo_pairing` → tools in canonical order. ToolError, naming the tools that
+    exist, for an unknown tool, an empty list or an empty item (`photostats,`)."""
+    choices = f"choose from {', '.join(tool.value for tool in ALL_TOOLS)}"
+    parts = [part.strip() for part in text.split(",")]
+    if not any(parts):
+        raise ToolError(f"no tool given in {text!r}; {choices}")
+    if "" in parts:
+        raise ToolError(f"empty tool name in {text!r}; {choices}")
     known = {tool.value for tool in ALL_TOOLS}
-    unknown = sorted(wanted - known)
+    unknown = [part for part in parts if part not in known]
     if unknown:
-        raise ToolError(f"unknown tool {unknown[0]!r}; choose from {', '.join(sorted(known))}")
-    if not wanted:
-        raise ToolError("no tool given")
-    return tuple(tool for tool in ALL_TOOLS if tool.value in wanted)
+        raise ToolError(f"unknown tool {unknown[0]!r}; {choices}")
+    return tuple(tool for tool in ALL_TOOLS if tool.value in parts)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         root=args.path,
         config=load_team_config(args.config) if args.config else TeamConfig(),
         pipeline=load_pipeline(args.pipeline) if args.pipeline else None,
-        tools=parse_tools(args.tools) if args.tools else None,
+        tools=parse_tools(args.tools) if args.tools is not None else None,
         check_sidecars=args.check_sidecars,
         # A second core for half of the walk, PhotoStats and the hash, where forking is safe:
         # one thread.

@@ -35,7 +35,7 @@ class AgentContext:
 
     @cached_property
     def keys(self) -> KeyStore:
-        return open_key_store(self.dirs.config)
+        return open_key_store(self.dirs.config, saved=self.config.key_store)
 
     @property
     def config(self) -> AgentConfig:

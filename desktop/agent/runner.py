@@ -207,17 +207,18 @@ class AgentRunner:
         key = self._store.add_job_result(
             outcome.kind, job.guid, token, job.claim["tool"], outcome.body
         )
-        kept = self._store.get(key)
-        if kept is None:  # just written: only a store edited meanwhile by hand lacks it
-            return
         try:
-            delivery = deliver(self._client, self._store, kept)
+            delivery = deliver(self._client, self._store, key)
         except CoordinatorUnreachable:
             log.warning("job %s done; result kept until the coordinator is back", job.guid)
             return
         if delivery.state == "rejected":  # do not leave the job to time out and run again
             error = f"the coordinator refused the result: {delivery.error}"
             self._deliver(job, Outcome("fail", error=error))
+        elif delivery.state == "taken":  # a `sync` beside the agent picked it up first
+            log.info(
+                "job %s done (%s); another agent process is sending it", job.guid, outcome.kind
+            )
         else:
             log.info("job %s done (%s, %s)", job.guid, outcome.kind, delivery.state)
 

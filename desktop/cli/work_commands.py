@@ -84,7 +84,7 @@ def _print_sync(report: SyncReport | None) -> None:
 
 
 def _run(args: argparse.Namespace, context: AgentContext) -> int:
-    tools = parse_tools(args.tools) if args.tools else None
+    tools = parse_tools(args.tools) if args.tools is not None else None
     progress = _progress()
     try:
         done = run_locally(context, args.target, tools, offline=args.offline, progress=progress)

@@ -99,6 +99,30 @@ def test_bad_input_exits_2_with_one_line(
     assert err.count("\n") == 1
 
 
+CHOICES = "choose from photostats, photo_pairing, pipeline_validation"
+
+
+@pytest.mark.parametrize(
+    ("tools", "expected"),
+    [
+        ("", f"no tool given in ''; {CHOICES}"),
+        (" , ", f"no tool given in ' , '; {CHOICES}"),
+        ("photostats,", f"empty tool name in 'photostats,'; {CHOICES}"),
+        (",photostats", f"empty tool name in ',photostats'; {CHOICES}"),
+        ("photostats,,photo_pairing", f"empty tool name in 'photostats,,photo_pairing'; {CHOICES}"),
+        ("histogram", f"unknown tool 'histogram'; {CHOICES}"),
+    ],
+)
+def test_an_empty_or_unknown_tool_list_is_refused_naming_the_tools(
+    capsys: pytest.CaptureFixture[str], family_tree: Path, tools: str, expected: str
+) -> None:
+    code = main(["analyze", str(family_tree), "--tools", tools, "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err == f"shuttersense: error: {expected}\n"
+    assert captured.out == ""
+
+
 def test_invalid_pipeline_lists_every_error(
     capsys: pytest.CaptureFixture[str], family_tree: Path, tmp_path: Path
 ) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from shuttersense.desktop.agent.context import AgentContext
 from tests.desktop.cli.conftest import Agent
 from tests.desktop.fake_coordinator import FakeCoordinator
@@ -132,3 +134,16 @@ def test_a_tool_that_cannot_run_is_refused_before_anything_is_kept(
     assert done.code == 2
     assert "needs a pipeline: set a default pipeline on the coordinator" in done.err
     assert context.store.counts() == {"pending": 0, "rejected": 0}
+
+
+@pytest.mark.parametrize("tools", ["", "photostats,"])
+def test_run_refuses_an_empty_tool_list_or_item(
+    registered: Agent, context: AgentContext, fake: FakeCoordinator, photo_tree: Path, tools: str
+) -> None:
+    registered("roots", "add", str(photo_tree))
+    done = registered("run", str(photo_tree), "--tools", tools)
+    assert (done.code, done.out) == (2, "")
+    assert done.err.count("\n") == 1
+    assert done.err.endswith("choose from photostats, photo_pairing, pipeline_validation\n")
+    assert context.store.counts() == {"pending": 0, "rejected": 0}
+    assert fake.calls_to("results") == []
