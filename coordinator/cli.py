@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.orm import Session
 
 from .db import make_engine, make_session_factory
-from .errors import CoordinatorError
+from .errors import CoordinatorError, SettingsError
 from .logs import configure_logging
 from .migrate import upgrade
 from .services.accounts import create_user, find_team
@@ -156,12 +156,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _complain(exc: CoordinatorError) -> None:
+    """The error on stderr, one line per problem, no traceback."""
+    lines = str(exc).splitlines()
+    if isinstance(exc, SettingsError) and len(lines) > 1:
+        lines = [f"{len(lines)} settings need fixing before anything starts:", *lines]
+    print(f"shuttersense-coordinator: error: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(f"  {line}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
     except CoordinatorError as exc:
-        print(f"shuttersense-coordinator: error: {exc}", file=sys.stderr)
+        _complain(exc)
         return 2
 
 

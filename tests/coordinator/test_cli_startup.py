@@ -1,0 +1,50 @@
+"""The operator's first tries with the real `shuttersense-coordinator` command: weak settings end
+in plain lines on stderr and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+COORDINATOR = str(Path(sys.executable).with_name("shuttersense-coordinator"))
+
+
+def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("SHUSAI_")}
+    clean.update(SHUSAI_DATA_DIR=str(tmp_path / "data"), SHUSAI_LOG_DIR=str(tmp_path / "logs"))
+    return subprocess.run(
+        [COORDINATOR, *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_names_every_missing_or_weak_setting_in_one_go(tmp_path: Path) -> None:
+    done = run(
+        tmp_path,
+        "migrate",
+        SHUSAI_ENV="production",
+        SHUSAI_MASTER_KEY="not-a-fernet-key",
+        SESSION_SECRET_KEY="short",
+        SESSION_HTTPS_ONLY="maybe",
+        SHUSAI_LOG_LEVEL="LOUD",
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Traceback" not in done.stderr
+    header, *lines = done.stderr.splitlines()
+    assert (
+        header == "shuttersense-coordinator: error: 6 settings need fixing before anything starts:"
+    )
+    assert lines == [
+        "  SHUSAI_DB_URL: is required in production (PostgreSQL URL)",
+        "  SHUSAI_MASTER_KEY: is not a valid Fernet key (see generate-secrets)",
+        "  SESSION_SECRET_KEY: must be at least 32 characters, not 5",
+        "  JWT_SECRET_KEY: is required in production (see generate-secrets)",
+        "  SESSION_HTTPS_ONLY: expected true or false, got 'maybe'",
+        "  SHUSAI_LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+    ]
