@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from cryptography.fernet import Fernet
 from sqlalchemy.orm import Session
 
-from .db import make_engine, make_session_factory
+from .db import check_database, make_engine, make_session_factory
 from .errors import CoordinatorError, SettingsError
 from .logs import configure_logging
 from .migrate import upgrade
@@ -51,6 +51,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     _trust_proxies(args)
     settings = _settings()  # refuse weak configuration before starting any worker
+    check_database(settings.db_url)  # and a database it cannot reach
     if settings.is_production and settings.metrics_token is None:
         logging.getLogger("shuttersense").warning(
             "SHUSAI_METRICS_TOKEN is not set: /metrics shows every team's counts to whoever "
@@ -80,14 +81,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    upgrade(_settings().db_url)
+    url = _settings().db_url
+    check_database(url)
+    upgrade(url)
     print("database is at the newest schema")
     return 0
 
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    engine = make_engine(_settings().db_url)
+    url = _settings().db_url
+    check_database(url)
+    engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
             yield session

@@ -2,6 +2,7 @@
 
 CoordinatorError
 ├── SettingsError        settings are missing, weak or invalid; names each variable
+├── DatabaseUnreachable  the database cannot be reached; names the server, never the password
 └── ServiceError         a request cannot be carried out (mapped to HTTP once, at the edge)
     ├── NotFound         no such thing in the caller's team (another team's GUID included)
     ├── Conflict         the thing exists already, or changed under the caller
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 __all__ = [
     "Conflict",
     "CoordinatorError",
+    "DatabaseUnreachable",
     "Forbidden",
     "InvalidInput",
     "NotFound",
@@ -44,6 +46,10 @@ class SettingsError(CoordinatorError):
         """One error listing every problem of `errors`, in order."""
         first, *more = [problem for error in errors for problem in error.problems]
         return cls(*first, *more)
+
+
+class DatabaseUnreachable(CoordinatorError):
+    """The database cannot be reached; the message names the server and what to check."""
 
 
 class ServiceError(CoordinatorError):
