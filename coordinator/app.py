@@ -172,5 +172,6 @@ def create_app(
 
 
 def create_served_app() -> FastAPI:
-    """The app of `shuttersense-coordinator serve`, in a process of its own."""
+    """The app of `serve`'s workers and of `shuttersense.coordinator.asgi`, in a process of its
+    own."""
     return create_app(own_process=True)
