@@ -49,7 +49,7 @@ from .services.sweeper import SWEEP_INTERVAL, sweep
 from .settings import Settings, load_settings
 from .vault import Vault
 
-__all__ = ["create_app", "create_served_app"]
+__all__ = ["create_app", "create_served_app", "warn_if_metrics_open"]
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +169,15 @@ def create_app(
     app.router.routes.extend(docs_routes(app.openapi_url or "", app.title))
     app.router.routes.append(web_app)  # last: it answers whatever no other route took
     return app
+
+
+def warn_if_metrics_open(settings: Settings) -> None:
+    """Once per server, at start-up: production without SHUSAI_METRICS_TOKEN."""
+    if settings.is_production and settings.metrics_token is None:
+        log.warning(
+            "SHUSAI_METRICS_TOKEN is not set: /metrics shows every team's counts to whoever "
+            "reaches it; set a token, or let only the proxy reach /metrics (README)"
+        )
 
 
 def create_served_app() -> FastAPI:

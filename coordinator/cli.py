@@ -48,16 +48,14 @@ def _trust_proxies(args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn  # only this command needs the server
+    import uvicorn  # only this command needs the server and the app
+
+    from .app import warn_if_metrics_open
 
     _trust_proxies(args)
     settings = _settings()  # refuse weak configuration before starting any worker
     check_database(settings.db_url)  # and a database it cannot reach
-    if settings.is_production and settings.metrics_token is None:
-        logging.getLogger("shuttersense").warning(
-            "SHUSAI_METRICS_TOKEN is not set: /metrics shows every team's counts to whoever "
-            "reaches it; set a token, or let only the proxy reach /metrics (README)"
-        )
+    warn_if_metrics_open(settings)
     if settings.is_sqlite and args.workers > 1:
         logging.getLogger("shuttersense").warning(
             "%d workers on the embedded SQLite database: live job updates reach only the "

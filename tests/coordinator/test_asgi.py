@@ -11,9 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.helpers.agent_process import wait_for
 from tests.helpers.live_server import free_port
+from tests.helpers.postgres import postgres_missing
 
 APP = "shuttersense.coordinator.asgi:app"
 BIN = Path(sys.executable).parent
@@ -91,3 +93,26 @@ def test_weak_settings_stop_gunicorn_naming_every_variable(tmp_path: Path) -> No
     said = log.read_text(errors="replace")
     for variable in ("SHUSAI_DB_URL", "SHUSAI_MASTER_KEY", "SESSION_SECRET_KEY", "JWT_SECRET_KEY"):
         assert f"{variable}: " in said, said
+
+
+def test_production_without_a_metrics_token_is_warned_about_as_serve_does(
+    migrated_pg_url: str | None, tmp_path: Path
+) -> None:
+    if migrated_pg_url is None:
+        postgres_missing()
+    environ = {
+        "SHUSAI_ENV": "production",
+        "SHUSAI_DB_URL": migrated_pg_url,
+        "SHUSAI_MASTER_KEY": Fernet.generate_key().decode(),
+        "SESSION_SECRET_KEY": "s" * 40,
+        "JWT_SECRET_KEY": "j" * 40,
+        "SHUSAI_DATA_DIR": str(tmp_path / "data"),
+        "SHUSAI_LOG_DIR": str(tmp_path / "logs"),
+    }
+    port, log = free_port(), tmp_path / "server.log"
+    server = start(command("uvicorn", port), environ, log)
+    try:
+        wait_for(lambda: health(f"http://127.0.0.1:{port}"), 60, "/health")
+    finally:
+        end(server)
+    assert log.read_text(errors="replace").count("SHUSAI_METRICS_TOKEN is not set") == 1

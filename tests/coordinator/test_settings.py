@@ -54,6 +54,7 @@ def test_production_lists_every_missing_or_weak_variable_at_once() -> None:
         "SESSION_SECRET_KEY": "s" * 32,
         "JWT_SECRET_KEY": "too short",
         "SESSION_SAME_SITE": "sometimes",
+        "SHUSAI_TRUSTED_PROXIES": "10.0.0.0/8, nonsense",
     }
     with pytest.raises(SettingsError) as caught:
         load_settings(env)
@@ -63,6 +64,7 @@ def test_production_lists_every_missing_or_weak_variable_at_once() -> None:
         "SHUSAI_MASTER_KEY",
         "JWT_SECRET_KEY",
         "SESSION_SAME_SITE",
+        "SHUSAI_TRUSTED_PROXIES",
     ]
     assert problems["JWT_SECRET_KEY"] == "must be at least 32 characters, not 9"
     assert "too short" not in str(caught.value)  # a weak secret is still a secret
