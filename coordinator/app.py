@@ -54,7 +54,7 @@ from .services.sweeper import SWEEP_INTERVAL, sweep
 from .settings import Settings, load_settings
 from .vault import Vault
 
-__all__ = ["create_app", "create_served_app"]
+__all__ = ["create_app", "create_served_app", "warn_if_metrics_open"]
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +202,16 @@ def create_app(
     return app
 
 
+def warn_if_metrics_open(settings: Settings) -> None:
+    """Once per server, at start-up: production without SHUSAI_METRICS_TOKEN."""
+    if settings.is_production and settings.metrics_token is None:
+        log.warning(
+            "SHUSAI_METRICS_TOKEN is not set: /metrics shows every team's counts to whoever "
+            "reaches it; set a token, or let only the proxy reach /metrics (README)"
+        )
+
+
 def create_served_app() -> FastAPI:
-    """The app of `shuttersense-coordinator serve`, in a process of its own."""
+    """The app of `serve`'s workers and of `shuttersense.coordinator.asgi`, in a process of its
+    own."""
     return create_app(own_process=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import ipaddress
 import logging
 import os
@@ -14,8 +15,8 @@ from contextlib import contextmanager
 from cryptography.fernet import Fernet
 from sqlalchemy.orm import Session
 
-from .db import make_engine, make_session_factory
-from .errors import CoordinatorError
+from .db import check_database, make_engine, make_session_factory
+from .errors import CoordinatorError, InvalidInput, SettingsError
 from .logs import configure_logging
 from .migrate import upgrade
 from .services.accounts import create_user, find_team
@@ -47,15 +48,14 @@ def _trust_proxies(args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn  # only this command needs the server
+    import uvicorn  # only this command needs the server and the app
+
+    from .app import warn_if_metrics_open
 
     _trust_proxies(args)
     settings = _settings()  # refuse weak configuration before starting any worker
-    if settings.is_production and settings.metrics_token is None:
-        logging.getLogger("shuttersense").warning(
-            "SHUSAI_METRICS_TOKEN is not set: /metrics shows every team's counts to whoever "
-            "reaches it; set a token, or let only the proxy reach /metrics (README)"
-        )
+    check_database(settings.db_url)  # and a database it cannot reach
+    warn_if_metrics_open(settings)
     if settings.is_sqlite and args.workers > 1:
         logging.getLogger("shuttersense").warning(
             "%d workers on the embedded SQLite database: live job updates reach only the "
@@ -80,14 +80,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    upgrade(_settings().db_url)
+    url = _settings().db_url
+    check_database(url)
+    upgrade(url)
     print("database is at the newest schema")
     return 0
 
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    engine = make_engine(_settings().db_url)
+    url = _settings().db_url
+    check_database(url)
+    engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
             yield session
@@ -95,21 +99,54 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    """--password; else with --password-stdin the first line of stdin; else asked twice on the
+    terminal, not echoed."""
+    if args.password is not None:
+        return str(args.password)
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            "no terminal to ask for the password on: pipe it in with --password-stdin"
+        )
+    try:
+        password = getpass.getpass(f"Password for {args.email}: ")
+        again = getpass.getpass("The same password again: ")
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)
+        raise InvalidInput("no password given; nothing was created") from None
+    if again != password:
+        raise InvalidInput("the two passwords differ; nothing was created, try again")
+    return password
+
+
 def _create_user(args: argparse.Namespace) -> int:
-    with _session() as session:
-        user = create_user(session, args.email, args.password, admin=args.admin, team=args.team)
+    with _session() as session:  # the database is checked before the password is asked for
+        password = _new_password(args)
+        user = create_user(session, args.email, password, admin=args.admin, team=args.team)
         print(f"created {user.role} {user.email} ({user.guid})")
     return 0
 
 
 def _create_registration_token(args: argparse.Namespace) -> int:
+    """The token alone on stdout, so that `$(…)` takes it and nothing else; the rest on stderr."""
     with _session() as session:
-        issued = create_registration_token(
-            session, find_team(session, args.team), expires_hours=args.expires_hours
-        )
-        print(issued.token)
+        team = find_team(session, args.team)
+        issued = create_registration_token(session, team, expires_hours=args.expires_hours)
         until = f"{issued.record.expires_at:%Y-%m-%d %H:%M} UTC"
-        print(f"one-time token {issued.record.guid}, valid until {until}", file=sys.stderr)
+        print(
+            f"registration token for team {team.name!r}, for one agent, valid until {until}:",
+            file=sys.stderr,
+            flush=True,
+        )
+        print(issued.token, flush=True)
+        print(
+            f"(give the art_… line to `shuttersense-agent register --token`; its record, "
+            f"{issued.record.guid}, is listed in /api/agents/registration-tokens and is not "
+            "the token)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -140,7 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="alembic upgrade head").set_defaults(run=_migrate)
     user = commands.add_parser("create-user", help="add a user (the first one is an admin)")
     user.add_argument("--email", required=True)
-    user.add_argument("--password", required=True)
+    given = user.add_mutually_exclusive_group()
+    given.add_argument(
+        "--password", help="seen in the shell's history and by ps; without it, you are asked"
+    )
+    given.add_argument(
+        "--password-stdin", action="store_true", help="read it from the first line of stdin"
+    )
     user.add_argument("--admin", action="store_true", help="make the user an admin of the team")
     user.add_argument("--team", metavar="NAME", help="the team (created if new)")
     user.set_defaults(run=_create_user)
@@ -156,12 +199,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _complain(exc: CoordinatorError) -> None:
+    """The error on stderr, one line per problem, no traceback."""
+    lines = str(exc).splitlines()
+    if isinstance(exc, SettingsError) and len(lines) > 1:
+        lines = [f"{len(lines)} settings need fixing before anything starts:", *lines]
+    print(f"shuttersense-coordinator: error: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(f"  {line}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
     except CoordinatorError as exc:
-        print(f"shuttersense-coordinator: error: {exc}", file=sys.stderr)
+        _complain(exc)
         return 2
 
 

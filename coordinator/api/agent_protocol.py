@@ -82,8 +82,10 @@ def list_collections(agent: AgentDep, session: SessionDep) -> list[CollectionOut
 def create_collection(
     body: CollectionCreate, agent: AgentDep, session: SessionDep
 ) -> CollectionOut:
-    """A collection for a folder on this agent's machine (the agent checks its roots first)."""
-    created = collections.create_agent_collection(session, agent, body.name, body.root_path)
+    """A collection for a folder on this agent's machine, inside its authorized roots."""
+    created = collections.create_agent_collection(
+        session, agent, body.name, body.root_path, body.authorized_roots
+    )
     return _collection_out(created, collections.CollectionRefs(session, [created]))
 
 

@@ -78,6 +78,11 @@ class CollectionOut(Body):
 class CollectionCreate(Body):
     name: str = Field(min_length=1, max_length=200)
     root_path: str = Field(min_length=1, max_length=4096)
+    authorized_roots: list[str] | None = Field(
+        default=None,
+        max_length=100,
+        description="the agent's roots now; they replace the reported ones, as a heartbeat's do",
+    )
 
 
 class PreviousResult(Body):

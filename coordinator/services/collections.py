@@ -13,6 +13,7 @@ from ..ids import new_guid
 from ..models import Agent, Collection, Pipeline
 from ..models.team import User
 from . import audit
+from .agent_roots import folder_in_roots
 from .lookup import in_team
 from .pipelines import team_pipeline
 
@@ -45,12 +46,19 @@ def agent_collections(session: Session, agent: Agent) -> list[Collection]:
 
 
 def create_agent_collection(
-    session: Session, agent: Agent, name: str, root_path: str
+    session: Session,
+    agent: Agent,
+    name: str,
+    root_path: str,
+    reported_roots: list[str] | None = None,
 ) -> Collection:
     """A collection for a folder on `agent`'s machine, asked for by the agent itself.
 
-    The agent checks the path against its authorized roots; the coordinator only stores it.
+    `reported_roots`, the agent's authorized roots as it sends them with the request, replace
+    the ones it reported before (as a heartbeat's do); the folder must lie inside them.
     """
+    if reported_roots is not None:
+        agent.authorized_roots = reported_roots
     return _bind(session, agent, name, root_path, {"name": name.strip()}, agent_id=agent.id)
 
 
@@ -111,7 +119,8 @@ def _commit_unique(session: Session, name: str) -> None:
 def create_team_collection(
     session: Session, user: User, name: str, root_path: str, agent_guid: str
 ) -> Collection:
-    """A collection for a folder on one of the team's agents (revoked agents refused)."""
+    """A collection for a folder on one of the team's agents, inside the roots it reported
+    (revoked agents refused)."""
     agent = in_team(session, Agent, user.team_id, agent_guid, "agent")
     if agent.revoked_at is not None:
         raise Conflict(f"the agent {agent_guid} was revoked: pick another one")
@@ -129,9 +138,11 @@ def _bind(
     user_id: int | None = None,
     agent_id: int | None = None,
 ) -> Collection:
-    """Create, audit and commit a collection bound to `agent`; the actor is the user or agent."""
+    """Create, audit and commit a collection bound to `agent` for a folder inside its reported
+    roots; the actor is the user or agent."""
     if not root_path or len(root_path) > MAX_PATH or "\0" in root_path:
         raise InvalidInput("a collection needs a folder path on the agent's machine")
+    root_path = folder_in_roots(agent, root_path)
     name = _check_name_free(session, agent.team_id, name)
     collection = Collection(
         guid=new_guid("col"),

@@ -59,7 +59,12 @@ class AgentContext:
         key = self.keys.get(AGENT_KEY)
         if not key:
             raise NotRegistered()
-        return lambda: CoordinatorClient(identity.server_url, key, transport=self.transport)
+        return lambda: CoordinatorClient(
+            identity.server_url, key, transport=self.transport, roots=self._reported_roots
+        )
+
+    def _reported_roots(self) -> list[str]:
+        return self.roots().reported()
 
     def client(self) -> CoordinatorClient:
         return self.connector()()

@@ -78,7 +78,7 @@ def register(context: AgentContext, server_url: str, token: str, name: str) -> R
         "platform": f"{platform.system()} {platform.machine()}"[:100],
         "version": __version__,
         "capabilities": list(CAPABILITIES),
-        "authorized_roots": [str(root) for root in context.roots().all],
+        "authorized_roots": context.roots().reported(),
     }
     try:
         client = CoordinatorClient(server_url, transport=context.transport)

@@ -234,7 +234,7 @@ class AgentRunner:
         return {
             "status": "busy" if job else "idle",
             "current_job": job.guid if job else None,
-            "authorized_roots": [str(root) for root in self._roots().all],
+            "authorized_roots": self._roots().reported(),
             "capabilities": list(self._settings.capabilities),
             "metrics": {"kept_results": self._store.counts()["pending"]},
         }

@@ -51,9 +51,16 @@ def _registration_token(client: TestClient, user: dict[str, str]) -> tuple[str, 
     return made["guid"], made["token"]
 
 
-def _agent(client: TestClient, user: dict[str, str], name: str) -> tuple[str, dict[str, str]]:
+def _agent(
+    client: TestClient, user: dict[str, str], name: str, root: str
+) -> tuple[str, dict[str, str]]:
     token = _registration_token(client, user)[1]
-    body = {"registration_token": token, "name": name, "hostname": f"{name}.local"}
+    body = {
+        "registration_token": token,
+        "name": name,
+        "hostname": f"{name}.local",
+        "authorized_roots": [root],
+    }
     enrolled = _ok(client.post(f"{AGENT_API}/register", json=body), 201)
     return enrolled["agent_guid"], _bearer(enrolled["agent_key"])
 
@@ -87,8 +94,8 @@ def build_world(client: TestClient, db_url: str) -> World:
     a_user = signed_in(client, db_url, f"admin@{ALPHA}.example", f"{ALPHA} team")
     a_member = signed_in(client, db_url, f"member@{ALPHA}.example", f"{ALPHA} team")
     b_user = signed_in(client, db_url, "admin@beta.example", "beta team")
-    a_agent_guid, a_agent = _agent(client, a_user, f"{ALPHA}-agent")
-    b_agent = _agent(client, b_user, "beta-agent")[1]
+    a_agent_guid, a_agent = _agent(client, a_user, f"{ALPHA}-agent", f"/{ALPHA}")
+    b_agent = _agent(client, b_user, "beta-agent", "/beta")[1]
     pipeline = _ok(
         client.post(
             "/api/pipelines", headers=a_user, json={"name": f"{ALPHA}-flow", "definition": PIPELINE}

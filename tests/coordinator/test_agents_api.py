@@ -25,7 +25,12 @@ def new_token(client: TestClient, headers: dict[str, str], **body: object) -> di
     return answer.json()
 
 
-def register(client: TestClient, headers: dict[str, str], name: str = "studio-mac") -> dict:
+def register(
+    client: TestClient,
+    headers: dict[str, str],
+    name: str = "studio-mac",
+    roots: tuple[str, ...] = ("/photos",),
+) -> dict:
     """Enrol an agent with a token made through the user API; returns the register answer."""
     token = new_token(client, headers)["token"]
     answer = client.post(
@@ -37,7 +42,7 @@ def register(client: TestClient, headers: dict[str, str], name: str = "studio-ma
             "platform": "linux",
             "version": "1.0",
             "capabilities": ["photostats"],
-            "authorized_roots": ["/photos"],
+            "authorized_roots": list(roots),
         },
     )
     assert answer.status_code == 201, answer.text

@@ -63,7 +63,8 @@ class Rig:
         with self.session() as session:
             token = create_registration_token(session, find_team(session, team)).token
         answer = httpx.post(
-            f"{self.base}{API}/register", json={"registration_token": token, "name": name}
+            f"{self.base}{API}/register",
+            json={"registration_token": token, "name": name, "authorized_roots": ["/photos"]},
         )
         assert answer.status_code == 201, answer.text
         key = answer.json()["agent_key"]
@@ -482,10 +483,8 @@ def test_agents_create_and_list_their_collections(rig: tuple[Rig, str]) -> None:
     agent = server.agent(token, "one")
     made = agent.post(f"{API}/collections", json={"name": "Weddings", "root_path": "/photos/w"})
     assert made.status_code == 201 and made.json()["guid"].startswith("col_")
-    assert (
-        agent.post(f"{API}/collections", json={"name": "Weddings", "root_path": "/x"}).status_code
-        == 409
-    )
+    taken = agent.post(f"{API}/collections", json={"name": "Weddings", "root_path": "/photos/x"})
+    assert taken.status_code == 409
     assert [c["name"] for c in agent.get(f"{API}/collections").json()] == ["Weddings"]
 
 

@@ -46,9 +46,8 @@ def large_result() -> dict[str, Any]:
 def agent(settings: Settings, db_url: str) -> Iterator[CoordinatorClient]:
     token = team_with_token(db_url, "Studio")[1]
     with live_server(create_app(settings, sweep_interval=None)) as base:
-        registered = httpx.post(
-            f"{base}/api/agent/v1/register", json={"registration_token": token, "name": "big"}
-        )
+        body = {"registration_token": token, "name": "big", "authorized_roots": ["/photos"]}
+        registered = httpx.post(f"{base}/api/agent/v1/register", json=body)
         assert registered.status_code == 201, registered.text
         with CoordinatorClient(base, registered.json()["agent_key"]) as client:
             yield client

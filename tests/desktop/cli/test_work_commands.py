@@ -113,6 +113,12 @@ def test_collections_create_and_list(
     assert made.code == 0, made.err
     root = photo_tree.resolve()
     assert made.out == f"col_0001  Studio  {root}\n"
+    [create] = [call for call in fake.calls_to("collections") if call.method == "POST"]
+    assert create.body == {
+        "name": "Studio",
+        "root_path": str(root),
+        "authorized_roots": [str(root)],
+    }
     again = registered("collections", "create", str(photo_tree), "--name", "Other")
     assert again.out == made.out  # the folder has its collection already
     assert registered("collections", "list").out == f"col_0001  Studio  {root}\n"
