@@ -51,6 +51,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # only this command needs the server and the app
 
     from .app import warn_if_metrics_open
+    from .served import serve
 
     _trust_proxies(args)
     settings = _settings()  # refuse weak configuration before starting any worker
@@ -75,8 +76,10 @@ def _serve(args: argparse.Namespace) -> int:
     }
     if args.workers > 1 and balanced_workers_supported():
         return serve_workers(options, args.workers)
-    uvicorn.run(APP, workers=args.workers, **options)
-    return 0
+    if args.workers > 1:  # uvicorn's own workers: they wait out the claims' long polls to stop
+        uvicorn.run(APP, workers=args.workers, **options)
+        return 0
+    return serve(options)
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -79,7 +79,8 @@ def _claim_once(
 async def claim(
     request: Request, call: AgentCallDep, wait: Annotated[int, Query(ge=0, le=30)] = 0
 ) -> ClaimResponse | Response:
-    """Hand the agent its next job, waiting up to `wait` seconds for one (204 if none)."""
+    """Hand the agent its next job, waiting up to `wait` seconds for one (204 if none, and at
+    once when the server starts to stop)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     attempt = partial(_claim_once, request.app.state.vault)
@@ -92,7 +93,8 @@ async def claim(
         remaining = deadline - loop.time()
         if remaining <= 0 or await request.is_disconnected():
             return Response(status_code=204)
-        await wakeups.wait(agent.team_id, agent.id, asked, min(RECHECK, remaining))
+        if not await wakeups.wait(agent.team_id, agent.id, asked, min(RECHECK, remaining)):
+            return Response(status_code=204)  # the server is stopping
 
 
 @router.post("/jobs/{guid}/progress", response_model=ProgressResponse)

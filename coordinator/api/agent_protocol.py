@@ -55,9 +55,12 @@ def register(body: RegisterRequest, request: Request, session: SessionDep) -> Re
 
 @router.post("/heartbeat", response_model=HeartbeatResponse)
 async def heartbeat(body: HeartbeatRequest, call: AgentCallDep) -> HeartbeatResponse:
-    """Every 30 s: the agent's state in, pending commands (such as cancellations) out."""
-    report = body.model_dump()
-    commands = await call.run_with_key(lambda session, key: agents.heartbeat(session, key, report))
+    """Every 30 s: the agent's state and the jobs it holds in, pending commands (such as
+    cancellations) out. The agent's other claims are released (docs/agent-protocol.md)."""
+    report, received = body.model_dump(), utcnow()
+    commands = await call.run_with_key(
+        lambda session, key: agents.heartbeat(session, key, report, received)
+    )
     return HeartbeatResponse(
         server_time=utcnow(), heartbeat_interval=agents.HEARTBEAT_INTERVAL, commands=commands
     )

@@ -207,6 +207,15 @@ class OfflineStore:
         found = dict(self._db.execute("SELECT state, count(*) FROM pending GROUP BY state"))
         return {"pending": found.get("pending", 0), "rejected": found.get("rejected", 0)}
 
+    def kept_jobs(self, limit: int = 50) -> list[str]:
+        """The jobs whose result is kept to be sent (not those set aside), oldest first."""
+        rows = self._db.execute(
+            "SELECT job_guid FROM pending WHERE job_guid IS NOT NULL AND state != 'rejected'"
+            " GROUP BY job_guid ORDER BY min(created_at), min(rowid) LIMIT ?",
+            (limit,),
+        )
+        return [guid for (guid,) in rows]
+
     def cache_put(self, name: str, value: Any) -> None:
         self._db.execute(
             "INSERT INTO cache (name, value, fetched_at) VALUES (?, ?, ?)"

@@ -131,16 +131,16 @@ def test_production_refusal_stops_commands(
 def test_serve_logs_at_the_configured_level_with_an_access_log_from_info(
     env: dict[str, str], monkeypatch: pytest.MonkeyPatch, level: str, access_log: bool
 ) -> None:
-    import uvicorn
+    from shuttersense.coordinator import served
 
     started: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(options))
+    monkeypatch.setattr(served, "serve", lambda options: started.update(options) or 0)
     monkeypatch.setenv("SHUSAI_LOG_LEVEL", level)
 
     assert main(["serve", "--port", "8123"]) == 0
 
     assert started["log_level"] == level.lower() and started["access_log"] is access_log
-    assert started["workers"] == 1 and started["port"] == 8123
+    assert started["port"] == 8123 and started["factory"] is True
 
 
 def on_terminal(argv: list[str], env: dict[str, str], answers: list[str]) -> tuple[int, str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from shuttersense.desktop.agent.context import AgentContext
+from shuttersense.desktop.agent.private_files import held_if_free
 from tests.desktop.cli.conftest import Agent
 from tests.desktop.fake_coordinator import FakeCoordinator
 from tests.helpers.samples import FAMILY
@@ -153,3 +154,16 @@ def test_run_refuses_an_empty_tool_list_or_item(
     assert done.err.endswith("choose from photostats, photo_pairing, pipeline_validation\n")
     assert context.store.counts() == {"pending": 0, "rejected": 0}
     assert fake.calls_to("results") == []
+
+
+def test_start_refuses_while_this_agent_runs_already(
+    registered: Agent, context: AgentContext, fake: FakeCoordinator
+) -> None:
+    fake.fail_next("heartbeat", 401)  # were it to start anyway, it would end at once
+    fake.fail_next("claim", 401)
+    with held_if_free(context.dirs.data / "start.lock") as held:  # as a running `start` does
+        assert held
+        done = registered("start")
+    assert done.code == 2
+    assert "running already" in done.err and "shuttersense-agent status" in done.err
+    assert fake.calls_to("heartbeat") == fake.calls_to("claim") == []
