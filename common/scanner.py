@@ -155,7 +155,11 @@ class Walker:
 
 
 def _follow_link(link: str, real_root: str, rel: str, report: IssueSink) -> os.stat_result | None:
-    real = os.path.realpath(link)
+    try:
+        real = os.path.realpath(link)
+    except RecursionError:  # realpath recurses once per link: a chain of thousands
+        report(ScanIssue(path=rel, reason=f"{_CHAIN_TOO_LONG}; skipped"))
+        return None
     if not _inside(real, real_root):
         report(ScanIssue(path=rel, reason="symlink leads outside the collection; not followed"))
         return None
@@ -164,6 +168,9 @@ def _follow_link(link: str, real_root: str, rel: str, report: IssueSink) -> os.s
     except OSError as exc:
         report(ScanIssue(path=rel, reason=f"{_link_reason(exc)}; skipped"))
         return None
+
+
+_CHAIN_TOO_LONG = "symlink chain too long to follow (more links than the system resolves)"
 
 
 def _link_reason(exc: OSError) -> str:

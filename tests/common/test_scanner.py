@@ -148,6 +148,23 @@ def test_broken_symlink_is_reported(tmp_path: Path) -> None:
 LOOP = "symlink loop (following it goes round in circles and never reaches a file); skipped"
 
 
+def test_a_chain_of_thousands_of_links_is_reported_not_a_crash(tmp_path: Path) -> None:
+    root = tmp_path / "collection"
+    write(root / "AB3D0001.CR3")
+    chain = tmp_path / "chain"
+    chain.mkdir()
+    (chain / "l0").symlink_to(root / "AB3D0001.CR3")
+    for n in range(1, 1500):
+        (chain / f"l{n}").symlink_to(chain / f"l{n - 1}")
+    (root / "far.CR3").symlink_to(chain / "l1499")
+
+    entries, issues = collect(root)
+
+    assert set(entries) == {"AB3D0001.CR3"}
+    [issue] = issues
+    assert issue.path == "far.CR3" and "symlink chain too long to follow" in issue.reason
+
+
 def test_every_kind_of_symlink_reads_as_what_it_is(tmp_path: Path) -> None:
     root = tmp_path / "collection"
     write(root / "raw" / "AB3D0001.CR3")
