@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -107,9 +108,12 @@ def _check_name_free(session: Session, team_id: int, name: str, *, but: int | No
     return name
 
 
-def _commit_unique(session: Session, name: str) -> None:
-    """Commit; a concurrent insert of the same name is a Conflict, not a server error."""
+@contextmanager
+def _unique_name(session: Session, name: str) -> Iterator[None]:
+    """Write and commit; a concurrent insert of the same name, seen at the flush or at the
+    commit, is a Conflict, not a server error."""
     try:
+        yield
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -151,18 +155,18 @@ def _bind(
         name=name,
         root_path=root_path,
     )
-    session.add(collection)
-    session.flush()
-    audit.record(
-        session,
-        agent.team_id,
-        "collection.created",
-        collection.guid,
-        details,
-        user_id=user_id,
-        agent_id=agent_id,
-    )
-    _commit_unique(session, name)
+    with _unique_name(session, name):
+        session.add(collection)
+        session.flush()
+        audit.record(
+            session,
+            agent.team_id,
+            "collection.created",
+            collection.guid,
+            details,
+            user_id=user_id,
+            agent_id=agent_id,
+        )
     return collection
 
 
@@ -170,16 +174,16 @@ def rename_collection(session: Session, user: User, guid: str, name: str) -> Col
     collection = team_collection(session, user.team_id, guid)
     name = _check_name_free(session, user.team_id, name, but=collection.id)
     if name != collection.name:
-        old, collection.name = collection.name, name
-        audit.record(
-            session,
-            user.team_id,
-            "collection.renamed",
-            collection.guid,
-            {"old": old, "new": name},
-            user_id=user.id,
-        )
-        _commit_unique(session, name)
+        with _unique_name(session, name):
+            old, collection.name = collection.name, name
+            audit.record(
+                session,
+                user.team_id,
+                "collection.renamed",
+                collection.guid,
+                {"old": old, "new": name},
+                user_id=user.id,
+            )
     return collection
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from shuttersense.coordinator.ids import new_guid
@@ -74,6 +74,30 @@ def test_create_refuses_bad_agents_and_names(
     assert client.post(API, json=late, headers=teams.admin).status_code == 409
     with db(db_url) as session:
         assert count(session, Collection) == 1
+
+
+def test_a_name_taken_between_the_check_and_the_write_is_a_conflict(
+    client: TestClient, db_url: str, teams: Teams, agent: str
+) -> None:
+    taken: list[str] = []
+
+    def another_request_first(session: Session, *_: object) -> None:
+        new = [c for c in session.new if isinstance(c, Collection) and c.name == "Race"]
+        if new and not taken:  # the same name, committed by a request that ran alongside
+            taken.append(new[0].name)
+            with db(db_url) as other:
+                other.add(Collection(guid=new_guid("col"), team_id=new[0].team_id, name="Race"))
+                other.commit()
+
+    event.listen(Session, "before_flush", another_request_first)
+    try:
+        body = {"name": "Race", "root_path": "/photos/race", "agent": agent}
+        answer = client.post(API, json=body, headers=teams.admin)
+    finally:
+        event.remove(Session, "before_flush", another_request_first)
+    assert taken == ["Race"]
+    assert answer.status_code == 409, answer.text
+    assert "already" in answer.json()["detail"]
 
 
 def test_the_folder_must_lie_inside_the_roots_the_agent_reported(
