@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from ..catalog import Catalog
 from ..config import normalise_extension
 from ..files import FileEntry
+from ..folders import folder_of
 from ..grammar import FilenameGrammar, InvalidName, ParsedName, Reason, split_properties
-from ..results import InvalidFile
+from ..results import InvalidFile, NameCollision
 
 __all__ = ["Grouping", "ImageGroup", "SeparateImage", "group_photos"]
 
@@ -40,13 +41,15 @@ class ImageGroup:
 
 @dataclass(slots=True)
 class Grouping:
-    """The groups, the photo files the grammar rejected, and the sidecar files seen on the way
-    (paths of files with a metadata extension), which Pipeline Validation attaches to images."""
+    """The groups, the photo files the grammar rejected, the sidecar files seen on the way
+    (paths of files with a metadata extension), which Pipeline Validation attaches to images,
+    and the photo file names found in more than one folder."""
 
     groups: dict[str, ImageGroup]
     invalid_files: list[InvalidFile]
     photo_file_count: int
     sidecars: list[str] = field(default_factory=list)
+    collisions: list[NameCollision] = field(default_factory=list)
 
     @property
     def image_count(self) -> int:
@@ -92,11 +95,37 @@ def group_photos(
         [path for path, _, _ in catalog.select(catalog.suffixes(metadata))],
     )
     _add_photos(grouping, photos, photo_stems, grammar)
+    grouping.collisions = _collisions(catalog, plain, grammar)
     for group in grouping.groups.values():
         for image in group.separate_images.values():
             image.files.sort()
     grouping.invalid_files.sort(key=lambda f: f.path)
     return grouping
+
+
+def _collisions(
+    catalog: Catalog, suffixes: list[str], grammar: FilenameGrammar
+) -> list[NameCollision]:
+    """Valid photo names that stand in several folders. Two files of one name share a suffix,
+    so each suffix's stems are checked on their own, in bulk; only a repeat costs more."""
+    found: list[NameCollision] = []
+    for suffix in suffixes:
+        stems = catalog.stems_by_suffix[suffix]
+        if len(set(stems)) == len(stems):
+            continue
+        folders: dict[str, set[str]] = {}
+        for entry, stem in zip(catalog.by_suffix[suffix], stems, strict=True):
+            folders.setdefault(stem, set()).add(folder_of(entry.path))
+        for stem, where in folders.items():
+            parsed = grammar.parse_stem(stem) if len(where) > 1 else None
+            if isinstance(parsed, ParsedName):
+                found.append(
+                    NameCollision(
+                        name=stem + suffix, group_id=parsed.group_id, folders=sorted(where)
+                    )
+                )
+    found.sort(key=lambda c: (c.group_id, c.name))
+    return found
 
 
 def _add_photos(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import TypeAlias
 
@@ -23,6 +23,7 @@ __all__ = [
     "data_table",
     "empty_note",
     "esc",
+    "folder_rows",
     "kpi_card",
     "kpi_grid",
     "more_rows",
@@ -144,6 +145,14 @@ def data_table(
     return render(
         tag("div", table, class_="table-wrap"), more_rows(total - cap) if total > cap else None
     )
+
+
+def folder_rows(by_folder: Mapping[str, Sequence[str]], *rest: Child) -> Iterator[list[Child]]:
+    """Table rows (folder, name, *rest) of names listed folder by folder."""
+    for folder, names in by_folder.items():
+        shown = tag("span", folder or "(top folder)", class_="path")
+        for name in names:
+            yield [shown, tag("span", name, class_="path"), *rest]
 
 
 def _num(column: int, numeric: Sequence[int]) -> str | None:

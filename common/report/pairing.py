@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from ..results import PhotoPairingResult
 from .format import format_count, plural
-from .html import Markup, data_table, kpi_card, kpi_grid, notice, render, subsection, tag
+from .html import (
+    Markup,
+    data_table,
+    folder_rows,
+    kpi_card,
+    kpi_grid,
+    notice,
+    render,
+    subsection,
+    tag,
+)
 from .palette import Tone
 from .svg import Datum, bar_chart, donut_chart
 
@@ -19,7 +29,7 @@ def _ranked(usage: dict[str, int]) -> list[Datum]:
 
 
 def render_pairing(result: PhotoPairingResult) -> Markup:
-    invalid = len(result.invalid_files)
+    invalid = result.invalid_file_count
     kpis = kpi_grid(
         kpi_card("Total Groups", format_count(result.group_count)),
         kpi_card(
@@ -41,7 +51,7 @@ def render_pairing(result: PhotoPairingResult) -> Markup:
 
 
 def _invalid_block(result: PhotoPairingResult) -> Markup:
-    invalid = len(result.invalid_files)
+    invalid = result.invalid_file_count
     if not invalid:
         return subsection(
             "Invalid Filenames",
@@ -52,9 +62,11 @@ def _invalid_block(result: PhotoPairingResult) -> Markup:
     message = f"Found {plural(invalid, 'file')} with " + (
         "an invalid filename" if invalid == 1 else "invalid filenames"
     )
-    rows = ([tag("span", item.path, class_="path"), item.reason] for item in result.invalid_files)
+    rows = (
+        row for group in result.invalid_names for row in folder_rows(group.by_folder, group.reason)
+    )
     return subsection(
         "Invalid Filenames",
         notice(message, tone=tone, details=["These files are not part of any image group."]),
-        data_table(["File", "Issue"], rows, total=invalid),
+        data_table(["Folder", "File", "Issue"], rows, total=invalid),
     )

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from ..results import PhotoStatsResult
+from ..results import FilesByFolder, PhotoStatsResult
 from .format import format_count, format_size, plural
-from .html import Markup, data_table, kpi_card, kpi_grid, notice, render, subsection, tag
+from .html import (
+    Markup,
+    data_table,
+    folder_rows,
+    kpi_card,
+    kpi_grid,
+    notice,
+    render,
+    subsection,
+    tag,
+)
 from .svg import Datum, bar_chart, donut_chart
 
 __all__ = ["extension_label", "render_photostats"]
@@ -22,8 +32,8 @@ def _by_value(counts: dict[str, int]) -> list[tuple[str, int]]:
 def render_photostats(result: PhotoStatsResult) -> Markup:
     metadata = set(result.metadata_extensions)
     image_counts = {ext: n for ext, n in result.file_counts.items() if ext not in metadata}
-    orphaned_images = len(result.orphaned_images)
-    orphaned_sidecars = len(result.orphaned_xmp)
+    orphaned_images = result.orphaned_images.count
+    orphaned_sidecars = result.orphaned_sidecars.count
 
     kpis = kpi_grid(
         kpi_card(
@@ -66,7 +76,8 @@ def render_photostats(result: PhotoStatsResult) -> Markup:
 
 
 def _pairing_block(result: PhotoStatsResult) -> Markup:
-    orphans = len(result.orphaned_images) + len(result.orphaned_xmp)
+    images, sidecars = result.orphaned_images, result.orphaned_sidecars
+    orphans = images.count + sidecars.count
     if not orphans:
         return subsection(
             "File Pairing Status",
@@ -76,25 +87,26 @@ def _pairing_block(result: PhotoStatsResult) -> Markup:
             ),
         )
     details = []
-    if result.orphaned_images:
-        details.append(plural(len(result.orphaned_images), "image") + " without XMP files")
-    if result.orphaned_xmp:
-        details.append(plural(len(result.orphaned_xmp), "XMP file") + " without images")
+    if images.count:
+        details.append(plural(images.count, "image") + " without XMP files")
+    if sidecars.count:
+        details.append(plural(sidecars.count, "XMP file") + " without images")
     return subsection(
         "File Pairing Status",
         notice(f"Found {plural(orphans, 'orphaned file')}", tone="warning", details=details),
-        _orphan_table("Orphaned images", result.orphaned_images, "Missing XMP sidecar"),
-        _orphan_table("Orphaned sidecars", result.orphaned_xmp, "Missing image file"),
+        _orphan_table("Orphaned images", images, "Missing XMP sidecar"),
+        _orphan_table("Orphaned sidecars", sidecars, "Missing image file"),
     )
 
 
-def _orphan_table(title: str, paths: list[str], issue: str) -> Markup | None:
-    if not paths:
+def _orphan_table(title: str, files: FilesByFolder, issue: str) -> Markup | None:
+    if not files.count:
         return None
-    rows = ([tag("span", path, class_="path"), issue] for path in paths)
     return render(
-        tag("h4", f"{title} ({format_count(len(paths))})"),
-        data_table(["File", "Issue"], rows, total=len(paths)),
+        tag("h4", f"{title} ({format_count(files.count)})"),
+        data_table(
+            ["Folder", "File", "Issue"], folder_rows(files.by_folder, issue), total=files.count
+        ),
     )
 
 

@@ -6,20 +6,16 @@ CONSISTENT (analysis spec D6); the image tables keep the unfolded status of each
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from ..files import name_of
-from ..results import ImageValidation, PipelineValidationResult, Status, TerminationMatch
-from .format import format_count, format_percent, format_ratio, plural
+from ..results import PipelineValidationResult, Status, ValidationIssue
+from .format import format_count, format_ratio, plural
 from .html import (
-    MAX_TABLE_ROWS,
     Markup,
     collapsible,
     data_table,
     empty_note,
+    folder_rows,
     kpi_card,
     kpi_grid,
-    more_rows,
     notice,
     render,
     subsection,
@@ -28,7 +24,7 @@ from .html import (
 from .palette import STATUS_COLOURS
 from .svg import Datum, donut_chart
 
-__all__ = ["STATUS_LABELS", "render_validation", "status_badge"]
+__all__ = ["STATUS_LABELS", "issue_title", "render_validation", "status_badge"]
 
 STATUS_LABELS = {
     Status.CONSISTENT: "Consistent",
@@ -37,12 +33,6 @@ STATUS_LABELS = {
     Status.INCONSISTENT: "Inconsistent",
 }
 
-# Partial images first: they are one missing file away from complete, the most actionable.
-_GROUPS = (
-    (Status.PARTIAL, "missing files the pipeline expects"),
-    (Status.INCONSISTENT, "no path of the pipeline matches"),
-    (Status.CONSISTENT_WITH_WARNING, "complete, with files the pipeline does not expect"),
-)
 _FOLDED = (Status.CONSISTENT, Status.PARTIAL, Status.INCONSISTENT)
 
 
@@ -138,91 +128,50 @@ def _charts(result: PipelineValidationResult) -> Markup | None:
     return tag("div", pies, class_="chart-row")
 
 
+def issue_title(issue: ValidationIssue) -> str:
+    """What is wrong with the images of an issue, in the pipeline's terms."""
+    if issue.termination is None:
+        return "no path of the pipeline applies"
+    parts = []
+    if issue.missing:
+        parts.append("missing " + _names(issue.missing))
+    if issue.extra:
+        parts.append("with unexpected " + _names(issue.extra))
+    if not issue.expected:
+        parts.append("no files expected")
+    return ", ".join(parts) + f" for {issue.termination}"
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _problem_images(result: PipelineValidationResult) -> Markup:
-    groups: dict[Status, list[ImageValidation]] = {status: [] for status, _ in _GROUPS}
-    for image in result.images:
-        if image.status in groups:
-            groups[image.status].append(image)
     blocks = [
         collapsible(
-            render(status_badge(status), " ", plural(len(images), "image"), " · ", explanation),
-            _image_table(images),
+            render(
+                status_badge(issue.status),
+                " ",
+                plural(issue.image_count, "image"),
+                " · ",
+                issue_title(issue),
+            ),
+            data_table(
+                ["Folder", "Image"],
+                folder_rows(issue.images),
+                total=issue.image_count,
+            ),
         )
-        for status, explanation in _GROUPS
-        if (images := groups[status])
+        for issue in result.issues
     ]
     if not blocks:
         return subsection("Images", empty_note("Every image matches a path of the pipeline."))
     return subsection(
         "Images",
         blocks,
-        description="Each termination shows the best-matching path: ✗ expected but missing, "
-        "⚠ present but not expected.",
-    )
-
-
-def _image_table(images: list[ImageValidation]) -> Markup:
-    head = tag("thead", tag("tr", (tag("th", name) for name in _IMAGE_COLUMNS)))
-    # One <tbody> per image keeps its rows together across page breaks.
-    bodies = (_image_rows(image) for image in images[:MAX_TABLE_ROWS])
-    table = tag("table", head, bodies, class_="data images")
-    hidden = len(images) - MAX_TABLE_ROWS
-    return render(tag("div", table, class_="table-wrap"), more_rows(hidden) if hidden > 0 else None)
-
-
-_IMAGE_COLUMNS = ("Image", "Termination", "Status", "Completion", "Missing", "Extra")
-
-
-def _image_rows(image: ImageValidation) -> Markup:
-    terminations = sorted(image.terminations.items())
-    files = tag("ul", (tag("li", name_of(path)) for path in image.files), class_="files")
-    first = tag(
-        "td",
-        tag("div", image.base_filename, class_="path"),
-        tag("div", status_badge(image.status)),
-        tag("div", "archival ready", class_="ready") if image.archival_ready else None,
-        files,
-        rowspan=len(terminations) if len(terminations) > 1 else None,
-        class_="image",
-    )
-    if not terminations:
-        row = tag("tr", first, tag("td", "no termination path applies", colspan=5, class_="empty"))
-        return tag("tbody", row)
-    rows = [
-        tag("tr", first if i == 0 else None, _match_cells(name, match))
-        for i, (name, match) in enumerate(terminations)
-    ]
-    return tag("tbody", rows)
-
-
-def _match_cells(termination: str, match: TerminationMatch) -> Iterable[Markup]:
-    matched = len(match.expected) - len(match.missing)
-    return (
-        tag("td", termination),
-        tag("td", status_badge(match.status)),
-        tag(
-            "td",
-            format_percent(match.completion),
-            tag("div", f"{matched} of {len(match.expected)}", class_="sub"),
-            class_="num",
-        ),
-        tag("td", _marked(match.missing, "✗", "missing")),
-        tag("td", _marked(match.extra, "⚠", "extra")),
-    )
-
-
-def _marked(names: list[str], mark: str, kind: str) -> Markup:
-    if not names:
-        return tag("span", "—", class_="none")
-    return render(
-        tag(
-            "div",
-            tag("span", mark, class_=f"mark {kind}", aria_hidden="true"),
-            " ",
-            name,
-            class_="path",
-        )
-        for name in names
+        description="Images grouped by what is wrong with them, for each termination. Names "
+        "starting with - or . follow the image's name (a separate image's -2 goes before the "
+        "extension).",
     )
 
 
@@ -237,7 +186,7 @@ def _path_stats(result: PipelineValidationResult) -> Markup:
             ["Path", "Images", "Share"],
             (
                 [
-                    " → ".join(stat.path),
+                    " → ".join(stat.names or stat.path),
                     format_count(stat.image_count),
                     format_ratio(stat.image_count, total),
                 ]

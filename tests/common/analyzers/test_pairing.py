@@ -9,7 +9,7 @@ from shuttersense.common.analyzers.pairing import photo_pairing
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.files import FileEntry
 from shuttersense.common.grammar import LegacyGrammar, Reason
-from shuttersense.common.results import InvalidFile, PhotoPairingResult
+from shuttersense.common.results import InvalidNames, NameCollision, PhotoPairingResult
 
 
 def grouping_of(*paths: str, config: TeamConfig) -> Grouping:
@@ -32,7 +32,42 @@ def test_counts_groups_separate_images_and_grouped_photo_files() -> None:
         "BAD_NAME.CR3",  # invalid: not in any group
     )
     assert (result.group_count, result.image_count, result.file_count) == (2, 3, 4)
-    assert result.invalid_files == [InvalidFile(path="BAD_NAME.CR3", reason=Reason.CAMERA_CHARS)]
+    assert result.invalid_file_count == 1
+    assert result.invalid_names == [
+        InvalidNames(reason=Reason.CAMERA_CHARS, count=1, by_folder={"": ["BAD_NAME.CR3"]})
+    ]
+
+
+def test_invalid_names_are_grouped_by_reason_most_first_and_by_folder() -> None:
+    result = pairing(
+        "b/ab3d0001.CR3",
+        "a/ab3d0002.CR3",
+        "a/AB3D0000.CR3",
+        "a/IMG_1234.CR3",
+        "a/AB3D0003.CR3",
+    )
+    assert result.invalid_file_count == 4
+    assert [(g.reason, g.count) for g in result.invalid_names] == [
+        (Reason.CAMERA_LOWERCASE, 2),
+        (Reason.CAMERA_CHARS, 1),
+        (Reason.COUNTER_ZERO, 1),
+    ]
+    assert result.invalid_names[0].by_folder == {"a": ["ab3d0002.CR3"], "b": ["ab3d0001.CR3"]}
+
+
+def test_the_same_name_in_several_folders_is_a_collision() -> None:
+    result = pairing(
+        "2019/AB3D0042.CR3",
+        "2023/AB3D0042.CR3",
+        "2023/export/AB3D0042.JPG",  # an export beside its raw file: another name
+        "2023/AB3D0043.CR3",
+        "x/bad.CR3",
+        "y/bad.CR3",  # invalid names repeat too, but they are not images
+    )
+    assert result.name_collisions == [
+        NameCollision(name="AB3D0042.CR3", group_id="AB3D0042", folders=["2019", "2023"])
+    ]
+    assert result.group_count == 2  # grouping is unchanged: names decide
 
 
 def test_camera_usage_counts_separate_images_under_the_mapped_name() -> None:
@@ -134,4 +169,5 @@ def test_empty_grouping_gives_zeroes() -> None:
     result = pairing()
     assert (result.group_count, result.image_count, result.file_count) == (0, 0, 0)
     assert result.camera_usage == result.method_usage == result.cameras == {}
-    assert result.invalid_files == []
+    assert result.invalid_file_count == 0 and result.invalid_names == []
+    assert result.name_collisions == []
