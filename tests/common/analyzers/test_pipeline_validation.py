@@ -337,13 +337,13 @@ def test_separate_images_share_their_main_images_issue() -> None:
 
 def test_an_extra_file_off_the_convention_is_named_whole() -> None:
     names = ["AB3D0001-2.CR3", "AB3D0001-2.xmp", "AB3D0001-2-DxO.DNG", "AB3D0002-2.CR3"]
-    names += ["AB3D0002-2.xmp", "AB3D0002-DxO-2.DNG", "AB3D0002-DxO-2.TIF"]
+    names += ["AB3D0002-2.xmp", "AB3D0002-DxO-2.DNG", "AB3D0002-HDR-2.DNG"]
     result = run(names, _develop_pipeline())
     by_image = {i.base_filename: i.terminations["Archive"] for i in expand(result)}
     assert by_image["AB3D0001-2"].extra == ["AB3D0001-2-DxO.DNG"]
     assert by_image["AB3D0001-2"].missing == ["AB3D0001-DxO-2.DNG"]
-    [tif] = [i for i in result.issues if i.images == {"shoot": ["AB3D0002-2"]}]
-    assert tif.extra == ["-DxO.TIF"] and tif.status is Status.CONSISTENT_WITH_WARNING
+    [hdr] = [i for i in result.issues if i.images == {"shoot": ["AB3D0002-2"]}]
+    assert hdr.extra == ["-HDR.DNG"] and hdr.status is Status.CONSISTENT_WITH_WARNING
 
 
 def test_issues_are_ordered_by_image_count_and_round_trip() -> None:

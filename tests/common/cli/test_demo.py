@@ -24,15 +24,21 @@ def test_demo_builds_analyses_and_reports(
     doc = json.loads((target / "results.json").read_text(encoding="utf-8"))
     assert set(doc["results"]) == {"photostats", "photo_pairing", "pipeline_validation"}
     stats = doc["results"]["photostats"]
-    assert stats["orphaned_xmp"], "the demo has sidecars whose RAW is gone"
+    assert stats["orphaned_sidecars"]["count"], "the demo has sidecars whose RAW is gone"
     assert [bad["path"] for bad in stats["invalid_xmp"]] == [
         "2025/01-studio-portraits/R6M20996.xmp"
     ]
     # darktable's full-name sidecar pairs with its RAW (D11)
-    assert not any("R6M20995" in path for path in stats["orphaned_images"] + stats["orphaned_xmp"])
+    orphans = [stats["orphaned_images"]["by_folder"], stats["orphaned_sidecars"]["by_folder"]]
+    assert not any("R6M20995" in n for names in orphans for f in names.values() for n in f)
     pairing = doc["results"]["photo_pairing"]
     assert {"Canon EOS R5", "Sony A7 IV", "Canon EOS R6 II"} <= set(pairing["camera_usage"])
-    reasons = {bad["path"].rsplit("/", 1)[1]: bad["reason"] for bad in pairing["invalid_files"]}
+    reasons = {
+        name: group["reason"]
+        for group in pairing["invalid_names"]
+        for names in group["by_folder"].values()
+        for name in names
+    }
     assert set(reasons) == {
         "IMG_4821.jpg",
         "ab3d0993.CR3",
