@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .name_runs import compact
 from .results import FolderNames
 
 __all__ = ["folder_of", "names_by_folder"]
@@ -15,7 +16,7 @@ def folder_of(path: str) -> str:
 
 
 def names_by_folder(paths: Iterable[str]) -> FolderNames:
-    """Folder -> the names of `paths` in it; folders and names sorted."""
+    """Folder -> the names of `paths` in it, folders sorted, names compacted into runs."""
     found: dict[str, list[str]] = {}
     for path in paths:
         cut = path.rfind("/")
@@ -23,4 +24,4 @@ def names_by_folder(paths: Iterable[str]) -> FolderNames:
         if names is None:
             names = found[path[: max(cut, 0)]] = []
         names.append(path[cut + 1 :])
-    return {folder: sorted(found[folder]) for folder in sorted(found)}
+    return {folder: compact(found[folder]) for folder in sorted(found)}

@@ -20,7 +20,7 @@ __all__ = [
     "FolderNames",
     "InvalidFile",
     "InvalidNames",
-    "NameCollision",
+    "NameCollisions",
     "NotAnalysed",
     "PathStat",
     "PhotoPairingResult",
@@ -82,15 +82,16 @@ class ScanIssue(_Schema):
     reason: str
 
 
-FolderNames = dict[str, list[str]]
-"""Folder (relative to the collection, `""` for its top) -> names in it, both sorted."""
+FolderNames = dict[str, list[str | tuple[str, str]]]
+"""Folder (relative to the collection, `""` for its top) -> the names in it, in order, a
+`[first, last]` pair standing for a run of consecutively numbered names (see `name_runs`)."""
 
 
 class FilesByFolder(_Schema):
     """Files that share one finding: how many, and their names folder by folder."""
 
-    count: int
-    by_folder: FolderNames
+    count: int = 0
+    by_folder: FolderNames = Field(default_factory=dict)
 
 
 class InvalidNames(FilesByFolder):
@@ -99,13 +100,13 @@ class InvalidNames(FilesByFolder):
     reason: str
 
 
-class NameCollision(_Schema):
-    """One file name found in several folders: a counter that wrapped, or two bodies sharing a
-    camera ID. Grouping still treats those files as one image (names decide, not folders)."""
+class NameCollisions(_Schema):
+    """File names found in each of the same folders: a counter that wrapped, or two bodies
+    sharing a camera ID. Grouping still treats such files as one image (names decide)."""
 
-    name: str
-    group_id: str
     folders: list[str]
+    count: int
+    names: list[str | tuple[str, str]] = Field(description="in order, with runs as pairs")
 
 
 class NotAnalysed(_Schema):
@@ -153,8 +154,9 @@ class PhotoPairingResult(_Schema):
     )
     invalid_file_count: int
     invalid_names: list[InvalidNames] = Field(description="by reason, most files first")
-    name_collisions: list[NameCollision] = Field(
-        default_factory=list, description="file names found in more than one folder"
+    name_collisions: list[NameCollisions] = Field(
+        default_factory=list,
+        description="file names found in more than one folder, by folders, most names first",
     )
     scan_time: float = 0.0
 

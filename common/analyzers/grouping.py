@@ -14,7 +14,8 @@ from ..config import normalise_extension
 from ..files import FileEntry
 from ..folders import folder_of
 from ..grammar import FilenameGrammar, InvalidName, ParsedName, Reason, split_properties
-from ..results import InvalidFile, NameCollision
+from ..name_runs import compact
+from ..results import InvalidFile, NameCollisions
 
 __all__ = ["Grouping", "ImageGroup", "SeparateImage", "group_photos"]
 
@@ -49,7 +50,7 @@ class Grouping:
     invalid_files: list[InvalidFile]
     photo_file_count: int
     sidecars: list[str] = field(default_factory=list)
-    collisions: list[NameCollision] = field(default_factory=list)
+    collisions: list[NameCollisions] = field(default_factory=list)
 
     @property
     def image_count(self) -> int:
@@ -105,10 +106,11 @@ def group_photos(
 
 def _collisions(
     catalog: Catalog, suffixes: list[str], grammar: FilenameGrammar
-) -> list[NameCollision]:
-    """Valid photo names that stand in several folders. Two files of one name share a suffix,
-    so each suffix's stems are checked on their own, in bulk; only a repeat costs more."""
-    found: list[NameCollision] = []
+) -> list[NameCollisions]:
+    """Valid photo names that stand in several folders, by the folders they stand in. Two
+    files of one name share a suffix, so each suffix's stems are checked on their own, in bulk;
+    only a repeat costs more."""
+    by_folders: dict[tuple[str, ...], list[str]] = {}
     for suffix in suffixes:
         stems = catalog.stems_by_suffix[suffix]
         if len(set(stems)) == len(stems):
@@ -117,14 +119,13 @@ def _collisions(
         for entry, stem in zip(catalog.by_suffix[suffix], stems, strict=True):
             folders.setdefault(stem, set()).add(folder_of(entry.path))
         for stem, where in folders.items():
-            parsed = grammar.parse_stem(stem) if len(where) > 1 else None
-            if isinstance(parsed, ParsedName):
-                found.append(
-                    NameCollision(
-                        name=stem + suffix, group_id=parsed.group_id, folders=sorted(where)
-                    )
-                )
-    found.sort(key=lambda c: (c.group_id, c.name))
+            if len(where) > 1 and isinstance(grammar.parse_stem(stem), ParsedName):
+                by_folders.setdefault(tuple(sorted(where)), []).append(stem + suffix)
+    found = [
+        NameCollisions(folders=list(where), count=len(names), names=compact(names))
+        for where, names in by_folders.items()
+    ]
+    found.sort(key=lambda c: (-c.count, c.folders))
     return found
 
 

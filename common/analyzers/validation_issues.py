@@ -8,6 +8,7 @@ images make a handful of issues, and each image costs its name in one list.
 
 from __future__ import annotations
 
+from ..name_runs import compact
 from ..pipeline import ImageOutcome, TerminationOutcome
 from ..results import Status, ValidationIssue
 
@@ -121,7 +122,7 @@ class Issues:
                     extra=list(extra),
                     completion=completion,
                     image_count=sum(map(len, images.values())),
-                    images={folder: sorted(images[folder]) for folder in sorted(images)},
+                    images={folder: compact(images[folder]) for folder in sorted(images)},
                 )
             )
         issues.sort(key=lambda i: (-i.image_count, i.termination or "", i.missing, i.extra))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TypeAlias
 
+from ..results import FolderNames
 from .format import format_count
 from .palette import Tone
 
@@ -147,12 +148,14 @@ def data_table(
     )
 
 
-def folder_rows(by_folder: Mapping[str, Sequence[str]], *rest: Child) -> Iterator[list[Child]]:
-    """Table rows (folder, name, *rest) of names listed folder by folder."""
+def folder_rows(by_folder: FolderNames, *rest: Child) -> Iterator[list[Child]]:
+    """Table rows (folder, name, *rest) of names listed folder by folder; a run of numbered
+    names is one row, `first … last`."""
     for folder, names in by_folder.items():
         shown = tag("span", folder or "(top folder)", class_="path")
         for name in names:
-            yield [shown, tag("span", name, class_="path"), *rest]
+            text = name if isinstance(name, str) else f"{name[0]} … {name[1]}"
+            yield [shown, tag("span", text, class_="path"), *rest]
 
 
 def _num(column: int, numeric: Sequence[int]) -> str | None:

@@ -15,10 +15,12 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
+from shuttersense.common.name_runs import expand
 from shuttersense.common.report import render_report
 from shuttersense.common.results import (
     AnalysisDocument,
     CollectionSummary,
+    FolderNames,
     PhotoPairingResult,
     PhotoStatsResult,
     ToolName,
@@ -232,8 +234,8 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _by_folder(by_folder: dict[str, list[str]], *first: object) -> Iterator[list[object]]:
-    return ([*first, folder, name] for folder, names in by_folder.items() for name in names)
+def _by_folder(by_folder: FolderNames, *first: object) -> Iterator[list[object]]:
+    return ([*first, folder, name] for folder, names in by_folder.items() for name in expand(names))
 
 
 def _csv_rows(parsed: ToolResult) -> tuple[list[str], Iterable[list[object]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shuttersense.common.name_runs import expand as expand_names
 from shuttersense.common.results import PipelineValidationResult, Status
 
 __all__ = ["ExpandedImage", "ExpandedMatch", "expand"]
@@ -63,7 +64,7 @@ def expand(result: PipelineValidationResult) -> list[ExpandedImage]:
     images: dict[tuple[str, str], ExpandedImage] = {}
     for issue in result.issues:
         for folder, names in issue.images.items():
-            for name in names:
+            for name in expand_names(names):
                 found = images.get((name, folder))
                 if found is None:
                     found = images[name, folder] = ExpandedImage(

@@ -9,7 +9,7 @@ from shuttersense.common.analyzers.pairing import photo_pairing
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.files import FileEntry
 from shuttersense.common.grammar import LegacyGrammar, Reason
-from shuttersense.common.results import InvalidNames, NameCollision, PhotoPairingResult
+from shuttersense.common.results import InvalidNames, NameCollisions, PhotoPairingResult
 
 
 def grouping_of(*paths: str, config: TeamConfig) -> Grouping:
@@ -65,9 +65,21 @@ def test_the_same_name_in_several_folders_is_a_collision() -> None:
         "y/bad.CR3",  # invalid names repeat too, but they are not images
     )
     assert result.name_collisions == [
-        NameCollision(name="AB3D0042.CR3", group_id="AB3D0042", folders=["2019", "2023"])
+        NameCollisions(folders=["2019", "2023"], count=1, names=["AB3D0042.CR3"])
     ]
     assert result.group_count == 2  # grouping is unchanged: names decide
+
+
+def test_collisions_are_grouped_by_their_folders_with_runs() -> None:
+    wrapped = [f"{year}/AB3D{n:04d}.CR3" for year in ("2019", "2023") for n in range(1, 401)]
+    result = pairing(*wrapped, "2019/AB3D0500.CR3", "x/AB3D0500.CR3", "y/AB3D0500.CR3")
+    assert result.name_collisions == [
+        NameCollisions(
+            folders=["2019", "2023"], count=400, names=[("AB3D0001.CR3", "AB3D0400.CR3")]
+        ),
+        NameCollisions(folders=["2019", "x", "y"], count=1, names=["AB3D0500.CR3"]),
+    ]
+    assert result.group_count == 401
 
 
 def test_camera_usage_counts_separate_images_under_the_mapped_name() -> None:

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from shuttersense.common.analyzers.photostats import photostats
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.files import FileEntry
-from shuttersense.common.results import PhotoStatsResult
+from shuttersense.common.name_runs import expand
+from shuttersense.common.results import FolderNames, PhotoStatsResult
 
 DEFAULTS = TeamConfig()
 
@@ -24,8 +25,12 @@ def stats(*files: str | tuple[str, int], config: TeamConfig = DEFAULTS) -> Photo
     )
 
 
-def _paths(by_folder: dict[str, list[str]]) -> list[str]:
-    return [f"{dir}/{name}" if dir else name for dir, names in by_folder.items() for name in names]
+def _paths(by_folder: FolderNames) -> list[str]:
+    return [
+        f"{dir}/{name}" if dir else name
+        for dir, names in by_folder.items()
+        for name in expand(names)
+    ]
 
 
 def orphans(result: PhotoStatsResult) -> tuple[list[str], list[str]]:
