@@ -154,9 +154,12 @@ class PhotoPairingResult(_Schema):
     )
     invalid_file_count: int
     invalid_names: list[InvalidNames] = Field(description="by reason, most files first")
+    name_collision_count: int = Field(default=0, description="names found in several folders")
+    name_collision_sets: int = Field(default=0, description="distinct sets of folders they are in")
     name_collisions: list[NameCollisions] = Field(
         default_factory=list,
-        description="file names found in more than one folder, by folders, most names first",
+        description="file names found in more than one folder, by folders, most names first; "
+        "the largest sets only (see name_collision_sets)",
     )
     scan_time: float = 0.0
 

@@ -17,7 +17,16 @@ from ..grammar import FilenameGrammar, InvalidName, ParsedName, Reason, split_pr
 from ..name_runs import compact
 from ..results import InvalidFile, NameCollisions
 
-__all__ = ["Grouping", "ImageGroup", "SeparateImage", "group_photos"]
+__all__ = [
+    "MAX_COLLISION_SETS",
+    "Collisions",
+    "Grouping",
+    "ImageGroup",
+    "SeparateImage",
+    "group_photos",
+]
+
+MAX_COLLISION_SETS = 200
 
 
 @dataclass(slots=True)
@@ -40,6 +49,16 @@ class ImageGroup:
     separate_images: dict[str, SeparateImage] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Collisions:
+    """Photo names found in several folders: how many, in how many sets of folders, and the
+    largest sets (a copied archive can hold tens of thousands; the largest say where)."""
+
+    count: int = 0
+    sets: int = 0
+    listed: list[NameCollisions] = field(default_factory=list)
+
+
 @dataclass(slots=True)
 class Grouping:
     """The groups, the photo files the grammar rejected, the sidecar files seen on the way
@@ -50,7 +69,7 @@ class Grouping:
     invalid_files: list[InvalidFile]
     photo_file_count: int
     sidecars: list[str] = field(default_factory=list)
-    collisions: list[NameCollisions] = field(default_factory=list)
+    collisions: Collisions = field(default_factory=Collisions)
 
     @property
     def image_count(self) -> int:
@@ -104,9 +123,7 @@ def group_photos(
     return grouping
 
 
-def _collisions(
-    catalog: Catalog, suffixes: list[str], grammar: FilenameGrammar
-) -> list[NameCollisions]:
+def _collisions(catalog: Catalog, suffixes: list[str], grammar: FilenameGrammar) -> Collisions:
     """Valid photo names that stand in several folders, by the folders they stand in. Two
     files of one name share a suffix, so each suffix's stems are checked on their own, in bulk;
     only a repeat costs more."""
@@ -121,12 +138,12 @@ def _collisions(
         for stem, where in folders.items():
             if len(where) > 1 and isinstance(grammar.parse_stem(stem), ParsedName):
                 by_folders.setdefault(tuple(sorted(where)), []).append(stem + suffix)
-    found = [
+    largest = sorted(by_folders.items(), key=lambda item: (-len(item[1]), item[0]))
+    listed = [
         NameCollisions(folders=list(where), count=len(names), names=compact(names))
-        for where, names in by_folders.items()
+        for where, names in largest[:MAX_COLLISION_SETS]
     ]
-    found.sort(key=lambda c: (-c.count, c.folders))
-    return found
+    return Collisions(sum(map(len, by_folders.values())), len(by_folders), listed)
 
 
 def _add_photos(

@@ -91,5 +91,7 @@ def photo_pairing(
         },
         invalid_file_count=len(grouping.invalid_files),
         invalid_names=invalid_names(grouping.invalid_files),
-        name_collisions=grouping.collisions,
+        name_collision_count=grouping.collisions.count,
+        name_collision_sets=grouping.collisions.sets,
+        name_collisions=grouping.collisions.listed,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shuttersense.common.analyzers.grouping import Grouping, group_photos
+from shuttersense.common.analyzers.grouping import MAX_COLLISION_SETS, Grouping, group_photos
 from shuttersense.common.analyzers.pairing import photo_pairing
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.files import FileEntry
@@ -80,6 +80,17 @@ def test_collisions_are_grouped_by_their_folders_with_runs() -> None:
         NameCollisions(folders=["2019", "x", "y"], count=1, names=["AB3D0500.CR3"]),
     ]
     assert result.group_count == 401
+    assert (result.name_collision_count, result.name_collision_sets) == (401, 2)
+
+
+def test_only_the_largest_collision_sets_are_listed() -> None:
+    copies = [f"{d}/AB3D{n:04d}.CR3" for n in range(1, 251) for d in "ab"]
+    copies += [f"disk{n}/AB3D{n:04d}.CR3" for n in range(1, 251)]  # each name in a 3rd folder
+    result = pairing(*copies)
+    assert result.name_collision_count == 250
+    assert result.name_collision_sets == 250
+    assert len(result.name_collisions) == MAX_COLLISION_SETS
+    assert all(c.count == 1 and len(c.folders) == 3 for c in result.name_collisions)
 
 
 def test_camera_usage_counts_separate_images_under_the_mapped_name() -> None:
