@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .analyzers.validation_issues import NOTHING_APPLIES, IssueKey, Issues
-from .folders import folder_of, names_by_folder
+from .folders import names_by_folder
 from .results import RESULT_SCHEMA_VERSION, Status, ToolName, ToolResult
 
 __all__ = ["read_tool_result", "upgrade_payload"]
@@ -103,8 +103,7 @@ def _pipeline_validation(data: dict[str, Any]) -> None:
             for term, match in terminations.items()
             if match["status"] != Status.CONSISTENT
         ]
-        folder = folder_of(files[0]) if files else ""
-        issues.add(issues.buckets(keys or [NOTHING_APPLIES]), folder, name)
+        issues.add(issues.buckets(keys or [NOTHING_APPLIES]), files[0] if files else "", name)
     data["issues"] = [issue.model_dump(mode="json") for issue in issues.listed()]
     data["path_stats"] = [
         {"names": list(stat.get("path") or []), **stat} if isinstance(stat, Mapping) else stat

@@ -16,7 +16,6 @@ from itertools import repeat
 from typing import Any
 
 from ..files import FileEntry
-from ..folders import folder_of
 from ..grammar import FilenameGrammar, ParsedName
 from ..pipeline import PathMatcher, Pipeline, PipelinePath, enumerate_paths
 from ..results import PipelineValidationResult, Status, ValidationIssue
@@ -156,9 +155,9 @@ def _judge_images(
                 # Extra files whose names this image alone can tell (rare).
                 real = real_names(image.files, metadata, base, base_lower) if odd else {}
                 keys = image_keys(judge.outcome(shape), marker, base, real)
-                issues.add(issues.buckets(keys), folder_of(image.files[0]), base + marker)
+                issues.add(issues.buckets(keys), image.files[0], base + marker)
             elif buckets:
-                issues.add(buckets, folder_of(image.files[0]), base + marker)
+                issues.add(buckets, image.files[0], base + marker)
             done += 1
             if on_progress is not None and done % step == 0:
                 on_progress(done, total)

@@ -100,8 +100,9 @@ class Issues:
     def buckets(self, keys: list[IssueKey]) -> list[dict[str, list[str]]]:
         return [self.found.setdefault(key, {}) for key in keys]
 
-    def add(self, buckets: list[dict[str, list[str]]], folder: str, name: str) -> None:
-        """File image `name`, whose first file is in `folder`, under each bucket's issue."""
+    def add(self, buckets: list[dict[str, list[str]]], first_file: str, name: str) -> None:
+        """File image `name` under each bucket's issue, in the folder of its first file."""
+        folder = first_file[: max(first_file.rfind("/"), 0)]
         folder = self._folders.setdefault(folder, folder)
         for bucket in buckets:
             names = bucket.get(folder)
