@@ -1,4 +1,5 @@
-"""HTML building blocks: escaping, elements, and the report's components (cards, tables, notices).
+"""HTML building blocks: escaping, elements, and the report's components (cards, tables, notices,
+folder lists), with the one cap every long list or table shares.
 
 Everything returns `Markup`, text that is already HTML. Any other value placed in an element or
 an attribute is escaped on the way in, so data can only ever reach the page as text.
@@ -8,33 +9,38 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from typing import TypeAlias
 
-from ..results import FolderNames
-from .format import format_count
+from .format import format_count, noun, plural
 from .palette import Tone
 
 __all__ = [
-    "MAX_TABLE_ROWS",
+    "FULL_LIST",
+    "MAX_FOLDERS",
+    "MAX_NAMES",
     "Child",
     "Markup",
     "collapsible",
     "data_table",
     "empty_note",
     "esc",
-    "folder_rows",
+    "folder_list",
     "kpi_card",
     "kpi_grid",
-    "more_rows",
+    "more_line",
     "notice",
     "render",
     "subsection",
     "tag",
 ]
 
-MAX_TABLE_ROWS = 2000
+MAX_NAMES = 200
+"""The most names, or table rows, one list shows; the rest are counted, not listed."""
+MAX_FOLDERS = 50
+"""The most folders one list shows."""
+FULL_LIST = "the full list is in the JSON output (--json) or the CSV export"
 
 
 class Markup(str):
@@ -120,9 +126,19 @@ def kpi_grid(*cards: Markup) -> Markup:
     return tag("div", cards, class_="kpis")
 
 
-def more_rows(hidden: int) -> Markup:
-    """The line under a capped table."""
-    return tag("p", f"… and {format_count(hidden)} more (see the JSON output)", class_="more")
+def more_line(
+    hidden: int,
+    one: str,
+    many: str | None = None,
+    *,
+    hidden_folders: int = 0,
+    where: str = FULL_LIST,
+) -> Markup:
+    """The line under a capped list: how much is not shown, and where to find all of it."""
+    text = f"… and {format_count(hidden)} more {noun(hidden, one, many)} not listed"
+    if hidden_folders:
+        text += f", {format_count(hidden_folders)} more {noun(hidden_folders, 'folder')} not shown"
+    return tag("p", f"{text}: {where}.", class_="more")
 
 
 def data_table(
@@ -131,7 +147,8 @@ def data_table(
     *,
     total: int,
     numeric: Sequence[int] = (),
-    cap: int = MAX_TABLE_ROWS,
+    one: str = "row",
+    cap: int = MAX_NAMES,
 ) -> Markup:
     """A table of at most `cap` rows out of `total`; a line says how many were left out.
 
@@ -143,19 +160,51 @@ def data_table(
         for row in islice(rows, cap)
     )
     table = tag("table", tag("thead", head), tag("tbody", body), class_="data")
-    return render(
-        tag("div", table, class_="table-wrap"), more_rows(total - cap) if total > cap else None
-    )
+    more = more_line(total - cap, one) if total > cap else None
+    return render(tag("div", table, class_="table-wrap"), more)
 
 
-def folder_rows(by_folder: FolderNames, *rest: Child) -> Iterator[list[Child]]:
-    """Table rows (folder, name, *rest) of names listed folder by folder; a run of numbered
-    names is one row, `first … last`."""
-    for folder, names in by_folder.items():
-        shown = tag("span", folder or "(top folder)", class_="path")
-        for name in names:
-            text = name if isinstance(name, str) else f"{name[0]} … {name[1]}"
-            yield [shown, tag("span", text, class_="path"), *rest]
+def folder_list(
+    by_folder: Mapping[str, Sequence[Child]],
+    *,
+    total: int,
+    one: str,
+    many: str | None = None,
+    where: str = FULL_LIST,
+) -> Markup:
+    """Names folder by folder, each folder with its count: at most MAX_NAMES names in all, the
+    folders past them only counted, MAX_FOLDERS folders at most, then a line saying how many of
+    the `total` were left out and where they all are."""
+    budget = MAX_NAMES
+    blocks: list[Markup] = []
+    unlisted: list[Markup] = []
+    for folder, names in islice(by_folder.items(), MAX_FOLDERS):
+        where_and_count = render(
+            tag("span", folder or "(top folder)", class_="path"),
+            " ",
+            tag("span", plural(len(names), one, many), class_="count"),
+        )
+        if not budget:
+            unlisted.append(tag("li", where_and_count))
+            continue
+        shown = names[:budget]
+        budget -= len(shown)
+        items = [tag("li", name) for name in shown]
+        if len(shown) < len(names):
+            items.append(
+                tag("li", f"… {format_count(len(names) - len(shown))} more", class_="more")
+            )
+        head = tag("div", where_and_count, class_="folder-head")
+        blocks.append(tag("div", head, tag("ul", items, class_="names")))
+    if unlisted:
+        head = tag("div", "Also in these folders, not listed:", class_="folder-head")
+        blocks.append(tag("div", head, tag("ul", unlisted, class_="also-in")))
+    listed = MAX_NAMES - budget
+    more = None
+    if total > listed:
+        hidden_folders = max(len(by_folder) - MAX_FOLDERS, 0)
+        more = more_line(total - listed, one, many, hidden_folders=hidden_folders, where=where)
+    return render(tag("div", blocks, class_="folders"), more)
 
 
 def _num(column: int, numeric: Sequence[int]) -> str | None:
@@ -180,8 +229,8 @@ def subsection(title: str, *body: Child, description: Child = None) -> Markup:
     return tag("section", tag("h3", title), intro, body, class_="block")
 
 
-def collapsible(summary: Child, *body: Child) -> Markup:
-    # Open by default: browsers print closed <details> collapsed whatever the print CSS says.
+def collapsible(summary: Child, *body: Child, open: bool = False) -> Markup:
+    """A `<details>` block, closed unless `open`; the print stylesheet prints it expanded."""
     return tag(
-        "details", tag("summary", summary), tag("div", body, class_="details-body"), open=True
+        "details", tag("summary", summary), tag("div", body, class_="details-body"), open=open
     )

@@ -1,19 +1,19 @@
-"""The Pipeline Validation section: statuses, per-termination charts, problem images, paths.
+"""The Pipeline Validation section: statuses, per-termination charts, issues, paths followed.
 
 Counts come from `overall_status` and `by_termination`, where warnings are folded into
-CONSISTENT (analysis spec D6); the image tables keep the unfolded status of each image.
+CONSISTENT (analysis spec D6); the issues keep their unfolded status.
 """
 
 from __future__ import annotations
 
-from ..results import PipelineValidationResult, Status, ValidationIssue
+from ..results import PipelineValidationResult, Status
+from .actions import action_details, issue_action
 from .format import format_count, format_ratio, plural
 from .html import (
     Markup,
     collapsible,
     data_table,
     empty_note,
-    folder_rows,
     kpi_card,
     kpi_grid,
     notice,
@@ -21,23 +21,15 @@ from .html import (
     subsection,
     tag,
 )
+from .issue_text import STATUS_LABELS
 from .palette import STATUS_COLOURS
 from .svg import Datum, donut_chart
 
-__all__ = ["STATUS_LABELS", "issue_title", "render_validation", "status_badge"]
-
-STATUS_LABELS = {
-    Status.CONSISTENT: "Consistent",
-    Status.CONSISTENT_WITH_WARNING: "Consistent with warnings",
-    Status.PARTIAL: "Partial",
-    Status.INCONSISTENT: "Inconsistent",
-}
+__all__ = ["render_validation"]
 
 _FOLDED = (Status.CONSISTENT, Status.PARTIAL, Status.INCONSISTENT)
-
-
-def status_badge(status: Status) -> Markup:
-    return tag("span", STATUS_LABELS[status], class_=f"status status-{status.value.lower()}")
+# Up to this many paths the table shows open; more are a long table, closed like the others.
+_FEW_PATHS = 12
 
 
 def _status_pie(counts: dict[str, int], title: str) -> Markup:
@@ -51,7 +43,7 @@ def render_validation(result: PipelineValidationResult) -> Markup:
         _kpis(result),
         _notices(result),
         _charts(result),
-        _problem_images(result),
+        _issues(result),
         _path_stats(result),
     )
 
@@ -75,7 +67,7 @@ def _kpis(result: PipelineValidationResult) -> Markup:
     all_ready = result.total_images > 0 and ready == result.total_images
     return kpi_grid(
         kpi_card(
-            "Total Images",
+            "Images validated",
             format_count(result.total_images),
             hint=f"{plural(result.total_groups, 'group')}, {plural(result.total_files, 'file')}",
         ),
@@ -90,7 +82,7 @@ def _kpis(result: PipelineValidationResult) -> Markup:
             "Inconsistent", format_count(inconsistent), tone="danger" if inconsistent else "success"
         ),
         kpi_card(
-            "Archival Ready",
+            "Archival ready",
             format_count(ready),
             tone="success" if all_ready else "info",
             hint=format_ratio(ready, result.total_images) + " of images",
@@ -128,72 +120,33 @@ def _charts(result: PipelineValidationResult) -> Markup | None:
     return tag("div", pies, class_="chart-row")
 
 
-def issue_title(issue: ValidationIssue) -> str:
-    """What is wrong with the images of an issue, in the pipeline's terms."""
-    if issue.termination is None:
-        return "no path of the pipeline applies"
-    parts = []
-    if issue.missing:
-        parts.append("missing " + _names(issue.missing))
-    if issue.extra:
-        parts.append("with unexpected " + _names(issue.extra))
-    if not issue.expected:
-        parts.append("no files expected")
-    return ", ".join(parts) + f" for {issue.termination}"
-
-
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _problem_images(result: PipelineValidationResult) -> Markup:
-    blocks = [
-        collapsible(
-            render(
-                status_badge(issue.status),
-                " ",
-                plural(issue.image_count, "image"),
-                " · ",
-                issue_title(issue),
-            ),
-            data_table(
-                ["Folder", "Image"],
-                folder_rows(issue.images),
-                total=issue.image_count,
-            ),
-        )
-        for issue in result.issues
-    ]
-    if not blocks:
-        return subsection("Images", empty_note("Every image matches a path of the pipeline."))
+def _issues(result: PipelineValidationResult) -> Markup:
+    if not result.issues:
+        return subsection("Issues", empty_note("Every image is consistent for every termination."))
     return subsection(
-        "Images",
-        blocks,
-        description="Images grouped by what is wrong with them, for each termination. Names "
-        "starting with - or . follow the image's name (a separate image's -2 goes before the "
-        "extension).",
+        "Issues",
+        (action_details(issue_action(issue)) for issue in result.issues),
+        description="Images grouped by termination and by the files they miss or add, most "
+        "images first; warnings (extra files only) included.",
     )
 
 
 def _path_stats(result: PipelineValidationResult) -> Markup:
     if not result.path_stats:
-        return subsection("Paths Followed", empty_note("No image followed a pipeline path."))
+        return subsection("Paths followed", empty_note("No image followed a pipeline path."))
     ordered = sorted(result.path_stats, key=lambda stat: (-stat.image_count, stat.path))
     total = sum(stat.image_count for stat in ordered)
+    rows = (
+        [
+            tag("span", " → ".join(stat.names or stat.path), title=" → ".join(stat.path)),
+            format_count(stat.image_count),
+            format_ratio(stat.image_count, total),
+        ]
+        for stat in ordered
+    )
+    table = data_table(["Path", "Images", "Share"], rows, total=len(ordered), numeric=(1, 2))
     return subsection(
-        "Paths Followed",
-        data_table(
-            ["Path", "Images", "Share"],
-            (
-                [
-                    " → ".join(stat.names or stat.path),
-                    format_count(stat.image_count),
-                    format_ratio(stat.image_count, total),
-                ]
-                for stat in ordered
-            ),
-            total=len(ordered),
-            numeric=(1, 2),
-        ),
-        description="The pipeline path each image followed, by node.",
+        "Paths followed",
+        collapsible(plural(len(ordered), "path"), table, open=len(ordered) <= _FEW_PATHS),
+        description="The pipeline path each image followed, node by node (node ids on hover).",
     )
