@@ -6,7 +6,7 @@ folder; the page shows each as a closed `<details>` whose list is capped like ev
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..folders import folder_of, names_by_folder
@@ -34,7 +34,8 @@ _CONFIG = "the team config (--config FILE)"
 
 @dataclass(frozen=True)
 class Action:
-    """One thing to fix: `count` things (`one`/`many`) `what`, and the advice."""
+    """One thing to fix: `count` things (each `one`) `what`, the advice, and the things folder
+    by folder (`where` says where they all are when the list is capped)."""
 
     tool: str
     count: int
@@ -42,7 +43,6 @@ class Action:
     what: Child
     advice: Child
     listing: Mapping[str, Sequence[Child]]
-    many: str | None = None
     where: str = FULL_LIST
     tone: Tone = "warning"
     badge: Markup | None = None
@@ -85,11 +85,6 @@ def _photostats(result: PhotoStatsResult) -> Iterator[Action]:
             result.orphaned_sidecars.by_folder,
         )
     if result.invalid_xmp:
-        listing: dict[str, list[Child]] = {}
-        for item in sorted(result.invalid_xmp, key=lambda item: item.path):
-            name = item.path[item.path.rfind("/") + 1 :]
-            note = render(name, " ", tag("span", f"({item.reason})", class_="sub"))
-            listing.setdefault(folder_of(item.path), []).append(note)
         yield Action(
             tool,
             len(result.invalid_xmp),
@@ -97,7 +92,7 @@ def _photostats(result: PhotoStatsResult) -> Iterator[Action]:
             "that could not be read",
             "No tool can use their metadata: save the metadata again from your editor, or "
             "restore the sidecars from a backup.",
-            dict(sorted(listing.items())),
+            _with_reasons((item.path, item.reason) for item in result.invalid_xmp),
         )
     for extension, files in result.not_analysed.items():
         if extension:
@@ -120,6 +115,16 @@ def _photostats(result: PhotoStatsResult) -> Iterator[Action]:
             where=_EXAMPLES_ONLY,
             tone="info",
         )
+
+
+def _with_reasons(paths: Iterable[tuple[str, str]]) -> dict[str, list[Child]]:
+    """(path, reason) pairs by folder, each name followed by its reason."""
+    listing: dict[str, list[Child]] = {}
+    for path, reason in sorted(paths):
+        name = path[path.rfind("/") + 1 :]
+        note = render(name, " ", tag("span", f"({reason})", class_="sub"))
+        listing.setdefault(folder_of(path), []).append(note)
+    return dict(sorted(listing.items()))
 
 
 def _pairing(result: PhotoPairingResult) -> Iterator[Action]:
@@ -178,11 +183,6 @@ def _validation(result: PipelineValidationResult) -> Iterator[Action]:
 def _scan(document: AnalysisDocument) -> Iterator[Action]:
     if not document.scan_issues:
         return
-    listing: dict[str, list[Child]] = {}
-    for issue in sorted(document.scan_issues, key=lambda issue: issue.path):
-        name = issue.path[issue.path.rfind("/") + 1 :]
-        note = render(name, " ", tag("span", f"({issue.reason})", class_="sub"))
-        listing.setdefault(folder_of(issue.path), []).append(note)
     yield Action(
         SCAN,
         len(document.scan_issues),
@@ -190,7 +190,7 @@ def _scan(document: AnalysisDocument) -> Iterator[Action]:
         "the scan could not read or would not follow",
         "Nothing under them was analysed: fix the permission or the name, or move the "
         "link's target into the collection, then run the analysis again.",
-        dict(sorted(listing.items())),
+        _with_reasons((issue.path, issue.reason) for issue in document.scan_issues),
         tone="danger",
     )
 
@@ -203,7 +203,7 @@ def action_details(action: Action, titles: Mapping[str, str] | None = None) -> M
         action.badge,
         tag("span", format_count(action.count), class_="action-count"),
         " ",
-        noun(action.count, action.one, action.many),
+        noun(action.count, action.one),
         " ",
         action.what,
         tag("span", tool, class_="action-tool") if tool else None,
@@ -217,7 +217,6 @@ def action_details(action: Action, titles: Mapping[str, str] | None = None) -> M
                 action.listing,
                 total=action.count,
                 one=action.one,
-                many=action.many,
                 where=action.where,
             ),
         ),
