@@ -20,11 +20,28 @@ from ..results import (
     ValidationIssue,
 )
 from .format import format_count, noun
-from .html import FULL_LIST, Child, Markup, collapsible, folder_list, notice, render, tag
+from .html import (
+    FULL_LIST,
+    Child,
+    Listed,
+    Markup,
+    collapsible,
+    folder_list,
+    notice,
+    render,
+    tag,
+)
 from .issue_text import issue_advice, issue_sentence, status_badge
 from .palette import Tone
 
-__all__ = ["Action", "action_details", "collect_actions", "issue_action", "render_actions"]
+__all__ = [
+    "Action",
+    "action_details",
+    "collect_actions",
+    "collision_action",
+    "issue_action",
+    "render_actions",
+]
 
 SCAN = "scan"
 _ORDER = [*ToolName, SCAN]
@@ -42,7 +59,7 @@ class Action:
     one: str
     what: Child
     advice: Child
-    listing: Mapping[str, Sequence[Child]]
+    listing: Mapping[str, Sequence[Listed]]
     where: str = FULL_LIST
     tone: Tone = "warning"
     badge: Markup | None = None
@@ -142,21 +159,33 @@ def _pairing(result: PhotoPairingResult) -> Iterator[Action]:
             "group or pipeline check includes them.",
             group.by_folder,
         )
-    if result.name_collisions:
-        listing: dict[str, list[str]] = {}
-        for collision in result.name_collisions:
-            for folder in collision.folders:
-                listing.setdefault(folder, []).append(collision.name)
-        yield Action(
-            tool,
-            sum(len(collision.folders) for collision in result.name_collisions),
-            "file",
-            "named like a file in another folder",
-            "Files of one name count as one image whatever their folder: a camera counter "
-            "wrapped, or two cameras share a camera ID. Rename one side (give a second camera "
-            "its own camera ID).",
-            {folder: sorted(listing[folder]) for folder in sorted(listing)},
+    collisions = collision_action(result)
+    if collisions is not None:
+        yield collisions
+
+
+def collision_action(result: PhotoPairingResult) -> Action | None:
+    """Names found in several folders, listed by the set of folders they share; also how the
+    tool's section lists them."""
+    if not result.name_collision_count:
+        return None
+    where = FULL_LIST
+    if result.name_collision_sets > len(result.name_collisions):
+        where = (
+            f"the results list the {format_count(len(result.name_collisions))} largest of "
+            f"{format_count(result.name_collision_sets)} sets of folders"
         )
+    return Action(
+        ToolName.PHOTO_PAIRING,
+        result.name_collision_count,
+        "name",
+        "found in several folders",
+        "Files of one name count as one image whatever their folder: a camera counter "
+        "wrapped, or two cameras share a camera ID. Rename one side (give a second camera its "
+        "own camera ID).",
+        {" + ".join(c.folders): c.names for c in result.name_collisions},
+        where=where,
+    )
 
 
 def issue_action(issue: ValidationIssue) -> Action:

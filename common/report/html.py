@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from typing import TypeAlias
 
+from ..name_runs import count_names
 from .format import format_count, noun, plural
 from .palette import Tone
 
@@ -21,6 +22,7 @@ __all__ = [
     "MAX_FOLDERS",
     "MAX_NAMES",
     "Child",
+    "Listed",
     "Markup",
     "collapsible",
     "data_table",
@@ -126,16 +128,9 @@ def kpi_grid(*cards: Markup) -> Markup:
     return tag("div", cards, class_="kpis")
 
 
-def more_line(
-    hidden: int,
-    one: str,
-    many: str | None = None,
-    *,
-    hidden_folders: int = 0,
-    where: str = FULL_LIST,
-) -> Markup:
+def more_line(hidden: int, one: str, *, hidden_folders: int = 0, where: str = FULL_LIST) -> Markup:
     """The line under a capped list: how much is not shown, and where to find all of it."""
-    text = f"… and {format_count(hidden)} more {noun(hidden, one, many)} not listed"
+    text = f"… and {format_count(hidden)} more {noun(hidden, one)} not listed"
     if hidden_folders:
         text += f", {format_count(hidden_folders)} more {noun(hidden_folders, 'folder')} not shown"
     return tag("p", f"{text}: {where}.", class_="more")
@@ -164,47 +159,64 @@ def data_table(
     return render(tag("div", table, class_="table-wrap"), more)
 
 
+Listed: TypeAlias = "Child | tuple[str, str]"
+"""One entry of a folder list: a name (or markup), or a run of numbered names `(first, last)`."""
+
+
 def folder_list(
-    by_folder: Mapping[str, Sequence[Child]],
+    by_folder: Mapping[str, Sequence[Listed]],
     *,
     total: int,
     one: str,
-    many: str | None = None,
     where: str = FULL_LIST,
 ) -> Markup:
-    """Names folder by folder, each folder with its count: at most MAX_NAMES names in all, the
-    folders past them only counted, MAX_FOLDERS folders at most, then a line saying how many of
-    the `total` were left out and where they all are."""
+    """Names folder by folder, each folder with its count: at most MAX_NAMES entries in all (a
+    run of numbered names is one entry, `first … last`), the folders past them only counted,
+    MAX_FOLDERS folders at most, then a line saying how many of the `total` names were left out
+    and where they all are."""
     budget = MAX_NAMES
+    listed = 0
     blocks: list[Markup] = []
     unlisted: list[Markup] = []
-    for folder, names in islice(by_folder.items(), MAX_FOLDERS):
+    for folder, entries in islice(by_folder.items(), MAX_FOLDERS):
+        count = _count(entries)
         where_and_count = render(
             tag("span", folder or "(top folder)", class_="path"),
             " ",
-            tag("span", plural(len(names), one, many), class_="count"),
+            tag("span", plural(count, one), class_="count"),
         )
         if not budget:
             unlisted.append(tag("li", where_and_count))
             continue
-        shown = names[:budget]
+        shown = entries[:budget]
         budget -= len(shown)
-        items = [tag("li", name) for name in shown]
-        if len(shown) < len(names):
-            items.append(
-                tag("li", f"… {format_count(len(names) - len(shown))} more", class_="more")
-            )
+        shown_count = _count(shown)
+        listed += shown_count
+        items = [_entry(entry) for entry in shown]
+        if shown_count < count:
+            items.append(tag("li", f"… {format_count(count - shown_count)} more", class_="more"))
         head = tag("div", where_and_count, class_="folder-head")
         blocks.append(tag("div", head, tag("ul", items, class_="names")))
     if unlisted:
         head = tag("div", "Also in these folders, not listed:", class_="folder-head")
         blocks.append(tag("div", head, tag("ul", unlisted, class_="also-in")))
-    listed = MAX_NAMES - budget
     more = None
     if total > listed:
         hidden_folders = max(len(by_folder) - MAX_FOLDERS, 0)
-        more = more_line(total - listed, one, many, hidden_folders=hidden_folders, where=where)
+        more = more_line(total - listed, one, hidden_folders=hidden_folders, where=where)
     return render(tag("div", blocks, class_="folders"), more)
+
+
+def _count(entries: Sequence[Listed]) -> int:
+    return sum(count_names([entry]) if isinstance(entry, tuple) else 1 for entry in entries)
+
+
+def _entry(entry: Listed) -> Markup:
+    if isinstance(entry, tuple):
+        first, last = entry
+        size = tag("span", f"({format_count(count_names([entry]))})", class_="sub")
+        return tag("li", first, " … ", last, " ", size, class_="run")
+    return tag("li", entry)
 
 
 def _num(column: int, numeric: Sequence[int]) -> str | None:

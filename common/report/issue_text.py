@@ -86,7 +86,8 @@ def issue_advice(issue: ValidationIssue) -> Markup:
             "Their files fit none of the pipeline's paths from the Capture node to a "
             "termination: check their files, or add the path they follow to the pipeline."
         )
-    example = next((names[0] for names in issue.images.values() if names), None)
+    first = next((names[0] for names in issue.images.values() if names), None)
+    example = first[0] if isinstance(first, tuple) else first  # a run: its first image
     lines: list[Markup | str] = [
         render("Expected for ", issue.termination, ": ", name_list(issue.expected), ". ")
         if issue.expected

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..results import PhotoPairingResult
+from .actions import action_details, collision_action
 from .format import format_count, noun, plural
 from .html import (
     Markup,
     collapsible,
-    data_table,
     folder_list,
     kpi_card,
     kpi_grid,
@@ -87,21 +87,11 @@ def _invalid_block(result: PhotoPairingResult) -> Markup:
 
 
 def _collisions_block(result: PhotoPairingResult) -> Markup | None:
-    collisions = result.name_collisions
-    if not collisions:
+    collisions = collision_action(result)
+    if collisions is None:
         return None
-    rows = (
-        [
-            tag("span", collision.name, class_="path"),
-            render(
-                tag("div", folder or "(top folder)", class_="path") for folder in collision.folders
-            ),
-        ]
-        for collision in collisions
-    )
-    table = data_table(["Name", "Folders"], rows, total=len(collisions), one="name")
     return subsection(
         "Name Collisions",
-        collapsible(f"{plural(len(collisions), 'name')} found in several folders", table),
-        description="Files of one name count as one image whatever their folder.",
+        action_details(collisions),
+        description="Names found in more than one folder, by the folders they share.",
     )

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from shuttersense.common.folders import names_by_folder
+from shuttersense.common.name_runs import compact
 from shuttersense.common.results import (
     AnalysisDocument,
     CollectionSummary,
     FilesByFolder,
     InvalidNames,
+    NameCollisions,
     NotAnalysed,
     PathStat,
     PhotoPairingResult,
@@ -63,8 +65,14 @@ def not_analysed(*examples: str, count: int | None = None, size: int = 100) -> N
     )
 
 
+def collisions(folders: list[str], *names: str) -> NameCollisions:
+    """Names found in each of `folders`."""
+    return NameCollisions(folders=folders, count=len(names), names=compact(names))
+
+
 def pairing(**overrides: Any) -> PhotoPairingResult:
     groups = overrides.get("invalid_names", [invalid("no camera ID", "misc/holiday.jpg")])
+    sets = overrides.get("name_collisions", [])
     fields: dict[str, Any] = {
         "filename_convention": CONVENTION,
         "group_count": 3,
@@ -75,6 +83,8 @@ def pairing(**overrides: Any) -> PhotoPairingResult:
         "cameras": {"AB3D": {}},
         "invalid_file_count": sum(group.count for group in groups),
         "invalid_names": groups,
+        "name_collision_count": sum(found.count for found in sets),
+        "name_collision_sets": len(sets),
         "scan_time": 0.05,
     }
     return PhotoPairingResult(**(fields | overrides))

@@ -9,7 +9,6 @@ from shuttersense.common.report.actions import collect_actions
 from shuttersense.common.results import (
     AnalysisDocument,
     InvalidFile,
-    NameCollision,
     ScanIssue,
     Status,
 )
@@ -33,9 +32,7 @@ def _busy_document() -> AnalysisDocument:
                 f.invalid("no camera ID", "misc/a.jpg", "misc/b.jpg", "misc/c.jpg"),
                 f.invalid("empty property", "misc/AB3D0001--x.jpg"),
             ],
-            name_collisions=[
-                NameCollision(name="AB3D0007.CR3", group_id="AB3D0007", folders=["2023", "2024"])
-            ],
+            name_collisions=[f.collisions(["2023", "2024"], "AB3D0007.CR3", "AB3D0009.CR3")],
         ),
         f.validation(
             issues=[
@@ -76,7 +73,7 @@ def test_actions_are_ranked_by_count_then_tool() -> None:
         "4 paths the scan could not read or would not followScan",
         "3 file names rejected: no camera IDPhoto Pairing",
         "2 sidecars without their imagePhotoStats",
-        "2 files named like a file in another folderPhoto Pairing",
+        "2 names found in several foldersPhoto Pairing",
         "1 sidecar that could not be readPhotoStats",
         "1 file without an extension, not analysedPhotoStats",
         "1 file name rejected: empty propertyPhoto Pairing",
@@ -99,9 +96,9 @@ def test_each_action_is_closed_and_lists_its_files_by_folder() -> None:
     section = page[page.index('id="fix"') : page.index('id="tool-')]
     assert section.count("<details>") == 11
     assert "<details open" not in section
-    collisions = section[section.index("named like a file") :]
-    assert '<span class="path">2023</span> <span class="count">1 file</span>' in collisions
-    assert "<li>AB3D0007.CR3</li>" in collisions
+    collisions = section[section.index("found in several folders") :]
+    assert '<span class="path">2023 + 2024</span> <span class="count">2 names</span>' in collisions
+    assert "<li>AB3D0007.CR3</li><li>AB3D0009.CR3</li>" in collisions
     scan = section[section.index("the scan could not read") :]
     assert '<span class="path">old</span> <span class="count">1 path</span>' in scan
     assert '<li>x <span class="sub">(permission denied)</span></li>' in scan
@@ -149,3 +146,17 @@ def test_what_to_fix_comes_right_after_the_header() -> None:
     page = render_report(_busy_document())
     assert page.index("</header>") < page.index('id="fix"') < page.index('id="tool-photostats"')
     assert '<a href="#fix">What to fix</a>' in page
+
+
+def test_collisions_past_the_listed_sets_say_where_the_rest_is_not() -> None:
+    result = f.pairing(
+        name_collisions=[f.collisions(["2023", "2024"], "AB3D0007.CR3", "AB3D0009.CR3")],
+        name_collision_count=500,
+        name_collision_sets=300,
+    )
+    page = render_report(f.document(result))
+    assert '<span class="action-count">500</span> names found in several folders' in page
+    assert (
+        "… and 498 more names not listed: the results list the 1 largest of 300 sets of folders."
+        in page
+    )

@@ -13,7 +13,6 @@ from shuttersense.common.results import (
     CollectionSummary,
     FilesByFolder,
     InvalidFile,
-    NameCollision,
     PathStat,
     ScanIssue,
     Status,
@@ -64,7 +63,7 @@ PLACES: dict[str, Callable[[], AnalysisDocument]] = {
     ),
     "filename convention": lambda: f.document(f.pairing(filename_convention=NASTY)),
     "name collision": lambda: f.document(
-        f.pairing(name_collisions=[NameCollision(name=NASTY, group_id=NASTY, folders=[NASTY])])
+        f.pairing(name_collisions=[f.collisions([NASTY, "2024"], NASTY)])
     ),
     "camera in pie": lambda: f.document(f.pairing(camera_usage={NASTY: 2, "x": 1})),
     "method in bars": lambda: f.document(f.pairing(method_usage={NASTY: 2})),

@@ -101,3 +101,8 @@ def test_advice_escapes_names_and_terminations() -> None:
     assert f.NASTY not in advice
     assert "<script" not in advice
     assert f.NASTY_ESCAPED in advice
+
+
+def test_advice_takes_its_example_from_a_run_of_images() -> None:
+    issue = f.issue(images={"2024": [("AB3D0010", "AB3D0090"), "AB3D0200"]})
+    assert "the missing file is <code>AB3D0010.xmp</code>" in issue_advice(issue)

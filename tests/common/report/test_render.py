@@ -116,15 +116,31 @@ def test_lists_are_closed_on_screen_and_expanded_in_print() -> None:
 
 
 def test_every_list_of_a_big_finding_is_capped_with_a_pointer_to_the_full_list() -> None:
-    orphans = f.files(*(f"2024/IMG_{i:05d}.CR3" for i in range(MAX_NAMES + 5)))
+    # Every other counter, so no two names run on.
+    orphans = f.files(*(f"2024/IMG_{2 * i:05d}.CR3" for i in range(MAX_NAMES + 5)))
     page = render_report(f.document(f.photostats(orphaned_images=orphans)))
-    assert "<li>IMG_00199.CR3</li>" in page
-    assert "IMG_00200.CR3" not in page
+    assert "<li>IMG_00398.CR3</li>" in page
+    assert "IMG_00400.CR3" not in page
     line = (
         "… and 5 more images not listed: the full list is in the JSON output (--json) or the "
         "CSV export."
     )
     assert page.count(line) == 2  # What to fix and the PhotoStats section
+
+
+def test_a_run_of_numbered_names_is_one_entry_and_counts_every_name() -> None:
+    # 1,000 names in a row, then 300 scattered ones: the run takes one line of the 200.
+    names = [f"2024/AB3D{n:04d}.CR3" for n in range(1000)]
+    names += [f"2024/XY7Z{2 * n:04d}.CR3" for n in range(300)]
+    page = render_report(f.document(f.photostats(orphaned_images=f.files(*names))))
+    assert (
+        '<li class="run">AB3D0000.CR3 … AB3D0999.CR3 <span class="sub">(1,000)</span></li>' in page
+    )
+    assert '<span class="path">2024</span> <span class="count">1,300 images</span>' in page
+    assert "<li>XY7Z0396.CR3</li>" in page  # the 199th entry
+    assert "XY7Z0398.CR3" not in page
+    assert '<li class="more">… 101 more</li>' in page
+    assert "… and 101 more images not listed" in page
 
 
 def test_big_tables_are_capped_too() -> None:

@@ -10,7 +10,6 @@ from shuttersense.common.report import render_report
 from shuttersense.common.result_reading import read_tool_result
 from shuttersense.common.results import (
     InvalidFile,
-    NameCollision,
     PathStat,
     ScanIssue,
 )
@@ -69,7 +68,7 @@ def test_photostats_without_orphans_or_sidecar_reading() -> None:
 
 
 def test_pairing_section() -> None:
-    collision = NameCollision(name="AB3D0007.CR3", group_id="AB3D0007", folders=["2023", "2024"])
+    collision = f.collisions(["2023", "2024"], "AB3D0007.CR3")
     page = render_report(f.document(f.pairing(name_collisions=[collision])))
     assert _kpi(page, "Images") == ("info", "4")
     assert _kpi(page, "Image groups") == ("info", "3")
@@ -81,8 +80,10 @@ def test_pairing_section() -> None:
     assert "Camera Usage" in page and "Processing Methods" in page
     assert '<span class="action-count">1</span> file: no camera ID</summary>' in page
     assert '<div class="notice warning"><p class="notice-title">Found 1 file with an' in page
-    assert "<summary>1 name found in several folders</summary>" in page
-    assert '<div class="path">2023</div><div class="path">2024</div>' in page
+    block = page[page.index("<h3>Name Collisions</h3>") :]
+    assert '<span class="action-count">1</span> name found in several folders</summary>' in block
+    assert '<span class="path">2023 + 2024</span> <span class="count">1 name</span>' in block
+    assert "<li>AB3D0007.CR3</li>" in block
 
 
 def test_many_invalid_filenames_are_a_high_severity_warning() -> None:
