@@ -1,5 +1,5 @@
 """A real headless Chromium for tests that look at pages: the system's `chromium` driven by
-Playwright, with no browser download, no network chatter and a fresh profile per session.
+Playwright, with no browser download, no network chatter and a fresh profile per test module.
 
 Pages opened through `open_page` record console errors, uncaught errors and Content-Security-Policy
 violations, so a test can assert that a page is clean.
@@ -56,10 +56,12 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    """A headless Chromium with a fresh profile for the whole session; open pages with
-    `open_page`."""
+    """A headless Chromium with a fresh profile for one test module; open pages with
+    `open_page`. Not for longer: while Playwright's sync API is open it keeps an event loop
+    running in the main thread and its driver as a child process, so later tests could neither
+    call asyncio.run nor count their own children."""
     executable = chromium_path()
     if executable is None:
         chromium_missing()
