@@ -42,8 +42,8 @@ def _pairing(result: PhotoPairingResult) -> str:
         f"{_plural(result.image_count, 'image')}, {_plural(len(result.camera_usage), 'camera')}; "
         f"{_plural(result.invalid_file_count, 'invalid file name')}"
         + (
-            f", {_plural(len(result.name_collisions), 'name')} found in several folders"
-            if result.name_collisions
+            f", {_plural(result.name_collision_count, 'name')} found in several folders"
+            if result.name_collision_count
             else ""
         )
     )

@@ -214,6 +214,7 @@ def render_result_report(session: Session, team_id: int, guid: str) -> str:
         generated_at=result.created_at.isoformat(timespec="seconds"),
         collection=CollectionSummary(
             path=collection.root_path if collection else "(collection removed)",
+            name=collection.name if collection else "",
             total_files=result.files_scanned,
             total_size=total_size,
         ),

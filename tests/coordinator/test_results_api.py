@@ -160,6 +160,7 @@ def test_report_is_rendered_and_escaped(client: TestClient, db_url: str, studio:
     assert answer.headers["content-type"].startswith("text/html")
     page = answer.text
     assert "/Volumes/Shoots/2026" in page and "PhotoStats" in page
+    assert "<title>Weddings · ShutterSense report</title>" in page  # the collection, named
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.cr3" in page
     assert "<script" not in page
 

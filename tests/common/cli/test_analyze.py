@@ -67,6 +67,15 @@ def test_without_pipeline_validation_is_skipped_and_said(
     assert "PhotoStats:" in out and "Photo Pairing:" in out
 
 
+def test_the_summary_counts_names_found_in_several_folders(
+    capsys: pytest.CaptureFixture[str], make_tree: MakeTree
+) -> None:
+    copies = {f"{d}/AB3D{n:04d}.CR3": 1 for d in ("2019", "2023", "copy") for n in (1, 2)}
+    root = make_tree({**copies, "2019/AB3D0003.CR3": 1, "x/AB3D0003.CR3": 1})
+    assert main(["analyze", str(root), "--tools", "photo_pairing"]) == 0
+    assert "3 names found in several folders" in capsys.readouterr().out
+
+
 def test_tools_option_limits_the_run(capsys: pytest.CaptureFixture[str], family_tree: Path) -> None:
     doc = run_json(capsys, str(family_tree), "--tools", "photo_pairing")
     assert list(doc["results"]) == ["photo_pairing"]
