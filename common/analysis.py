@@ -24,9 +24,10 @@ from .beside import Beside
 from .catalog import Catalog
 from .collector import collector_paused
 from .config import TeamConfig
+from .conventions import Convention, config_convention, pipeline_convention
 from .errors import ToolError
 from .files import FileEntry
-from .grammar import FilenameGrammar, LegacyGrammar, RegexGrammar
+from .grammar import FilenameGrammar
 from .pipeline import Pipeline, derive_tool_config, enumerate_paths
 from .progress import NullProgress, ProgressSink
 from .results import (
@@ -83,6 +84,7 @@ class AnalysisRequest:
     pipeline: Pipeline | None = None
     tools: tuple[ToolName, ...] | None = None
     check_sidecars: bool = False
+    collection_name: str = ""  # what the report calls it; the folder's name when empty
     # How the caller gets a pipeline, told when Pipeline Validation has none.
     pipeline_hint: str = "pass --pipeline FILE"
     # Walk half of the folders, then run PhotoStats and the input-state hash, in forked children
@@ -95,9 +97,13 @@ class _ToolSettings:
     photo_extensions: tuple[str, ...]
     metadata_extensions: tuple[str, ...]
     require_sidecar: tuple[str, ...]
-    grammar: FilenameGrammar
+    convention: Convention
     method_labels: dict[str, str]
     hash_config: dict[str, Any]
+
+    @property
+    def grammar(self) -> FilenameGrammar:
+        return self.convention.grammar
 
 
 def _settings(request: AnalysisRequest) -> _ToolSettings:
@@ -108,7 +114,7 @@ def _settings(request: AnalysisRequest) -> _ToolSettings:
             config.photo_extensions,
             config.metadata_extensions,
             config.require_sidecar,
-            LegacyGrammar(),
+            config_convention(config.filename_convention),
             dict(config.processing_methods),
             hash_config,
         )
@@ -119,7 +125,9 @@ def _settings(request: AnalysisRequest) -> _ToolSettings:
         tuple(tool_config.photo_extensions),
         tuple(tool_config.metadata_extensions),
         tuple(tool_config.require_sidecar),
-        RegexGrammar(tool_config.filename_regex, tool_config.camera_id_group),
+        pipeline_convention(
+            tool_config.filename_regex, tool_config.camera_id_group, request.pipeline.name
+        ),
         dict(tool_config.processing_suffixes) or dict(config.processing_methods),
         hash_config,
     )
@@ -260,7 +268,10 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
         generator=f"shuttersense {__version__}",
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         collection=CollectionSummary(
-            path=str(root), total_files=len(entries), total_size=sum(map(itemgetter(1), entries))
+            path=str(root),
+            name=request.collection_name or root.name,
+            total_files=len(entries),
+            total_size=sum(map(itemgetter(1), entries)),
         ),
         input_state_hash=combined_hash(run_key, files_hash, settings_hash),
         tool_hashes=tool_hashes,
@@ -318,7 +329,9 @@ def _run_grouped_tool(
     sink: ProgressSink,
 ) -> ToolResult:
     if tool is ToolName.PHOTO_PAIRING:
-        return photo_pairing(grouping, request.config, settings.method_labels)
+        return photo_pairing(
+            grouping, request.config, settings.method_labels, settings.convention.description
+        )
     if request.pipeline is None:  # _resolve_tools already refused this; here for the type checker
         raise ToolError(f"pipeline_validation needs a pipeline: {request.pipeline_hint}")
     return validate_collection(

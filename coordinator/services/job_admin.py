@@ -8,16 +8,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from shuttersense.common.name_runs import expand
 from shuttersense.common.report import render_report
 from shuttersense.common.results import (
     AnalysisDocument,
     CollectionSummary,
+    FolderNames,
     PhotoPairingResult,
     PhotoStatsResult,
     ToolName,
@@ -214,6 +217,7 @@ def render_result_report(session: Session, team_id: int, guid: str) -> str:
         generated_at=result.created_at.isoformat(timespec="seconds"),
         collection=CollectionSummary(
             path=collection.root_path if collection else "(collection removed)",
+            name=collection.name if collection else "",
             total_files=result.files_scanned,
             total_size=total_size,
         ),
@@ -234,19 +238,37 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _csv_rows(parsed: ToolResult) -> tuple[list[str], list[list[object]]]:
+def _by_folder(by_folder: FolderNames, *first: object) -> Iterator[list[object]]:
+    return ([*first, folder, name] for folder, names in by_folder.items() for name in expand(names))
+
+
+def _csv_rows(parsed: ToolResult) -> tuple[list[str], Iterable[list[object]]]:
+    """One row per file or image of each finding, the finding told in the first columns."""
     if isinstance(parsed, PhotoStatsResult):
-        rows: list[list[object]] = [["orphaned_image", p] for p in parsed.orphaned_images]
-        rows += [["orphaned_xmp", p] for p in parsed.orphaned_xmp]
-        return ["kind", "path"], rows
+        return ["kind", "folder", "file"], chain(
+            _by_folder(parsed.orphaned_images.by_folder, "orphaned_image"),
+            _by_folder(parsed.orphaned_sidecars.by_folder, "orphaned_sidecar"),
+        )
     if isinstance(parsed, PhotoPairingResult):
-        return ["path", "reason"], [[f.path, f.reason] for f in parsed.invalid_files]
-    rows = [[i.base_filename, i.status.value, i.archival_ready] for i in parsed.images]
-    return ["base_filename", "status", "archival_ready"], rows
+        groups = parsed.invalid_names
+        return ["reason", "folder", "file"], chain.from_iterable(
+            _by_folder(group.by_folder, group.reason) for group in groups
+        )
+    header = ["termination", "status", "missing", "extra", "folder", "image"]
+    return header, chain.from_iterable(
+        _by_folder(
+            issue.images,
+            issue.termination or "",
+            issue.status.value,
+            " ".join(issue.missing),
+            " ".join(issue.extra),
+        )
+        for issue in parsed.issues
+    )
 
 
 def export_csv(result: Result) -> str:
-    """The result's main list as CSV: orphans, invalid files, or images not fully consistent."""
+    """The result's findings as CSV: orphans, invalid names, or images not fully consistent."""
     header, rows = _csv_rows(_tool_result(result))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
+from shuttersense.common.config import RAW_EXTENSIONS
 from shuttersense.common.results import PhotoPairingResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.claim_wakeups import RECHECK
@@ -199,7 +200,7 @@ def test_claim_progress_complete_and_an_idempotent_repeat(rig: tuple[Rig, str]) 
     with server.session() as session:
         [stored] = session.scalars(select(Result)).all()
         assert (stored.status, stored.files_scanned, stored.issues_found) == ("COMPLETED", 3, 1)
-        assert stored.results_json["orphaned_images"] == ["a.cr3"]
+        assert stored.results_json["orphaned_images"]["by_folder"] == {"": ["a.cr3"]}
     assert server.job_row(guid).status == "completed"
 
 
@@ -374,7 +375,8 @@ def test_completed_results_update_the_collections_numbers(rig: tuple[Rig, str]) 
         camera_usage={"AB3D": 5},
         method_usage={},
         cameras={},
-        invalid_files=[],
+        invalid_file_count=0,
+        invalid_names=[],
     ).model_dump(mode="json")
     body = {
         "idempotency_key": "offline-0002-abcd",
@@ -540,7 +542,7 @@ def test_config_gives_the_team_config_and_the_pipelines_in_use(rig: tuple[Rig, s
         add_pipeline(session, owner.team_id, "Unused")
         session.commit()
     answer = agent.get(f"{API}/config").json()
-    assert answer["config"]["require_sidecar"] == [".cr3", ".cr2", ".nef", ".arw", ".raf"]
+    assert answer["config"]["require_sidecar"] == list(RAW_EXTENSIONS)
     assert (answer["default_pipeline"]["name"], answer["default_pipeline"]["version"]) == (
         "Default",
         2,

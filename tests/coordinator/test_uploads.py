@@ -244,9 +244,8 @@ def test_a_result_larger_than_a_chunk_arrives_in_pieces(
     studio: Studio, sender: Sender, db_url: str
 ) -> None:
     result = photostats_result()
-    result["orphaned_images"] = [
-        f"2026/wedding/{n:08d}-long-enough-name.cr3" for n in range(150_000)
-    ]
+    names = [f"{n:08d}-long-enough-name.cr3" for n in range(200_000)]
+    result["orphaned_images"] = {"count": len(names), "by_folder": {"2026/wedding": names}}
     document = json.dumps(result).encode()
     assert len(document) > MAX_CHUNK
     claimed, guid = job_upload(studio, sender, document, 2)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shuttersense.common.protocol import result_signature
-from shuttersense.common.results import PhotoStatsResult
+from shuttersense.common.results import FilesByFolder, PhotoStatsResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.models import Job, Result, Upload
 from shuttersense.coordinator.settings import Settings
@@ -27,7 +27,9 @@ HASH = "d" * 64
 
 def large_result() -> dict[str, Any]:
     """A PhotoStats result whose JSON is over the chunking threshold."""
-    orphans = [f"2024/shoot-{n:05d}/AB3D{n % 10000:04d}-edited-version.CR3" for n in range(30000)]
+    orphans = {
+        f"2024/shoot-{n:05d}": [f"AB3D{n % 10000:04d}-edited-version.CR3"] for n in range(30000)
+    }
     result = PhotoStatsResult(
         total_files=len(orphans),
         total_size=len(orphans),
@@ -35,8 +37,8 @@ def large_result() -> dict[str, Any]:
         storage_by_type={".cr3": len(orphans)},
         metadata_extensions=[".xmp"],
         paired_count=0,
-        orphaned_images=orphans,
-        orphaned_xmp=[],
+        orphaned_images=FilesByFolder(count=len(orphans), by_folder=orphans),
+        orphaned_sidecars=FilesByFolder(count=0, by_folder={}),
     ).model_dump(mode="json")
     assert len(encoded(result)) > CHUNKED_ABOVE
     return result

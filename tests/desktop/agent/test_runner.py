@@ -128,7 +128,7 @@ def test_a_job_completes_with_a_valid_signature(
     assert fake.ended == {"job_0001": "completed"}  # the fake checked the signature
     accepted = fake.accepted["job_0001"]
     assert accepted["claim_token"] == "tok_secret_1"
-    assert accepted["result"]["orphaned_xmp"] == ["2024/AB3D0003.xmp"]
+    assert accepted["result"]["orphaned_sidecars"]["by_folder"] == {"2024": ["AB3D0003.xmp"]}
     assert store.counts() == {"pending": 0, "rejected": 0}
     beat = fake.calls_to("heartbeat")[0]
     assert beat.authorization == f"Bearer {AGENT_KEY}"
