@@ -22,7 +22,7 @@ from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.agent.local_collections import collection_for_path
 from shuttersense.desktop.agent.registration import register
 
-from .api import ApiError, Invalid, ServerFailed, SignInRequired, UserApiClient
+from .api import ApiError, Invalid, SignInRequired, UserApiClient
 from .api.models import User
 from .api.session import USER_TOKEN
 
@@ -64,12 +64,7 @@ class SoloMode(Protocol):
 def check_server(url: str, transport: httpx.BaseTransport | None = None) -> str:
     """The normalised URL of a healthy coordinator; ApiError saying what is wrong otherwise."""
     with UserApiClient(url, transport=transport) as client:
-        health = client.health()
-        if health.status != "healthy":
-            raise ServerFailed(
-                f"{client.server_url} answers, but its database is {health.database}: "
-                "ask its administrator, then try again"
-            )
+        client.health()
         return client.server_url
 
 

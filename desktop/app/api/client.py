@@ -120,7 +120,9 @@ class UserApiClient:
         *,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        accept: tuple[int, ...] = (),
     ) -> httpx.Response:
+        """The answer of a call; an error status (but those in `accept`) raises an ApiError."""
         try:
             answer = self._http.request(method, path, json=json, params=params)
         except httpx.TransportError as exc:
@@ -129,7 +131,7 @@ class UserApiClient:
                 "check the address and your network, or whether the coordinator is running"
             ) from None
         status = answer.status_code
-        if status < 400:
+        if status < 400 or status in accept:
             return answer
         detail = _detail(answer)
         if status in (502, 503, 504):
@@ -158,14 +160,27 @@ class UserApiClient:
     # -- the server itself --------------------------------------------------------------------
 
     def health(self) -> Health:
-        """`/health`; NotShutterSense when the URL answers with something else."""
+        """`/health`; NotShutterSense when the URL answers with something else, ServerFailed
+        when the coordinator answers that its database cannot be reached."""
         try:
-            answer = self._call("GET", "/health")
+            answer = self._call("GET", "/health", accept=(503,))
         except NotFound:
             raise NotShutterSense(
                 f"{self.server_url} answers, but has no /health: check the address of your "
                 "team's ShutterSense coordinator"
             ) from None
+        if answer.status_code == 503:
+            try:
+                health = self._read(answer, Health)
+            except NotShutterSense:  # a proxy's 503: the coordinator behind it is not there
+                raise ServerUnreachable(
+                    f"{self.server_url} answered 503: the coordinator behind it is down or "
+                    "restarting; try again in a minute"
+                ) from None
+            raise ServerFailed(
+                f"the coordinator at {self.server_url} runs, but its database is "
+                f"{health.database}: tell its administrator, then try again"
+            )
         return self._read(answer, Health)
 
     # -- signing in ---------------------------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from shuttersense.desktop.app.api import (
     Invalid,
     NotAllowed,
     NotShutterSense,
+    ServerFailed,
     ServerUnreachable,
     SignInRequired,
     UserApiClient,
@@ -104,6 +106,38 @@ def test_another_server_is_not_shuttersense() -> None:
         live_server(FastAPI()) as base,
         UserApiClient(base) as client,
         pytest.raises(NotShutterSense, match="has no /health"),
+    ):
+        client.health()
+
+
+def test_a_coordinator_without_its_database() -> None:
+    down = FastAPI()
+
+    @down.get("/health")
+    def health() -> JSONResponse:  # what the coordinator answers when its database is gone
+        body = {"status": "unhealthy", "version": "0.1.0", "database": "disconnected"}
+        return JSONResponse(body, status_code=503)
+
+    with (
+        live_server(down) as base,
+        UserApiClient(base) as client,
+        pytest.raises(ServerFailed) as caught,
+    ):
+        client.health()
+    assert str(caught.value) == (
+        f"the coordinator at {base} runs, but its database is disconnected: tell its "
+        "administrator, then try again"
+    )
+    proxy = FastAPI()
+
+    @proxy.get("/health")
+    def gateway() -> PlainTextResponse:  # a proxy in front of a coordinator that is not there
+        return PlainTextResponse("Service Unavailable", status_code=503)
+
+    with (
+        live_server(proxy) as base,
+        UserApiClient(base) as client,
+        pytest.raises(ServerUnreachable, match="the coordinator behind it is down"),
     ):
         client.health()
 
