@@ -20,7 +20,7 @@ from shuttersense.desktop.agent.context import AgentContext
 
 from .api import ServerFailed, ServerUnreachable, SignInRequired
 from .api.overview import Overview, load_overview
-from .api.session import USER_TOKEN, ApiSession
+from .api.session import ApiSession
 from .dialogs.first_run import FirstRunDialog
 from .first_run_steps import SignedIn, SoloMode
 from .logs import set_log_level
@@ -261,30 +261,13 @@ class DesktopApp(QObject):
         self._open_first_run(sign_in_only=True)
 
     def sign_out(self) -> None:
-        account, session, context = self.settings.account(), self.session, self.context
+        account, session = self.settings.account(), self.session
         if account is None or session is None:
             return
-
-        def work() -> str:
-            told = "the coordinator revoked the app's token"
-            try:
-                with session.client() as client:
-                    client.revoke_token(account.token_guid)
-            except (ServerUnreachable, ServerFailed) as exc:
-                told = (
-                    f"the coordinator could not be told ({exc}): revoke the token "
-                    f"'ShutterSense desktop' of {account.email} there when it is back"
-                )
-            except SignInRequired:
-                told = "the coordinator had already ended the sign-in"
-            context.keys.delete(USER_TOKEN)
-            return told
-
         self.settings.signed_out()
-        session.forget()
         self._signed_in_state(None)
         self.workers.run(
-            work,
+            lambda: session.sign_out(account.token_guid, account.email),
             lambda told: self.window.statusBar().showMessage(f"Signed out: {told}"),
             lambda error: self.window.statusBar().showMessage(f"Signing out failed: {error}"),
         )

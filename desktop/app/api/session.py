@@ -15,7 +15,7 @@ import httpx
 from shuttersense.desktop.agent.credentials import KeyStore
 
 from .client import UserApiClient
-from .errors import SignInRequired
+from .errors import ServerFailed, ServerUnreachable, SignInRequired
 
 __all__ = ["USER_TOKEN", "ApiSession"]
 
@@ -55,3 +55,21 @@ class ApiSession:
         """Drop the token read earlier (after signing out or in again)."""
         with self._lock:
             self._token = None
+
+    def sign_out(self, token_guid: str, email: str) -> str:
+        """Revoke the app's token on the coordinator when it can be told, and forget it here
+        whatever happens there; returns what became of it on the coordinator."""
+        told = "the coordinator revoked the app's token"
+        try:
+            with self.client() as client:
+                client.revoke_token(token_guid)
+        except (ServerUnreachable, ServerFailed) as exc:
+            told = (
+                f"the coordinator could not be told ({exc}): revoke the token 'ShutterSense "
+                f"desktop' of {email} there when it is back"
+            )
+        except SignInRequired:
+            told = "the coordinator had already ended the sign-in"
+        self._keys().delete(USER_TOKEN)
+        self.forget()
+        return told

@@ -7,6 +7,7 @@ and what came back. A failed step stays on its page with the reason, nothing los
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from shuttersense.desktop.agent.agent_config import Identity
 from shuttersense.desktop.agent.context import AgentContext
 
 from ..api import UserApiClient
+from ..api.session import ApiSession
 from ..first_run_steps import (
     SignedIn,
     SoloMode,
@@ -48,6 +50,8 @@ from .first_run_pages import (
 )
 
 __all__ = ["FirstRunDialog"]
+
+log = logging.getLogger(__name__)
 
 _ERROR = QColor("#d3343b")
 _NEXT_TEXT = {"folders": "&Finish", "done": "&Open ShutterSense"}
@@ -282,3 +286,16 @@ class FirstRunDialog(QDialog):
     def _finish(self) -> None:
         self.completed.emit(self._signed_in_as())
         self.accept()
+
+    def reject(self) -> None:
+        """Cancelled after signing in: the app's token is revoked and forgotten, not left
+        valid behind a set-up that did not happen (the registration, if any, stays)."""
+        signed, context = self._signed, self._context
+        if signed is not None:
+            self._signed = None
+            session = ApiSession(signed.server_url, lambda: context.keys)
+            self._workers.run(
+                lambda: session.sign_out(signed.token_guid, signed.user.email),
+                lambda told: log.info("set-up cancelled after signing in: %s", told),
+            )
+        super().reject()

@@ -172,3 +172,21 @@ def test_an_unusable_folder_is_refused_and_the_rest_kept(
     assert window.current_page() == "folders"
     gone = f"[Errno 2] No such file or directory: '{missing}'"
     assert window.error.text() == f"{missing} cannot be opened ({gone}); pick another"
+
+
+def test_cancelled_after_signing_in_leaves_no_token_behind(
+    qtbot: QtBot, context: AgentContext, team_server: TeamServer
+) -> None:
+    window = dialog(qtbot, context)
+    next_and_wait(qtbot, window)
+    window.server_page.url.setText(team_server.base)
+    next_and_wait(qtbot, window)
+    window.sign_in_page.email.setText(ADMIN)
+    window.sign_in_page.password.setText(ADMIN_PASSWORD)
+    next_and_wait(qtbot, window)
+    token = context.keys.get(USER_TOKEN)
+    assert token and window.current_page() == "register"
+    window.cancel_button.click()
+    qtbot.waitUntil(lambda: context.keys.get(USER_TOKEN) is None, timeout=WAIT)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{team_server.base}/api/auth/me", headers=headers).status_code == 401
