@@ -340,6 +340,6 @@ class DesktopApp(QObject):
 
     def _stopped(self, _: object = None) -> None:
         log.info("ShutterSense quits")
-        self.tray.hide()
+        self.tray.remove()
         self.workers.shut_down()
         self.finished.emit()

@@ -97,5 +97,7 @@ class Tray(QObject):
         )
         self.icon.showMessage(title, text, icon, 10_000)
 
-    def hide(self) -> None:
+    def remove(self) -> None:
+        """Off the tray for good (the app quits); the menu, which has no parent, goes too."""
         self.icon.hide()
+        self.menu.deleteLater()
