@@ -59,7 +59,7 @@ class Tray(QObject):
             self.icon.show()
 
     def _action(self, text: str, target: object) -> QAction:
-        action = QAction(text, self.menu)
+        action = QAction(text, self)
         action.triggered.connect(target)
         self.menu.addAction(action)
         return action

@@ -37,18 +37,19 @@ class _Delivery(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[Exception], None] | None,
         owner: QObject | None,
-        forget: Callable[[_Delivery], None],
+        arrived: Callable[[_Delivery], bool],
     ) -> None:
         super().__init__()
         self._on_done = on_done
         self._on_error = on_error
         self._owner = owner
-        self._forget = forget
+        self._arrived = arrived
         self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object, object)
     def _deliver(self, value: Any, error: Exception | None) -> None:
-        self._forget(self)
+        if not self._arrived(self):
+            return  # the app is shutting down
         if self._owner is not None and not shiboken6.isValid(self._owner):
             return  # the window that asked is gone
         if error is None:
@@ -84,6 +85,7 @@ class Workers(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._pending: set[_Delivery] = set()
+        self._closed = False
 
     def run(
         self,
@@ -95,14 +97,21 @@ class Workers(QObject):
     ) -> None:
         """Run `work` on the pool; `on_done(value)` or `on_error(exc)` on the UI thread, unless
         `owner` was deleted meanwhile."""
-        delivery = _Delivery(on_done, on_error, owner, self._pending.discard)
+        delivery = _Delivery(on_done, on_error, owner, self._arrived)
         self._pending.add(delivery)
         self._pool.start(_Task(work, delivery))
+
+    def _arrived(self, delivery: _Delivery) -> bool:
+        """Done with `delivery`; whether its callbacks still run."""
+        self._pending.discard(delivery)
+        return not self._closed
 
     def busy(self) -> bool:
         return bool(self._pending)
 
     def shut_down(self, wait_ms: int = 5000) -> bool:
-        """Drop work not started yet and wait for the running; False when some still runs."""
+        """Drop work not started yet, wait for the running, and deliver nothing more; False
+        when some still runs."""
+        self._closed = True
         self._pool.clear()
         return self._pool.waitForDone(wait_ms)

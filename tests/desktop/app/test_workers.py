@@ -54,3 +54,15 @@ def test_a_closed_window_gets_nothing(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not workers.busy())
     assert got == []
     assert workers.shut_down(1000)
+
+
+def test_nothing_is_delivered_after_shut_down(qtbot: QtBot) -> None:
+    workers = Workers()
+    release = threading.Event()
+    got: list[object] = []
+    workers.run(lambda: release.wait(5), got.append, got.append)
+    assert not workers.shut_down(0)  # still running
+    release.set()
+    assert workers.shut_down(5000)
+    qtbot.waitUntil(lambda: not workers.busy())
+    assert got == []  # the app quits: no callback touches what it is taking down
