@@ -306,7 +306,7 @@ class DesktopApp(QObject):
 
     def _autostart_state(self, enabled: bool, note: str = "") -> None:
         path = self.autostart.path
-        where = f"({path})" if path is not None else ""
+        where = f"Switched on, it writes {path}" if path is not None else ""
         self.settings_view.show_autostart(enabled, note or where)
 
     def set_autostart(self, on: bool) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from shuttersense.coordinator.app import create_app
@@ -84,3 +86,29 @@ def context(agent_dirs: AgentDirs) -> AgentContext:
 @pytest.fixture
 def app_settings(agent_dirs: AgentDirs) -> AppSettings:
     return AppSettings(agent_dirs.config / FILE_NAME)
+
+
+def dark(palette: QPalette) -> QPalette:
+    """`palette` as a desktop in dark mode gives it."""
+    darker = QPalette(palette)
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#1f1f1f"),
+        (QPalette.ColorRole.WindowText, "#ececec"),
+        (QPalette.ColorRole.Base, "#2a2a2a"),
+        (QPalette.ColorRole.AlternateBase, "#333333"),
+        (QPalette.ColorRole.Text, "#ececec"),
+        (QPalette.ColorRole.Button, "#2f2f2f"),
+        (QPalette.ColorRole.ButtonText, "#ececec"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+    ):
+        darker.setColor(role, QColor(colour))
+    return darker
+
+
+@pytest.fixture
+def dark_palette(qapp: QApplication) -> Iterator[QPalette]:
+    """The whole app in dark mode for the test."""
+    before = qapp.palette()
+    qapp.setPalette(dark(before))
+    yield qapp.palette()
+    qapp.setPalette(before)

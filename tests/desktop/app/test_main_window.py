@@ -6,11 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
-import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -85,26 +83,6 @@ def test_size_place_and_last_view_are_remembered(qtbot: QtBot, app_settings: App
     again = window(qtbot, AppSettings(app_settings.path))
     assert again.size() == QSize(781, 563)
     assert again.current_view() == "settings"
-
-
-@pytest.fixture
-def dark_palette(qapp: QApplication) -> Iterator[QPalette]:
-    before = qapp.palette()
-    dark = QPalette(before)
-    for role, colour in (
-        (QPalette.ColorRole.Window, "#1f1f1f"),
-        (QPalette.ColorRole.WindowText, "#ececec"),
-        (QPalette.ColorRole.Base, "#2a2a2a"),
-        (QPalette.ColorRole.AlternateBase, "#333333"),
-        (QPalette.ColorRole.Text, "#ececec"),
-        (QPalette.ColorRole.Button, "#2f2f2f"),
-        (QPalette.ColorRole.ButtonText, "#ececec"),
-        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
-    ):
-        dark.setColor(role, QColor(colour))
-    qapp.setPalette(dark)
-    yield dark
-    qapp.setPalette(before)
 
 
 def _lightness(widget: QWidget) -> float:

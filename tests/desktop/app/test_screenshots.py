@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from shuttersense.desktop.agent.context import AgentContext
@@ -18,7 +18,7 @@ from shuttersense.desktop.app.services.agent_control import AgentState, AgentSta
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.workers import Workers
 from tests.desktop.app.app_factory import MakeApp
-from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, TeamServer
+from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, TeamServer, dark
 from tests.desktop.app.fakes import FakeAgentControl
 from tests.desktop.app.studio import Studio
 from tests.desktop.conftest import write_tree
@@ -88,7 +88,9 @@ def test_main_window(
     tmp_path: Path,
     app_log: Path,
     make_app: MakeApp,
+    qapp: QApplication,
 ) -> None:
+    light = qapp.palette()
     studio = Studio(context, team_server, tmp_path / "demo")
     studio.analyse()
     studio.lose_sidecars(6)
@@ -105,6 +107,12 @@ def test_main_window(
     qtbot.waitUntil(lambda: view.agent_state.text() == "Working: 42 %", timeout=WAIT)
     view.notice.hide()
     save(app.window, "main-overview")
+    qapp.setPalette(dark(light))  # a desktop in dark mode
+    try:
+        qapp.processEvents()  # the palette reaches every widget
+        save(app.window, "main-overview-dark")
+    finally:
+        qapp.setPalette(light)
 
     logging.getLogger("shuttersense.desktop.app.tests").warning(
         "the coordinator answered slowly (screenshot sample)"
