@@ -23,7 +23,6 @@ from .api.overview import Overview, load_overview
 from .api.session import ApiSession
 from .dialogs.first_run import FirstRunDialog
 from .first_run_steps import SignedIn, SoloMode
-from .logs import set_log_level
 from .services.agent_control import AgentControl, AgentState, AgentStatus, describe
 from .services.autostart import Autostart
 from .services.news import NewsTracker
@@ -81,7 +80,7 @@ class DesktopApp(QObject):
         )
         self.overview = OverviewView()
         self.log_viewer = LogViewer(log_file, self.workers)
-        self.settings_view = SettingsView(settings, self.log_viewer)
+        self.settings_view = SettingsView(settings, self.log_viewer, autostart, self.workers)
         self.window = MainWindow(
             settings, {"overview": self.overview, "settings": self.settings_view}
         )
@@ -114,8 +113,6 @@ class DesktopApp(QObject):
         view = self.settings_view
         view.sign_out_requested.connect(self.sign_out)
         view.sign_in_requested.connect(self.sign_in)
-        view.autostart_changed.connect(self.set_autostart)
-        view.log_level_changed.connect(self.set_log_level)
 
     # -- starting --------------------------------------------------------------------------------
 
@@ -128,7 +125,7 @@ class DesktopApp(QObject):
             self.window.notice.say(NO_TRAY)
         self._agent_timer.start()
         self.poll_agent()
-        self._read_autostart()
+        self.settings_view.read_autostart()
         account = self.settings.account()
         if account is None and not self.settings.server_url():
             self._open_first_run()
@@ -297,35 +294,6 @@ class DesktopApp(QObject):
             lambda _: self.poll_agent(),
             lambda error: self.window.statusBar().showMessage(str(error)),
         )
-
-    # -- settings --------------------------------------------------------------------------------
-
-    def _read_autostart(self) -> None:
-        autostart = self.autostart
-        self.workers.run(lambda: autostart.is_enabled(), self._autostart_state)
-
-    def _autostart_state(self, enabled: bool, note: str = "") -> None:
-        path = self.autostart.path
-        where = f"Switched on, it writes {path}" if path is not None else ""
-        self.settings_view.show_autostart(enabled, note or where)
-
-    def set_autostart(self, on: bool) -> None:
-        autostart = self.autostart
-
-        def work() -> bool:
-            (autostart.enable if on else autostart.disable)()
-            return autostart.is_enabled()
-
-        self.workers.run(
-            work,
-            self._autostart_state,
-            lambda error: self._autostart_state(not on, str(error)),
-        )
-
-    def set_log_level(self, level: str) -> None:
-        self.settings.set_log_level(level)
-        set_log_level(level)
-        log.info("log level set to %s", level)
 
     # -- quitting --------------------------------------------------------------------------------
 

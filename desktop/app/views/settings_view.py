@@ -1,7 +1,9 @@
 """Settings: server and account, start at login, notifications per kind, log level, and the
-log viewer."""
+log viewer. Start at login is switched on the worker pool (it writes a file)."""
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,12 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..logs import set_log_level
+from ..services.autostart import Autostart
 from ..services.news import NoticeKind
 from ..settings import LOG_LEVELS, Account, AppSettings
 from ..widgets.log_viewer import LogViewer
 from ..widgets.panels import heading
+from ..workers import Workers
 
 __all__ = ["NOTICE_LABELS", "SettingsView"]
+
+log = logging.getLogger(__name__)
 
 NOTICE_LABELS = {
     NoticeKind.JOB_FAILED: "When a &job fails",
@@ -34,12 +41,14 @@ NOTICE_LABELS = {
 class SettingsView(QWidget):
     sign_out_requested = Signal()
     sign_in_requested = Signal()
-    autostart_changed = Signal(bool)
-    log_level_changed = Signal(str)
 
-    def __init__(self, settings: AppSettings, log_viewer: LogViewer) -> None:
+    def __init__(
+        self, settings: AppSettings, log_viewer: LogViewer, autostart: Autostart, workers: Workers
+    ) -> None:
         super().__init__()
         self._settings = settings
+        self._autostart = autostart
+        self._workers = workers
         self._signed_in = False
         self.log_viewer = log_viewer
 
@@ -62,13 +71,13 @@ class SettingsView(QWidget):
         account_form.addRow("", button_row)
 
         self.autostart = QCheckBox("Start ShutterSense when I &log in (in the tray)")
-        self.autostart.toggled.connect(self.autostart_changed)
+        self.autostart.toggled.connect(self._switch_autostart)
         self.autostart_note = QLabel()
         self.autostart_note.setWordWrap(True)
         self.level = QComboBox()
         self.level.addItems(LOG_LEVELS)
         self.level.setCurrentText(settings.log_level())
-        self.level.currentTextChanged.connect(self.log_level_changed)
+        self.level.currentTextChanged.connect(self._set_log_level)
         level_label = QLabel("Log &level:")
         level_label.setBuddy(self.level)
         level_row = QHBoxLayout()
@@ -117,11 +126,37 @@ class SettingsView(QWidget):
     def show_agent(self, text: str) -> None:
         self.agent.setText(text)
 
-    def show_autostart(self, enabled: bool, note: str) -> None:
+    def read_autostart(self) -> None:
+        autostart = self._autostart
+        self._workers.run(autostart.is_enabled, self._show_autostart, owner=self)
+
+    def _show_autostart(self, enabled: bool, problem: str = "") -> None:
         self.autostart.blockSignals(True)
         self.autostart.setChecked(enabled)
         self.autostart.blockSignals(False)
-        self.autostart_note.setText(note)
+        path = self._autostart.path
+        self.autostart_note.setText(
+            problem or (f"Switched on, it writes {path}" if path is not None else "")
+        )
+
+    def _switch_autostart(self, on: bool) -> None:
+        autostart = self._autostart
+
+        def work() -> bool:
+            (autostart.enable if on else autostart.disable)()
+            return autostart.is_enabled()
+
+        self._workers.run(
+            work,
+            self._show_autostart,
+            lambda error: self._show_autostart(not on, str(error)),
+            owner=self,
+        )
+
+    def _set_log_level(self, level: str) -> None:
+        self._settings.set_log_level(level)
+        set_log_level(level)
+        log.info("log level set to %s", level)
 
     def _account_clicked(self) -> None:
         if self._signed_in:

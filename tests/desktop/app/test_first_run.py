@@ -37,6 +37,20 @@ def dialog(qtbot: QtBot, context: AgentContext) -> FirstRunDialog:
     return window
 
 
+def signed_in(
+    qtbot: QtBot, context: AgentContext, server: TeamServer, email: str, password: str
+) -> FirstRunDialog:
+    """The window past its team-mode, address and sign-in pages."""
+    window = dialog(qtbot, context)
+    next_and_wait(qtbot, window)
+    window.server_page.url.setText(server.base)
+    next_and_wait(qtbot, window)
+    window.sign_in_page.email.setText(email)
+    window.sign_in_page.password.setText(password)
+    next_and_wait(qtbot, window)
+    return window
+
+
 def next_and_wait(qtbot: QtBot, window: FirstRunDialog) -> None:
     """Press Next and wait until the step is over (the button works again)."""
     qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
@@ -128,13 +142,7 @@ def test_a_member_pastes_a_token(
     qtbot: QtBot, context: AgentContext, team_server: TeamServer
 ) -> None:
     team_server.add_member()
-    window = dialog(qtbot, context)
-    next_and_wait(qtbot, window)
-    window.server_page.url.setText(team_server.base)
-    next_and_wait(qtbot, window)
-    window.sign_in_page.email.setText(MEMBER)
-    window.sign_in_page.password.setText(MEMBER_PASSWORD)
-    next_and_wait(qtbot, window)
+    window = signed_in(qtbot, context, team_server, MEMBER, MEMBER_PASSWORD)
 
     page = window.register_page
     assert window.current_page() == "register"
@@ -158,13 +166,7 @@ def test_a_member_pastes_a_token(
 def test_an_unusable_folder_is_refused_and_the_rest_kept(
     qtbot: QtBot, context: AgentContext, team_server: TeamServer, tmp_path: Path
 ) -> None:
-    window = dialog(qtbot, context)
-    next_and_wait(qtbot, window)
-    window.server_page.url.setText(team_server.base)
-    next_and_wait(qtbot, window)
-    window.sign_in_page.email.setText(ADMIN)
-    window.sign_in_page.password.setText(ADMIN_PASSWORD)
-    next_and_wait(qtbot, window)
+    window = signed_in(qtbot, context, team_server, ADMIN, ADMIN_PASSWORD)
     next_and_wait(qtbot, window)
     missing = tmp_path / "gone"
     window.folders_page.add(missing)
@@ -177,13 +179,7 @@ def test_an_unusable_folder_is_refused_and_the_rest_kept(
 def test_cancelled_after_signing_in_leaves_no_token_behind(
     qtbot: QtBot, context: AgentContext, team_server: TeamServer
 ) -> None:
-    window = dialog(qtbot, context)
-    next_and_wait(qtbot, window)
-    window.server_page.url.setText(team_server.base)
-    next_and_wait(qtbot, window)
-    window.sign_in_page.email.setText(ADMIN)
-    window.sign_in_page.password.setText(ADMIN_PASSWORD)
-    next_and_wait(qtbot, window)
+    window = signed_in(qtbot, context, team_server, ADMIN, ADMIN_PASSWORD)
     token = context.keys.get(USER_TOKEN)
     assert token and window.current_page() == "register"
     window.cancel_button.click()
