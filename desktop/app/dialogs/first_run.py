@@ -133,13 +133,9 @@ class FirstRunDialog(QDialog):
             self._history.append(self.current_page())
         self.stack.setCurrentWidget(self.pages[name])
         self.error.clear()
-        last = name == "done" or (name == "folders" and not self._sign_in_only)
-        self.next_button.setText(
-            "&Finish" if name == "folders" else "&Open ShutterSense" if name == "done" else "&Next"
-        )
+        self.next_button.setText(_NEXT_TEXT.get(name, "&Next"))
         self.back_button.setEnabled(bool(self._history) and name != "done")
         self.cancel_button.setEnabled(name != "done")
-        del last
         field = self.pages[name].first_field()
         if field is not None:
             field.setFocus()
@@ -288,8 +284,15 @@ class FirstRunDialog(QDialog):
         self.accept()
 
     def reject(self) -> None:
-        """Cancelled after signing in: the app's token is revoked and forgotten, not left
-        valid behind a set-up that did not happen (the registration, if any, stays)."""
+        """Cancel (also Escape, or closing the window). Not while a step runs: it would land
+        on a window that is gone. On the last page the set-up is done: it finishes. Cancelled
+        after signing in, the app's token is revoked and forgotten, not left valid behind a
+        set-up that did not happen (the registration, if any, stays)."""
+        if self.busy.text():
+            return
+        if self.current_page() == "done":
+            self._finish()
+            return
         signed, context = self._signed, self._context
         if signed is not None:
             self._signed = None

@@ -107,7 +107,7 @@ def test_team_mode_from_server_to_collection(
         next_and_wait(qtbot, window)
         assert window.current_page() == "done"
         assert "Photos 2024" in window.done_page.intro.text()
-        qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(window, Qt.Key.Key_Escape)  # closing the last page finishes too
     signed: SignedIn = done.args[0]
     assert (signed.server_url, signed.user.email, signed.user.role) == (
         team_server.base,
@@ -182,6 +182,13 @@ def test_cancelled_after_signing_in_leaves_no_token_behind(
     window = signed_in(qtbot, context, team_server, ADMIN, ADMIN_PASSWORD)
     token = context.keys.get(USER_TOKEN)
     assert token and window.current_page() == "register"
+    window.register_page.token.setText("art_not-a-real-token-at-all")
+    window.register_page.paste.setChecked(True)
+    window.next_button.click()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # not while a step runs
+    assert window.isVisible()
+    qtbot.waitUntil(lambda: window.next_button.isEnabled(), timeout=WAIT)
+    assert "registration token" in window.error.text()
     window.cancel_button.click()
     qtbot.waitUntil(lambda: context.keys.get(USER_TOKEN) is None, timeout=WAIT)
     headers = {"Authorization": f"Bearer {token}"}
