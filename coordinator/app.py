@@ -45,7 +45,7 @@ from .claim_wakeups import ClaimWakeups
 from .db import make_engine, make_session_factory
 from .errors import InvalidInput, ServiceError, TooManyAttempts, Unauthorized
 from .event_bus import EventBus
-from .logs import configure_logging
+from .logs import configure_logging, redact_server_logs
 from .models.base import utcnow
 from .pg_events import PgNotifyBus
 from .services.job_events import deliver_after_commit
@@ -145,7 +145,7 @@ def create_app(
     `clock` tells the background passes the time (tests set it).
     """
     settings = settings or load_settings()
-    configure_logging(settings)
+    redact_server_logs()
     web_app = web_app_route(settings.spa_dist_path)
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
@@ -213,5 +213,8 @@ def warn_if_metrics_open(settings: Settings) -> None:
 
 def create_served_app() -> FastAPI:
     """The app of `serve`'s workers and of `shuttersense.coordinator.asgi`, in a process of its
-    own."""
-    return create_app(own_process=True)
+    own: that process's entry point, so logging is set up here (never in `create_app`, which
+    tests and other programs call inside processes whose logging is theirs)."""
+    settings = load_settings()
+    configure_logging(settings)
+    return create_app(settings, own_process=True)

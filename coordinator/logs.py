@@ -9,7 +9,7 @@ from logging.handlers import RotatingFileHandler
 
 from .settings import Settings
 
-__all__ = ["RedactTokens", "configure_logging"]
+__all__ = ["RedactTokens", "configure_logging", "redact_server_logs"]
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -29,7 +29,8 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def _redact_server_logs() -> None:
+def redact_server_logs() -> None:
+    """Token redaction on the server's loggers: every app does it, whoever set logging up."""
     for name in _SERVER_LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactTokens) for f in logger.filters):
@@ -38,7 +39,7 @@ def _redact_server_logs() -> None:
 
 def configure_logging(settings: Settings) -> None:
     """Set the `shuttersense` loggers up once; a folder that cannot be created is reported."""
-    _redact_server_logs()
+    redact_server_logs()
     logger = logging.getLogger("shuttersense")
     logger.setLevel(settings.log_level)
     if not getattr(logger, "_shuttersense_configured", False):

@@ -95,6 +95,8 @@ async def claim(
             return Response(status_code=204)
         if not await wakeups.wait(agent.team_id, agent.id, asked, min(RECHECK, remaining)):
             return Response(status_code=204)  # the server is stopping
+        if await request.is_disconnected():  # the agent stopped waiting (paused, quit)
+            return Response(status_code=204)  # claim nothing it would never hear of
 
 
 @router.post("/jobs/{guid}/progress", response_model=ProgressResponse)

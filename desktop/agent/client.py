@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .abortable import AbortableTransport
 from .errors import (
     AuthRefused,
     ClaimLost,
@@ -57,15 +58,22 @@ class CoordinatorClient:
         self.server_url = normalise_server_url(server_url)
         self._roots = roots
         headers = {"Authorization": f"Bearer {agent_key}"} if agent_key else {}
+        self._abortable = AbortableTransport() if transport is None else None
         self._http = httpx.Client(
             base_url=self.server_url + PREFIX,
             headers=headers,
             timeout=_TIMEOUT,
-            transport=transport,
+            transport=transport or self._abortable,
         )
 
     def close(self) -> None:
         self._http.close()
+
+    def abort(self) -> None:
+        """From any thread: the request in flight (a claim's long poll) fails at once with
+        CoordinatorUnreachable; the client stays usable. Nothing to do on a test transport."""
+        if self._abortable is not None:
+            self._abortable.abort()
 
     def __enter__(self) -> CoordinatorClient:
         return self

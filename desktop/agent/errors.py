@@ -5,7 +5,7 @@
     ├── CredentialError         the key store cannot be read or written
     ├── PathNotAuthorized       a path lies outside the authorized roots (or cannot be resolved)
     ├── JobCancelled            the coordinator or the user asked the running job to stop
-    └── CoordinatorError        talking to the coordinator failed
+    └── CoordinatorCallFailed   talking to the coordinator failed
         ├── CoordinatorUnreachable  no answer (down, network, timeout): worth retrying later
         └── CoordinatorRefused      it answered with an error status
             ├── AuthRefused         401/403: bad, revoked or expired key or token
@@ -20,7 +20,7 @@ __all__ = [
     "AgentError",
     "AuthRefused",
     "ClaimLost",
-    "CoordinatorError",
+    "CoordinatorCallFailed",
     "CoordinatorRefused",
     "CoordinatorUnreachable",
     "CredentialError",
@@ -54,15 +54,15 @@ class JobCancelled(AgentError):
     pass
 
 
-class CoordinatorError(AgentError):
+class CoordinatorCallFailed(AgentError):
     pass
 
 
-class CoordinatorUnreachable(CoordinatorError):
+class CoordinatorUnreachable(CoordinatorCallFailed):
     pass
 
 
-class CoordinatorRefused(CoordinatorError):
+class CoordinatorRefused(CoordinatorCallFailed):
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(f"the coordinator refused ({status}): {detail}")
         self.status = status

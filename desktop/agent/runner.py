@@ -10,6 +10,11 @@ and says whether a claim may be on its way back: the coordinator releases every 
 agent's claims hold (docs/agent-protocol.md). So a claimed job is recorded before the claim is
 over, no claim starts while a heartbeat is on its way, and the first heartbeat goes before the
 first claim (it releases what a killed predecessor left behind).
+
+`stop()` and `pause()` may come from any thread (the desktop app's tray): both cut a claim's
+long poll short at once (its socket is shut down). A paused agent claims nothing and says
+`paused` in its heartbeats; a job it runs when paused finishes and its result is delivered;
+kept results are still sent. `resume()` claims again at once.
 """
 
 from __future__ import annotations
@@ -87,6 +92,9 @@ class AgentRunner:
         self._settings = settings
         self._interval = settings.heartbeat_interval
         self.stopping = threading.Event()
+        self._paused = threading.Event()
+        self._wake = threading.Event()  # a paused loop looks again (resume, stop)
+        self._beat_now = threading.Event()  # the heartbeat thread beats without waiting
         self.polling = False
         self.failure: AuthRefused | None = None  # why the coordinator sent us away
         self._job: _RunningJob | None = None
@@ -98,6 +106,39 @@ class AgentRunner:
 
     def stop(self) -> None:
         self.stopping.set()
+        self._wake.set()
+        self._beat_now.set()
+        self._cut_long_poll()
+
+    def pause(self) -> None:
+        """Claim nothing more until `resume()`; a running job finishes."""
+        if self._paused.is_set():
+            return
+        self._paused.set()
+        self._state.update(paused=True)
+        log.info("agent paused: no new jobs until it is resumed")
+        self._cut_long_poll()
+        self._beat_now.set()
+
+    def resume(self) -> None:
+        if not self._paused.is_set():
+            return
+        self._paused.clear()
+        self._state.update(paused=False)
+        log.info("agent resumed")
+        self._wake.set()
+        self._beat_now.set()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused.is_set()
+
+    def _cut_long_poll(self) -> None:
+        if self.polling:
+            self._client.abort()
+
+    def _holding_back(self) -> bool:
+        return self.stopping.is_set() or self._paused.is_set()
 
     def run(self) -> None:
         """Work until `stop()`. AuthRefused (the key is no longer valid) ends the run: raised
@@ -113,52 +154,64 @@ class AgentRunner:
                     backoff.reset()
                 except CoordinatorUnreachable as exc:
                     self._state.update(online=False)
-                    self._pause(backoff, str(exc))
+                    self._wait_after(backoff, str(exc))
                 except AuthRefused:
                     raise
                 except CoordinatorRefused as exc:  # e.g. 429: not the agent's key, try later
-                    self._pause(backoff, str(exc))
+                    self._wait_after(backoff, str(exc))
         finally:
             self.stopping.set()
             beats.join(timeout=self._settings.heartbeat_interval)
             self._client.close()
             self._state.update(running=False, current_job=None)
 
-    def _pause(self, backoff: Backoff, reason: str) -> None:
+    def _wait_after(self, backoff: Backoff, reason: str) -> None:
         delay = backoff.next()
         log.warning("%s; trying again in %.0f s", reason, delay)
         self.stopping.wait(delay)
 
     def _step(self) -> None:
         report = sync_pending(self._client, self._store)
+        self._state.update(queued=self._store.counts()["pending"])
         if report.sent or report.dropped:
             log.info("sent %d kept result(s), dropped %d superseded", report.sent, report.dropped)
         if report.unreachable:
             raise CoordinatorUnreachable(report.unreachable)
+        if self._paused.is_set():
+            self._state.update(online=True)
+            self._wake.wait(self._settings.heartbeat_interval)
+            self._wake.clear()
+            return
         job = self._claim()
         self._state.update(online=True)
         if job is None:
             return
         try:
-            if self.stopping.is_set():
+            if self._holding_back():  # its claim was answered as it was being cut short
                 self._release(job.claim)
             else:
                 self._run(job)
         finally:
             self._job = None
-            self._state.update(current_job=None)
+            self._state.update(current_job=None, percent=None)
 
     def _claim(self) -> _RunningJob | None:
         """Long-poll for a job; the job is the agent's (`_job`) before the claim is over."""
         with self._claims:
-            if self.stopping.is_set():  # stopped while a heartbeat was on its way
+            if self._holding_back():  # stopped or paused while a heartbeat was on its way
                 return None
             self._claiming = True
         job = None
         try:
-            self.polling = True
+            self.polling = True  # before looking again: stop() and pause() cut it from now
             try:
-                claim = self._client.claim(self._settings.poll_wait)
+                claim = None
+                if not self._holding_back():
+                    claim = self._client.claim(self._settings.poll_wait)
+            except CoordinatorUnreachable:
+                if not self._holding_back():
+                    raise
+                claim = None  # stop() or pause() cut the long poll short
             finally:
                 self.polling = False
             job = None if claim is None else _RunningJob(claim)
@@ -191,6 +244,7 @@ class AgentRunner:
                 job.cancel.set()
             if worker.is_alive() and not lost:
                 lost = self._progress(job)
+                self._state.update(percent=job.latest[1])
         if lost:
             log.warning("job %s was taken away; its work is dropped", job.guid)
         elif self.stopping.is_set() and outcome[0].kind == "fail":
@@ -239,6 +293,7 @@ class AgentRunner:
             delivery = deliver(self._client, self._store, key)
         except CoordinatorUnreachable:
             log.warning("job %s done; result kept until the coordinator is back", job.guid)
+            self._state.update(online=False, queued=self._store.counts()["pending"])
             return
         if delivery.state == "rejected":  # do not leave the job to time out and run again
             error = f"the coordinator refused the result: {delivery.error}"
@@ -260,7 +315,7 @@ class AgentRunner:
     def _heartbeat_body(self) -> dict[str, Any]:
         job = self._job
         return {
-            "status": "busy" if job else "idle",
+            "status": "busy" if job else "paused" if self._paused.is_set() else "idle",
             "current_job": job.guid if job else None,
             "kept_jobs": self._store.kept_jobs(),
             "claim_in_flight": self._claiming,
@@ -277,7 +332,9 @@ class AgentRunner:
                     self._beat(client)
                 finally:
                     self._first_beat.set()
-                if self.stopping.wait(self._interval):
+                self._beat_now.wait(self._interval)
+                self._beat_now.clear()
+                if self.stopping.is_set():
                     return
         finally:
             client.close()

@@ -49,6 +49,9 @@ class RuntimeState:
             "running": True,
             "online": False,
             "current_job": None,
+            "percent": None,  # of the current job, as last reported
+            "paused": False,
+            "queued": 0,  # results kept for upload
             "error": None,
         }
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .context import AGENT_KEY, AgentContext
-from .errors import AgentError, AuthRefused, CoordinatorError
+from .errors import AgentError, AuthRefused, CoordinatorCallFailed
 
 __all__ = ["Check", "self_test"]
 
@@ -40,7 +40,7 @@ def _registration(context: AgentContext) -> Iterator[Check]:
     except AuthRefused as exc:
         yield Check("server", True, f"{identity.server_url} answers")
         yield Check("agent key", False, f"{exc.detail}: register again with a new token")
-    except CoordinatorError as exc:
+    except CoordinatorCallFailed as exc:
         yield Check("server", False, str(exc))
     else:
         yield Check("server", True, f"{identity.server_url} answers")

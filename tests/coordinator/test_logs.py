@@ -54,3 +54,15 @@ def test_the_running_server_logs_no_socket_token(
             server_log.removeHandler(caplog.handler)
     assert "WebSocket /api/tools/ws/jobs?token=***" in caplog.text
     assert SECRET not in caplog.text
+
+
+def test_building_the_app_leaves_logging_to_the_program_s_entry_point(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logger = logging.getLogger("shuttersense")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    monkeypatch.delattr(logger, "_shuttersense_configured", raising=False)
+    create_app(settings, sweep_interval=None)
+    assert logger.handlers == []
+    assert logger.level == logging.NOTSET

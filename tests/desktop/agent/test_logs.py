@@ -48,3 +48,13 @@ def test_an_unwritable_log_folder_falls_back_to_stderr(
     (tmp_path / "taken").write_text("a file, not a folder")
     assert configure_logging(tmp_path / "taken", to_stderr=True) is None
     assert "cannot write logs to" in capsys.readouterr().err
+
+
+def test_configuring_keeps_the_handlers_others_added(tmp_path: Path) -> None:
+    logger = logging.getLogger("shuttersense")
+    theirs = logging.NullHandler()
+    logger.addHandler(theirs)
+    configure_logging(tmp_path, to_stderr=False)
+    configure_logging(tmp_path, to_stderr=False)
+    assert theirs in logger.handlers
+    assert sum(isinstance(h, logging.FileHandler) for h in logger.handlers) == 1

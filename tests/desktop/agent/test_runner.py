@@ -424,3 +424,42 @@ def test_a_job_whose_result_is_kept_is_named_until_the_result_is_sent(
     kept = [beat for beat in beats() if beat["kept_jobs"]]
     assert all(beat["current_job"] is None for beat in kept)  # no longer run, still held
     assert beats()[-1]["kept_jobs"] == []
+
+
+def test_a_paused_runner_claims_nothing_and_says_so_until_resumed(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running], state_folder: Path
+) -> None:
+    fake.heartbeat_interval = 0  # the runner's own 50 ms
+    running = start()
+    wait_for(lambda: fake.calls_to("claim"))
+    running.runner.pause()
+    assert read_state(state_folder)["paused"] is True
+    wait_for(lambda: fake.calls_to("heartbeat")[-1].body["status"] == "paused")
+    claims = len(fake.calls_to("claim"))
+    fake.jobs.append(make_claim(photo_tree))
+    beats = len(fake.calls_to("heartbeat"))
+    wait_for(lambda: len(fake.calls_to("heartbeat")) >= beats + 5)  # a quarter of a second
+    assert len(fake.calls_to("claim")) <= claims + 1  # at most the one cut short by the pause
+    assert fake.ended == {} and fake.jobs  # the job waits for the agent to be resumed
+    running.runner.resume()
+    wait_for(lambda: fake.ended == {"job_0001": "completed"})
+    assert read_state(state_folder)["paused"] is False
+    assert fake.calls_to("heartbeat")[-1].body["status"] in ("idle", "busy")
+    running.stop()
+    assert running.error is None
+
+
+@pytest.mark.usefixtures("slow_scan")
+def test_a_job_running_when_the_runner_is_paused_finishes_and_is_delivered(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(make_claim(photo_tree))
+    running = start()
+    wait_for(lambda: fake.calls_to("progress"))
+    running.runner.pause()
+    fake.jobs.append(make_claim(photo_tree, number=2))
+    wait_for(lambda: "job_0001" in fake.ended, timeout=30)
+    assert fake.ended == {"job_0001": "completed"}
+    assert [job["job_guid"] for job in fake.jobs] == ["job_0002"]  # not claimed while paused
+    running.stop()
+    assert running.error is None
