@@ -9,6 +9,10 @@ Several processes share the store (the running agent, `sync`, `run`), so a resul
 under `sending(key)`: a lock file per result in `sending/` beside the database, taken without
 waiting. Whoever holds it sends the result and removes it; the others skip it. A process that
 dies while sending drops its lock with it, and the next pass sends the result again.
+
+The file carries its schema version (SQLite's `user_version`). Stores made before versioning
+(version 0 with the tables of version 1) are stamped 1 as they are; a later version adds its
+step to `_UPGRADES`. A store written by a newer agent is refused, not altered.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from .errors import AgentError
 from .private_files import held_if_free
 
-__all__ = ["OfflineStore", "PendingResult"]
+__all__ = ["SCHEMA_VERSION", "OfflineStore", "PendingResult"]
 
 Kind = Literal["complete", "no-change", "upload"]
+
+SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
@@ -54,6 +60,10 @@ CREATE TABLE IF NOT EXISTS cache (
     fetched_at TEXT NOT NULL
 );
 """
+
+# Version reached -> the statements that reach it from the one before. Version 1 is `_SCHEMA`
+# itself: the stores made before versioning hold exactly its tables.
+_UPGRADES: dict[int, str] = {1: _SCHEMA}
 
 _SELECT = (
     "SELECT key, kind, tool, body, job_guid, claim_token, collection_guid, root_path,"
@@ -92,9 +102,34 @@ class OfflineStore:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
+            self._upgrade()
         except (sqlite3.Error, OSError) as exc:
             raise AgentError(f"cannot open the offline store {path}: {exc}") from None
+
+    def _upgrade(self) -> None:
+        """Bring the file to SCHEMA_VERSION, one step per transaction (another process may be
+        opening it too: each step reads the version under the write lock); refuse a newer one."""
+        while True:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                found = self._db.execute("PRAGMA user_version").fetchone()[0]
+                if found < SCHEMA_VERSION:
+                    for statement in filter(str.strip, _UPGRADES[found + 1].split(";")):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {found + 1}")
+            except sqlite3.Error:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            if found + 1 >= SCHEMA_VERSION:
+                break
+        if found > SCHEMA_VERSION:
+            self._db.close()
+            raise AgentError(
+                f"the offline store {self.path} was written by a newer ShutterSense (schema "
+                f"{found}, this one knows {SCHEMA_VERSION}): update ShutterSense; the results "
+                "it keeps are left untouched"
+            )
 
     def close(self) -> None:
         self._db.close()

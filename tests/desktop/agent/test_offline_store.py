@@ -10,7 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from shuttersense.desktop.agent.errors import AgentError
-from shuttersense.desktop.agent.offline_store import OfflineStore
+from shuttersense.desktop.agent.offline_store import SCHEMA_VERSION, OfflineStore
 
 
 def _rows(path: Path, query: str) -> list[tuple]:
@@ -161,3 +161,48 @@ def test_kept_jobs_are_the_jobs_whose_result_waits_to_be_sent(store: OfflineStor
     assert store.kept_jobs(limit=1) == ["job_1"]
     store.remove(first)
     assert store.kept_jobs() == ["job_2"]
+
+
+_BEFORE_VERSIONING = """
+CREATE TABLE pending (key TEXT PRIMARY KEY, kind TEXT NOT NULL, job_guid TEXT,
+    claim_token TEXT, collection_guid TEXT, root_path TEXT, collection_name TEXT,
+    tool TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending',
+    last_error TEXT, created_at TEXT NOT NULL);
+CREATE TABLE cache (name TEXT PRIMARY KEY, value TEXT NOT NULL, fetched_at TEXT NOT NULL);
+INSERT INTO pending (key, kind, root_path, collection_name, tool, body, created_at)
+    VALUES ('run-old', 'upload', '/photos', 'Photos', 'photostats', '{"result": {}}',
+    '2025-12-01T10:00:00+00:00');
+"""
+
+
+def test_a_store_made_before_versioning_keeps_its_results_and_is_stamped(tmp_path: Path) -> None:
+    path = tmp_path / "agent.db"
+    with closing(sqlite3.connect(path)) as old:
+        old.executescript(_BEFORE_VERSIONING)
+    store = OfflineStore(path, Fernet.generate_key())
+    try:
+        assert store.pending_keys() == ["run-old"]
+        kept = store.get("run-old")
+        assert kept is not None and kept.root_path == "/photos"
+    finally:
+        store.close()
+    with closing(sqlite3.connect(path)) as reopened:
+        assert reopened.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_new_store_carries_the_schema_version(tmp_path: Path) -> None:
+    OfflineStore(tmp_path / "agent.db", Fernet.generate_key()).close()
+    with closing(sqlite3.connect(tmp_path / "agent.db")) as made:
+        assert made.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_store_from_a_newer_agent_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "agent.db"
+    with closing(sqlite3.connect(path)) as newer:
+        newer.executescript(_BEFORE_VERSIONING)
+        newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(AgentError, match="newer ShutterSense .* update ShutterSense"):
+        OfflineStore(path, Fernet.generate_key())
+    with closing(sqlite3.connect(path)) as after:
+        assert after.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        assert after.execute("SELECT count(*) FROM pending").fetchone()[0] == 1
