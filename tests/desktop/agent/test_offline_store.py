@@ -201,7 +201,7 @@ def test_a_store_from_a_newer_agent_is_refused_and_left_alone(tmp_path: Path) ->
     with closing(sqlite3.connect(path)) as newer:
         newer.executescript(_BEFORE_VERSIONING)
         newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(AgentError, match="newer ShutterSense .* update ShutterSense"):
+    with pytest.raises(AgentError, match=r"newer ShutterSense .* update ShutterSense"):
         OfflineStore(path, Fernet.generate_key())
     with closing(sqlite3.connect(path)) as after:
         assert after.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
