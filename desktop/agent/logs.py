@@ -16,8 +16,11 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _OURS = "_shuttersense_agent_handler"  # marks the handlers this module added
 
 
-def configure_logging(folder: Path, level: str = "INFO", *, to_stderr: bool = True) -> Path | None:
-    """Log `shuttersense` messages; returns the log file, or None when it cannot be written."""
+def configure_logging(
+    folder: Path | None, level: str = "INFO", *, to_stderr: bool = True
+) -> Path | None:
+    """Log `shuttersense` messages (to a file in `folder`, unless None); returns the log file,
+    or None when there is none."""
     logger = logging.getLogger("shuttersense")
     logger.setLevel(level.upper())
     for handler in list(logger.handlers):
@@ -28,6 +31,8 @@ def configure_logging(folder: Path, level: str = "INFO", *, to_stderr: bool = Tr
         console = logging.StreamHandler()
         console.setFormatter(logging.Formatter(_FORMAT))
         _add(logger, console)
+    if folder is None:
+        return None
     path = folder / "agent.log"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

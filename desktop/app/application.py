@@ -8,7 +8,9 @@ back is applied here, on the UI thread.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,12 @@ from .api import ServerFailed, ServerUnreachable, SignInRequired
 from .api.overview import Overview, load_overview
 from .api.session import ApiSession
 from .dialogs.first_run import FirstRunDialog
-from .first_run_steps import SignedIn, SoloMode
+from .first_run_steps import SignedIn, keep_sign_in
 from .services.agent_control import AgentControl, AgentState, AgentStatus, describe
 from .services.autostart import Autostart
 from .services.news import NewsTracker
 from .services.notifications import Notifier
+from .services.solo import Solo
 from .settings import Account, AppSettings
 from .tray import Tray
 from .views.main_window import MainWindow
@@ -50,6 +53,7 @@ AGENT_POLL_MS = 2_000
 
 class DesktopApp(QObject):
     finished = Signal()  # quit: the entry point ends the event loop
+    ready = Signal()  # signed in (solo mode: its coordinator up) and the agent connected
 
     def __init__(
         self,
@@ -60,7 +64,7 @@ class DesktopApp(QObject):
         autostart: Autostart,
         log_file: Path,
         tray_available: bool | None = None,
-        solo: SoloMode | None = None,
+        solo: Solo | None = None,
         news: NewsTracker | None = None,
         refresh_ms: int = REFRESH_MS,
         agent_poll_ms: int = AGENT_POLL_MS,
@@ -89,6 +93,9 @@ class DesktopApp(QObject):
         self.session: ApiSession | None = None
         self.first_run: FirstRunDialog | None = None
         self._told_tray = False
+        self.exit_code = 0
+        self._quit_when_ready = False
+        self._is_ready = False
         self._refreshing = False
         self._polling = False
         self._refresh_timer = QTimer(self)
@@ -116,11 +123,13 @@ class DesktopApp(QObject):
 
     # -- starting --------------------------------------------------------------------------------
 
-    def start(self, *, minimized: bool = False) -> None:
+    def start(self, *, minimized: bool = False, quit_when_ready: bool = False) -> None:
         """Show the first-run window, or the main window (the tray only, when `minimized` and
-        there is a tray)."""
+        there is a tray). `quit_when_ready` (tests, CI): no window; set up solo mode if nothing
+        is set up yet, and quit once `ready` (exit status 1 with the reason if that fails)."""
         log.info("ShutterSense started")
-        if not self.tray.available:
+        self._quit_when_ready = quit_when_ready
+        if not self.tray.available and not quit_when_ready:
             log.warning("no system tray on this desktop: the window is the entry point")
             self.window.notice.say(NO_TRAY)
         self._agent_timer.start()
@@ -128,11 +137,71 @@ class DesktopApp(QObject):
         self.settings_view.read_autostart()
         account = self.settings.account()
         if account is None and not self.settings.server_url():
-            self._open_first_run()
+            if quit_when_ready:
+                self._set_up_solo_unattended()
+            else:
+                self._open_first_run()
             return
-        self._signed_in_state(account)
-        if not minimized or not self.tray.available:
+        if self.settings.solo() and self.solo is not None:
+            self._start_solo()
+        else:
+            self._signed_in_state(account)
+            self._start_agent()
+        if not quit_when_ready and (not minimized or not self.tray.available):
             self.window.show()
+
+    def _start_solo(self) -> None:
+        """Solo mode's coordinator first (seconds, on the worker pool), then the rest."""
+        solo, context = self.solo, self.context
+        if solo is None:
+            return
+        self.overview.show_problem("Starting ShutterSense on this computer…")
+        self.workers.run(lambda: solo.start(context), self._solo_started, self._solo_failed)
+
+    def _solo_started(self, url: str) -> None:
+        account = self.settings.account()
+        if account is not None and account.server_url != url:
+            account = replace(account, server_url=url)
+            self.settings.set_account(account)
+        self._signed_in_state(account)
+        self._start_agent()
+
+    def _solo_failed(self, error: Exception) -> None:
+        log.error("solo mode's coordinator did not start: %s", error)
+        if self._quit_when_ready:
+            self._give_up(f"solo mode's coordinator did not start: {error}")
+            return
+        self.overview.show_problem(
+            f"ShutterSense's own coordinator did not start: {error}. Nothing was lost; fix "
+            "what the reason says (or look at the log in Settings), then try again.",
+            "&Retry",
+            self._start_solo,
+        )
+
+    def _set_up_solo_unattended(self) -> None:
+        solo, context = self.solo, self.context
+        if solo is None:
+            self._give_up("nothing is set up and solo mode is not available")
+            return
+
+        def set_up() -> SignedIn:
+            signed = solo.set_up(context)
+            keep_sign_in(context, signed)
+            return signed
+
+        self.workers.run(set_up, self._set_up, self._solo_failed)
+
+    def _give_up(self, reason: str) -> None:
+        print(f"shuttersense-desktop: error: {reason}", file=sys.stderr, flush=True)
+        self.exit_code = 1
+        self.quit()
+
+    def _start_agent(self) -> None:
+        self.workers.run(
+            self.control.start,
+            lambda _: self.poll_agent(),
+            lambda error: self._agent_failed(error),
+        )
 
     def _open_first_run(self, *, sign_in_only: bool = False) -> None:
         dialog = FirstRunDialog(
@@ -156,9 +225,13 @@ class DesktopApp(QObject):
     def _set_up(self, signed: SignedIn) -> None:
         account = Account(signed.server_url, signed.user.email, signed.user.role, signed.token_guid)
         self.settings.set_account(account)
+        self.settings.set_solo(self.solo is not None and self.solo.url == signed.server_url)
+        self.settings.sync()
         self.first_run = None
         self._signed_in_state(account)
-        self.window.bring_to_front()
+        self._start_agent()
+        if not self._quit_when_ready:
+            self.window.bring_to_front()
 
     def _signed_in_state(self, account: Account | None) -> None:
         server = account.server_url if account else self.settings.server_url()
@@ -283,6 +356,13 @@ class DesktopApp(QObject):
             log.debug("agent: %s", describe(status))
         self.tray.set_status(status)
         self.overview.show_agent(status)
+        if status.state is AgentState.IDLE and self.session is not None and not self._is_ready:
+            self._is_ready = True
+            log.info("ShutterSense is ready: %s", self.session.server_url)
+            self.ready.emit()
+            if self._quit_when_ready:
+                print(f"ShutterSense is ready ({self.session.server_url})", flush=True)
+                self.quit()
 
     def _agent_failed(self, error: Exception) -> None:
         self._polling = False
@@ -304,7 +384,16 @@ class DesktopApp(QObject):
         if self.window.isVisible():
             self.window.save_state()
         self.settings.sync()
-        self.workers.run(self.control.stop, self._stopped, self._stopped)
+        control, solo = self.control, self.solo
+
+        def stop() -> None:
+            try:
+                control.stop()  # first: it hands its job back to the coordinator
+            finally:
+                if solo is not None:
+                    solo.stop()
+
+        self.workers.run(stop, self._stopped, self._stopped)
 
     def _stopped(self, _: object = None) -> None:
         log.info("ShutterSense quits")

@@ -1,7 +1,9 @@
 """`shuttersense-desktop`: the app a photographer opens.
 
 `--version` answers without loading Qt; `--minimized` starts in the tray (what start at login
-uses). A second launch brings the running window to the front and exits. Logging is configured
+uses); `--quit-after-ready` (tests, CI, the installers' check) starts without a window, sets
+solo mode up when nothing is set up yet, and quits once the agent is connected. A second
+launch brings the running window to the front and exits. Logging is configured
 here, in the entry point, and nowhere else.
 """
 
@@ -28,10 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--minimized", action="store_true", help="start in the tray, without the window"
     )
+    parser.add_argument(
+        "--quit-after-ready",
+        action="store_true",
+        help="no window: set up solo mode if nothing is set up yet, start, and quit once the "
+        "agent is connected (exit status 1 with the reason when that fails)",
+    )
     return parser
 
 
-def _run(minimized: bool) -> int:
+def _run(minimized: bool, quit_after_ready: bool) -> int:
     # Qt and everything built on it load only from here: `--version` never gets this far.
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
@@ -44,8 +52,11 @@ def _run(minimized: bool) -> int:
     from .icons import app_icon
     from .logs import configure_app_logging
     from .services.autostart import platform_autostart
-    from .services.headless_agent import HeadlessAgentMonitor
+    from .services.embedded_agent import EmbeddedAgent
+    from .services.embedded_coordinator import EmbeddedCoordinator
+    from .services.run_all import run_all_collections
     from .services.single_instance import SingleInstance, instance_key
+    from .services.solo import Solo
     from .services.stop_signals import quit_on_stop_signals
     from .settings import FILE_NAME, AppSettings
 
@@ -74,26 +85,35 @@ def _run(minimized: bool) -> int:
         )
         return 1
     context = AgentContext(dirs)
+
+    def run_all() -> int:  # on the worker pool, as every AgentControl call
+        session = desktop.session
+        if session is None:
+            raise RuntimeError("sign in first: running collections goes through the coordinator")
+        with session.client() as client:
+            return run_all_collections(client, context.identity().agent_guid)
+
     desktop = DesktopApp(
         context=context,
         settings=settings,
-        control=HeadlessAgentMonitor(context),
+        control=EmbeddedAgent(context, run_all, log_level=settings.log_level()),
         autostart=platform_autostart(),
         log_file=log_file,
+        solo=Solo(EmbeddedCoordinator(dirs.data / "coordinator", dirs.logs)),
     )
     instance.activated.connect(desktop.bring_to_front)
     desktop.finished.connect(app.quit)
     quit_on_stop_signals(desktop.quit, desktop)
-    desktop.start(minimized=minimized)
+    desktop.start(minimized=minimized, quit_when_ready=quit_after_ready)
     try:
-        return app.exec()
+        return app.exec() or desktop.exit_code
     finally:
         instance.release()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return _run(args.minimized)
+    return _run(args.minimized, args.quit_after_ready)
 
 
 if __name__ == "__main__":

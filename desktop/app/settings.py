@@ -83,6 +83,13 @@ class AppSettings:
     def server_url(self) -> str:
         return str(self._q.value("account/server_url", ""))
 
+    def solo(self) -> bool:
+        """Solo mode: the app runs its own coordinator (desktop/app/services/solo.py)."""
+        return bool(self._q.value("account/solo", False, type=bool))
+
+    def set_solo(self, on: bool) -> None:
+        self._q.setValue("account/solo", on)
+
     # -- notifications and logging ---------------------------------------------------------------
 
     def notify(self, kind: NoticeKind) -> bool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import signal
 import sys
+import threading
+import time
+from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import IO, Any
 
 from shuttersense.common.analysis import parse_tools, scan_collection
 from shuttersense.common.cli.progress_bar import TerminalProgress
@@ -17,6 +19,7 @@ from ..agent.context import AgentContext
 from ..agent.errors import AgentError
 from ..agent.local_collections import collection_for_path
 from ..agent.local_runs import run_locally
+from ..agent.locations import AgentDirs
 from ..agent.logs import configure_logging
 from ..agent.private_files import held_if_free
 from ..agent.registration import CAPABILITIES
@@ -29,26 +32,49 @@ __all__ = ["add_parsers"]
 log = logging.getLogger("shuttersense.desktop.agent")
 
 
-class _StopPolling(Exception):
-    """Raised by the signal handler to leave a long-poll at once (nothing else is running)."""
+# Under the desktop app, the agent a killed app left behind may still be handing its job back.
+_CONTROLLED_LOCK_WAIT = 30.0
 
 
 def _start(args: argparse.Namespace, context: AgentContext) -> int:
+    if args.dirs:
+        context = AgentContext(AgentDirs(*(Path(folder) for folder in args.dirs)))
     # One running agent per registration: each names only the jobs it holds in its heartbeats,
     # so two would have the coordinator take each other's jobs back.
-    with held_if_free(context.dirs.data / "start.lock") as alone:
-        if not alone:
+    deadline = time.monotonic() + (_CONTROLLED_LOCK_WAIT if args.control_stdin else 0.0)
+    while True:
+        with held_if_free(context.dirs.data / "start.lock") as alone:
+            if alone:
+                return _work(args, context)
+        if time.monotonic() >= deadline:
             raise AgentError(
                 "this agent is running already (`shuttersense-agent status` shows it): stop it "
                 "before starting it again"
             )
-        return _work(args, context)
+        time.sleep(0.5)
+
+
+def _obey(runner: AgentRunner, commands: IO[str]) -> None:
+    """The desktop app's commands, one a line; the end of the stream (the app quit or was
+    killed) stops the agent as `stop` does: a running job is handed back."""
+    for line in commands:
+        command = line.strip()
+        if command == "stop":
+            break
+        if command == "pause":
+            runner.pause()
+        elif command == "resume":
+            runner.resume()
+        elif command:
+            log.warning("unknown command from the app: %r", command[:50])
+    runner.stop()
 
 
 def _work(args: argparse.Namespace, context: AgentContext) -> int:
     identity = context.identity()
     connect = context.connector()
-    log_file = configure_logging(context.dirs.logs, args.log_level)
+    # Under the app, the app writes the log file: this process tells it everything on stderr.
+    log_file = configure_logging(None if args.control_stdin else context.dirs.logs, args.log_level)
     runner = AgentRunner(
         connect,
         context.store,
@@ -63,18 +89,22 @@ def _work(args: argparse.Namespace, context: AgentContext) -> int:
 
     def on_signal(number: int, frame: FrameType | None) -> None:
         log.info("%s received: stopping", signal.Signals(number).name)
-        runner.stop()
-        if runner.polling:
-            raise _StopPolling
+        runner.stop()  # cuts the claim's long poll short too
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    log.info("agent %s started for %s (logs: %s)", identity.name, identity.server_url, log_file)
+    log.info(
+        "agent %s started for %s (logs: %s)",
+        identity.name,
+        identity.server_url,
+        log_file or "the desktop app's",
+    )
     roots = context.roots().all
     if not roots:
         log.warning("no authorized roots: every job will be refused (`roots add PATH`)")
-    with contextlib.suppress(_StopPolling):
-        runner.run()
+    if args.control_stdin:
+        threading.Thread(target=_obey, args=(runner, sys.stdin), daemon=True).start()
+    runner.run()
     if runner.failure is not None:
         raise runner.failure
     log.info("agent stopped")
@@ -152,6 +182,10 @@ def _collections(args: argparse.Namespace, context: AgentContext) -> int:
 def add_parsers(commands: Any) -> None:
     start = commands.add_parser("start", help="run jobs for the coordinator until stopped")
     start.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING"))
+    # For the desktop app, which runs the agent as its child: commands on stdin, logs on
+    # stderr, and the app's own folders.
+    start.add_argument("--control-stdin", action="store_true", help=argparse.SUPPRESS)
+    start.add_argument("--dirs", nargs=3, metavar="DIR", help=argparse.SUPPRESS)
     start.set_defaults(run=_start)
 
     run = commands.add_parser("run", help="analyse a collection or folder now and upload")

@@ -1,9 +1,8 @@
 """The agent of this machine as the app sees it: six states, and what the tray can ask of it.
 
-`AgentControl` is the seam the agent runtime inside the app implements; until then
-`headless_agent.HeadlessAgentMonitor` reports a `shuttersense-agent start` running beside the
-app. Every method may block (disk, network, a thread to stop), so the app calls them on its
-worker pool, never on the UI thread. Qt-free.
+`AgentControl` is the seam the agent runtime inside the app implements
+(`embedded_agent.EmbeddedAgent`). Every method may block (disk, a process to start or stop), so
+the app calls them on its worker pool, never on the UI thread. Qt-free.
 """
 
 from __future__ import annotations
@@ -55,6 +54,10 @@ class AgentControl(Protocol):
 
     can_pause: bool  # False: pause/resume are not possible here
     can_run_all: bool  # False: "run all collections now" is not possible here
+
+    def start(self) -> None:
+        """Start working, once this computer is registered (nothing to do before)."""
+        ...
 
     def status(self) -> AgentStatus: ...
 

@@ -29,6 +29,9 @@ class FakeAgentControl:
             self.calls.append(call)
             self.threads.add(threading.current_thread().name)
 
+    def start(self) -> None:
+        self._record("start")
+
     def status(self) -> AgentStatus:
         with self._lock:
             self.threads.add(threading.current_thread().name)
