@@ -145,7 +145,7 @@ def test_closing_the_window_without_a_tray_quits(
     assert app.window.isVisible()  # --minimized, but there is no tray to start in
     with qtbot.waitSignal(app.finished, timeout=5000):
         app.window.close()
-    assert control.calls == ["stop"]
+    assert control.calls == ["start", "stop"]  # the agent started with the app, stopped with it
 
 
 def test_closing_the_window_with_a_tray_keeps_running(
@@ -160,4 +160,4 @@ def test_closing_the_window_with_a_tray_keeps_running(
     assert app.window.isVisible()
     with qtbot.assertNotEmitted(app.finished):
         app.window.close()
-    assert not app.window.isVisible() and control.calls == []
+    assert not app.window.isVisible() and "stop" not in control.calls
