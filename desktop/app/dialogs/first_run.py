@@ -76,6 +76,7 @@ class FirstRunDialog(QDialog):
         self._context = context
         self._workers = workers
         self._solo = solo
+        self._solo_chosen = False
         self._sign_in_only = sign_in_only
         self._server = server_url
         self._signed: SignedIn | None = None
@@ -185,9 +186,11 @@ class FirstRunDialog(QDialog):
     def _mode_chosen(self) -> None:
         solo = self._solo
         if solo is None or not self.mode_page.solo.isChecked():
+            self._solo_chosen = False
             self._go("server")
             return
         context = self._context
+        self._solo_chosen = True
 
         def set_up() -> tuple[SignedIn, Identity | None]:
             signed = solo.set_up(context)
@@ -262,8 +265,14 @@ class FirstRunDialog(QDialog):
     def _authorized(self, collections: list[dict[str, Any]]) -> None:
         names = ", ".join(collection["name"] for collection in collections)
         signed = self._signed_in_as()
+        # Solo mode's address and user are the app's business: the user never sees them.
+        where = (
+            "ShutterSense runs on this computer alone (solo mode)."
+            if self._solo_chosen
+            else f"Signed in to {signed.server_url} as {signed.user.email}."
+        )
         self.done_page.say(
-            f"Signed in to {signed.server_url} as {signed.user.email}. "
+            f"{where} "
             + (
                 f"Collections: {names}. Their results appear in the Overview once this "
                 "computer's agent has analysed them."
