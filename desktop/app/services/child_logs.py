@@ -35,6 +35,8 @@ class ChildLog:
                 self._relay(line.rstrip("\n"))
         except (OSError, ValueError):  # the stream was closed under us: the child is gone
             pass
+        finally:
+            self._stream.close()  # the child has ended: its end of the pipe is ours to close
 
     def _relay(self, line: str) -> None:
         if not line.strip():

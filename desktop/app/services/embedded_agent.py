@@ -80,8 +80,11 @@ class EmbeddedAgent:
     def start(self) -> None:
         """Start the agent when this machine is registered and it does not run yet."""
         with self._lock:
-            if self._process is not None and self._process.poll() is None:
-                return
+            if self._process is not None:
+                if self._process.poll() is None:
+                    return
+                if self._process.stdin is not None:  # it ended on its own (an error)
+                    self._process.stdin.close()
             if self._context.config.identity is None:
                 return
             dirs = self._context.dirs
