@@ -42,7 +42,10 @@ class CoordinatorFailed(Exception):
 
 
 def _port_free(port: int) -> bool:
+    """Whether the server could listen on `port` now: it binds with SO_REUSEADDR, so the
+    connections of the last run waiting out TIME_WAIT there do not count."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
