@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -35,6 +36,7 @@ _READY_WAIT = 60.0  # seconds for the coordinator to answer /health after it sta
 _STOP_WAIT = 15.0
 _STATE = "solo.json"
 _PID = "coordinator.pid"
+_EXCEPTION = re.compile(r"^[\w.]+(Error|Exception): ")  # the last line of a traceback
 
 
 class CoordinatorFailed(Exception):
@@ -227,11 +229,13 @@ def _end(pid: int) -> None:
 
 
 def _reason(stderr: str) -> str:
-    """The `error:` line a program printed (with the lines that follow it), else its last line."""
-    lines = [line for line in stderr.splitlines() if line.strip()]
+    """What a program said went wrong: its `error:` line (with the lines that follow it), else
+    the exception a traceback ended with, else its last line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     for index, line in enumerate(lines):
         if "error: " in line:
-            return " ".join(
-                [line.partition("error: ")[2], *(x.strip() for x in lines[index + 1 :])]
-            )
+            return " ".join([line.partition("error: ")[2], *lines[index + 1 :]])
+    raised = [line for line in lines if _EXCEPTION.match(line)]
+    if raised:
+        return raised[-1]
     return lines[-1] if lines else ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from shuttersense.desktop.agent.context import AgentContext
@@ -63,3 +64,31 @@ def test_pause_holds_jobs_back_resume_takes_them_and_quit_hands_the_running_one_
         assert job_status(context, base, job) == "queued"  # handed back, not lost
     finally:
         parts.coordinator.stop()
+
+
+def test_a_coordinator_that_cannot_start_says_why_and_retry_starts_it(
+    qtbot: QtBot,
+    context: AgentContext,
+    app_settings: AppSettings,
+    make_app: MakeApp,
+    tmp_path: Path,
+) -> None:
+    parts = solo_app(make_app, context, agent_poll_ms=100)
+    set_up_solo(parts, app_settings)
+    database = context.dirs.data / "coordinator" / "coordinator.db"
+    kept = database.rename(tmp_path / "kept.db")
+    database.write_bytes(b"this is not a database" * 100)
+    app = parts.app
+    assert app is not None
+    app.start()
+    notice = app.overview.notice
+    qtbot.waitUntil(lambda: "did not start" in notice.text.text(), timeout=WAIT)
+    said = notice.text.text()
+    assert "file is not a database" in said  # the coordinator's own reason
+    assert notice.action.text() == "&Retry"
+    assert app.tray.status.state is AgentState.STOPPED  # no agent without its coordinator
+
+    kept.replace(database)
+    qtbot.mouseClick(notice.action, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.tray.status.state is AgentState.IDLE, timeout=WAIT)
+    assert parts.coordinator.running()
