@@ -2,15 +2,35 @@
 
 Every transport failure and error status is translated here, once, into the agent's error
 tree: unreachable (down, timeout, 5xx: try again later), auth refused, claim lost, refused.
+The job cycle's messages are the typed ones of common/agent_protocol.py, which the coordinator
+validates with too; an answer that does not fit them is refused here, once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import BaseModel, ValidationError
+
+from shuttersense.common.agent_protocol import (
+    ClaimResponse,
+    CompleteRequest,
+    FailRequest,
+    HeartbeatRequest,
+    HeartbeatResponse,
+    JobOutcome,
+    NoChangeRequest,
+    OfflineResult,
+    ProgressRequest,
+    ProgressResponse,
+    RegisterRequest,
+    RegisterResponse,
+    ReleaseRequest,
+    UploadOutcome,
+)
 
 from .abortable import AbortableTransport
 from .errors import (
@@ -21,6 +41,8 @@ from .errors import (
 )
 
 __all__ = ["PREFIX", "CoordinatorClient", "normalise_server_url"]
+
+_Read = TypeVar("_Read", bound=BaseModel)
 
 PREFIX = "/api/agent/v1"
 _TIMEOUT = 20.0
@@ -119,34 +141,52 @@ class CoordinatorClient:
             raise ClaimLost(status, detail)
         raise CoordinatorRefused(status, detail)
 
-    def register(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", "/register", json=body).json()
+    def _read(self, path: str, answer: httpx.Response, shape: type[_Read]) -> _Read:
+        try:
+            return shape.model_validate(answer.json())
+        except (ValueError, ValidationError):
+            raise CoordinatorRefused(
+                answer.status_code,
+                f"{path} answered something this agent does not understand: is the coordinator "
+                "much newer or older than the agent? Update the older one",
+            ) from None
 
-    def heartbeat(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", "/heartbeat", json=body).json()
+    def _answer(self, path: str, body: BaseModel, shape: type[_Read]) -> _Read:
+        """POST `body`; the answer as `shape`."""
+        answer = self._call("POST", path, json=body.model_dump(mode="json"))
+        return self._read(path, answer, shape)
 
-    def claim(self, wait: int) -> dict[str, Any] | None:
+    def register(self, body: RegisterRequest) -> RegisterResponse:
+        return self._answer("/register", body, RegisterResponse)
+
+    def heartbeat(self, body: HeartbeatRequest) -> HeartbeatResponse:
+        return self._answer("/heartbeat", body, HeartbeatResponse)
+
+    def claim(self, wait: int) -> ClaimResponse | None:
+        """The next job, waiting up to `wait` seconds for one (None: no job)."""
         answer = self._call("POST", "/jobs/claim", params={"wait": wait}, timeout=wait + _TIMEOUT)
-        return None if answer.status_code == 204 else answer.json()
+        return None if answer.status_code == 204 else self._read("claim", answer, ClaimResponse)
 
-    def progress(self, job_guid: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", f"/jobs/{job_guid}/progress", json=body).json()
+    def progress(self, job_guid: str, body: ProgressRequest) -> ProgressResponse:
+        return self._answer(f"/jobs/{job_guid}/progress", body, ProgressResponse)
 
-    def complete(self, job_guid: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", f"/jobs/{job_guid}/complete", json=body).json()
+    def complete(self, job_guid: str, body: CompleteRequest) -> JobOutcome:
+        return self._answer(f"/jobs/{job_guid}/complete", body, JobOutcome)
 
-    def no_change(self, job_guid: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", f"/jobs/{job_guid}/no-change", json=body).json()
+    def no_change(self, job_guid: str, body: NoChangeRequest) -> JobOutcome:
+        return self._answer(f"/jobs/{job_guid}/no-change", body, JobOutcome)
 
     def fail(self, job_guid: str, error: str, *, retryable: bool, claim_token: str) -> None:
-        body = {"claim_token": claim_token, "error": error[:4000], "retryable": retryable}
-        self._call("POST", f"/jobs/{job_guid}/fail", json=body)
+        body = FailRequest(claim_token=claim_token, error=error[:4000], retryable=retryable)
+        self._answer(f"/jobs/{job_guid}/fail", body, JobOutcome)
 
     def release(self, job_guid: str, *, claim_token: str) -> None:
-        self._call("POST", f"/jobs/{job_guid}/release", json={"claim_token": claim_token})
+        self._answer(
+            f"/jobs/{job_guid}/release", ReleaseRequest(claim_token=claim_token), JobOutcome
+        )
 
-    def upload_result(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", "/results", json=body).json()
+    def upload_result(self, body: OfflineResult) -> UploadOutcome:
+        return self._answer("/results", body, UploadOutcome)
 
     def start_upload(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/uploads", json=body).json()

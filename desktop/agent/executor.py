@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from shuttersense.common.agent_protocol import ClaimResponse
 from shuttersense.common.analysis import (
     AnalysisRequest,
     analyse_listing,
@@ -66,14 +67,14 @@ class StageProgress:
             self._report("analyzing", round(30.0 + 50.0 * share, 1), {}, stage)
 
 
-def _request(job: dict[str, Any], root: Any) -> AnalysisRequest:
-    tool = ToolName(job["tool"])
+def _request(job: ClaimResponse, root: Any) -> AnalysisRequest:
+    tool = ToolName(job.tool)
     pipeline: Pipeline | None = None
-    if job.get("pipeline"):
-        pipeline = checked_pipeline(job["pipeline"])
+    if job.pipeline:
+        pipeline = checked_pipeline(job.pipeline)
     return AnalysisRequest(
         root=root,
-        config=TeamConfig.model_validate(job.get("config") or {}),
+        config=TeamConfig.model_validate(job.config or {}),
         pipeline=pipeline,
         tools=(tool,),
         pipeline_hint=PIPELINE_HINT,
@@ -81,17 +82,17 @@ def _request(job: dict[str, Any], root: Any) -> AnalysisRequest:
 
 
 def execute_job(
-    job: dict[str, Any],
+    job: ClaimResponse,
     roots: AuthorizedRoots,
     report: ProgressReport,
     cancelled: Callable[[], bool],
 ) -> Outcome:
     """Run `job` (a claim answer) and say how it ended. Never raises for a job's own failure."""
-    collection = job.get("collection")
-    if not collection:
+    collection = job.collection
+    if collection is None:
         return Outcome("fail", error="the job names no collection to analyse")
     try:
-        root = roots.authorize(collection["root_path"])
+        root = roots.authorize(collection.root_path)
         request = _request(job, root)
     except PathNotAuthorized as exc:
         return Outcome("fail", error=f"refused by the agent: {exc}")
@@ -101,10 +102,10 @@ def execute_job(
     try:
         report("initializing", 0.0, {}, str(root))
         listing = scan_collection(root, sink)
-        state_hash = input_state_hashes(request, listing)[job["tool"]]
-        previous = job.get("previous_result") or {}
-        if previous.get("input_state_hash") == state_hash:
-            body = {"input_state_hash": state_hash, "source_result_guid": previous["guid"]}
+        state_hash = input_state_hashes(request, listing)[job.tool]
+        previous = job.previous_result
+        if previous is not None and previous.input_state_hash == state_hash:
+            body = {"input_state_hash": state_hash, "source_result_guid": previous.guid}
             return Outcome("no-change", body)
         document = analyse_listing(request, listing, sink)
     except JobCancelled as exc:
@@ -113,8 +114,8 @@ def execute_job(
         return Outcome("fail", error=str(exc))
     except MemoryError:
         return Outcome("fail", error="the agent ran out of memory", retryable=True)
-    result = document.results[job["tool"]].model_dump(mode="json")
+    result = document.results[job.tool].model_dump(mode="json")
     report("generating", 85.0, {"files": len(listing.entries)}, "sending the result")
-    signature = result_signature(job["claim_secret"], job["job_guid"], state_hash, result)
+    signature = result_signature(job.claim_secret, job.job_guid, state_hash, result)
     body = {"result": result, "input_state_hash": state_hash, "signature": signature}
     return Outcome("complete", body)

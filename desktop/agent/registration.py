@@ -11,7 +11,10 @@ import platform
 import socket
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 from shuttersense.common import __version__
+from shuttersense.common.agent_protocol import RegisterRequest
 from shuttersense.common.results import ToolName
 
 from .agent_config import Identity
@@ -71,15 +74,19 @@ def _keep_key(context: AgentContext, store: KeyStore, identity: Identity, key: s
 
 def register(context: AgentContext, server_url: str, token: str, name: str) -> Registration:
     """Register; the key goes to the key store (or its file fallback), the rest to the config."""
-    body = {
-        "registration_token": token,
-        "name": name,
-        "hostname": socket.gethostname()[:255],
-        "platform": f"{platform.system()} {platform.machine()}"[:100],
-        "version": __version__,
-        "capabilities": list(CAPABILITIES),
-        "authorized_roots": context.roots().reported(),
-    }
+    try:
+        body = RegisterRequest(
+            registration_token=token,
+            name=name,
+            hostname=socket.gethostname()[:255],
+            platform=f"{platform.system()} {platform.machine()}"[:100],
+            version=__version__,
+            capabilities=list(CAPABILITIES),
+            authorized_roots=context.roots().reported(),
+        )
+    except ValidationError as exc:  # e.g. a name of 300 characters: nothing was sent
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise AgentError(f"cannot register with these values ({problems})") from None
     try:
         client = CoordinatorClient(server_url, transport=context.transport)
     except ValueError as exc:  # not an http(s) URL: tell the user, no traceback
@@ -89,10 +96,10 @@ def register(context: AgentContext, server_url: str, token: str, name: str) -> R
         answer = client.register(body)
         identity = Identity(
             server_url=client.server_url,
-            agent_guid=answer["agent_guid"],
-            team_guid=answer["team_guid"],
+            agent_guid=answer.agent_guid,
+            team_guid=answer.team_guid,
             name=name,
-            heartbeat_interval=int(answer["heartbeat_interval"]),
-            poll_interval=int(answer["poll_interval"]),
+            heartbeat_interval=answer.heartbeat_interval,
+            poll_interval=answer.poll_interval,
         )
-    return _keep_key(context, store, identity, answer["agent_key"])
+    return _keep_key(context, store, identity, answer.agent_key)

@@ -23,7 +23,8 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+
+from shuttersense.common.agent_protocol import ClaimResponse, HeartbeatRequest, ProgressRequest
 
 from .client import CoordinatorClient
 from .errors import AuthRefused, ClaimLost, CoordinatorRefused, CoordinatorUnreachable
@@ -63,13 +64,13 @@ class RunnerSettings:
 
 @dataclass
 class _RunningJob:
-    claim: dict[str, Any]
+    claim: ClaimResponse
     cancel: threading.Event = field(default_factory=threading.Event)
     latest: tuple[str, float, dict[str, int], str] = ("initializing", 0.0, {}, "")
 
     @property
     def guid(self) -> str:
-        return self.claim["job_guid"]
+        return self.claim.job_guid
 
     def report(self, stage: str, percent: float, counts: dict[str, int], message: str) -> None:
         self.latest = (stage, percent, counts, message)
@@ -222,8 +223,8 @@ class AgentRunner:
 
     def _run(self, job: _RunningJob) -> None:
         claim = job.claim
-        where = (claim.get("collection") or {}).get("root_path", "no collection")
-        log.info("job %s: %s on %s", job.guid, claim["tool"], where)
+        where = claim.collection.root_path if claim.collection else "no collection"
+        log.info("job %s: %s on %s", job.guid, claim.tool, where)
         self._state.update(current_job=job.guid)
         outcome: list[Outcome] = []
         roots = self._roots()
@@ -256,13 +257,13 @@ class AgentRunner:
         """Report progress; True when the claim is lost. An unreachable coordinator is fine:
         the work goes on and its result is kept until it is back."""
         stage, percent, counts, message = job.latest
-        body = {
-            "claim_token": job.claim["claim_token"],
-            "stage": stage,
-            "percent": percent,
-            "counts": counts,
-            "message": message[:500],
-        }
+        body = ProgressRequest(
+            claim_token=job.claim.claim_token,
+            stage=stage,
+            percent=percent,
+            counts=counts,
+            message=message[:500],
+        )
         try:
             answer = self._client.progress(job.guid, body)
         except ClaimLost:
@@ -271,12 +272,12 @@ class AgentRunner:
         except (CoordinatorUnreachable, CoordinatorRefused) as exc:
             log.debug("progress of %s not sent: %s", job.guid, exc)
             return False
-        if answer.get("cancel_requested"):
+        if answer.cancel_requested:
             job.cancel.set()
         return False
 
     def _deliver(self, job: _RunningJob, outcome: Outcome) -> None:
-        token = job.claim["claim_token"]
+        token = job.claim.claim_token
         if outcome.kind == "fail":
             log.warning("job %s failed: %s", job.guid, outcome.error)
             try:
@@ -286,14 +287,15 @@ class AgentRunner:
             except (ClaimLost, CoordinatorUnreachable) as exc:
                 log.warning("could not report the failure of %s: %s", job.guid, exc)
             return
-        key = self._store.add_job_result(
-            outcome.kind, job.guid, token, job.claim["tool"], outcome.body
-        )
+        with self._claims:  # a heartbeat names the job as run or as kept, never as both
+            key = self._store.add_job_result(
+                outcome.kind, job.guid, token, job.claim.tool, outcome.body
+            )
+            self._job = None
         try:
             delivery = deliver(self._client, self._store, key)
         except CoordinatorUnreachable:
             log.warning("job %s done; result kept until the coordinator is back", job.guid)
-            self._state.update(online=False, queued=self._store.counts()["pending"])
             return
         if delivery.state == "rejected":  # do not leave the job to time out and run again
             error = f"the coordinator refused the result: {delivery.error}"
@@ -305,24 +307,24 @@ class AgentRunner:
         else:
             log.info("job %s done (%s, %s)", job.guid, outcome.kind, delivery.state)
 
-    def _release(self, claim: dict[str, Any]) -> None:
+    def _release(self, claim: ClaimResponse) -> None:
         try:
-            self._client.release(claim["job_guid"], claim_token=claim["claim_token"])
-            log.info("released job %s on the way out", claim["job_guid"])
+            self._client.release(claim.job_guid, claim_token=claim.claim_token)
+            log.info("released job %s on the way out", claim.job_guid)
         except (CoordinatorUnreachable, CoordinatorRefused) as exc:
-            log.warning("could not release job %s: %s", claim["job_guid"], exc)
+            log.warning("could not release job %s: %s", claim.job_guid, exc)
 
-    def _heartbeat_body(self) -> dict[str, Any]:
+    def _heartbeat_body(self) -> HeartbeatRequest:
         job = self._job
-        return {
-            "status": "busy" if job else "paused" if self._paused.is_set() else "idle",
-            "current_job": job.guid if job else None,
-            "kept_jobs": self._store.kept_jobs(),
-            "claim_in_flight": self._claiming,
-            "authorized_roots": self._roots().reported(),
-            "capabilities": list(self._settings.capabilities),
-            "metrics": {"kept_results": self._store.counts()["pending"]},
-        }
+        return HeartbeatRequest(
+            status="busy" if job else "paused" if self._paused.is_set() else "idle",
+            current_job=job.guid if job else None,
+            kept_jobs=self._store.kept_jobs(),
+            claim_in_flight=self._claiming,
+            authorized_roots=self._roots().reported(),
+            capabilities=list(self._settings.capabilities),
+            metrics={"kept_results": self._store.counts()["pending"]},
+        )
 
     def _heartbeats(self) -> None:
         client = self._connect()
@@ -357,9 +359,9 @@ class AgentRunner:
             log.warning("heartbeat refused: %s", exc)
             return
         self._state.update(online=True, error=None)
-        self._interval = float(answer.get("heartbeat_interval") or self._interval)
+        self._interval = float(answer.heartbeat_interval or self._interval)
         job = self._job
-        for command in answer.get("commands", []):
+        for command in answer.commands:
             if command.get("type") == "cancel_job" and job and command.get("job") == job.guid:
                 log.info("job %s cancelled by the coordinator", job.guid)
                 job.cancel.set()

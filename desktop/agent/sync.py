@@ -15,6 +15,10 @@ import logging
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from pydantic import ValidationError
+
+from shuttersense.common.agent_protocol import CompleteRequest, NoChangeRequest, OfflineResult
+
 from .chunked_upload import CHUNKED_ABOVE, encoded, send_in_chunks
 from .client import CoordinatorClient
 from .errors import (
@@ -46,6 +50,13 @@ class _Incomplete(AgentError):
 
 
 def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -> None:
+    try:
+        _send_checked(client, store, item)
+    except ValidationError as exc:  # the store was edited by hand: not a result to send
+        raise _Incomplete(f"not a result the coordinator takes: {exc}") from None
+
+
+def _send_checked(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -> None:
     result = item.body.get("result")
     data = encoded(result) if result is not None else b""
     if item.kind in ("complete", "no-change"):
@@ -53,13 +64,13 @@ def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -
             raise _Incomplete("no job or claim token")
         body = {"claim_token": item.claim_token, **item.body}
         if item.kind == "no-change":
-            client.no_change(item.job_guid, body)
+            client.no_change(item.job_guid, NoChangeRequest.model_validate(body))
         elif len(data) > CHUNKED_ABOVE:
             target = {"job_guid": item.job_guid, "claim_token": item.claim_token}
             finish = {key: value for key, value in body.items() if key != "result"}
             send_in_chunks(client, target, data, finish)
         else:
-            client.complete(item.job_guid, body)
+            client.complete(item.job_guid, CompleteRequest.model_validate(body))
         return
     guid = item.collection_guid
     if guid is None:
@@ -75,7 +86,7 @@ def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -
         finish = {"input_state_hash": item.body.get("input_state_hash")}
         send_in_chunks(client, target, data, finish)
     else:
-        client.upload_result({**target, **item.body})
+        client.upload_result(OfflineResult.model_validate({**target, **item.body}))
 
 
 class Delivery(NamedTuple):

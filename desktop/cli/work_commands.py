@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -34,6 +35,7 @@ log = logging.getLogger("shuttersense.desktop.agent")
 
 # Under the desktop app, the agent a killed app left behind may still be handing its job back.
 _CONTROLLED_LOCK_WAIT = 30.0
+_APP_AGENT_NICENESS = 10
 
 
 def _start(args: argparse.Namespace, context: AgentContext) -> int:
@@ -71,6 +73,10 @@ def _obey(runner: AgentRunner, commands: IO[str]) -> None:
 
 
 def _work(args: argparse.Namespace, context: AgentContext) -> int:
+    if args.control_stdin and hasattr(os, "nice"):
+        # The desktop app's agent gives way to the app's window and the user's programs: a
+        # million-file analysis uses what CPU is left, the window never waits for it.
+        os.nice(_APP_AGENT_NICENESS)
     identity = context.identity()
     connect = context.connector()
     # Under the app, the app writes the log file: this process tells it everything on stderr.

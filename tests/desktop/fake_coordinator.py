@@ -2,7 +2,9 @@
 
 It keeps just enough state to answer like the real one (claims fenced by their token, signatures
 checked, idempotent uploads, unique collection names) and records every call, so tests can drive
-the agent runtime without a network and then look at what it sent. `fail_next` scripts errors.
+the agent runtime without a network and then look at what it sent. What the agent sends is
+checked with the protocol's own messages (common/agent_protocol.py), as the coordinator checks
+it (422 otherwise), and the claims it hands out have their shape. `fail_next` scripts errors.
 """
 
 from __future__ import annotations
@@ -16,7 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
+from shuttersense.common.agent_protocol import (
+    ClaimResponse,
+    CollectionCreate,
+    CompleteRequest,
+    FailRequest,
+    HeartbeatRequest,
+    NoChangeRequest,
+    OfflineResult,
+    ProgressRequest,
+    RegisterRequest,
+    ReleaseRequest,
+)
 from shuttersense.common.protocol import signature_matches
 from shuttersense.desktop.agent.client import PREFIX
 
@@ -25,6 +40,16 @@ __all__ = ["AGENT_KEY", "REGISTRATION_TOKEN", "Call", "FakeCoordinator", "make_c
 AGENT_KEY = "agt_key_test"
 REGISTRATION_TOKEN = "art_valid"
 _NOW = "2026-01-01T00:00:00Z"
+_REQUESTS: dict[str, type[BaseModel]] = {
+    "register": RegisterRequest,
+    "heartbeat": HeartbeatRequest,
+    "progress": ProgressRequest,
+    "complete": CompleteRequest,
+    "no-change": NoChangeRequest,
+    "fail": FailRequest,
+    "release": ReleaseRequest,
+    "results": OfflineResult,
+}
 
 
 def make_claim(root: Path | str, tool: str = "photostats", **extra: Any) -> dict[str, Any]:
@@ -49,7 +74,7 @@ def make_claim(root: Path | str, tool: str = "photostats", **extra: Any) -> dict
         "lease_expires_at": _NOW,
     }
     claim.update(extra)
-    return claim
+    return ClaimResponse.model_validate(claim).model_dump(mode="json")
 
 
 @dataclass(frozen=True)
@@ -112,6 +137,14 @@ class FakeCoordinator:
                 f"Bearer {AGENT_KEY}"
             ):
                 return _refuse(401, "unknown agent key: register this agent again")
+            shape = _REQUESTS.get(endpoint)
+            if endpoint == "collections" and request.method == "POST":
+                shape = CollectionCreate
+            if shape is not None:
+                try:
+                    shape.model_validate(body)
+                except ValidationError as exc:
+                    return _refuse(422, str(exc))
             answer = getattr(self, "_" + endpoint.replace("-", "_"))(path, body, request)
         if endpoint == "claim" and answer.status_code == 204:
             time.sleep(0.005)  # a real long-poll waits; keep an idle runner from spinning

@@ -96,11 +96,11 @@ def test_a_large_job_result_completes_the_job_through_chunks(
         guid = create_job(session, owner, "photostats").job.guid
         session.commit()
     claim = agent.claim(0)
-    assert claim is not None and claim["job_guid"] == guid
+    assert claim is not None and claim.job_guid == guid
     result = large_result()
-    signature = result_signature(claim["claim_secret"], guid, HASH, result)
+    signature = result_signature(claim.claim_secret, guid, HASH, result)
     body = {"result": result, "input_state_hash": HASH, "signature": signature}
-    store.add_job_result("complete", guid, claim["claim_token"], "photostats", body)
+    store.add_job_result("complete", guid, claim.claim_token, "photostats", body)
     assert sync_pending(agent, store).sent == 1
     with db(db_url) as session:
         job = session.scalar(select(Job).where(Job.guid == guid))

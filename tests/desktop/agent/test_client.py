@@ -7,6 +7,13 @@ import json
 import httpx
 import pytest
 
+from shuttersense.common.agent_protocol import (
+    CompleteRequest,
+    HeartbeatRequest,
+    NoChangeRequest,
+    ProgressRequest,
+    RegisterRequest,
+)
 from shuttersense.desktop.agent.client import PREFIX, CoordinatorClient, normalise_server_url
 from shuttersense.desktop.agent.errors import (
     AuthRefused,
@@ -14,8 +21,19 @@ from shuttersense.desktop.agent.errors import (
     CoordinatorRefused,
     CoordinatorUnreachable,
 )
+from tests.desktop.fake_coordinator import make_claim
 
 SERVER = "http://coordinator.test"
+BEAT = {"server_time": "2026-01-01T00:00:00Z", "heartbeat_interval": 30, "commands": []}
+SIG = "0" * 64
+UNCHANGED = NoChangeRequest(claim_token="t", input_state_hash="a" * 64, source_result_guid="r")
+REGISTERED = {
+    "agent_guid": "agt_1",
+    "agent_key": "agt_key_1",
+    "team_guid": "tea_1",
+    "heartbeat_interval": 30,
+    "poll_interval": 30,
+}
 
 
 def answering(*responses: httpx.Response | Exception) -> tuple[CoordinatorClient, list]:
@@ -54,9 +72,9 @@ def test_normalise_server_url_refuses_non_http_urls(given: str) -> None:
 
 
 def test_calls_go_under_the_protocol_prefix_with_the_bearer_key() -> None:
-    client, seen = answering(httpx.Response(200, json={"commands": []}))
+    client, seen = answering(httpx.Response(200, json=BEAT))
     with client:
-        assert client.heartbeat({"status": "idle"}) == {"commands": []}
+        assert client.heartbeat(HeartbeatRequest(status="idle")).commands == []
     [request] = seen
     assert request.method == "POST"
     assert str(request.url) == f"{SERVER}{PREFIX}/heartbeat"
@@ -68,24 +86,27 @@ def test_register_sends_no_authorization() -> None:
 
     def handle(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(201, json={"agent_guid": "agt_1"})
+        return httpx.Response(201, json=REGISTERED)
 
     with CoordinatorClient(SERVER + "/", transport=httpx.MockTransport(handle)) as client:
-        assert client.register({"registration_token": "art_x"})["agent_guid"] == "agt_1"
+        body = RegisterRequest(registration_token="art_x", name="Mac")
+        assert client.register(body).agent_guid == "agt_1"
         assert client.server_url == SERVER
     assert "authorization" not in seen[0].headers
 
 
 def test_claim_204_is_none_and_200_is_the_job() -> None:
-    client, seen = answering(httpx.Response(204), httpx.Response(200, json={"job_guid": "job_1"}))
+    client, seen = answering(httpx.Response(204), httpx.Response(200, json=make_claim("/p")))
     with client:
         assert client.claim(0) is None
-        assert client.claim(25) == {"job_guid": "job_1"}
+        job = client.claim(25)
+        assert job is not None and job.job_guid == "job_0001" and job.collection is not None
+        assert job.collection.root_path == "/p"
     assert [request.url.params["wait"] for request in seen] == ["0", "25"]
 
 
 def test_fail_truncates_the_error_and_carries_the_token() -> None:
-    client, seen = answering(httpx.Response(200, json={}))
+    client, seen = answering(httpx.Response(200, json={"job_guid": "job_1", "status": "failed"}))
     with client:
         client.fail("job_1", "x" * 5000, retryable=True, claim_token="tok")
     body = json.loads(seen[0].content)
@@ -120,14 +141,14 @@ def test_server_errors_are_unreachable(status: int) -> None:
 def test_auth_failures_are_auth_refused(status: int) -> None:
     client, _ = answering(httpx.Response(status, json={"detail": "this agent was revoked"}))
     with client, pytest.raises(AuthRefused) as e:
-        client.heartbeat({})
+        client.heartbeat(HeartbeatRequest())
     assert (e.value.status, e.value.detail) == (status, "this agent was revoked")
 
 
 def test_conflict_is_claim_lost() -> None:
     client, _ = answering(httpx.Response(409, json={"detail": "this claim was superseded"}))
     with client, pytest.raises(ClaimLost) as e:
-        client.progress("job_1", {"claim_token": "t"})
+        client.progress("job_1", ProgressRequest(claim_token="t"))
     assert e.value.status == 409
     assert "superseded" in str(e.value)
 
@@ -140,11 +161,24 @@ def test_other_refusals_carry_status_and_detail() -> None:
     )
     with client:
         with pytest.raises(CoordinatorRefused) as e:
-            client.complete("job_1", {})
+            client.complete("job_1", CompleteRequest(claim_token="t", result={}, signature=SIG))
         assert type(e.value) is CoordinatorRefused
         assert e.value.status == 422
         assert "field required" in e.value.detail
         assert "(422)" in str(e.value)
         with pytest.raises(CoordinatorRefused) as e:
-            client.no_change("job_1", {})
+            client.no_change("job_1", UNCHANGED)
         assert (e.value.status, e.value.detail) == (404, "<html>not found</html>")
+
+
+def test_an_answer_the_agent_does_not_understand_is_refused_with_what_to_do() -> None:
+    client, _ = answering(httpx.Response(200, json={"server_time": "not a time"}))
+    with client, pytest.raises(CoordinatorRefused, match=r"does not understand.*Update") as e:
+        client.heartbeat(HeartbeatRequest())
+    assert e.value.status == 200
+
+
+def test_answers_with_fields_a_newer_coordinator_added_are_understood() -> None:
+    client, _ = answering(httpx.Response(200, json={**BEAT, "new_field": 1}))
+    with client:
+        assert client.heartbeat(HeartbeatRequest()).heartbeat_interval == 30

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from shuttersense.common.agent_protocol import ClaimResponse
 from shuttersense.common.analysis import AnalysisRequest, run_analysis
 from shuttersense.common.pipeline import checked_pipeline
 from shuttersense.common.protocol import signature_matches
@@ -26,7 +27,7 @@ def run(
 ) -> tuple[Outcome, list[Report]]:
     reports: list[Report] = []
     outcome = execute_job(
-        claim,
+        ClaimResponse.model_validate(claim),
         roots,
         lambda stage, percent, counts, message: reports.append((stage, percent, counts, message)),
         lambda: cancelled,

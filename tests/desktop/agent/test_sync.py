@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from shuttersense.common.agent_protocol import OfflineResult
 from shuttersense.common.protocol import result_signature
 from shuttersense.desktop.agent.client import CoordinatorClient
 from shuttersense.desktop.agent.errors import AuthRefused
@@ -174,7 +175,8 @@ def test_an_upload_sent_twice_is_stored_once(
     fake.collections.append({"guid": "col_0001", "name": "2024", "root_path": "/p/2024"})
     key = keep_upload(store, "col_0001")
     [item] = store.pending()
-    client.upload_result({"idempotency_key": key, "collection_guid": "col_0001", **item.body})
+    sent = {"idempotency_key": key, "collection_guid": "col_0001", **item.body}
+    client.upload_result(OfflineResult.model_validate(sent))
     assert sync_pending(client, store) == SyncReport(sent=1)  # killed before forgetting it
     assert list(fake.results) == [key]
     assert store.counts()["pending"] == 0
