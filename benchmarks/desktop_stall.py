@@ -5,9 +5,10 @@
 
 The real app (offscreen, its window shown), in solo mode in a throwaway home: its embedded
 coordinator and its agent runtime, both child processes as always. The collection
-(benchmarks/collection.py, reused when its marker matches) becomes the app's collection with the benchmark pipeline as default,
-and the tray's "run all collections now" queues PhotoStats, Photo Pairing and Pipeline
-Validation; the agent inside the app runs them one after the other, as it would for a user.
+(benchmarks/collection.py, reused when its marker matches) becomes the app's collection with
+the benchmark pipeline as default, and the tray's "run all collections now" queues PhotoStats,
+Photo Pairing and Pipeline Validation; the agent inside the app runs them one after the other,
+as it would for a user.
 
 Meanwhile a 10 ms QTimer on the app's event loop records how late each of its ticks comes: the
 longest lateness is the longest time the window could not answer. The app does what it always
