@@ -21,16 +21,23 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from shuttersense.common.agent_protocol import (
+    AgentConfig,
     ClaimResponse,
     CollectionCreate,
+    CollectionOut,
     CompleteRequest,
     FailRequest,
     HeartbeatRequest,
+    HeartbeatResponse,
+    JobOutcome,
     NoChangeRequest,
     OfflineResult,
     ProgressRequest,
+    ProgressResponse,
     RegisterRequest,
+    RegisterResponse,
     ReleaseRequest,
+    UploadOutcome,
 )
 from shuttersense.common.protocol import signature_matches
 from shuttersense.desktop.agent.client import PREFIX
@@ -153,27 +160,25 @@ class FakeCoordinator:
     def _register(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
         if body["registration_token"] != REGISTRATION_TOKEN:
             return _refuse(401, "invalid registration token: ask an admin for a new one")
-        return httpx.Response(
-            201,
-            json={
-                "agent_guid": "agt_0001",
-                "agent_key": AGENT_KEY,
-                "team_guid": "tea_0001",
-                "heartbeat_interval": 30,
-                "poll_interval": 30,
-            },
+        registered = RegisterResponse(
+            agent_guid="agt_0001",
+            agent_key=AGENT_KEY,
+            team_guid="tea_0001",
+            heartbeat_interval=30,
+            poll_interval=30,
         )
+        return _answer(201, registered)
 
     def _heartbeat(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
         commands, self.commands = self.commands, []
-        return httpx.Response(
-            200,
-            json={
+        beat = HeartbeatResponse.model_validate(
+            {
                 "server_time": _NOW,
                 "heartbeat_interval": self.heartbeat_interval,
                 "commands": commands,
-            },
+            }
         )
+        return _answer(200, beat)
 
     def _claim(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
         if not self.jobs:
@@ -195,7 +200,10 @@ class FakeCoordinator:
         if isinstance(claim, httpx.Response):
             return claim
         cancel = claim["job_guid"] in self.cancel_requested
-        return httpx.Response(200, json={"lease_expires_at": _NOW, "cancel_requested": cancel})
+        progress = ProgressResponse.model_validate(
+            {"lease_expires_at": _NOW, "cancel_requested": cancel}
+        )
+        return _answer(200, progress)
 
     def _complete(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
         claim = self._held(path, body)
@@ -233,7 +241,7 @@ class FakeCoordinator:
         guid = claim["job_guid"]
         self.ended[guid] = status
         self.accepted[guid] = body
-        return httpx.Response(200, json={"job_guid": guid, "status": status, "result_guid": None})
+        return _answer(200, JobOutcome(job_guid=guid, status=status))
 
     def _results(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
         if not any(c["guid"] == body["collection_guid"] for c in self.collections):
@@ -241,24 +249,23 @@ class FakeCoordinator:
         key = body["idempotency_key"]
         created = key not in self.results
         self.results.setdefault(key, body)
-        return httpx.Response(200, json={"result_guid": f"res_{key}", "created": created})
+        return _answer(200, UploadOutcome(result_guid=f"res_{key}", created=created))
 
     def _collections(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
         if request.method == "GET":
             return httpx.Response(200, json=self.collections)
         if any(c["name"] == body["name"] for c in self.collections):
             return _refuse(409, f"the team has a collection named {body['name']!r} already")
-        made = {
-            "guid": f"col_{len(self.collections) + 1:04d}",
-            "name": body["name"],
-            "root_path": body["root_path"],
-            "pipeline_guid": None,
-        }
-        self.collections.append(made)
-        return httpx.Response(201, json=made)
+        made = CollectionOut(
+            guid=f"col_{len(self.collections) + 1:04d}",
+            name=body["name"],
+            root_path=body["root_path"],
+        )
+        self.collections.append(made.model_dump(mode="json"))
+        return _answer(201, made)
 
     def _config(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"config": {}, "default_pipeline": None, "pipelines": []})
+        return _answer(200, AgentConfig(config={}, default_pipeline=None, pipelines=[]))
 
     def _pool_status(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
         counts = {"total": 1, "online": 1, "offline": 0, "idle": 1, "busy": 0, "paused": 0}
@@ -268,6 +275,11 @@ class FakeCoordinator:
 def _endpoint(path: str) -> str:
     """`/jobs/job_1/complete` → `complete`, `/jobs/claim` → `claim`, `/heartbeat` → `heartbeat`."""
     return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _answer(status: int, message: BaseModel) -> httpx.Response:
+    """An answer shaped by the protocol's own message, as the coordinator's are."""
+    return httpx.Response(status, json=message.model_dump(mode="json"))
 
 
 def _refuse(status: int, detail: str) -> httpx.Response:
