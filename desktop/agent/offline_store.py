@@ -135,17 +135,64 @@ class OfflineStore:
         self._db.close()
 
     def add_job_result(
-        self, kind: Kind, job_guid: str, claim_token: str, tool: str, body: dict[str, Any]
+        self,
+        kind: Kind,
+        job_guid: str,
+        claim_token: str,
+        tool: str,
+        body: dict[str, Any],
+        *,
+        root_path: str | None = None,
+        collection_name: str | None = None,
     ) -> str:
-        """Keep a job's completion (body without the claim token) until the coordinator has it."""
+        """Keep a job's completion (body without the claim token) until the coordinator has it;
+        its collection's folder and name let it go to another coordinator if need be."""
         key = f"job-{job_guid}-{uuid.uuid4().hex[:8]}"
         sealed = self._fernet.encrypt(claim_token.encode()).decode()
         self._db.execute(
-            "INSERT INTO pending (key, kind, job_guid, claim_token, tool, body, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (key, kind, job_guid, sealed, tool, json.dumps(body), _now()),
+            "INSERT INTO pending (key, kind, job_guid, claim_token, root_path, collection_name,"
+            " tool, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                kind,
+                job_guid,
+                sealed,
+                root_path,
+                collection_name,
+                tool,
+                json.dumps(body),
+                _now(),
+            ),
         )
         return key
+
+    def move_to_new_coordinator(self) -> int:
+        """This agent now works for another coordinator (solo mode to a team, or back): what it
+        keeps for the old one goes to the new one as results of its folders. Jobs' results
+        become uploads (their claims and collections meant nothing there); a no-change refers to
+        a result the new one does not have, so it goes. Returns how many results will go."""
+        moved = 0
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            rows = self._db.execute(
+                "SELECT key, kind, body, root_path FROM pending WHERE state = 'pending'"
+            ).fetchall()
+            for key, kind, body, root_path in rows:
+                if kind == "no-change" or root_path is None:
+                    self._db.execute("DELETE FROM pending WHERE key = ?", (key,))
+                    continue
+                kept = {k: v for k, v in json.loads(body).items() if k != "signature"}
+                self._db.execute(
+                    "UPDATE pending SET kind = 'upload', job_guid = NULL, claim_token = NULL,"
+                    " collection_guid = NULL, body = ? WHERE key = ?",
+                    (json.dumps(kept), key),
+                )
+                moved += 1
+        except sqlite3.Error:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return moved
 
     def add_local_result(
         self,

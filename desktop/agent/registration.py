@@ -7,6 +7,7 @@ not lose the key: it goes into the encrypted file instead, and the config rememb
 
 from __future__ import annotations
 
+import logging
 import platform
 import socket
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from .credentials import KEYRING_FAILED, FileKeyStore, KeyStore, probe
 from .errors import AgentError, CredentialError
 
 __all__ = ["CAPABILITIES", "Registration", "register"]
+
+log = logging.getLogger(__name__)
 
 CAPABILITIES = tuple(f"tool:{tool.value}" for tool in ToolName)
 
@@ -92,6 +95,7 @@ def register(context: AgentContext, server_url: str, token: str, name: str) -> R
     except ValueError as exc:  # not an http(s) URL: tell the user, no traceback
         raise AgentError(str(exc)) from None
     store = _checked_store(context)
+    before = context.config.identity
     with client:
         answer = client.register(body)
         identity = Identity(
@@ -102,4 +106,8 @@ def register(context: AgentContext, server_url: str, token: str, name: str) -> R
             heartbeat_interval=answer.heartbeat_interval,
             poll_interval=answer.poll_interval,
         )
-    return _keep_key(context, store, identity, answer.agent_key)
+    registration = _keep_key(context, store, identity, answer.agent_key)
+    if before is not None and before.server_url != identity.server_url:
+        moved = context.store.move_to_new_coordinator()
+        log.info("%d kept result(s) will go to %s", moved, identity.server_url)
+    return registration

@@ -288,8 +288,15 @@ class AgentRunner:
                 log.warning("could not report the failure of %s: %s", job.guid, exc)
             return
         with self._claims:  # a heartbeat names the job as run or as kept, never as both
+            collection = job.claim.collection
             key = self._store.add_job_result(
-                outcome.kind, job.guid, token, job.claim.tool, outcome.body
+                outcome.kind,
+                job.guid,
+                token,
+                job.claim.tool,
+                outcome.body,
+                root_path=collection.root_path if collection else None,
+                collection_name=collection.name if collection else None,
             )
             self._job = None
         try:

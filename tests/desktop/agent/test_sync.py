@@ -215,3 +215,38 @@ def test_a_result_whose_token_cannot_be_read_is_set_aside(
         assert fake.calls_to("complete") == []
     finally:
         store.close()
+
+
+def test_results_kept_for_the_old_coordinator_go_to_the_new_one_as_their_folders_results(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    """Solo mode to a team (or back): a job's kept result becomes a result of its folder on the
+    new coordinator; a no-change, which names a result only the old one has, goes."""
+    result = {"result": {"tool": "photostats"}, "input_state_hash": "a" * 64, "signature": "b" * 64}
+    store.add_job_result(
+        "complete",
+        "job_old",
+        "tok",
+        "photostats",
+        result,
+        root_path="/p/2024",
+        collection_name="2024",
+    )
+    unchanged = {"input_state_hash": "a" * 64, "source_result_guid": "res_old"}
+    store.add_job_result(
+        "no-change",
+        "job_2",
+        "tok",
+        "photostats",
+        unchanged,
+        root_path="/p/2024",
+        collection_name="2024",
+    )
+    assert store.move_to_new_coordinator() == 1
+    assert store.kept_jobs() == []  # no job of the old coordinator is named to the new one
+    assert sync_pending(client, store) == SyncReport(sent=1)
+    [sent] = fake.results.values()
+    assert sent["collection_guid"] == fake.collections[0]["guid"]
+    assert fake.collections[0]["root_path"] == "/p/2024"
+    assert sent["result"] == {"tool": "photostats"} and "signature" not in sent
+    assert fake.calls_to("complete") == fake.calls_to("no-change") == []

@@ -221,3 +221,28 @@ def test_self_test_reports_an_unreadable_root(shared_tree: Path) -> None:
     assert run_as_nobody(roots_checked) == [
         (f"root {root}", False, "missing or not readable by this user")
     ]
+
+
+def test_registering_with_another_coordinator_takes_the_kept_results_along(
+    registered: Agent, context: AgentContext
+) -> None:
+    body = {"result": {"tool": "photostats"}, "input_state_hash": "a" * 64, "signature": "b" * 64}
+    context.store.add_job_result(
+        "complete", "job_1", "tok", "photostats", body, root_path="/p", collection_name="p"
+    )
+    other = "http://team.test"
+    done = registered("register", "--server", other, "--token", "art_valid", "--name", "two")
+    assert done.code == 0, done.err
+    [kept] = context.store.pending()
+    assert (kept.kind, kept.job_guid, kept.root_path) == ("upload", None, "/p")
+
+
+def test_registering_again_with_the_same_coordinator_keeps_job_results_as_they_are(
+    registered: Agent, context: AgentContext
+) -> None:
+    body = {"result": {"tool": "photostats"}, "input_state_hash": "a" * 64, "signature": "b" * 64}
+    context.store.add_job_result("complete", "job_1", "tok", "photostats", body, root_path="/p")
+    done = registered("register", "--server", SERVER, "--token", "art_valid", "--name", "two")
+    assert done.code == 0, done.err
+    [kept] = context.store.pending()
+    assert (kept.kind, kept.job_guid) == ("complete", "job_1")
