@@ -111,6 +111,7 @@ def _measure(collection: Path, pipeline: Path, timeout: float) -> dict[str, obje
     desktop.start()
 
     late: list[float] = []
+    worst: list[tuple[str, float]] = []  # when the stalls over the target happened
     clock = QElapsedTimer()
     ticker = QTimer()
     ticker.setInterval(TICK_MS)
@@ -120,6 +121,8 @@ def _measure(collection: Path, pipeline: Path, timeout: float) -> dict[str, obje
         now = clock.nsecsElapsed() / 1e6
         if measuring["on"]:
             late.append(max(0.0, now - float(measuring["since"]) - TICK_MS))
+            if late[-1] >= TARGET_MS:
+                worst.append((datetime.now(UTC).isoformat(timespec="milliseconds"), late[-1]))
         measuring["since"] = now
 
     ticker.timeout.connect(tick)
@@ -164,6 +167,7 @@ def _measure(collection: Path, pipeline: Path, timeout: float) -> dict[str, obje
         "longest_stall_ms": round(ticks[-1], 1) if ticks else None,
         "p99_stall_ms": round(ticks[int(len(ticks) * 0.99) - 1], 1) if ticks else None,
         "median_stall_ms": round(statistics.median(ticks), 2) if ticks else None,
+        "stalls_over_target": [(at, round(ms, 1)) for at, ms in worst],
     }
 
 
