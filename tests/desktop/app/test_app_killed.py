@@ -1,6 +1,6 @@
-"""The real app, killed (kill -9) in the middle of a job, in solo mode: its agent hands the job
-back at once, the next start replaces the coordinator the dead app left running, and the job
-runs to its result. Nothing is lost."""
+"""The real app as a program, in solo mode: `--quit-after-ready` from an empty home; killed
+(kill -9) in the middle of a job, its agent hands the job back at once, the next start replaces
+the coordinator the dead app left running, and the job runs to its result. Nothing is lost."""
 
 from __future__ import annotations
 
@@ -127,3 +127,23 @@ def test_kill_9_in_the_middle_of_a_job_loses_nothing(
         code = app.wait(60)
     assert code == 0, (tmp_path / "app-output.log").read_text()
     wait_for(lambda: not _alive(fresh), 30, "the coordinator to stop with the app")
+
+
+def test_quit_after_ready_sets_solo_mode_up_from_an_empty_home_and_keeps_it(
+    home: AgentContext, tmp_path: Path
+) -> None:
+    """What the installers' CI check of the bundled app runs, twice."""
+    runs = [
+        subprocess.run(
+            [*_APP, "--quit-after-ready"], capture_output=True, text=True, timeout=300, check=False
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.startswith("ShutterSense is ready (http://127.0.0.1:")
+    assert runs[0].stdout == runs[1].stdout  # the same coordinator address after a restart
+    identity = home.config.identity
+    assert identity is not None and identity.server_url in runs[0].stdout
+    assert AppSettings(home.dirs.config / FILE_NAME).solo()
+    assert _coordinator_pid(home) is None  # it stopped with the app

@@ -5,6 +5,7 @@ Overview, and a file lost between two runs shows as the collection getting worse
 
 from __future__ import annotations
 
+import gc
 import json
 import stat
 from pathlib import Path
@@ -106,3 +107,6 @@ def test_solo_mode_from_an_empty_home_to_results_and_their_trend(
             assert password.encode() not in kept.read_bytes(), kept
     assert (context.dirs.logs / "coordinator.log").is_file()
     assert json.loads((folder / "solo.json").read_text())["port"] == int(base.rsplit(":", 1)[1])
+    # The analyses and the coordinator ran in their own processes: none of their process-wide
+    # switches (the collector paused, gc.freeze) reached the app's.
+    assert gc.isenabled() and gc.get_freeze_count() == 0
