@@ -151,6 +151,33 @@ def test_a_job_outside_the_roots_is_reported_failed(
     assert "outside the authorized roots" in fake.accepted["job_0001"]["error"]
 
 
+def test_a_missing_folder_fails_its_job_with_the_reason_and_the_agent_goes_on(
+    fake: FakeCoordinator,
+    store: OfflineStore,
+    photo_tree: Path,
+    tmp_path: Path,
+    state_folder: Path,
+) -> None:
+    gone = tmp_path / "card"
+    gone.mkdir()
+    roots = AuthorizedRoots.load([str(gone), str(photo_tree)], environ={})
+    gone.rmdir()  # the card was taken out
+    fake.jobs.extend([make_claim(gone), make_claim(photo_tree, number=2)])
+    runner = AgentRunner(
+        lambda: CoordinatorClient(SERVER, AGENT_KEY, transport=fake.transport),
+        store,
+        lambda: roots,
+        RuntimeState(state_folder),
+        FAST,
+    )
+    running = Running(runner)
+    wait_for(lambda: len(fake.ended) == 2)
+    running.stop()
+    assert fake.ended == {"job_0001": "failed", "job_0002": "completed"}
+    assert fake.accepted["job_0001"]["error"] == f"refused by the agent: {gone} does not exist"
+    assert running.error is None
+
+
 @pytest.mark.usefixtures("slow_scan")
 def test_cancel_requested_in_a_progress_answer_stops_the_job(
     fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
