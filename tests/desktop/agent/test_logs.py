@@ -55,6 +55,7 @@ def test_configuring_keeps_the_handlers_others_added(tmp_path: Path) -> None:
     theirs = logging.NullHandler()
     logger.addHandler(theirs)
     configure_logging(tmp_path, to_stderr=False)
-    configure_logging(tmp_path, to_stderr=False)
+    path = configure_logging(tmp_path, to_stderr=False)
     assert theirs in logger.handlers
-    assert sum(isinstance(h, logging.FileHandler) for h in logger.handlers) == 1
+    ours = [h for h in logger.handlers if getattr(h, "baseFilename", None) == str(path)]
+    assert len(ours) == 1  # configured twice: its own handler replaced, not added again
