@@ -34,6 +34,7 @@ def check(series: Series, floor: Series) -> dict[str, Any]:
     return {
         "ratio_median": round(ratio, 3),
         "ratio_best": round(series.best / floor.best, 3),
+        "cpu_ratio_median": round(series.cpu_median / floor.cpu_median, 3),
         "peak_rss_mb": round(rss, 1),
         "ratio_ok": ratio <= RATIO_TARGET,
         "rss_ok": rss < RSS_TARGET_MB,
@@ -62,10 +63,11 @@ def check_lines(checks: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def series_table(series: list[Series], files: int) -> str:
-    """Best and median seconds, files/s, ratio to the floor (the first series) and peak RSS."""
+    """Best and median seconds, files/s, ratio to the floor (the first series), median CPU
+    seconds and their ratio, and peak RSS."""
     header = (
         f"{'command':<24}{'best s':>9}{'median s':>10}{'files/s':>12}{'ratio':>7}"
-        f"{'peak RSS MB':>13}  runs (s)"
+        f"{'CPU s':>8}{'CPU ratio':>10}{'peak RSS MB':>13}  runs (s)"
     )
     lines = [header, "-" * len(header)]
     floor = series[0]
@@ -73,7 +75,8 @@ def series_table(series: list[Series], files: int) -> str:
         runs = ", ".join(f"{t:.2f}" for t in item.times)
         lines.append(
             f"{item.name:<24}{item.best:>9.2f}{item.median:>10.2f}{files / item.median:>12,.0f}"
-            f"{item.median / floor.median:>7.2f}{item.peak_rss_mb:>13.1f}  {runs}"
+            f"{item.median / floor.median:>7.2f}{item.cpu_median:>8.2f}"
+            f"{item.cpu_median / floor.cpu_median:>10.2f}{item.peak_rss_mb:>13.1f}  {runs}"
         )
     return "\n".join(lines)
 
@@ -86,7 +89,7 @@ def summary_table(results: dict[str, dict[str, Any]]) -> str:
     """One row per profile and analyze series, from the figures of benchmarks.run."""
     header = (
         f"{'profile':<11}{'files':>11}  {'command':<24}{'median s':>9}{'floor s':>9}{'ratio':>7}"
-        f"{'peak RSS MB':>13}{'JSON MB':>9}{'report MB':>11}  target / aim"
+        f"{'CPU ratio':>10}{'peak RSS MB':>13}{'JSON MB':>9}{'report MB':>11}  target / aim"
     )
     lines = [header, "-" * len(header)]
     for profile, figures in results.items():
@@ -97,7 +100,8 @@ def summary_table(results: dict[str, dict[str, Any]]) -> str:
             lines.append(
                 f"{profile:<11}{figures['files']:>11,}  {name:<24}"
                 f"{figures['series'][name]['median_seconds']:>9.2f}{floor:>9.2f}"
-                f"{item['ratio_median']:>7.2f}{item['peak_rss_mb']:>13.1f}"
+                f"{item['ratio_median']:>7.2f}{item['cpu_ratio_median']:>10.2f}"
+                f"{item['peak_rss_mb']:>13.1f}"
                 f"{_mb(figures['json_bytes']) if '--json' in name else '-':>9}"
                 f"{_mb(figures['report_bytes']) if '--report' in name else '-':>11}  "
                 f"{'met' if met else 'MISSED'} / {'met' if aim else 'not yet'}"

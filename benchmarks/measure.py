@@ -29,6 +29,9 @@ class Measurement:
     seconds: float
     max_rss_kib: int
     returncode: int
+    # User + system CPU of the child and of the helpers it forked and reaped: far steadier than
+    # wall time when other work shares the machine.
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -52,6 +55,10 @@ class Series:
         return statistics.median(self.times)
 
     @property
+    def cpu_median(self) -> float:
+        return statistics.median(run.cpu_seconds for run in self.runs)
+
+    @property
     def peak_rss_mb(self) -> float:
         return max(run.max_rss_kib for run in self.runs) / 1024
 
@@ -64,6 +71,8 @@ class Series:
             "files_per_second_median": round(files / self.median),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
             "rss_mb": [round(run.max_rss_kib / 1024, 1) for run in self.runs],
+            "cpu_seconds": [round(run.cpu_seconds, 3) for run in self.runs],
+            "cpu_seconds_median": round(self.cpu_median, 3),
         }
 
 
@@ -74,14 +83,15 @@ class CommandFailed(Exception):
 
 
 def measure(command: list[str], log: Path) -> Measurement:
-    """Run `command` as a child; its wall time and its own peak RSS (KiB on Linux)."""
+    """Run `command` as a child; its wall time, its own peak RSS (KiB on Linux) and its CPU time."""
     with open(log, "wb") as out:
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
-    return Measurement(seconds, usage.ru_maxrss, child.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(seconds, usage.ru_maxrss, child.returncode, cpu)
 
 
 def run_once(series: Series, logs: Path) -> Measurement:

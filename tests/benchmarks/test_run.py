@@ -32,13 +32,16 @@ def test_every_profile_is_measured_with_json_and_report(
         assert result["files"] == 300
         assert result["collection"]["profile"] == name
         assert list(result["series"]) == ["floor", *ANALYZE]
-        assert all(len(series["seconds"]) == 1 for series in result["series"].values())
+        for series in result["series"].values():
+            assert len(series["seconds"]) == len(series["cpu_seconds"]) == 1
+            assert 0 < series["cpu_seconds"][0]
         assert result["json_bytes"] == (root / "analysis.json").stat().st_size > 0
         assert result["report_bytes"] == (root / "report.html").stat().st_size > 0
         assert result["analysis"]["total_files"] == 300
         assert list(result["checks"]) == list(ANALYZE)
         for check in result["checks"].values():
             assert check["peak_rss_mb"] > 0
+            assert check["cpu_ratio_median"] > 0
             assert check["ratio_ok"] == (check["ratio_median"] <= 3.0)
         assert result["targets"]["ratio_ok"] == all(
             c["ratio_ok"] for c in result["checks"].values()
