@@ -9,11 +9,11 @@ Usage, from the repository root:
 
 What it does:
 
-1. Generates the synthetic collection (benchmarks/collection.py) in DIR/photos with its pipeline
-   in DIR/pipeline.yaml, or reuses it when DIR/collection.json matches --files and --seed. With
-   `--profile NAME|all` (benchmarks/profiles.py) each profile's collection lives in
-   DIR/<profile>/ instead, DIR being /tmp/ss-bench-profiles unless --dir says otherwise; all of
-   them are generated (or reused) before anything is measured.
+1. Generates the synthetic collection (`python -m benchmarks.collection`, in a child process) in
+   DIR/photos with its pipeline in DIR/pipeline.yaml, or reuses it when DIR/collection.json
+   matches --files and --seed. With `--profile NAME|all` (benchmarks/profiles.py) each profile's
+   collection lives in DIR/<profile>/ instead, DIR being /tmp/ss-bench-profiles unless --dir
+   says otherwise; all of them are generated (or reused) before anything is measured.
 2. For each collection, warms the page and dentry caches with one floor run (not counted).
 3. Measures in the same run, alternating so that drift hits all of them equally, `--repeat`
    times each:
@@ -22,9 +22,11 @@ What it does:
      pipeline_validation --pipeline DIR/pipeline.yaml --json DIR/analysis.json --quiet`;
    - with --report, the same with `--report DIR/report.html` instead of `--json`, and with both;
      the difference of the medians with both and with `--json` alone is the cost of the report.
-   Every measurement is a child process: wall time is time.perf_counter() around it and peak RSS is
-   the child's own ru_maxrss from os.wait4 (not RUSAGE_CHILDREN, which is a running maximum).
-4. Prints a table per collection (best and median seconds, files/s, ratio to the floor, peak RSS),
+   Every measurement is a child process: wall time is time.perf_counter() around it, peak RSS is
+   the child's own ru_maxrss from os.wait4 (not RUSAGE_CHILDREN, which is a running maximum) and
+   CPU seconds its user + system time from the same call.
+4. Prints a table per collection (best and median seconds, files/s, ratio to the floor, CPU
+   seconds and their ratio, peak RSS),
    the sizes of the JSON document and the report, and checks every analyze run against the
    targets (median analyze / median floor <= 3.0, peak RSS < 1024 MB) and the aims (2.0, 500 MB);
    with --profile, a summary of all profiles. Writes benchmarks/results/latest.json (with
@@ -40,6 +42,7 @@ import argparse
 import contextlib
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -48,13 +51,12 @@ from typing import Any
 
 from .collection import (
     DEFAULT_SEED,
-    MARKER_NAME,
     OWN_NAMES,
     PHOTOS_DIR,
     PIPELINE_NAME,
     CollectionError,
-    ensure_collection,
     profile_root,
+    read_marker,
 )
 from .figures import (
     RATIO_AIM,
@@ -68,7 +70,7 @@ from .figures import (
     summary_table,
 )
 from .machine import machine_facts
-from .measure import CommandFailed, Series, load_average, run_once, warm_up
+from .measure import REPO_ROOT, CommandFailed, Series, load_average, run_once, warm_up
 from .profiles import ALL, DEFAULT_PROFILE, PROFILES, select_profiles
 
 __all__ = ["main"]
@@ -108,8 +110,30 @@ def _size(path: Path) -> int | None:
         return None
 
 
+def _ensure(root: Path, args: argparse.Namespace, profile: str) -> tuple[dict[str, object], bool]:
+    """Generate or reuse the collection of `profile` in a child process; (marker, generated).
+
+    This process must stay small until the last measurement: Linux keeps the peak RSS of the
+    memory an exec replaces, so every child it starts reports at least this process's peak as
+    its own ru_maxrss. Generating a flat tree here would raise the floor's figure, and reading a
+    300 MB analysis document would raise every later one.
+    """
+    before = read_marker(root)
+    where = [str(args.base)] if args.profile is None else [str(args.base), "--profile", profile]
+    command = [sys.executable, "-m", "benchmarks.collection", *where]
+    command += ["--files", str(args.files), "--seed", str(args.seed)]
+    if subprocess.run(command, cwd=REPO_ROOT, check=False).returncode != 0:
+        raise CollectionError(f"generating the {profile} collection failed (see above)")
+    marker = read_marker(root)
+    if marker is None:
+        raise CollectionError(f"no marker in {root} after generating it")
+    return marker, marker != before
+
+
 def _bench(root: Path, marker: dict[str, object], args: argparse.Namespace) -> dict[str, Any]:
-    """Measure the floor and analyze on the collection under `root`; print and return figures."""
+    """Measure the floor and analyze on the collection under `root`; print and return figures.
+
+    The analysis document is read later, once nothing is left to measure (see `_ensure`)."""
     photos = str(root / PHOTOS_DIR)
     json_out = root / "analysis.json"
     html_out = root / "report.html"
@@ -139,7 +163,6 @@ def _bench(root: Path, marker: dict[str, object], args: argparse.Namespace) -> d
             )
     load_after = load_average()
 
-    analysis = summarise_analysis(json_out)
     checks = {item.name: check(item, floor) for item in measured[1:]}
     report_cost = measured[-1].median - measured[1].median if args.report else None
     json_bytes = _size(json_out)
@@ -154,9 +177,6 @@ def _bench(root: Path, marker: dict[str, object], args: argparse.Namespace) -> d
     )
     if report_cost is not None:
         print(f"report writing (median difference): {report_cost:.2f} s")
-    if analysis.get("total_files") not in (None, files):
-        print(f"warning: analyze saw {analysis.get('total_files')} files, the floor {files}")
-    print("analysis:", json.dumps(analysis, indent=2))
     print(f"load average (1 min) before/after: {load_before} / {load_after}", flush=True)
     main_check = checks["analyze --json"]
     return {
@@ -184,7 +204,6 @@ def _bench(root: Path, marker: dict[str, object], args: argparse.Namespace) -> d
             "ratio_aim": RATIO_AIM,
             "rss_aim_mb": RSS_AIM_MB,
         },
-        "analysis": analysis,
     }
 
 
@@ -240,41 +259,13 @@ def _write(path: Path, figures: dict[str, Any]) -> None:
     path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parse(argv)
-    roots = {
-        profile.name: args.base if args.profile is None else profile_root(args.base, profile.name)
-        for profile in args.profiles
-    }
-    markers: dict[str, dict[str, object]] = {}
-    generated: list[Path] = []
-    for name, root in roots.items():
-        print(f"collection {name}: {args.files:,} files in {root / PHOTOS_DIR}", flush=True)
-        try:
-            markers[name], made = ensure_collection(root, args.files, args.seed, profile=name)
-        except CollectionError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        if made:
-            generated.append(root)
-        else:
-            print(f"reusing the collection (marker {root / MARKER_NAME})", flush=True)
-
+def _write_results(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> None:
     run_facts = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_facts(),
         "repeat": args.repeat,
         "tools": args.tools.split(","),
     }
-    results: dict[str, dict[str, Any]] = {}
-    for name, root in roots.items():
-        print(f"\n== {name}: {root / PHOTOS_DIR} ==", flush=True)
-        try:
-            results[name] = _bench(root, markers[name], args)
-        except CommandFailed as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-
     if args.profile is None:
         [figures] = results.values()
         text = {**run_facts, **figures}
@@ -292,6 +283,43 @@ def main(argv: list[str] | None = None) -> int:
             _write(copy, {**run_facts, **figures})
         print(f"figures written to {args.output} and profile-<name>-files-<N>.json beside it")
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    roots = {
+        profile.name: args.base if args.profile is None else profile_root(args.base, profile.name)
+        for profile in args.profiles
+    }
+    markers: dict[str, dict[str, object]] = {}
+    generated: list[Path] = []
+    for name, root in roots.items():
+        print(f"collection {name}: {args.files:,} files in {root / PHOTOS_DIR}", flush=True)
+        try:
+            markers[name], made = _ensure(root, args, name)
+        except CollectionError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if made:
+            generated.append(root)
+
+    results: dict[str, dict[str, Any]] = {}
+    for name, root in roots.items():
+        print(f"\n== {name}: {root / PHOTOS_DIR} ==", flush=True)
+        try:
+            results[name] = _bench(root, markers[name], args)
+        except CommandFailed as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    for name, figures in results.items():
+        figures["analysis"] = analysis = summarise_analysis(roots[name] / "analysis.json")
+        print(f"\nanalysis of {name}:", json.dumps(analysis, indent=2))
+        if analysis.get("total_files") not in (None, figures["files"]):
+            print(
+                f"warning: analyze saw {analysis.get('total_files')} files, the floor "
+                f"{figures['files']}"
+            )
+
+    _write_results(args, results)
     if not args.keep:
         for root in generated:
             print(f"removing the generated collection {root} (use --keep to reuse it)")
