@@ -151,7 +151,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         folder = Path(tmp)
         env = environment(db_url, folder)
         subprocess.run([COORDINATOR, "migrate"], env=env, check=True, capture_output=True)
-        fleet = enrol_fleet(db_url, env["JWT_SECRET_KEY"], 200, args.concurrency)
+        # A collection for every job made, so that each create_job queues one.
+        fleet = enrol_fleet(db_url, env["JWT_SECRET_KEY"], 200, args.concurrency, args.calls)
         with (
             coordinator(env, folder, 1) as (base, pid),
             asyncio.Runner(loop_factory=loop_factory()) as runner,

@@ -82,23 +82,33 @@ def environment(db_url: str, folder: Path) -> dict[str, str]:
     }
 
 
+def start_coordinator(
+    env: dict[str, str], folder: Path, workers: int
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`shuttersense-coordinator serve` on a free port, once it answers /health (its log in
+    `folder`); returns the process and its base URL. The caller stops it."""
+    port = free_port()
+    command = [COORDINATOR, "serve", "--workers", str(workers), "--port", str(port)]
+    with (folder / "server.log").open("wb") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return server, base
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            server.wait()
+            raise SystemExit(f"the coordinator did not start: see {folder / 'server.log'}")
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def coordinator(env: dict[str, str], folder: Path, workers: int) -> Iterator[tuple[str, int]]:
     """`shuttersense-coordinator serve` on a free port; yields (base URL, pid)."""
-    port = free_port()
-    log = (folder / "server.log").open("wb")
-    command = [COORDINATOR, "serve", "--workers", str(workers), "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_coordinator(env, folder, workers)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit(f"the coordinator did not start: see {folder / 'server.log'}")
-            time.sleep(0.2)
         yield base, server.pid
     finally:
         server.terminate()
@@ -106,7 +116,6 @@ def coordinator(env: dict[str, str], folder: Path, workers: int) -> Iterator[tup
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
-        log.close()
 
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -133,7 +142,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         env = environment(db_url, folder)
         subprocess.run([COORDINATOR, "migrate"], env=env, check=True, capture_output=True)
         started = time.perf_counter()
-        fleet = enrol_fleet(db_url, env["JWT_SECRET_KEY"], args.agents, args.claimers)
+        # Room for the backlog and the jobs in flight twice over: a collection whose job is
+        # unfinished takes no second one.
+        spread = 2 * (traffic.backlog + args.claimers)
+        fleet = enrol_fleet(db_url, env["JWT_SECRET_KEY"], args.agents, args.claimers, spread)
         enrol_seconds = time.perf_counter() - started
         queue = JobQueue(db_url, fleet.collections)
         queue.add(traffic.backlog)

@@ -6,6 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from shuttersense.common.result_reading import read_tool_result
+from shuttersense.common.results import (
+    PhotoPairingResult,
+    PhotoStatsResult,
+    ToolResult,
+)
+
 from .measure import Series
 
 __all__ = [
@@ -124,27 +131,34 @@ def summarise_analysis(path: Path) -> dict[str, object]:
         "skipped": doc.get("skipped"),
         "scan_issues": len(doc.get("scan_issues", [])),
     }
-    stats = results.get("photostats") or {}
-    if stats:
-        summary["photostats"] = {
-            "total_files": stats.get("total_files"),
-            "orphaned_images": len(stats.get("orphaned_images", [])),
-            "orphaned_xmp": len(stats.get("orphaned_xmp", [])),
-        }
-    pairing = results.get("photo_pairing") or {}
-    if pairing:
-        summary["photo_pairing"] = {
-            "group_count": pairing.get("group_count"),
-            "image_count": pairing.get("image_count"),
-            "invalid_files": len(pairing.get("invalid_files", [])),
-        }
-    validation = results.get("pipeline_validation") or {}
-    if validation:
-        summary["pipeline_validation"] = {
-            "total_images": validation.get("total_images"),
-            "status_counts": validation.get("status_counts"),
-            "overall_status": validation.get("overall_status"),
-            "by_termination": validation.get("by_termination"),
-            "images_listed": len(validation.get("images", [])),
-        }
+    for tool, payload in results.items():
+        try:
+            result = read_tool_result(payload)
+        except ValueError as exc:
+            summary[tool] = {"error": f"unreadable result: {exc}"}
+            continue
+        summary[tool] = _tool_figures(result)
     return summary
+
+
+def _tool_figures(result: ToolResult) -> dict[str, object]:
+    if isinstance(result, PhotoStatsResult):
+        return {
+            "total_files": result.total_files,
+            "orphaned_images": result.orphaned_images.count,
+            "orphaned_sidecars": result.orphaned_sidecars.count,
+        }
+    if isinstance(result, PhotoPairingResult):
+        return {
+            "group_count": result.group_count,
+            "image_count": result.image_count,
+            "invalid_files": result.invalid_file_count,
+            "name_collisions": result.name_collision_count,
+        }
+    return {
+        "total_images": result.total_images,
+        "status_counts": result.status_counts,
+        "overall_status": result.overall_status,
+        "by_termination": result.by_termination,
+        "issue_patterns": len(result.issues),
+    }

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from shuttersense.common.protocol import result_signature
-from shuttersense.common.results import PhotoStatsResult
+from shuttersense.common.results import FilesByFolder, PhotoStatsResult
 
 from .load_fleet import Fleet, JobQueue
 from .load_http import Answer, ConnectionPool, HttpError
@@ -45,8 +45,8 @@ RESULT = PhotoStatsResult(
     storage_by_type={".cr3": 10, ".xmp": 10},
     metadata_extensions=[".xmp"],
     paired_count=1,
-    orphaned_images=[],
-    orphaned_xmp=[],
+    orphaned_images=FilesByFolder(),
+    orphaned_sidecars=FilesByFolder(),
 ).model_dump(mode="json")
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from shuttersense.coordinator.db import make_engine, make_session_factory
@@ -33,23 +34,24 @@ TEAM = "Load test"
 
 @dataclass(frozen=True)
 class Fleet:
-    """What the drivers need: agent keys, the collections of the claiming agents (one each,
-    in the same order), and an admin's API token for the user API."""
+    """What the drivers need: agent keys, the collections of the claiming agents (spread over
+    them in turn), and an admin's API token for the user API."""
 
     agent_keys: list[str]
     collections: list[str]
     api_token: str
 
 
-def enrol_fleet(db_url: str, jwt_key: str, agents: int, claimers: int) -> Fleet:
-    """A team with `agents` agents; the first `claimers` of them each get a collection."""
+def enrol_fleet(db_url: str, jwt_key: str, agents: int, claimers: int, collections: int) -> Fleet:
+    """A team with `agents` agents; the first `claimers` of them share `collections` collections
+    in turn. A collection holds one unfinished job per tool, so a queue of N jobs needs N."""
     engine = make_engine(db_url)
     try:
         with make_session_factory(engine)() as session:
             admin = create_user(session, "admin@load.example", "load-test-password", team=TEAM)
             team = session.get_one(Team, admin.team_id)
             token = create_token(session, admin, "load benchmark", None, jwt_key).token
-            keys, collections = [], []
+            keys, claiming = [], []
             for index in range(agents):
                 issued = create_registration_token(session, team)
                 enrolled = register_agent(
@@ -57,9 +59,13 @@ def enrol_fleet(db_url: str, jwt_key: str, agents: int, claimers: int) -> Fleet:
                 )
                 keys.append(enrolled.key)
                 if index < claimers:
-                    collections.append(_collection(session, enrolled.agent.id, team.id, index))
+                    claiming.append(enrolled.agent.id)
+            made = [
+                _collection(session, claiming[index % len(claiming)], team.id, index)
+                for index in range(collections)
+            ]
             session.commit()
-            return Fleet(keys, collections, token)
+            return Fleet(keys, made, token)
     finally:
         engine.dispose()
 
@@ -80,7 +86,8 @@ def _collection(session: Session, agent_id: int, team_id: int, index: int) -> st
 class JobQueue:
     """Bulk inserts of queued PhotoStats jobs, spread round-robin over the collections, each
     announced on the coordinator's event channel as its own job creation does, so that the
-    agents waiting in a long poll are woken."""
+    agents waiting in a long poll are woken. A collection whose job is still unfinished gets
+    none this time (the feeder makes up for it on its next round)."""
 
     def __init__(self, db_url: str, collections: list[str]) -> None:
         self.engine = make_engine(db_url)
@@ -113,7 +120,8 @@ class JobQueue:
             )
         columns = [Job.__table__.c[name] for name in JOB_VIEW_COLUMNS]
         with Session(self.engine) as session:
-            made = session.execute(insert(Job).returning(*columns), rows).all()
+            bulk = insert(Job).on_conflict_do_nothing().returning(*columns)
+            made = session.execute(bulk, rows).all()
             events = (json.dumps(job_event(job, "state")) for job in made)
             for payload in notify_payloads(events):
                 session.execute(select(func.pg_notify(CHANNEL, payload)))

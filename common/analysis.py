@@ -24,9 +24,10 @@ from .beside import Beside
 from .catalog import Catalog
 from .collector import collector_paused
 from .config import TeamConfig
+from .conventions import Convention, config_convention, pipeline_convention
 from .errors import ToolError
 from .files import FileEntry
-from .grammar import FilenameGrammar, LegacyGrammar, RegexGrammar
+from .grammar import FilenameGrammar
 from .pipeline import Pipeline, derive_tool_config, enumerate_paths
 from .progress import NullProgress, ProgressSink
 from .results import (
@@ -59,15 +60,19 @@ _SCAN_TICK = 2048
 
 
 def parse_tools(text: str) -> tuple[ToolName, ...]:
-    """`photostats,photo_pairing` → tools in canonical order; ToolError names an unknown one."""
-    wanted = {part.strip() for part in text.split(",") if part.strip()}
+    """`photostats,photo_pairing` → tools in canonical order. ToolError, naming the tools that
+    exist, for an unknown tool, an empty list or an empty item (`photostats,`)."""
+    choices = f"choose from {', '.join(tool.value for tool in ALL_TOOLS)}"
+    parts = [part.strip() for part in text.split(",")]
+    if not any(parts):
+        raise ToolError(f"no tool given in {text!r}; {choices}")
+    if "" in parts:
+        raise ToolError(f"empty tool name in {text!r}; {choices}")
     known = {tool.value for tool in ALL_TOOLS}
-    unknown = sorted(wanted - known)
+    unknown = [part for part in parts if part not in known]
     if unknown:
-        raise ToolError(f"unknown tool {unknown[0]!r}; choose from {', '.join(sorted(known))}")
-    if not wanted:
-        raise ToolError("no tool given")
-    return tuple(tool for tool in ALL_TOOLS if tool.value in wanted)
+        raise ToolError(f"unknown tool {unknown[0]!r}; {choices}")
+    return tuple(tool for tool in ALL_TOOLS if tool.value in parts)
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class AnalysisRequest:
     pipeline: Pipeline | None = None
     tools: tuple[ToolName, ...] | None = None
     check_sidecars: bool = False
+    collection_name: str = ""  # what the report calls it; the folder's name when empty
     # How the caller gets a pipeline, told when Pipeline Validation has none.
     pipeline_hint: str = "pass --pipeline FILE"
     # Walk half of the folders, then run PhotoStats and the input-state hash, in forked children
@@ -91,9 +97,13 @@ class _ToolSettings:
     photo_extensions: tuple[str, ...]
     metadata_extensions: tuple[str, ...]
     require_sidecar: tuple[str, ...]
-    grammar: FilenameGrammar
+    convention: Convention
     method_labels: dict[str, str]
     hash_config: dict[str, Any]
+
+    @property
+    def grammar(self) -> FilenameGrammar:
+        return self.convention.grammar
 
 
 def _settings(request: AnalysisRequest) -> _ToolSettings:
@@ -104,7 +114,7 @@ def _settings(request: AnalysisRequest) -> _ToolSettings:
             config.photo_extensions,
             config.metadata_extensions,
             config.require_sidecar,
-            LegacyGrammar(),
+            config_convention(config.filename_convention),
             dict(config.processing_methods),
             hash_config,
         )
@@ -115,7 +125,9 @@ def _settings(request: AnalysisRequest) -> _ToolSettings:
         tuple(tool_config.photo_extensions),
         tuple(tool_config.metadata_extensions),
         tuple(tool_config.require_sidecar),
-        RegexGrammar(tool_config.filename_regex, tool_config.camera_id_group),
+        pipeline_convention(
+            tool_config.filename_regex, tool_config.camera_id_group, request.pipeline.name
+        ),
         dict(tool_config.processing_suffixes) or dict(config.processing_methods),
         hash_config,
     )
@@ -256,7 +268,10 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
         generator=f"shuttersense {__version__}",
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         collection=CollectionSummary(
-            path=str(root), total_files=len(entries), total_size=sum(map(itemgetter(1), entries))
+            path=str(root),
+            name=request.collection_name or root.name,
+            total_files=len(entries),
+            total_size=sum(map(itemgetter(1), entries)),
         ),
         input_state_hash=combined_hash(run_key, files_hash, settings_hash),
         tool_hashes=tool_hashes,
@@ -314,7 +329,9 @@ def _run_grouped_tool(
     sink: ProgressSink,
 ) -> ToolResult:
     if tool is ToolName.PHOTO_PAIRING:
-        return photo_pairing(grouping, request.config, settings.method_labels)
+        return photo_pairing(
+            grouping, request.config, settings.method_labels, settings.convention.description
+        )
     if request.pipeline is None:  # _resolve_tools already refused this; here for the type checker
         raise ToolError(f"pipeline_validation needs a pipeline: {request.pipeline_hint}")
     return validate_collection(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -21,25 +21,46 @@ __all__ = [
     "DEFAULT_METADATA_EXTENSIONS",
     "DEFAULT_PHOTO_EXTENSIONS",
     "DEFAULT_REQUIRE_SIDECAR",
+    "RAW_EXTENSIONS",
     "TeamConfig",
     "load_team_config",
     "normalise_extension",
 ]
 
-DEFAULT_PHOTO_EXTENSIONS = (
-    ".dng",
+# The raw formats of current cameras: Canon, Nikon, Sony, Fujifilm, Olympus/OM, Panasonic,
+# Pentax, Samsung, Leica, Hasselblad, Phase One, Sigma.
+RAW_EXTENSIONS = (
     ".cr3",
     ".cr2",
     ".nef",
+    ".nrw",
     ".arw",
+    ".srf",
+    ".sr2",
     ".raf",
+    ".orf",
+    ".rw2",
+    ".pef",
+    ".srw",
+    ".rwl",
+    ".3fr",
+    ".fff",
+    ".iiq",
+    ".x3f",
+)
+DEFAULT_PHOTO_EXTENSIONS = (
+    ".dng",
+    *RAW_EXTENSIONS,
     ".tiff",
     ".tif",
     ".jpg",
     ".jpeg",
+    ".heic",
+    ".heif",
+    ".hif",
 )
 DEFAULT_METADATA_EXTENSIONS = (".xmp",)
-DEFAULT_REQUIRE_SIDECAR = (".cr3", ".cr2", ".nef", ".arw", ".raf")
+DEFAULT_REQUIRE_SIDECAR = RAW_EXTENSIONS
 
 
 def normalise_extension(ext: str) -> str:
@@ -72,6 +93,11 @@ class TeamConfig(BaseModel):
     require_sidecar: tuple[str, ...] = DEFAULT_REQUIRE_SIDECAR
     camera_mappings: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
     processing_methods: dict[str, str] = Field(default_factory=dict)
+    filename_convention: Literal["shuttersense", "camera_defaults"] = Field(
+        default="shuttersense",
+        description="how names are read without a pipeline: ShutterSense names (AB3D0001.CR3) "
+        "or the camera makers' defaults (IMG_1234.JPG, DSC_0042.NEF)",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -117,6 +143,7 @@ class TeamConfig(BaseModel):
             "require_sidecar": list(self.require_sidecar),
             "camera_mappings": self.camera_mappings,
             "processing_methods": self.processing_methods,
+            "filename_convention": self.filename_convention,
         }
 
 

@@ -16,21 +16,27 @@ __all__ = [
     "RESULT_SCHEMA_VERSION",
     "AnalysisDocument",
     "CollectionSummary",
-    "ImageValidation",
+    "FilesByFolder",
+    "FolderNames",
     "InvalidFile",
+    "InvalidNames",
+    "NameCollisions",
+    "NotAnalysed",
     "PathStat",
     "PhotoPairingResult",
     "PhotoStatsResult",
     "PipelineValidationResult",
     "ScanIssue",
     "Status",
-    "TerminationMatch",
     "ToolName",
     "ToolResult",
+    "ValidationIssue",
     "result_counts",
 ]
 
-RESULT_SCHEMA_VERSION = 1
+# 2: findings grouped (orphans by folder, invalid names by reason, validation by pattern) instead
+# of one entry per file or image; results of version 1 are read through `result_upgrade`.
+RESULT_SCHEMA_VERSION = 2
 
 
 class ToolName(StrEnum):
@@ -76,6 +82,41 @@ class ScanIssue(_Schema):
     reason: str
 
 
+FolderNames = dict[str, list[str | tuple[str, str]]]
+"""Folder (relative to the collection, `""` for its top) -> the names in it, in order, a
+`[first, last]` pair standing for a run of consecutively numbered names (see `name_runs`)."""
+
+
+class FilesByFolder(_Schema):
+    """Files that share one finding: how many, and their names folder by folder."""
+
+    count: int = 0
+    by_folder: FolderNames = Field(default_factory=dict)
+
+
+class InvalidNames(FilesByFolder):
+    """Photo files the filename convention rejects for one reason."""
+
+    reason: str
+
+
+class NameCollisions(_Schema):
+    """File names found in each of the same folders: a counter that wrapped, or two bodies
+    sharing a camera ID. Grouping still treats such files as one image (names decide)."""
+
+    folders: list[str]
+    count: int
+    names: list[str | tuple[str, str]] = Field(description="in order, with runs as pairs")
+
+
+class NotAnalysed(_Schema):
+    """Files with an extension that is neither a photo nor a sidecar type of this run."""
+
+    count: int
+    size: int
+    examples: list[str] = Field(description="a few of their paths")
+
+
 class PhotoStatsResult(_Schema):
     tool: Literal[ToolName.PHOTOSTATS] = ToolName.PHOTOSTATS
     schema_version: int = RESULT_SCHEMA_VERSION
@@ -85,8 +126,12 @@ class PhotoStatsResult(_Schema):
     storage_by_type: dict[str, int]
     metadata_extensions: list[str] = Field(description="which counted extensions are sidecars")
     paired_count: int = Field(description="stems that have both an image and a sidecar")
-    orphaned_images: list[str]
-    orphaned_xmp: list[str]
+    orphaned_images: FilesByFolder = Field(description="images that need a sidecar and have none")
+    orphaned_sidecars: FilesByFolder = Field(description="sidecars whose image is not there")
+    not_analysed: dict[str, NotAnalysed] = Field(
+        default_factory=dict,
+        description='extension ("" for none) -> files no tool counts, so nothing is left out',
+    )
     invalid_xmp: list[InvalidFile] | None = Field(
         default=None, description="sidecars that failed to parse; null when sidecars were not read"
     )
@@ -96,6 +141,9 @@ class PhotoStatsResult(_Schema):
 class PhotoPairingResult(_Schema):
     tool: Literal[ToolName.PHOTO_PAIRING] = ToolName.PHOTO_PAIRING
     schema_version: int = RESULT_SCHEMA_VERSION
+    filename_convention: str = Field(
+        default="", description="the naming convention the files were read with"
+    )
     group_count: int
     image_count: int
     file_count: int
@@ -104,32 +152,37 @@ class PhotoPairingResult(_Schema):
     cameras: dict[str, dict[str, object]] = Field(
         description="raw camera ID -> its mapping entry without empty values ({} if unmapped)"
     )
-    invalid_files: list[InvalidFile]
+    invalid_file_count: int
+    invalid_names: list[InvalidNames] = Field(description="by reason, most files first")
+    name_collision_count: int = Field(default=0, description="names found in several folders")
+    name_collision_sets: int = Field(default=0, description="distinct sets of folders they are in")
+    name_collisions: list[NameCollisions] = Field(
+        default_factory=list,
+        description="file names found in more than one folder, by folders, most names first; "
+        "the largest sets only (see name_collision_sets)",
+    )
     scan_time: float = 0.0
 
 
-class TerminationMatch(_Schema):
-    """How one image fares against the best path of one termination type."""
+class ValidationIssue(_Schema):
+    """Images that fare the same against one termination type: the same files expected, missing
+    and extra. Names are relative to each image's own name (`AB3D0001-2` expects
+    `AB3D0001-DxO-2.DNG` for `-DxO.DNG`: the separate-image marker goes before the extension);
+    a name without the image's name in front is shown whole."""
 
+    termination: str | None = Field(description="null: no path of the pipeline applies at all")
     status: Status
     expected: list[str]
     missing: list[str]
     extra: list[str]
     completion: float = Field(description="matched expected files, percent of expected")
-    archival_ready: bool
-
-
-class ImageValidation(_Schema):
-    base_filename: str
-    group_id: str
-    status: Status
-    archival_ready: bool
-    files: list[str]
-    terminations: dict[str, TerminationMatch]
+    image_count: int
+    images: FolderNames = Field(description="image names by the folder of their first file")
 
 
 class PathStat(_Schema):
-    path: list[str]
+    path: list[str] = Field(description="node ids")
+    names: list[str] = Field(default_factory=list, description="node names, same order")
     image_count: int
 
 
@@ -152,7 +205,10 @@ class PipelineValidationResult(_Schema):
     by_termination: dict[str, dict[str, int]]
     archival_ready_count: int
     path_stats: list[PathStat]
-    images: list[ImageValidation] = Field(description="every image that is not fully CONSISTENT")
+    issues: list[ValidationIssue] = Field(
+        description="what is wrong, by termination and pattern, most images first; an image "
+        "not named here is CONSISTENT for every termination"
+    )
     scan_time: float = 0.0
 
 
@@ -163,6 +219,7 @@ ToolResult = Annotated[
 
 class CollectionSummary(_Schema):
     path: str
+    name: str = Field(default="", description="what the collection is called, when it has a name")
     total_files: int
     total_size: int
 
@@ -185,8 +242,8 @@ class AnalysisDocument(_Schema):
 def result_counts(result: ToolResult) -> tuple[int, int]:
     """(files scanned, issues found) of a tool result, as job records and trends show them."""
     if isinstance(result, PhotoStatsResult):
-        return result.total_files, len(result.orphaned_images) + len(result.orphaned_xmp)
+        return result.total_files, result.orphaned_images.count + result.orphaned_sidecars.count
     if isinstance(result, PhotoPairingResult):
-        return result.file_count, len(result.invalid_files)
+        return result.file_count, result.invalid_file_count
     status = result.overall_status
     return result.total_files, status.get("PARTIAL", 0) + status.get("INCONSISTENT", 0)

@@ -2,12 +2,13 @@
 
 Regular files only, hidden ones included. A folder that cannot be read, a name that is not valid
 UTF-8, a symlink that leads outside the root, a symlinked folder (its files are listed under their
-real path): each becomes a ScanIssue and the walk goes on. Undecodable names are kept, shown with
-`\\xNN` escapes, so every result stays valid JSON.
+real path), a symlink loop, a broken symlink: each becomes a ScanIssue and the walk goes on.
+Undecodable names are kept, shown with `\\xNN` escapes, so every result stays valid JSON.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -154,15 +155,32 @@ class Walker:
 
 
 def _follow_link(link: str, real_root: str, rel: str, report: IssueSink) -> os.stat_result | None:
-    real = os.path.realpath(link)
+    try:
+        real = os.path.realpath(link)
+    except RecursionError:  # realpath recurses once per link: a chain of thousands
+        report(ScanIssue(path=rel, reason=f"{_CHAIN_TOO_LONG}; skipped"))
+        return None
     if not _inside(real, real_root):
         report(ScanIssue(path=rel, reason="symlink leads outside the collection; not followed"))
         return None
     try:
         return os.stat(real)
-    except OSError:
-        report(ScanIssue(path=rel, reason="broken symlink; skipped"))
+    except OSError as exc:
+        report(ScanIssue(path=rel, reason=f"{_link_reason(exc)}; skipped"))
         return None
+
+
+_CHAIN_TOO_LONG = "symlink chain too long to follow (more links than the system resolves)"
+
+
+def _link_reason(exc: OSError) -> str:
+    # realpath stops where links come round again, so a loop (`a -> b`, `b -> a`) stays inside
+    # the root and only stat's error tells it apart from a link to nothing.
+    if exc.errno == errno.ELOOP:
+        return "symlink loop (following it goes round in circles and never reaches a file)"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "broken symlink (its target is missing)"
+    return f"symlink cannot be followed ({exc.strerror or exc})"
 
 
 def _folder_reason(exc: OSError) -> str:

@@ -16,13 +16,16 @@ from .files import FileEntry
 
 __all__ = ["HASH_VERSION", "combined_hash", "config_hash", "file_list_hash", "input_state_hash"]
 
-HASH_VERSION = "shuttersense/1"
+# 2: results of schema 2, and the filename convention, so an unchanged collection is analysed
+# once more after an upgrade instead of copying a result that lacks the new findings.
+HASH_VERSION = "shuttersense/2"
 _CONFIG_KEYS = (
     "photo_extensions",
     "metadata_extensions",
     "require_sidecar",
     "camera_mappings",
     "processing_methods",
+    "filename_convention",
     "pipeline",
     "pipeline_tool_config",
 )

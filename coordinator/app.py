@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -29,32 +30,40 @@ from .api import (
     jobs,
     pipelines,
     results,
+    schedules,
+    team_settings,
     trends,
     uploads,
     users,
 )
 from .api.client_address import ClientAddress
+from .api.docs_page import docs_routes
 from .api.lane import Lane
-from .api.request_guard import DEFAULT_MAX_BODY, RequestGuard
+from .api.request_guard import RequestGuard
 from .api.web_app import web_app_route
 from .claim_wakeups import ClaimWakeups
 from .db import make_engine, make_session_factory
-from .errors import ServiceError, TooManyAttempts, Unauthorized
+from .errors import InvalidInput, ServiceError, TooManyAttempts, Unauthorized
 from .event_bus import EventBus
 from .logs import configure_logging
+from .models.base import utcnow
 from .pg_events import PgNotifyBus
 from .services.job_events import deliver_after_commit
+from .services.scheduler import run_due
 from .services.sweeper import SWEEP_INTERVAL, sweep
 from .settings import Settings, load_settings
 from .vault import Vault
 
-__all__ = ["create_app", "create_served_app"]
+__all__ = ["create_app", "create_served_app", "warn_if_metrics_open"]
 
 log = logging.getLogger(__name__)
 
 
 async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
-    """Domain errors become HTTP answers here, once."""
+    """Domain errors become HTTP answers here, once; a 422 in the shape of FastAPI's own."""
+    if isinstance(exc, InvalidInput):
+        problems = [{"type": "invalid_input", "loc": list(exc.loc), "msg": str(exc)}]
+        return JSONResponse({"detail": problems}, status_code=exc.status)
     headers = None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": "Bearer"}
@@ -64,24 +73,42 @@ async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
 
 
 def _lifespan(
-    sessions: sessionmaker[Session], bus: EventBus, interval: float | None, own_process: bool
+    sessions: sessionmaker[Session],
+    bus: EventBus,
+    interval: float | None,
+    own_process: bool,
+    clock: Callable[[], datetime],
 ) -> Any:
-    """The app's lifespan: run the event bus, and sweep expired leases and silent agents every
-    `interval` seconds."""
+    """The app's lifespan: run the event bus, and every `interval` seconds sweep (expired
+    leases, silent agents, results past retention) and queue the scheduled audits, at the time
+    `clock()` tells."""
 
     def sweep_once() -> None:
         with sessions() as session:
-            sweep(session)
+            sweep(session, now=clock())
+
+    def schedule_once() -> None:
+        with sessions() as session:
+            run_due(session, clock())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stopping = asyncio.Event()
+
         async def loop() -> None:
-            while True:
-                await asyncio.sleep(interval or 0)
-                try:
-                    await run_in_threadpool(sweep_once)
-                except Exception:  # keep sweeping; the next pass may succeed
-                    log.exception("sweeper pass failed")
+            while not stopping.is_set():
+                with suppress(TimeoutError):  # the interval, cut short by stopping
+                    await asyncio.wait_for(stopping.wait(), interval)
+                for name, background_pass in (
+                    ("sweeper", sweep_once),
+                    ("scheduler", schedule_once),
+                ):
+                    if stopping.is_set():
+                        return
+                    try:
+                        await run_in_threadpool(background_pass)
+                    except Exception:  # keep going; the next pass may succeed
+                        log.exception("%s pass failed", name)
 
         await bus.start()
         if own_process:
@@ -94,7 +121,10 @@ def _lifespan(
             yield
         finally:
             if task is not None:
-                task.cancel()
+                # A pass runs on in its thread whatever happens to the task: let it end before
+                # the engine closes, or its connection outlives the pool.
+                stopping.set()
+                await task
             await bus.stop()
             app.state.engine.dispose()
 
@@ -105,13 +135,14 @@ def create_app(
     settings: Settings | None = None,
     *,
     sweep_interval: float | None = SWEEP_INTERVAL,
-    max_body_bytes: int = DEFAULT_MAX_BODY,
     own_process: bool = False,
+    clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
     """Build the coordinator for `settings` (read from the environment when omitted).
 
-    `sweep_interval` None turns the background sweeper off (tests drive it by hand).
-    `own_process`: the app is all its process runs (`serve`), so it may tune the process.
+    `sweep_interval` None turns the background sweeper and scheduler off (tests drive them by
+    hand). `own_process`: the app is all its process runs (`serve`), so it may tune the process.
+    `clock` tells the background passes the time (tests set it).
     """
     settings = settings or load_settings()
     configure_logging(settings)
@@ -126,9 +157,9 @@ def create_app(
         title="ShutterSense coordinator",
         version=__version__,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served from a package instead of a CDN: api/docs_page.py
         redoc_url=None,
-        lifespan=_lifespan(sessions, bus, sweep_interval, own_process),
+        lifespan=_lifespan(sessions, bus, sweep_interval, own_process, clock),
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -137,6 +168,7 @@ def create_app(
     app.state.vault = Vault(settings.master_key)
     app.state.lane = Lane()
     app.state.claim_wakeups = wakeups
+    app.state.clock = clock
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -145,8 +177,8 @@ def create_app(
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    app.add_middleware(RequestGuard, max_bytes=max_body_bytes)
-    app.add_middleware(ClientAddress)
+    app.add_middleware(RequestGuard)
+    app.add_middleware(ClientAddress, trusted=settings.trusted_proxies)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.include_router(health.router)
     app.include_router(audit.router)
@@ -160,13 +192,26 @@ def create_app(
     app.include_router(trends.router)
     app.include_router(agents.router)
     app.include_router(users.router)
+    app.include_router(team_settings.router)
     app.include_router(collections.router)
+    app.include_router(schedules.router)
     app.include_router(pipelines.router)
     app.include_router(config.router)
+    app.router.routes.extend(docs_routes(app.openapi_url or "", app.title))
     app.router.routes.append(web_app)  # last: it answers whatever no other route took
     return app
 
 
+def warn_if_metrics_open(settings: Settings) -> None:
+    """Once per server, at start-up: production without SHUSAI_METRICS_TOKEN."""
+    if settings.is_production and settings.metrics_token is None:
+        log.warning(
+            "SHUSAI_METRICS_TOKEN is not set: /metrics shows every team's counts to whoever "
+            "reaches it; set a token, or let only the proxy reach /metrics (README)"
+        )
+
+
 def create_served_app() -> FastAPI:
-    """The app of `shuttersense-coordinator serve`, in a process of its own."""
+    """The app of `serve`'s workers and of `shuttersense.coordinator.asgi`, in a process of its
+    own."""
     return create_app(own_process=True)

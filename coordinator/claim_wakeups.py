@@ -8,6 +8,9 @@ own (`RECHECK`), for what no event announces: a retry's back-off running out, a 
 
 A claim notes the loop time before it asks the database; when an event for it arrived since,
 it asks again at once, so a job queued between its question and its wait is not missed.
+
+When the server starts to stop, `close` ends every waiting claim (the agents get 204 and call
+again, elsewhere or later): the server need not wait out their 30 s before it exits.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class ClaimWakeups:
     def __init__(self) -> None:
         self._waiting: defaultdict[int, dict[int, set[asyncio.Future[None]]]] = defaultdict(dict)
         self._last_queued: dict[_Key, float] = {}
+        self.closed = False
 
     @property
     def waiting(self) -> int:
@@ -58,13 +62,24 @@ class ClaimWakeups:
                     waiter.set_result(None)
                     return
 
-    async def wait(self, team: int, agent: int, since: float, timeout: float) -> None:
+    def close(self) -> None:
+        """The server is stopping: end the waiting claims, and every wait from now on, at once."""
+        self.closed = True
+        for agents in self._waiting.values():
+            for waiters in agents.values():
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+
+    async def wait(self, team: int, agent: int, since: float, timeout: float) -> bool:
         """Return when a job for `agent` was queued after the loop time `since`, or after
-        `timeout` seconds."""
+        `timeout` seconds: True; False at once when the server is stopping (`close`)."""
         never = -math.inf
         last = self._last_queued
+        if self.closed:
+            return False
         if max(last.get((team, agent), never), last.get((team, None), never)) >= since:
-            return
+            return True
         waiter = asyncio.get_running_loop().create_future()
         mine = self._waiting[team].setdefault(agent, set())
         mine.add(waiter)
@@ -77,3 +92,4 @@ class ClaimWakeups:
                 del self._waiting[team][agent]
                 if not self._waiting[team]:
                     del self._waiting[team]
+        return not self.closed

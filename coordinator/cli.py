@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import ipaddress
 import logging
+import os
 import secrets
 import sys
 from collections.abc import Iterator, Sequence
@@ -12,8 +15,8 @@ from contextlib import contextmanager
 from cryptography.fernet import Fernet
 from sqlalchemy.orm import Session
 
-from .db import make_engine, make_session_factory
-from .errors import CoordinatorError
+from .db import check_database, make_engine, make_session_factory
+from .errors import CoordinatorError, InvalidInput, SettingsError
 from .logs import configure_logging
 from .migrate import upgrade
 from .services.accounts import create_user, find_team
@@ -30,10 +33,30 @@ def _settings() -> Settings:
     return settings
 
 
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn  # only this command needs the server
+def _trust_proxies(args: argparse.Namespace) -> None:
+    """SHUSAI_TRUSTED_PROXIES for this server and its workers: `--forwarded-allow-ips` when
+    given; unset, loopback when bound to a loopback address (behind a local proxy such as the
+    deployment guide's nginx), else no one."""
+    if args.forwarded_allow_ips is not None:
+        os.environ["SHUSAI_TRUSTED_PROXIES"] = args.forwarded_allow_ips
+    elif "SHUSAI_TRUSTED_PROXIES" not in os.environ:
+        try:
+            loopback = ipaddress.ip_address(args.host).is_loopback
+        except ValueError:
+            loopback = args.host == "localhost"
+        os.environ["SHUSAI_TRUSTED_PROXIES"] = "127.0.0.0/8,::1" if loopback else ""
 
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn  # only this command needs the server and the app
+
+    from .app import warn_if_metrics_open
+    from .served import serve
+
+    _trust_proxies(args)
     settings = _settings()  # refuse weak configuration before starting any worker
+    check_database(settings.db_url)  # and a database it cannot reach
+    warn_if_metrics_open(settings)
     if settings.is_sqlite and args.workers > 1:
         logging.getLogger("shuttersense").warning(
             "%d workers on the embedded SQLite database: live job updates reach only the "
@@ -45,7 +68,7 @@ def _serve(args: argparse.Namespace) -> int:
         "factory": True,
         "host": args.host,
         "port": args.port,
-        "proxy_headers": True,
+        "proxy_headers": False,  # X-Forwarded-For is read by the app, from trusted proxies only
         # The server logs at SHUSAI_LOG_LEVEL too: its access log (one line per request, at
         # INFO) is off at the production default, WARNING.
         "log_level": settings.log_level.lower(),
@@ -53,19 +76,25 @@ def _serve(args: argparse.Namespace) -> int:
     }
     if args.workers > 1 and balanced_workers_supported():
         return serve_workers(options, args.workers)
-    uvicorn.run(APP, workers=args.workers, **options)
-    return 0
+    if args.workers > 1:  # uvicorn's own workers: they wait out the claims' long polls to stop
+        uvicorn.run(APP, workers=args.workers, **options)
+        return 0
+    return serve(options)
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    upgrade(_settings().db_url)
+    url = _settings().db_url
+    check_database(url)
+    upgrade(url)
     print("database is at the newest schema")
     return 0
 
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    engine = make_engine(_settings().db_url)
+    url = _settings().db_url
+    check_database(url)
+    engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
             yield session
@@ -73,21 +102,54 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    """--password; else with --password-stdin the first line of stdin; else asked twice on the
+    terminal, not echoed."""
+    if args.password is not None:
+        return str(args.password)
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            "no terminal to ask for the password on: pipe it in with --password-stdin"
+        )
+    try:
+        password = getpass.getpass(f"Password for {args.email}: ")
+        again = getpass.getpass("The same password again: ")
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)
+        raise InvalidInput("no password given; nothing was created") from None
+    if again != password:
+        raise InvalidInput("the two passwords differ; nothing was created, try again")
+    return password
+
+
 def _create_user(args: argparse.Namespace) -> int:
-    with _session() as session:
-        user = create_user(session, args.email, args.password, admin=args.admin, team=args.team)
+    with _session() as session:  # the database is checked before the password is asked for
+        password = _new_password(args)
+        user = create_user(session, args.email, password, admin=args.admin, team=args.team)
         print(f"created {user.role} {user.email} ({user.guid})")
     return 0
 
 
 def _create_registration_token(args: argparse.Namespace) -> int:
+    """The token alone on stdout, so that `$(…)` takes it and nothing else; the rest on stderr."""
     with _session() as session:
-        issued = create_registration_token(
-            session, find_team(session, args.team), expires_hours=args.expires_hours
-        )
-        print(issued.token)
+        team = find_team(session, args.team)
+        issued = create_registration_token(session, team, expires_hours=args.expires_hours)
         until = f"{issued.record.expires_at:%Y-%m-%d %H:%M} UTC"
-        print(f"one-time token {issued.record.guid}, valid until {until}", file=sys.stderr)
+        print(
+            f"registration token for team {team.name!r}, for one agent, valid until {until}:",
+            file=sys.stderr,
+            flush=True,
+        )
+        print(issued.token, flush=True)
+        print(
+            f"(give the art_… line to `shuttersense-agent register --token`; its record, "
+            f"{issued.record.guid}, is listed in /api/agents/registration-tokens and is not "
+            "the token)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -108,11 +170,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="LIST",
+        help="proxies whose X-Forwarded-For is believed (addresses or networks, comma "
+        "separated; sets SHUSAI_TRUSTED_PROXIES; default: loopback when --host is loopback)",
+    )
     serve.set_defaults(run=_serve)
     commands.add_parser("migrate", help="alembic upgrade head").set_defaults(run=_migrate)
     user = commands.add_parser("create-user", help="add a user (the first one is an admin)")
     user.add_argument("--email", required=True)
-    user.add_argument("--password", required=True)
+    given = user.add_mutually_exclusive_group()
+    given.add_argument(
+        "--password", help="seen in the shell's history and by ps; without it, you are asked"
+    )
+    given.add_argument(
+        "--password-stdin", action="store_true", help="read it from the first line of stdin"
+    )
     user.add_argument("--admin", action="store_true", help="make the user an admin of the team")
     user.add_argument("--team", metavar="NAME", help="the team (created if new)")
     user.set_defaults(run=_create_user)
@@ -128,12 +202,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _complain(exc: CoordinatorError) -> None:
+    """The error on stderr, one line per problem, no traceback."""
+    lines = str(exc).splitlines()
+    if isinstance(exc, SettingsError) and len(lines) > 1:
+        lines = [f"{len(lines)} settings need fixing before anything starts:", *lines]
+    print(f"shuttersense-coordinator: error: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(f"  {line}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
     except CoordinatorError as exc:
-        print(f"shuttersense-coordinator: error: {exc}", file=sys.stderr)
+        _complain(exc)
         return 2
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["make_engine", "make_session_factory"]
+from .errors import DatabaseUnreachable
+
+__all__ = ["check_database", "make_engine", "make_session_factory"]
+
+_CONNECT_TIMEOUT = 10  # seconds: a firewall that drops packets would otherwise hang for minutes
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -33,3 +38,41 @@ def make_engine(url: str, **options: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _reason(exc: OperationalError, password: str | None) -> str:
+    """The driver's own words, first line only: after its last "failed:", without "FATAL:"."""
+    lines = str(exc.orig).strip().splitlines() or ["no reason given"]
+    reason = lines[0].rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()
+    return reason.replace(password, "***") if password else reason
+
+
+def check_database(url: str) -> None:
+    """Connect to `url` once; DatabaseUnreachable when that fails, naming the server (never the
+    password) and what to check."""
+    where = make_url(url)
+    sqlite = where.get_backend_name() == "sqlite"
+    options: dict[str, Any] = {}
+    if not sqlite:
+        connect_args = {"connect_timeout": _CONNECT_TIMEOUT}
+        options = {"pool_size": 1, "max_overflow": 0, "connect_args": connect_args}
+    engine = make_engine(url, **options)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = _reason(exc, where.password)
+        if sqlite:
+            raise DatabaseUnreachable(
+                f"cannot open the SQLite database {where.database}: {reason}; check that its "
+                "folder exists and that this user may write there (SHUSAI_DB_URL, SHUSAI_DATA_DIR)"
+            ) from None
+        server = f"{where.host}:{where.port or 5432}" if where.host else "(local socket)"
+        raise DatabaseUnreachable(
+            f"cannot connect to the database server {server} "
+            f"(database {where.database}, user {where.username}): {reason}; check that "
+            "PostgreSQL runs there and lets this machine in (listen_addresses, pg_hba.conf, "
+            "firewall) and that SHUSAI_DB_URL is right"
+        ) from None
+    finally:
+        engine.dispose()

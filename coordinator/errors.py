@@ -1,19 +1,23 @@
 """Errors of the coordinator.
 
 CoordinatorError
-├── SettingsError      a setting is missing, weak or invalid; names the variable
-└── ServiceError       a request cannot be carried out (mapped to HTTP once, at the edge)
-    ├── NotFound       no such thing in the caller's team (another team's GUID included)
-    ├── Conflict       the thing exists already, or changed under the caller
-    ├── Forbidden      the caller may not do this
-    └── InvalidInput   the request is well-formed but makes no sense
+├── SettingsError        settings are missing, weak or invalid; names each variable
+├── DatabaseUnreachable  the database cannot be reached; names the server, never the password
+└── ServiceError         a request cannot be carried out (mapped to HTTP once, at the edge)
+    ├── NotFound         no such thing in the caller's team (another team's GUID included)
+    ├── Conflict         the thing exists already, or changed under the caller
+    ├── Forbidden        the caller may not do this
+    └── InvalidInput     the request is well-formed but makes no sense
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "Conflict",
     "CoordinatorError",
+    "DatabaseUnreachable",
     "Forbidden",
     "InvalidInput",
     "NotFound",
@@ -29,11 +33,23 @@ class CoordinatorError(Exception):
 
 
 class SettingsError(CoordinatorError):
-    """A setting from the environment is missing, weak or invalid."""
+    """Settings from the environment that are missing, weak or invalid: `problems` holds each
+    (variable, what is wrong with it), `variable` the first of them."""
 
-    def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"{variable}: {problem}")
+    def __init__(self, variable: str, problem: str, *more: tuple[str, str]) -> None:
+        self.problems = ((variable, problem), *more)
+        super().__init__("\n".join(f"{name}: {what}" for name, what in self.problems))
         self.variable = variable
+
+    @classmethod
+    def joined(cls, errors: Sequence[SettingsError]) -> SettingsError:
+        """One error listing every problem of `errors`, in order."""
+        first, *more = [problem for error in errors for problem in error.problems]
+        return cls(*first, *more)
+
+
+class DatabaseUnreachable(CoordinatorError):
+    """The database cannot be reached; the message names the server and what to check."""
 
 
 class ServiceError(CoordinatorError):
@@ -59,7 +75,13 @@ class Forbidden(ServiceError):
 
 
 class InvalidInput(ServiceError):
+    """`loc` says where, as in FastAPI's own 422 answers: ("query", "status"); empty if unsaid."""
+
     status = 422
+
+    def __init__(self, message: str, loc: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.loc = loc
 
 
 class TooManyAttempts(ServiceError):

@@ -1,18 +1,21 @@
 """One typed settings object, read from the environment the deployment guide documents.
 
-Production (`SHUSAI_ENV=production`) refuses weak configuration at start-up with a message that
-names the variable. Development generates missing secrets once into the data folder (mode 0600)
-and reuses them, and falls back to a SQLite database there when `SHUSAI_DB_URL` is unset.
+Production (`SHUSAI_ENV=production`) refuses weak configuration at start-up with one error that
+names every offending variable. Development generates missing secrets once into the data folder
+(mode 0600) and reuses them, and falls back to a SQLite database there when `SHUSAI_DB_URL` is
+unset.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import platformdirs
 from cryptography.fernet import Fernet
@@ -27,6 +30,7 @@ _SECRETS_FILE = "secrets.json"
 _SECRET_NAMES = ("SHUSAI_MASTER_KEY", "SESSION_SECRET_KEY", "JWT_SECRET_KEY")
 _SAME_SITE = ("lax", "strict", "none")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,9 @@ class Settings:
     vapid_private_key: str | None
     vapid_subject: str | None
     notices: tuple[str, ...] = ()  # said once logging is set up
+    metrics_token: str | None = None  # when set, /metrics asks for it as a bearer token
+    # Peers whose X-Forwarded-For is believed (coordinator/api/client_address.py); none: no one.
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -120,12 +127,14 @@ def _secret(env: Mapping[str, str], name: str, production: bool, stored: dict[st
     value = env.get(name, "").strip()
     if production:
         if not value:
-            raise SettingsError(name, "is required in production")
+            raise SettingsError(name, "is required in production (see generate-secrets)")
         if name == "SHUSAI_MASTER_KEY":
             if not _valid_fernet(value):
                 raise SettingsError(name, "is not a valid Fernet key (see generate-secrets)")
         elif len(value) < MIN_SECRET_LENGTH:
-            raise SettingsError(name, f"must be at least {MIN_SECRET_LENGTH} characters")
+            raise SettingsError(
+                name, f"must be at least {MIN_SECRET_LENGTH} characters, not {len(value)}"
+            )
         return value
     if value:
         if name == "SHUSAI_MASTER_KEY" and not _valid_fernet(value):
@@ -134,37 +143,89 @@ def _secret(env: Mapping[str, str], name: str, production: bool, stored: dict[st
     return stored[name]
 
 
+def _networks(
+    env: Mapping[str, str], name: str
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or networks (`127.0.0.1, 10.0.0.0/8, ::1`)."""
+    found = []
+    for item in filter(None, (part.strip() for part in env.get(name, "").split(","))):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise SettingsError(name, f"{item!r} is not an address or network") from None
+    return tuple(found)
+
+
+class _Problems:
+    """The SettingsErrors met while reading, so that one error can list them all."""
+
+    def __init__(self) -> None:
+        self.found: list[SettingsError] = []
+
+    def read(self, fallback: _T, reader: Callable[..., _T], *args: Any) -> _T:
+        """`reader(*args)`, or `fallback` when it raises a SettingsError (kept for later)."""
+        try:
+            return reader(*args)
+        except SettingsError as exc:
+            self.found.append(exc)
+            return fallback
+
+
+def _db_url(env: Mapping[str, str], production: bool, data_dir: Path, notices: list[str]) -> str:
+    db_url = env.get("SHUSAI_DB_URL", "").strip()
+    if db_url:
+        return normalise_db_url(db_url)
+    if production:
+        raise SettingsError("SHUSAI_DB_URL", "is required in production (PostgreSQL URL)")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db_url = f"sqlite:///{data_dir / 'coordinator.db'}"
+    notices.append(f"SHUSAI_DB_URL is not set: using the embedded SQLite database {db_url}")
+    return db_url
+
+
+def _same_site(env: Mapping[str, str]) -> str:
+    same_site = env.get("SESSION_SAME_SITE", "lax").strip().lower()
+    if same_site not in _SAME_SITE:
+        raise SettingsError("SESSION_SAME_SITE", f"must be one of {', '.join(_SAME_SITE)}")
+    return same_site
+
+
+def _log_level(env: Mapping[str, str], production: bool) -> str:
+    log_level = env.get("SHUSAI_LOG_LEVEL", "WARNING" if production else "INFO").strip().upper()
+    if log_level not in _LOG_LEVELS:
+        raise SettingsError("SHUSAI_LOG_LEVEL", f"must be one of {', '.join(_LOG_LEVELS)}")
+    return log_level
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and check the settings; raise SettingsError naming the offending variable."""
+    """Read and check the settings; one SettingsError naming every offending variable."""
     env = os.environ if environ is None else environ
     mode = env.get("SHUSAI_ENV", "development").strip().lower() or "development"
     production = mode == "production"
     data_dir = Path(env.get("SHUSAI_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
     notices: list[str] = []
-    db_url = env.get("SHUSAI_DB_URL", "").strip()
-    if not db_url:
-        if production:
-            raise SettingsError("SHUSAI_DB_URL", "is required in production (PostgreSQL URL)")
-        data_dir.mkdir(parents=True, exist_ok=True)
-        db_url = f"sqlite:///{data_dir / 'coordinator.db'}"
-        notices.append(f"SHUSAI_DB_URL is not set: using the embedded SQLite database {db_url}")
+    problems = _Problems()
+    db_url = problems.read("", _db_url, env, production, data_dir, notices)
     missing = [name for name in _SECRET_NAMES if not env.get(name)]
     stored = _dev_secrets(data_dir, notices) if missing and not production else {}
-    same_site = env.get("SESSION_SAME_SITE", "lax").strip().lower()
-    if same_site not in _SAME_SITE:
-        raise SettingsError("SESSION_SAME_SITE", f"must be one of {', '.join(_SAME_SITE)}")
-    log_level = env.get("SHUSAI_LOG_LEVEL", "WARNING" if production else "INFO").strip().upper()
-    if log_level not in _LOG_LEVELS:
-        raise SettingsError("SHUSAI_LOG_LEVEL", f"must be one of {', '.join(_LOG_LEVELS)}")
+    master_key, session_secret_key, jwt_secret_key = (
+        problems.read("", _secret, env, name, production, stored) for name in _SECRET_NAMES
+    )
+    https_only = problems.read(production, _flag, env, "SESSION_HTTPS_ONLY", production)
+    same_site = problems.read("lax", _same_site, env)
+    log_level = problems.read("INFO", _log_level, env, production)
+    trusted_proxies = problems.read((), _networks, env, "SHUSAI_TRUSTED_PROXIES")
+    if problems.found:
+        raise SettingsError.joined(problems.found)
     spa = env.get("SHUSAI_SPA_DIST_PATH", "").strip()
     return Settings(
         env=mode,
-        db_url=normalise_db_url(db_url),
+        db_url=db_url,
         data_dir=data_dir,
-        master_key=_secret(env, "SHUSAI_MASTER_KEY", production, stored),
-        session_secret_key=_secret(env, "SESSION_SECRET_KEY", production, stored),
-        jwt_secret_key=_secret(env, "JWT_SECRET_KEY", production, stored),
-        session_https_only=_flag(env, "SESSION_HTTPS_ONLY", production),
+        master_key=master_key,
+        session_secret_key=session_secret_key,
+        jwt_secret_key=jwt_secret_key,
+        session_https_only=https_only,
         session_same_site=same_site,
         cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
         log_level=log_level,
@@ -174,4 +235,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         vapid_private_key=env.get("VAPID_PRIVATE_KEY") or None,
         vapid_subject=env.get("VAPID_SUBJECT") or None,
         notices=tuple(notices),
+        metrics_token=env.get("SHUSAI_METRICS_TOKEN", "").strip() or None,
+        trusted_proxies=trusted_proxies,
     )

@@ -5,8 +5,8 @@ uvicorn's own workers share one listening socket, and whichever of them accepts 
 connection. A fleet's agents keep their connections open, so a split made at connect time lasts:
 under the load benchmark one worker carried twice the other's requests and its tail latency
 with them (docs/performance.md). This supervisor starts the workers, restarts one that dies
-after it started, and stops them all on SIGINT or SIGTERM; a worker whose supervisor is killed
-outright gets SIGTERM from the kernel.
+after it started, and stops them all on SIGINT or SIGTERM (each ends its waiting claims at once:
+served.py); a worker whose supervisor is killed outright gets SIGTERM from the kernel.
 """
 
 from __future__ import annotations
@@ -58,13 +58,14 @@ def _end_with(supervisor: int) -> bool:
 
 
 def _worker(options: dict[str, Any], supervisor: int) -> None:
-    """One server process: its own socket, the app built by the factory."""
-    import uvicorn
-
+    """One server process: its own socket (bound first: a port in use ends the worker at
+    once), the app of `serve`."""
     if not _end_with(supervisor):
         return
-    config = uvicorn.Config(APP, **options)
-    uvicorn.Server(config).run(sockets=[_listening_socket(config.host, config.port)])
+    sock = _listening_socket(options["host"], options["port"])
+    from .served import ServedServer
+
+    ServedServer(options).run(sockets=[sock])
 
 
 def serve_workers(options: dict[str, Any], workers: int) -> int:

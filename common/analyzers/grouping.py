@@ -6,47 +6,85 @@ grouping per run serves both.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from sys import intern
 
 from ..catalog import Catalog
 from ..config import normalise_extension
 from ..files import FileEntry
+from ..folders import folder_of
 from ..grammar import FilenameGrammar, InvalidName, ParsedName, Reason, split_properties
-from ..results import InvalidFile
+from ..name_runs import compact
+from ..results import InvalidFile, NameCollisions
 
-__all__ = ["Grouping", "ImageGroup", "SeparateImage", "group_photos"]
+__all__ = [
+    "MAX_COLLISION_SETS",
+    "Collisions",
+    "Grouping",
+    "ImageGroup",
+    "SeparateImage",
+    "group_photos",
+]
+
+MAX_COLLISION_SETS = 200
+
+
+_NO_METHODS: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
 class SeparateImage:
-    """One image of a group: `id` is its all-digit separate-image marker, `""` for the main one."""
+    """One image of a group: `id` is its all-digit separate-image marker, `""` for the main one.
+
+    `methods` is a frozenset shared by every image with the same methods: a million images hold
+    a handful of distinct sets, not a million sets."""
 
     id: str
     files: list[str] = field(default_factory=list)
-    methods: set[str] = field(default_factory=set)
+    methods: frozenset[str] = _NO_METHODS
 
 
 @dataclass(slots=True)
 class ImageGroup:
-    """Every photo file sharing a camera ID and counter; `base` is the name they start with."""
+    """Every photo file sharing a camera ID and counter; `base` is the name they start with.
+
+    Camera IDs are shared strings, and `base` is `group_id` itself where they are equal (the
+    ShutterSense convention), so a group costs little more than its images."""
 
     group_id: str
     camera_id: str
-    counter: str
     base: str
     separate_images: dict[str, SeparateImage] = field(default_factory=dict)
+
+    @property
+    def counter(self) -> str:
+        return self.group_id[len(self.camera_id) :]
+
+
+@dataclass(frozen=True, slots=True)
+class Collisions:
+    """Photo names found in several folders: how many, in how many sets of folders, and the
+    largest sets (a copied archive can hold tens of thousands; the largest say where)."""
+
+    count: int = 0
+    sets: int = 0
+    listed: list[NameCollisions] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class Grouping:
-    """The groups, the photo files the grammar rejected, and the sidecar files seen on the way
-    (paths of files with a metadata extension), which Pipeline Validation attaches to images."""
+    """The groups, the photo files the grammar rejected, the sidecar files seen on the way
+    (paths of files with a metadata extension), which Pipeline Validation attaches to images,
+    and the photo file names found in more than one folder."""
 
     groups: dict[str, ImageGroup]
     invalid_files: list[InvalidFile]
     photo_file_count: int
     sidecars: list[str] = field(default_factory=list)
+    collisions: Collisions = field(default_factory=Collisions)
 
     @property
     def image_count(self) -> int:
@@ -92,11 +130,37 @@ def group_photos(
         [path for path, _, _ in catalog.select(catalog.suffixes(metadata))],
     )
     _add_photos(grouping, photos, photo_stems, grammar)
+    grouping.collisions = _collisions(catalog, plain, grammar)
     for group in grouping.groups.values():
         for image in group.separate_images.values():
             image.files.sort()
     grouping.invalid_files.sort(key=lambda f: f.path)
     return grouping
+
+
+def _collisions(catalog: Catalog, suffixes: list[str], grammar: FilenameGrammar) -> Collisions:
+    """Valid photo names that stand in several folders, by the folders they stand in. Two
+    files of one name share a suffix, so each suffix's stems are checked on their own, in bulk;
+    only a repeat costs more."""
+    by_folders: dict[tuple[str, ...], list[str]] = {}
+    for suffix in suffixes:
+        stems = catalog.stems_by_suffix[suffix]
+        if len(set(stems)) == len(stems):
+            continue
+        repeated = {stem for stem, seen in Counter(stems).items() if seen > 1}
+        folders: dict[str, set[str]] = {}
+        for entry, stem in zip(catalog.by_suffix[suffix], stems, strict=True):
+            if stem in repeated:
+                folders.setdefault(stem, set()).add(folder_of(entry.path))
+        for stem, where in folders.items():
+            if len(where) > 1 and isinstance(grammar.parse_stem(stem), ParsedName):
+                by_folders.setdefault(tuple(sorted(where)), []).append(stem + suffix)
+    largest = sorted(by_folders.items(), key=lambda item: (-len(item[1]), item[0]))
+    listed = [
+        NameCollisions(folders=list(where), count=len(names), names=compact(names))
+        for where, names in largest[:MAX_COLLISION_SETS]
+    ]
+    return Collisions(sum(map(len, by_folders.values())), len(by_folders), listed)
 
 
 def _add_photos(
@@ -121,11 +185,20 @@ def _add_photos(
                 group = groups.get(group_id)
                 if group is None:
                     base = stem[: len(stem) - len(remainder)]
-                    group = groups[group_id] = ImageGroup(group_id, camera_id, counter, base)
+                    group = groups[group_id] = _group(group_id, camera_id, base)
                 separate_id, methods = split_properties(remainder)
                 _file(group, separate_id, methods, path)
                 continue
         _add(grouping, path, grammar.parse_stem(stem))
+
+
+def _group(group_id: str, camera_id: str, base: str) -> ImageGroup:
+    return ImageGroup(group_id, intern(camera_id), group_id if base == group_id else base)
+
+
+@lru_cache(maxsize=4096)
+def _with_methods(methods: frozenset[str], more: tuple[str, ...]) -> frozenset[str]:
+    return methods.union(more)
 
 
 def _file(group: ImageGroup, separate_id: str, methods: tuple[str, ...], path: str) -> None:
@@ -134,7 +207,7 @@ def _file(group: ImageGroup, separate_id: str, methods: tuple[str, ...], path: s
         image = group.separate_images[separate_id] = SeparateImage(separate_id)
     image.files.append(path)
     if methods:
-        image.methods.update(methods)
+        image.methods = _with_methods(image.methods, methods)
 
 
 def _add(grouping: Grouping, path: str, parsed: ParsedName | InvalidName) -> None:
@@ -145,5 +218,5 @@ def _add(grouping: Grouping, path: str, parsed: ParsedName | InvalidName) -> Non
     group_id = camera_id + counter
     group = grouping.groups.get(group_id)
     if group is None:
-        group = grouping.groups[group_id] = ImageGroup(group_id, camera_id, counter, base)
+        group = grouping.groups[group_id] = _group(group_id, camera_id, base)
     _file(group, separate_id, methods, path)

@@ -13,10 +13,11 @@ from operator import attrgetter
 from typing import Any
 
 from ..config import TeamConfig
-from ..results import PhotoPairingResult
+from ..folders import names_by_folder
+from ..results import InvalidFile, InvalidNames, PhotoPairingResult
 from .grouping import Grouping
 
-__all__ = ["camera_details", "photo_pairing"]
+__all__ = ["camera_details", "invalid_names", "photo_pairing"]
 
 _files = attrgetter("files")
 _methods = attrgetter("methods")
@@ -33,10 +34,24 @@ def camera_details(config: TeamConfig, camera_id: str) -> dict[str, object]:
     return {}
 
 
+def invalid_names(files: list[InvalidFile]) -> list[InvalidNames]:
+    """Rejected names by reason, most files first, each reason's files by folder."""
+    by_reason: dict[str, list[str]] = {}
+    for item in files:
+        by_reason.setdefault(item.reason, []).append(item.path)
+    found = [
+        InvalidNames(reason=reason, count=len(paths), by_folder=names_by_folder(paths))
+        for reason, paths in by_reason.items()
+    ]
+    found.sort(key=lambda group: (-group.count, group.reason))
+    return found
+
+
 def photo_pairing(
     grouping: Grouping,
     config: TeamConfig,
     method_labels: Mapping[str, str] | None = None,
+    convention: str = "",
 ) -> PhotoPairingResult:
     """Summarise a grouping of photo files.
 
@@ -65,6 +80,7 @@ def photo_pairing(
     file_count = sum(map(len, map(_files, images)))
 
     return PhotoPairingResult(
+        filename_convention=convention,
         group_count=len(grouping.groups),
         image_count=image_count,
         file_count=file_count,
@@ -73,5 +89,9 @@ def photo_pairing(
         cameras={
             camera_id: camera_details(config, camera_id) for camera_id in sorted(camera_names)
         },
-        invalid_files=list(grouping.invalid_files),
+        invalid_file_count=len(grouping.invalid_files),
+        invalid_names=invalid_names(grouping.invalid_files),
+        name_collision_count=grouping.collisions.count,
+        name_collision_sets=grouping.collisions.sets,
+        name_collisions=grouping.collisions.listed,
     )

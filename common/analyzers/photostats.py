@@ -1,6 +1,7 @@
 """PhotoStats: file counts and storage per type, and sidecar pairing by stem (analysis spec 4, D11).
 
-Counting covers photo and metadata files only. Pairing groups files by exact, case-sensitive stem
+Counting covers photo and metadata files only; every other file is counted by extension as
+"not analysed", so nothing is left out silently. Pairing groups files by exact, case-sensitive stem
 across folders: a stem with an image and a sidecar is paired; a stem with images but no sidecar
 orphans the images that require one; a stem with sidecars but no image orphans the sidecars.
 A full-name sidecar (`IMG_1.CR3.xmp`, as darktable writes) belongs to the image whose whole
@@ -13,12 +14,14 @@ extension on a `Catalog` and with bulk set operations, never a Python statement 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from heapq import nsmallest
 from operator import itemgetter
 
 from ..catalog import Catalog, extension_of_suffix
 from ..config import normalise_extension
 from ..files import FileEntry
-from ..results import PhotoStatsResult
+from ..folders import names_by_folder
+from ..results import FilesByFolder, NotAnalysed, PhotoStatsResult
 
 __all__ = ["photostats"]
 
@@ -27,7 +30,8 @@ __all__ = ["photostats"]
 _PHOTO = 1
 _REQUIRING = 2
 _METADATA = 3
-_size = itemgetter(1)
+_path, _size = itemgetter(0), itemgetter(1)
+_EXAMPLES = 3
 
 
 def _kinds(
@@ -63,11 +67,13 @@ def photostats(
     ] = []  # suffix, stems, files, requiring
     sidecar_stems: list[str] = []
     sidecars: list[FileEntry] = []
+    ignored: dict[str, list[FileEntry]] = {}
     catalog = Catalog.of(files)
     for suffix, bucket in catalog.by_suffix.items():
         ext = extension_of_suffix(suffix)
         kind = None if ext is None else kinds.get(ext)
         if ext is None or kind is None:
+            ignored.setdefault(ext or "", []).extend(bucket)
             continue
         counted = stats.setdefault(ext, [0, 0])
         counted[0] += len(bucket)
@@ -102,9 +108,6 @@ def photostats(
     ]
     # An image already paired through its stem is not counted again for a full-name sidecar.
     extra_pairs = sum(1 for name in full_name_pairs if name[: name.rfind(".")] not in paired)
-    orphaned_xmp.sort()
-    orphaned_images.sort()
-
     file_counts = {ext: stats[ext][0] for ext in sorted(stats)}
     storage_by_type = {ext: stats[ext][1] for ext in sorted(stats)}
     return PhotoStatsResult(
@@ -114,6 +117,19 @@ def photostats(
         storage_by_type=storage_by_type,
         metadata_extensions=sorted(ext for ext, kind in kinds.items() if kind == _METADATA),
         paired_count=len(image_stems & paired) + extra_pairs,
-        orphaned_images=orphaned_images,
-        orphaned_xmp=orphaned_xmp,
+        orphaned_images=_by_folder(orphaned_images),
+        orphaned_sidecars=_by_folder(orphaned_xmp),
+        not_analysed={ext: _not_analysed(ignored[ext]) for ext in sorted(ignored)},
+    )
+
+
+def _by_folder(paths: list[str]) -> FilesByFolder:
+    return FilesByFolder(count=len(paths), by_folder=names_by_folder(paths))
+
+
+def _not_analysed(entries: list[FileEntry]) -> NotAnalysed:
+    return NotAnalysed(
+        count=len(entries),
+        size=sum(map(_size, entries)),
+        examples=nsmallest(_EXAMPLES, map(_path, entries)),
     )

@@ -3,9 +3,9 @@ its pipeline promises?
 
 Each specific image (group, separate image) is compared with every non-truncated path, by
 termination type. Paths are enumerated once; every expected name is `base + tail`, so an image
-reduces to its "shape" (suffix, set of its files' tails) and the whole outcome, down to the
-sorted name lists of the report, is memoised per shape. A million files have a handful of
-shapes, so the work per image is a dict lookup and a few string concatenations.
+reduces to its "shape" (suffix, set of its files' tails) and its outcome, down to the issues it
+is filed under (validation_issues.py), is memoised per shape. A million files have a handful of
+shapes, so the work per image is a dict lookup, its name and an append per issue.
 """
 
 from __future__ import annotations
@@ -13,49 +13,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from itertools import repeat
-from operator import attrgetter
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from ..files import FileEntry
 from ..grammar import FilenameGrammar, ParsedName
-from ..pipeline import (
-    ImageOutcome,
-    PathMatcher,
-    Pipeline,
-    PipelinePath,
-    enumerate_paths,
-)
-from ..results import ImageValidation, PipelineValidationResult, Status, TerminationMatch
+from ..pipeline import PathMatcher, Pipeline, PipelinePath, enumerate_paths
+from ..results import PipelineValidationResult, Status, ValidationIssue
 from .grouping import Grouping, SeparateImage
+from .validation_issues import Issues, image_keys, issue_keys, real_names
 
 __all__ = ["validate_collection"]
 
 Progress = Callable[[int, int], None]
 Shape = tuple[str, frozenset[str]]
-_M = TypeVar("_M", bound=BaseModel)
 _FOLDED = (Status.CONSISTENT, Status.PARTIAL, Status.INCONSISTENT)
-_SET_ATTR = object.__setattr__
-_FIELD_SETS: dict[type[BaseModel], set[str]] = {}
-
-
-def trusted(model: type[_M], values: dict[str, Any]) -> _M:
-    """`model.model_construct(**values)` without its per-field bookkeeping (4x faster).
-
-    Only for values built here with every field present and of the declared type; the tests
-    check such models equal validated ones and dump the same JSON. Instances of a model share
-    one fields-set: it already names every field, so pydantic's `add` on assignment is a no-op.
-    """
-    fields = _FIELD_SETS.get(model)
-    if fields is None:
-        fields = _FIELD_SETS[model] = set(model.model_fields)
-    instance = model.__new__(model)
-    _SET_ATTR(instance, "__dict__", values)
-    _SET_ATTR(instance, "__pydantic_fields_set__", fields)
-    _SET_ATTR(instance, "__pydantic_extra__", None)
-    _SET_ATTR(instance, "__pydantic_private__", None)
-    return instance
 
 
 class _Owners:
@@ -116,61 +87,6 @@ def _attach(
     return attached, aliased
 
 
-def _report(
-    base_filename: str,
-    group_id: str,
-    base: str,
-    paths: list[str],
-    outcome: ImageOutcome,
-    shown: dict[str, list[str]] | None,
-) -> ImageValidation:
-    """The reported image. `shown` maps tails to real names where they differ (D11, strangers)."""
-    terminations = {}
-    for term, match in outcome.matches.items():
-        if not match.extra:
-            extra = []
-        elif shown is None:
-            extra = [base + tail for tail in match.extra]
-        else:
-            extra = sorted({n for t in match.extra for n in shown.get(t) or [base + t]})
-        terminations[term] = trusted(
-            TerminationMatch,
-            {
-                "status": match.status,
-                "completion": match.completion,
-                "archival_ready": match.ready,
-                "expected": [base + tail for tail in match.expected],
-                "missing": [base + tail for tail in match.missing] if match.missing else [],
-                "extra": extra,
-            },
-        )
-    return trusted(
-        ImageValidation,
-        {
-            "base_filename": base_filename,
-            "group_id": group_id,
-            "status": outcome.status,
-            "archival_ready": outcome.ready,
-            "files": paths,
-            "terminations": terminations,
-        },
-    )
-
-
-def _shown(
-    photos: list[str], metadata: list[tuple[str, str]] | None, base: str, base_lower: str
-) -> dict[str, list[str]]:
-    """Tail -> real names, for images whose names are not all `base + tail` (slow, rare)."""
-    pairs = [(p[p.rfind("/") + 1 :],) * 2 for p in photos]
-    pairs += [(name, path[path.rfind("/") + 1 :]) for name, path in metadata or ()]
-    shown: dict[str, list[str]] = {}
-    cut = len(base)
-    for name, real in pairs:
-        plain = name.startswith(base) or name[:cut].lower() == base_lower
-        shown.setdefault(name[cut:] if plain else "\0" + name, []).append(real)
-    return shown
-
-
 def validate_collection(
     entries: Sequence[FileEntry],
     grouping: Grouping,
@@ -189,8 +105,8 @@ def validate_collection(
     """
     judge = PathMatcher(enumerate_paths(pipeline) if paths is None else paths)
     attached, aliased = _attach(grouping, grammar)
-    tally, reported = _judge_images(grouping, judge, attached, aliased, on_progress)
-    return _result(pipeline, entries, grouping, judge, tally, reported)
+    tally, issues = _judge_images(grouping, judge, attached, aliased, on_progress)
+    return _result(pipeline, entries, grouping, judge, tally, issues)
 
 
 def _judge_images(
@@ -199,12 +115,12 @@ def _judge_images(
     attached: dict[int, list[tuple[str, str]]],
     aliased: set[int],
     on_progress: Progress | None,
-) -> tuple[dict[Shape, int], list[ImageValidation]]:
+) -> tuple[dict[Shape, int], list[ValidationIssue]]:
     total = grouping.image_count
     step = max(1, -(-total // 100))  # about every 1 %
     tally: dict[Shape, int] = {}
-    outcomes: dict[Shape, ImageOutcome] = {}
-    reported: list[ImageValidation] = []
+    shape_buckets: dict[Shape, list[dict[str, list[str]]] | None] = {}
+    issues = Issues()
     done = 0
     for group in grouping.groups.values():
         base = group.base
@@ -227,24 +143,27 @@ def _judge_images(
                         tails.add("\0" + name)
                         odd = True
             shape = (suffix, frozenset(tails))
-            seen = tally.get(shape)
-            if seen is None:
-                outcomes[shape] = judge.outcome(shape)
-                seen = 0
-            tally[shape] = seen + 1
-            outcome = outcomes[shape]
-            if outcome.status is not Status.CONSISTENT:
-                name = base + "-" + suffix if suffix else base
-                shown = _shown(image.files, metadata, base, base_lower) if odd else None
-                paths = sorted(image.files + [p for _, p in metadata]) if metadata else image.files
-                reported.append(_report(name, group.group_id, base, paths, outcome, shown))
+            marker = "-" + suffix if suffix else ""
+            if shape in tally:
+                tally[shape] += 1
+                buckets = shape_buckets[shape]
+            else:
+                tally[shape] = 1
+                keys = issue_keys(judge.outcome(shape), marker)
+                buckets = shape_buckets[shape] = None if keys is None else issues.buckets(keys)
+            if buckets is None or (odd and buckets):
+                # Extra files whose names this image alone can tell (rare).
+                real = real_names(image.files, metadata, base, base_lower) if odd else {}
+                keys = image_keys(judge.outcome(shape), marker, base, real)
+                issues.add(issues.buckets(keys), image.files[0], base + marker)
+            elif buckets:
+                issues.add(buckets, image.files[0], base + marker)
             done += 1
             if on_progress is not None and done % step == 0:
                 on_progress(done, total)
     if on_progress is not None and done % step:
         on_progress(done, total)
-    reported.sort(key=attrgetter("base_filename", "group_id"))
-    return tally, reported
+    return tally, issues.listed()
 
 
 def _result(
@@ -253,7 +172,7 @@ def _result(
     grouping: Grouping,
     judge: PathMatcher,
     tally: dict[Shape, int],
-    reported: list[ImageValidation],
+    issues: list[ValidationIssue],
 ) -> PipelineValidationResult:
     counts = dict.fromkeys(Status, 0)
     by_term = {term: dict.fromkeys(_FOLDED, 0) for term in judge.terms}
@@ -290,10 +209,14 @@ def _result(
         },
         "archival_ready_count": ready,
         "path_stats": [
-            {"path": list(ids), "image_count": n}
+            {
+                "path": list(ids),
+                "names": [pipeline.nodes[i].name if i in pipeline.nodes else i for i in ids],
+                "image_count": n,
+            }
             for ids, (_, n) in sorted(followed.items(), key=lambda item: item[1][0])
         ],
     }
-    # Everything but the (already built) images goes through validation.
-    validated = PipelineValidationResult.model_validate({**result, "images": []})
-    return validated.model_copy(update={"images": reported})
+    # Everything but the (already built) issues goes through validation.
+    validated = PipelineValidationResult.model_validate({**result, "issues": []})
+    return validated.model_copy(update={"issues": issues})

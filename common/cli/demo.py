@@ -10,13 +10,13 @@ from typing import Any
 
 from ..analysis import AnalysisRequest
 from ..config import load_team_config
-from ..demo import MARKER, build_demo
+from ..demo import MARKER, DemoCollection, build_demo
 from ..errors import OutputError
 from ..pipeline import load_pipeline
 from .analyze import analyse_and_report, write_json
 from .summary import summary_lines
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "rerun_command", "run"]
 
 DEFAULT_DIR = Path("shuttersense-demo")
 
@@ -69,11 +69,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"Report: {report.resolve()}")
     print(
-        "Open the report in a browser. To analyse it yourself:\n  shuttersense analyze "
-        + " ".join(
-            shlex.quote(str(p))
-            for p in (demo.collection, "--pipeline", demo.pipeline, "--config", demo.config)
-        )
-        + " --report report.html"
+        f"Open the report in a browser. To analyse it yourself:\n  {rerun_command(request, demo)}"
     )
     return 0
+
+
+def rerun_command(request: AnalysisRequest, demo: DemoCollection) -> str:
+    """The `shuttersense analyze` line that repeats the demo's analysis with every option it
+    used, writing its report and JSON in the current folder."""
+    argv = ["shuttersense", "analyze", str(request.root)]
+    argv += ["--pipeline", str(demo.pipeline), "--config", str(demo.config)]
+    if request.tools is not None:
+        argv += ["--tools", ",".join(tool.value for tool in request.tools)]
+    if request.check_sidecars:
+        argv.append("--check-sidecars")
+    argv += ["--report", "report.html", "--json", "results.json"]
+    return shlex.join(argv)

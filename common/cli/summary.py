@@ -24,11 +24,15 @@ def _photostats(result: PhotoStatsResult) -> str:
     text = (
         f"PhotoStats: {_plural(result.total_files, 'photo/sidecar file')}, "
         f"{format_size(result.total_size)}; "
-        f"{_plural(len(result.orphaned_images), 'orphaned image')}, "
-        f"{_plural(len(result.orphaned_xmp), 'orphaned sidecar')}"
+        f"{_plural(result.orphaned_images.count, 'orphaned image')}, "
+        f"{_plural(result.orphaned_sidecars.count, 'orphaned sidecar')}"
     )
     if result.invalid_xmp is not None:
         text += f", {_plural(len(result.invalid_xmp), 'unreadable sidecar')}"
+    if result.not_analysed:
+        count = sum(item.count for item in result.not_analysed.values())
+        kinds = ", ".join(ext or "(no extension)" for ext in result.not_analysed)
+        text += f"; {_plural(count, 'other file')} not analysed ({kinds})"
     return text
 
 
@@ -36,7 +40,12 @@ def _pairing(result: PhotoPairingResult) -> str:
     return (
         f"Photo Pairing: {_plural(result.group_count, 'group')}, "
         f"{_plural(result.image_count, 'image')}, {_plural(len(result.camera_usage), 'camera')}; "
-        f"{_plural(len(result.invalid_files), 'invalid file name')}"
+        f"{_plural(result.invalid_file_count, 'invalid file name')}"
+        + (
+            f", {_plural(result.name_collision_count, 'name')} found in several folders"
+            if result.name_collision_count
+            else ""
+        )
     )
 
 
@@ -59,6 +68,9 @@ def summary_lines(
         f"Collection {collection.path}: {_plural(collection.total_files, 'file')}, "
         f"{format_size(collection.total_size)} (scanned in {document.scan_time:.1f} s)"
     )
+    for result in document.results.values():
+        if isinstance(result, PhotoPairingResult) and result.filename_convention:
+            yield f"File names read as {result.filename_convention}"
     for result in document.results.values():
         if isinstance(result, PhotoStatsResult):
             yield _photostats(result)

@@ -1,4 +1,5 @@
-"""The whole report page: header and verdict, one section per tool, what did not run, the scan.
+"""The whole report page: header and verdict, what to fix, one section per tool, what did not
+run, the scan.
 
 The page is one self-contained file (analysis spec D7): inline CSS and SVG, no script, nothing
 fetched; a Content-Security-Policy says so to the browser as well.
@@ -7,6 +8,7 @@ fetched; a Content-Security-Policy says so to the browser as well.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -14,11 +16,13 @@ from ..results import (
     AnalysisDocument,
     PhotoPairingResult,
     PhotoStatsResult,
+    PipelineValidationResult,
     ToolName,
     ToolResult,
 )
-from .format import format_duration, format_size, format_timestamp, plural, short_hash
-from .html import Markup, data_table, notice, render, tag
+from .actions import SCAN, render_actions
+from .format import format_count, format_duration, format_size, format_timestamp, plural, short_hash
+from .html import Markup, collapsible, data_table, notice, render, tag
 from .pairing import render_pairing
 from .photostats import render_photostats
 from .style import STYLESHEET
@@ -31,6 +35,7 @@ TOOL_TITLES: dict[str, str] = {
     ToolName.PHOTOSTATS: "PhotoStats",
     ToolName.PHOTO_PAIRING: "Photo Pairing",
     ToolName.PIPELINE_VALIDATION: "Pipeline Validation",
+    SCAN: "Scan",
 }
 _TOOL_ORDER = list(ToolName)
 
@@ -42,8 +47,8 @@ def render_report(document: AnalysisDocument) -> str:
     results = sorted(document.results.items(), key=lambda item: _TOOL_ORDER.index(item[1].tool))
     verdict = document_verdict(document, TOOL_TITLES)
     body = render(
-        _header(document, verdict),
-        _contents(document, [result for _, result in results]),
+        _header(document, verdict, [result for _, result in results]),
+        render_actions(document, TOOL_TITLES),
         (_tool_section(key, result, document) for key, result in results),
         _skipped_panel(document),
         _scan_panel(document),
@@ -55,7 +60,7 @@ def render_report(document: AnalysisDocument) -> str:
         tag("meta", name="viewport", content="width=device-width, initial-scale=1"),
         tag("meta", http_equiv="Content-Security-Policy", content=_CSP),
         tag("meta", name="generator", content=document.generator),
-        tag("title", f"ShutterSense report · {document.collection.path}"),
+        tag("title", f"{_collection_name(document)} · ShutterSense report"),
         tag("style", Markup(STYLESHEET)),
     )
     return "<!DOCTYPE html>\n" + tag("html", head, tag("body", body), lang="en") + "\n"
@@ -85,9 +90,29 @@ def write_report(document: AnalysisDocument, path: Path) -> None:
         raise
 
 
-def _header(document: AnalysisDocument, verdict: Verdict) -> Markup:
+def _collection_name(document: AnalysisDocument) -> str:
+    """What the collection is called: its name, else the last part of its folder."""
+    path = document.collection.path
+    return document.collection.name or re.split(r"[\\/]", path.rstrip("\\/"))[-1] or path
+
+
+def _pipeline(document: AnalysisDocument) -> str | None:
+    for result in document.results.values():
+        if isinstance(result, PipelineValidationResult):
+            version = result.pipeline_version
+            return result.pipeline_name + (f" · version {version}" if version is not None else "")
+    return None
+
+
+def _header(document: AnalysisDocument, verdict: Verdict, results: list[ToolResult]) -> Markup:
     collection = document.collection
     facts = [
+        ("Folder", tag("span", collection.path, class_="path")),
+        ("Pipeline", _pipeline(document)),
+        (
+            "Files",
+            f"{plural(collection.total_files, 'file')}, {format_size(collection.total_size)}",
+        ),
         ("Generated", format_timestamp(document.generated_at)),
         ("Generator", document.generator),
         (
@@ -99,14 +124,12 @@ def _header(document: AnalysisDocument, verdict: Verdict) -> Markup:
                 title=document.input_state_hash,
             ),
         ),
-        (
-            "Files",
-            f"{plural(collection.total_files, 'file')}, {format_size(collection.total_size)}",
-        ),
         ("Scan time", format_duration(document.scan_time)),
     ]
     fact_list = tag(
-        "dl", ((tag("dt", name), tag("dd", value)) for name, value in facts), class_="facts"
+        "dl",
+        ((tag("dt", name), tag("dd", value)) for name, value in facts if value is not None),
+        class_="facts",
     )
     verdict_box = tag(
         "div",
@@ -116,10 +139,14 @@ def _header(document: AnalysisDocument, verdict: Verdict) -> Markup:
     )
     return tag(
         "header",
-        tag("div", "ShutterSense", class_="brand"),
-        tag("h1", "Collection analysis report"),
-        tag("div", collection.path, class_="collection"),
-        tag("div", fact_list, verdict_box, class_="header-grid"),
+        tag("div", "ShutterSense · collection analysis report", class_="brand"),
+        tag("h1", _collection_name(document)),
+        tag(
+            "div",
+            tag("div", fact_list, _contents(document, results)),
+            verdict_box,
+            class_="header-grid",
+        ),
         class_="report-header",
     )
 
@@ -129,7 +156,8 @@ def _anchor(result: ToolResult) -> str:
 
 
 def _contents(document: AnalysisDocument, results: list[ToolResult]) -> Markup:
-    links = [(f"#{_anchor(result)}", TOOL_TITLES[result.tool]) for result in results]
+    links = [("#fix", "What to fix")]
+    links += [(f"#{_anchor(result)}", TOOL_TITLES[result.tool]) for result in results]
     if document.skipped:
         links.append(("#not-run", "Not run"))
     links.append(("#scan", "Scan"))
@@ -195,6 +223,12 @@ def _scan_panel(document: AnalysisDocument) -> Markup:
         f"({format_size(collection.total_size)}) in {format_duration(document.scan_time)}."
     )
     if issues:
+        table = data_table(
+            ["Path", "Problem"],
+            ([tag("span", issue.path, class_="path"), issue.reason] for issue in issues),
+            total=len(issues),
+            one="path",
+        )
         body = render(
             notice(
                 f"The scan reported {plural(len(issues), 'issue')}",
@@ -203,11 +237,7 @@ def _scan_panel(document: AnalysisDocument) -> Markup:
                     "Files in unreadable folders or behind unfollowed links are not analysed."
                 ],
             ),
-            data_table(
-                ["Path", "Problem"],
-                ([tag("span", issue.path, class_="path"), issue.reason] for issue in issues),
-                total=len(issues),
-            ),
+            collapsible(f"Paths not read: {format_count(len(issues))}", table),
         )
     else:
         body = notice("Every folder was read; nothing was skipped.", tone="success")

@@ -11,6 +11,7 @@ __all__ = [
     "format_ratio",
     "format_size",
     "format_timestamp",
+    "noun",
     "plural",
     "short_hash",
 ]
@@ -35,9 +36,14 @@ def format_count(count: int) -> str:
     return f"{count:,}"
 
 
+def noun(count: int, one: str, many: str | None = None) -> str:
+    """The noun for `count` things: noun(1, "file") -> "file", noun(2, "file") -> "files"."""
+    return one if count == 1 else (many or one + "s")
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     """A count with its noun: plural(1, "file") -> "1 file", plural(2, "file") -> "2 files"."""
-    return f"{format_count(count)} {one if count == 1 else (many or one + 's')}"
+    return f"{format_count(count)} {noun(count, one, many)}"
 
 
 def format_percent(percent: float) -> str:

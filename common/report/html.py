@@ -1,4 +1,5 @@
-"""HTML building blocks: escaping, elements, and the report's components (cards, tables, notices).
+"""HTML building blocks: escaping, elements, and the report's components (cards, tables, notices,
+folder lists), with the one cap every long list or table shares.
 
 Everything returns `Markup`, text that is already HTML. Any other value placed in an element or
 an attribute is escaped on the way in, so data can only ever reach the page as text.
@@ -8,31 +9,40 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from typing import TypeAlias
 
-from .format import format_count
+from ..name_runs import count_names
+from .format import format_count, noun, plural
 from .palette import Tone
 
 __all__ = [
-    "MAX_TABLE_ROWS",
+    "FULL_LIST",
+    "MAX_FOLDERS",
+    "MAX_NAMES",
     "Child",
+    "Listed",
     "Markup",
     "collapsible",
     "data_table",
     "empty_note",
     "esc",
+    "folder_list",
     "kpi_card",
     "kpi_grid",
-    "more_rows",
+    "more_line",
     "notice",
     "render",
     "subsection",
     "tag",
 ]
 
-MAX_TABLE_ROWS = 2000
+MAX_NAMES = 200
+"""The most names, or table rows, one list shows; the rest are counted, not listed."""
+MAX_FOLDERS = 50
+"""The most folders one list shows."""
+FULL_LIST = "the full list is in the JSON output (--json) or the CSV export"
 
 
 class Markup(str):
@@ -118,9 +128,12 @@ def kpi_grid(*cards: Markup) -> Markup:
     return tag("div", cards, class_="kpis")
 
 
-def more_rows(hidden: int) -> Markup:
-    """The line under a capped table."""
-    return tag("p", f"… and {format_count(hidden)} more (see the JSON output)", class_="more")
+def more_line(hidden: int, one: str, *, hidden_folders: int = 0, where: str = FULL_LIST) -> Markup:
+    """The line under a capped list: how much is not shown, and where to find all of it."""
+    text = f"… and {format_count(hidden)} more {noun(hidden, one)} not listed"
+    if hidden_folders:
+        text += f", {format_count(hidden_folders)} more {noun(hidden_folders, 'folder')} not shown"
+    return tag("p", f"{text}: {where}.", class_="more")
 
 
 def data_table(
@@ -129,7 +142,8 @@ def data_table(
     *,
     total: int,
     numeric: Sequence[int] = (),
-    cap: int = MAX_TABLE_ROWS,
+    one: str = "row",
+    cap: int = MAX_NAMES,
 ) -> Markup:
     """A table of at most `cap` rows out of `total`; a line says how many were left out.
 
@@ -141,9 +155,68 @@ def data_table(
         for row in islice(rows, cap)
     )
     table = tag("table", tag("thead", head), tag("tbody", body), class_="data")
-    return render(
-        tag("div", table, class_="table-wrap"), more_rows(total - cap) if total > cap else None
-    )
+    more = more_line(total - cap, one) if total > cap else None
+    return render(tag("div", table, class_="table-wrap"), more)
+
+
+Listed: TypeAlias = "Child | tuple[str, str]"
+"""One entry of a folder list: a name (or markup), or a run of numbered names `(first, last)`."""
+
+
+def folder_list(
+    by_folder: Mapping[str, Sequence[Listed]],
+    *,
+    total: int,
+    one: str,
+    where: str = FULL_LIST,
+) -> Markup:
+    """Names folder by folder, each folder with its count: at most MAX_NAMES entries in all (a
+    run of numbered names is one entry, `first … last`), the folders past them only counted,
+    MAX_FOLDERS folders at most, then a line saying how many of the `total` names were left out
+    and where they all are."""
+    budget = MAX_NAMES
+    listed = 0
+    blocks: list[Markup] = []
+    unlisted: list[Markup] = []
+    for folder, entries in islice(by_folder.items(), MAX_FOLDERS):
+        count = _count(entries)
+        where_and_count = render(
+            tag("span", folder or "(top folder)", class_="path"),
+            " ",
+            tag("span", plural(count, one), class_="count"),
+        )
+        if not budget:
+            unlisted.append(tag("li", where_and_count))
+            continue
+        shown = entries[:budget]
+        budget -= len(shown)
+        shown_count = _count(shown)
+        listed += shown_count
+        items = [_entry(entry) for entry in shown]
+        if shown_count < count:
+            items.append(tag("li", f"… {format_count(count - shown_count)} more", class_="more"))
+        head = tag("div", where_and_count, class_="folder-head")
+        blocks.append(tag("div", head, tag("ul", items, class_="names")))
+    if unlisted:
+        head = tag("div", "Also in these folders, not listed:", class_="folder-head")
+        blocks.append(tag("div", head, tag("ul", unlisted, class_="also-in")))
+    more = None
+    if total > listed:
+        hidden_folders = max(len(by_folder) - MAX_FOLDERS, 0)
+        more = more_line(total - listed, one, hidden_folders=hidden_folders, where=where)
+    return render(tag("div", blocks, class_="folders"), more)
+
+
+def _count(entries: Sequence[Listed]) -> int:
+    return sum(count_names([entry]) if isinstance(entry, tuple) else 1 for entry in entries)
+
+
+def _entry(entry: Listed) -> Markup:
+    if isinstance(entry, tuple):
+        first, last = entry
+        size = tag("span", f"({format_count(count_names([entry]))})", class_="sub")
+        return tag("li", first, " … ", last, " ", size, class_="run")
+    return tag("li", entry)
 
 
 def _num(column: int, numeric: Sequence[int]) -> str | None:
@@ -168,8 +241,8 @@ def subsection(title: str, *body: Child, description: Child = None) -> Markup:
     return tag("section", tag("h3", title), intro, body, class_="block")
 
 
-def collapsible(summary: Child, *body: Child) -> Markup:
-    # Open by default: browsers print closed <details> collapsed whatever the print CSS says.
+def collapsible(summary: Child, *body: Child, open: bool = False) -> Markup:
+    """A `<details>` block, closed unless `open`; the print stylesheet prints it expanded."""
     return tag(
-        "details", tag("summary", summary), tag("div", body, class_="details-body"), open=True
+        "details", tag("summary", summary), tag("div", body, class_="details-body"), open=open
     )

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from ..results import PhotoPairingResult
-from .format import format_count, plural
-from .html import Markup, data_table, kpi_card, kpi_grid, notice, render, subsection, tag
+from .actions import action_details, collision_action
+from .format import format_count, noun, plural
+from .html import (
+    Markup,
+    collapsible,
+    folder_list,
+    kpi_card,
+    kpi_grid,
+    notice,
+    render,
+    subsection,
+    tag,
+)
 from .palette import Tone
 from .svg import Datum, bar_chart, donut_chart
 
@@ -19,17 +30,22 @@ def _ranked(usage: dict[str, int]) -> list[Datum]:
 
 
 def render_pairing(result: PhotoPairingResult) -> Markup:
-    invalid = len(result.invalid_files)
+    invalid = result.invalid_file_count
     kpis = kpi_grid(
-        kpi_card("Total Groups", format_count(result.group_count)),
         kpi_card(
-            "Total Images",
+            "Images",
             format_count(result.image_count),
-            hint=plural(result.file_count, "file"),
+            hint=f"separate images, from {plural(result.file_count, 'file')}",
         ),
-        kpi_card("Cameras Used", format_count(len(result.camera_usage))),
-        kpi_card("Processing Methods", format_count(len(result.method_usage))),
-        kpi_card("Invalid Files", format_count(invalid), tone="danger" if invalid else "success"),
+        kpi_card("Image groups", format_count(result.group_count), hint="camera ID + counter"),
+        kpi_card("Cameras used", format_count(len(result.camera_usage))),
+        kpi_card("Processing methods", format_count(len(result.method_usage))),
+        kpi_card("Invalid names", format_count(invalid), tone="danger" if invalid else "success"),
+    )
+    convention = (
+        tag("p", "File names read as ", result.filename_convention, ".", class_="convention")
+        if result.filename_convention
+        else None
     )
     charts = tag(
         "div",
@@ -37,11 +53,11 @@ def render_pairing(result: PhotoPairingResult) -> Markup:
         bar_chart(_ranked(result.method_usage), title="Processing Methods"),
         class_="chart-row",
     )
-    return render(kpis, charts, _invalid_block(result))
+    return render(convention, kpis, charts, _invalid_block(result), _collisions_block(result))
 
 
 def _invalid_block(result: PhotoPairingResult) -> Markup:
-    invalid = len(result.invalid_files)
+    invalid = result.invalid_file_count
     if not invalid:
         return subsection(
             "Invalid Filenames",
@@ -52,9 +68,30 @@ def _invalid_block(result: PhotoPairingResult) -> Markup:
     message = f"Found {plural(invalid, 'file')} with " + (
         "an invalid filename" if invalid == 1 else "invalid filenames"
     )
-    rows = ([tag("span", item.path, class_="path"), item.reason] for item in result.invalid_files)
+    groups = (
+        collapsible(
+            render(
+                tag("span", format_count(group.count), class_="action-count"),
+                f" {noun(group.count, 'file')}: ",
+                group.reason,
+            ),
+            folder_list(group.by_folder, total=group.count, one="file"),
+        )
+        for group in result.invalid_names
+    )
     return subsection(
         "Invalid Filenames",
         notice(message, tone=tone, details=["These files are not part of any image group."]),
-        data_table(["File", "Issue"], rows, total=invalid),
+        groups,
+    )
+
+
+def _collisions_block(result: PhotoPairingResult) -> Markup | None:
+    collisions = collision_action(result)
+    if collisions is None:
+        return None
+    return subsection(
+        "Name Collisions",
+        action_details(collisions),
+        description="Names found in more than one folder, by the folders they share.",
     )

@@ -19,7 +19,7 @@ body {
   font: 14px/1.5 var(--sans); color: var(--text); background: var(--page);
 }
 h1, h2, h3, h4 { line-height: 1.25; margin: 0; }
-h1 { font-size: 22px; font-weight: 650; }
+h1 { font-size: 22px; font-weight: 650; margin: 4px 0 12px; overflow-wrap: anywhere; }
 h2 { font-size: 19px; font-weight: 650; }
 h3 { font-size: 15px; font-weight: 650; margin-bottom: 10px; }
 h4 { font-size: 13px; font-weight: 600; margin: 16px 0 6px; color: #374151; }
@@ -33,12 +33,12 @@ ul { margin: 0; padding-left: 18px; }
   padding: 20px 22px; margin-bottom: 18px;
 }
 .brand { font-size: 12px; letter-spacing: .08em; text-transform: uppercase; color: var(--muted); }
-.collection { font: 600 16px/1.4 var(--mono); margin: 4px 0 14px; overflow-wrap: anywhere; }
 .header-grid {
   display: grid; grid-template-columns: minmax(0, 1fr) minmax(240px, 340px); gap: 18px;
 }
 dl.facts {
   display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 16px; margin: 0;
+  align-content: start;
 }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
@@ -96,6 +96,8 @@ figure.chart figcaption { font-weight: 650; margin-bottom: 8px; }
 .donut-body > svg { flex: 0 0 auto; width: 180px; height: 180px; }
 .bars svg { display: block; max-width: 720px; }
 .donut-total { font-size: 26px; font-weight: 700; fill: var(--text); }
+.donut-total.long { font-size: 21px; }
+.donut-total.longer { font-size: 17px; }
 .donut-caption { font-size: 12px; fill: var(--muted); }
 .bar-label { font-size: 12px; fill: #374151; }
 .bar-value { font-size: 12px; fill: var(--text); font-variant-numeric: tabular-nums; }
@@ -146,6 +148,32 @@ details > summary {
 details[open] > summary { border-bottom: 1px solid var(--line); border-radius: 8px 8px 0 0; }
 .details-body { padding: 4px 12px 8px; }
 .count { color: var(--muted); font-weight: 500; }
+code {
+  font-family: var(--mono); font-size: 12.5px; background: #f3f4f6; border-radius: 4px;
+  padding: 0 4px; overflow-wrap: break-word;
+}
+.convention { font-size: 13px; color: #374151; }
+
+.action details { border-left: 4px solid; margin: 8px 0; }
+.action details > summary { font-weight: 500; }
+.action-count { font-weight: 700; font-variant-numeric: tabular-nums; }
+.action-tool {
+  float: right; margin-left: 12px; font-size: 11.5px; color: var(--muted); font-weight: 600;
+  text-transform: uppercase; letter-spacing: .04em;
+}
+.advice { font-size: 13px; margin: 8px 0; color: #374151; }
+.status + .action-count { margin-left: 6px; }
+.folders { margin: 6px 0; }
+.folder-head { margin-top: 8px; }
+.folders .count { font-size: 12.5px; margin-left: 2px; }
+ul.names {
+  list-style: none; padding: 0; margin: 2px 0 0 12px; columns: 16em; column-gap: 20px;
+  font: 12.5px/1.5 var(--mono);
+}
+ul.names li { overflow-wrap: anywhere; break-inside: avoid; }
+ul.names li.more { font-family: var(--sans); }
+ul.also-in { list-style: none; padding: 0; margin: 2px 0 0 12px; }
+ul.also-in li { display: inline-block; margin-right: 16px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 24px; }
 """
 
@@ -165,6 +193,8 @@ _PRINT = """
   .table-wrap { overflow: visible; }
   .chart-row { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   details { border: none; }
+  /* Closed lists print expanded where the browser lets a stylesheet open them. */
+  details::details-content { content-visibility: visible; display: block; }
   details > summary { list-style: none; background: none; padding: 4px 0; }
   details > summary::-webkit-details-marker { display: none; }
   .details-body { padding: 0; }
@@ -183,6 +213,7 @@ def _tone_rules() -> str:
             f"{{ border-color: {accent}; background: {tint}; }}"
         )
         rules.append(f".verdict.{tone} .verdict-label, .badge.{tone} {{ color: {accent}; }}")
+        rules.append(f".action.tone-{tone} details {{ border-left-color: {accent}; }}")
     for status, colour in STATUS_COLOURS.items():
         rules.append(
             f".status-{status.value.lower()} {{ border-color: {colour}; background: {colour}26; }}"

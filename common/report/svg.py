@@ -150,14 +150,17 @@ def donut_chart(
             )
             start = end
 
+    total_text = value_format(total)
+    # A long total gets a smaller font so it stays inside the ring ("1,000,000").
+    length = "" if len(total_text) <= 6 else " long" if len(total_text) <= 7 else " longer"
     centre = [
         tag(
             "text",
-            value_format(total),
+            total_text,
             x=100,
             y=100 if caption else 107,
             text_anchor="middle",
-            class_="donut-total",
+            class_="donut-total" + length,
         ),
         tag("text", caption, x=100, y=122, text_anchor="middle", class_="donut-caption")
         if caption

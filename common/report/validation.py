@@ -1,53 +1,35 @@
-"""The Pipeline Validation section: statuses, per-termination charts, problem images, paths.
+"""The Pipeline Validation section: statuses, per-termination charts, issues, paths followed.
 
 Counts come from `overall_status` and `by_termination`, where warnings are folded into
-CONSISTENT (analysis spec D6); the image tables keep the unfolded status of each image.
+CONSISTENT (analysis spec D6); the issues keep their unfolded status.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from ..files import name_of
-from ..results import ImageValidation, PipelineValidationResult, Status, TerminationMatch
-from .format import format_count, format_percent, format_ratio, plural
+from ..results import PipelineValidationResult, Status
+from .actions import action_details, issue_action
+from .format import format_count, format_ratio, plural
 from .html import (
-    MAX_TABLE_ROWS,
     Markup,
     collapsible,
     data_table,
     empty_note,
     kpi_card,
     kpi_grid,
-    more_rows,
     notice,
     render,
     subsection,
     tag,
 )
+from .issue_text import STATUS_LABELS
 from .palette import STATUS_COLOURS
 from .svg import Datum, donut_chart
 
-__all__ = ["STATUS_LABELS", "render_validation", "status_badge"]
+__all__ = ["render_validation"]
 
-STATUS_LABELS = {
-    Status.CONSISTENT: "Consistent",
-    Status.CONSISTENT_WITH_WARNING: "Consistent with warnings",
-    Status.PARTIAL: "Partial",
-    Status.INCONSISTENT: "Inconsistent",
-}
-
-# Partial images first: they are one missing file away from complete, the most actionable.
-_GROUPS = (
-    (Status.PARTIAL, "missing files the pipeline expects"),
-    (Status.INCONSISTENT, "no path of the pipeline matches"),
-    (Status.CONSISTENT_WITH_WARNING, "complete, with files the pipeline does not expect"),
-)
 _FOLDED = (Status.CONSISTENT, Status.PARTIAL, Status.INCONSISTENT)
-
-
-def status_badge(status: Status) -> Markup:
-    return tag("span", STATUS_LABELS[status], class_=f"status status-{status.value.lower()}")
+# Up to this many paths the table shows open; more are a long table, closed like the others.
+_FEW_PATHS = 12
 
 
 def _status_pie(counts: dict[str, int], title: str) -> Markup:
@@ -61,7 +43,7 @@ def render_validation(result: PipelineValidationResult) -> Markup:
         _kpis(result),
         _notices(result),
         _charts(result),
-        _problem_images(result),
+        _issues(result),
         _path_stats(result),
     )
 
@@ -85,7 +67,7 @@ def _kpis(result: PipelineValidationResult) -> Markup:
     all_ready = result.total_images > 0 and ready == result.total_images
     return kpi_grid(
         kpi_card(
-            "Total Images",
+            "Images validated",
             format_count(result.total_images),
             hint=f"{plural(result.total_groups, 'group')}, {plural(result.total_files, 'file')}",
         ),
@@ -100,7 +82,7 @@ def _kpis(result: PipelineValidationResult) -> Markup:
             "Inconsistent", format_count(inconsistent), tone="danger" if inconsistent else "success"
         ),
         kpi_card(
-            "Archival Ready",
+            "Archival ready",
             format_count(ready),
             tone="success" if all_ready else "info",
             hint=format_ratio(ready, result.total_images) + " of images",
@@ -138,113 +120,33 @@ def _charts(result: PipelineValidationResult) -> Markup | None:
     return tag("div", pies, class_="chart-row")
 
 
-def _problem_images(result: PipelineValidationResult) -> Markup:
-    groups: dict[Status, list[ImageValidation]] = {status: [] for status, _ in _GROUPS}
-    for image in result.images:
-        if image.status in groups:
-            groups[image.status].append(image)
-    blocks = [
-        collapsible(
-            render(status_badge(status), " ", plural(len(images), "image"), " · ", explanation),
-            _image_table(images),
-        )
-        for status, explanation in _GROUPS
-        if (images := groups[status])
-    ]
-    if not blocks:
-        return subsection("Images", empty_note("Every image matches a path of the pipeline."))
+def _issues(result: PipelineValidationResult) -> Markup:
+    if not result.issues:
+        return subsection("Issues", empty_note("Every image is consistent for every termination."))
     return subsection(
-        "Images",
-        blocks,
-        description="Each termination shows the best-matching path: ✗ expected but missing, "
-        "⚠ present but not expected.",
-    )
-
-
-def _image_table(images: list[ImageValidation]) -> Markup:
-    head = tag("thead", tag("tr", (tag("th", name) for name in _IMAGE_COLUMNS)))
-    # One <tbody> per image keeps its rows together across page breaks.
-    bodies = (_image_rows(image) for image in images[:MAX_TABLE_ROWS])
-    table = tag("table", head, bodies, class_="data images")
-    hidden = len(images) - MAX_TABLE_ROWS
-    return render(tag("div", table, class_="table-wrap"), more_rows(hidden) if hidden > 0 else None)
-
-
-_IMAGE_COLUMNS = ("Image", "Termination", "Status", "Completion", "Missing", "Extra")
-
-
-def _image_rows(image: ImageValidation) -> Markup:
-    terminations = sorted(image.terminations.items())
-    files = tag("ul", (tag("li", name_of(path)) for path in image.files), class_="files")
-    first = tag(
-        "td",
-        tag("div", image.base_filename, class_="path"),
-        tag("div", status_badge(image.status)),
-        tag("div", "archival ready", class_="ready") if image.archival_ready else None,
-        files,
-        rowspan=len(terminations) if len(terminations) > 1 else None,
-        class_="image",
-    )
-    if not terminations:
-        row = tag("tr", first, tag("td", "no termination path applies", colspan=5, class_="empty"))
-        return tag("tbody", row)
-    rows = [
-        tag("tr", first if i == 0 else None, _match_cells(name, match))
-        for i, (name, match) in enumerate(terminations)
-    ]
-    return tag("tbody", rows)
-
-
-def _match_cells(termination: str, match: TerminationMatch) -> Iterable[Markup]:
-    matched = len(match.expected) - len(match.missing)
-    return (
-        tag("td", termination),
-        tag("td", status_badge(match.status)),
-        tag(
-            "td",
-            format_percent(match.completion),
-            tag("div", f"{matched} of {len(match.expected)}", class_="sub"),
-            class_="num",
-        ),
-        tag("td", _marked(match.missing, "✗", "missing")),
-        tag("td", _marked(match.extra, "⚠", "extra")),
-    )
-
-
-def _marked(names: list[str], mark: str, kind: str) -> Markup:
-    if not names:
-        return tag("span", "—", class_="none")
-    return render(
-        tag(
-            "div",
-            tag("span", mark, class_=f"mark {kind}", aria_hidden="true"),
-            " ",
-            name,
-            class_="path",
-        )
-        for name in names
+        "Issues",
+        (action_details(issue_action(issue)) for issue in result.issues),
+        description="Images grouped by termination and by the files they miss or add, most "
+        "images first; warnings (extra files only) included.",
     )
 
 
 def _path_stats(result: PipelineValidationResult) -> Markup:
     if not result.path_stats:
-        return subsection("Paths Followed", empty_note("No image followed a pipeline path."))
+        return subsection("Paths followed", empty_note("No image followed a pipeline path."))
     ordered = sorted(result.path_stats, key=lambda stat: (-stat.image_count, stat.path))
     total = sum(stat.image_count for stat in ordered)
+    rows = (
+        [
+            tag("span", " → ".join(stat.names or stat.path), title=" → ".join(stat.path)),
+            format_count(stat.image_count),
+            format_ratio(stat.image_count, total),
+        ]
+        for stat in ordered
+    )
+    table = data_table(["Path", "Images", "Share"], rows, total=len(ordered), numeric=(1, 2))
     return subsection(
-        "Paths Followed",
-        data_table(
-            ["Path", "Images", "Share"],
-            (
-                [
-                    " → ".join(stat.path),
-                    format_count(stat.image_count),
-                    format_ratio(stat.image_count, total),
-                ]
-                for stat in ordered
-            ),
-            total=len(ordered),
-            numeric=(1, 2),
-        ),
-        description="The pipeline path each image followed, by node.",
+        "Paths followed",
+        collapsible(plural(len(ordered), "path"), table, open=len(ordered) <= _FEW_PATHS),
+        description="The pipeline path each image followed, node by node (node ids on hover).",
     )

@@ -74,10 +74,10 @@ def validation_verdict(result: PipelineValidationResult) -> Verdict:
 
 def photostats_verdict(result: PhotoStatsResult) -> Verdict:
     reasons = []
-    if result.orphaned_images:
-        reasons.append(plural(len(result.orphaned_images), "image") + " without a sidecar")
-    if result.orphaned_xmp:
-        reasons.append(plural(len(result.orphaned_xmp), "sidecar") + " without an image")
+    if result.orphaned_images.count:
+        reasons.append(plural(result.orphaned_images.count, "image") + " without a sidecar")
+    if result.orphaned_sidecars.count:
+        reasons.append(plural(result.orphaned_sidecars.count, "sidecar") + " without an image")
     if result.invalid_xmp:
         reasons.append(plural(len(result.invalid_xmp), "sidecar") + " that could not be read")
     if reasons:
@@ -86,8 +86,8 @@ def photostats_verdict(result: PhotoStatsResult) -> Verdict:
 
 
 def pairing_verdict(result: PhotoPairingResult) -> Verdict:
-    if result.invalid_files:
-        return _verdict(ISSUES, plural(len(result.invalid_files), "invalid filename"))
+    if result.invalid_file_count:
+        return _verdict(ISSUES, plural(result.invalid_file_count, "invalid filename"))
     return _verdict(PASSED, "every filename follows the naming convention")
 
 

@@ -28,11 +28,17 @@ from ..schemas.agent_protocol import (
 from ..services import claims, completion, jobs, results
 from ..services.agent_identity import AgentIdentity
 from ..vault import Vault
+from .body_limits import MiB, body_limit
 from .deps import AgentCallDep, AgentDep, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
+router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"], route_class=ApiRoute)
+
+# A result sent whole is at most 1 MiB of JSON (larger ones go through the chunked upload), with
+# room for a client that escapes what ours sends as UTF-8.
+_RESULT_BODY = 2 * MiB
 
 
 def _claim_once(
@@ -73,7 +79,8 @@ def _claim_once(
 async def claim(
     request: Request, call: AgentCallDep, wait: Annotated[int, Query(ge=0, le=30)] = 0
 ) -> ClaimResponse | Response:
-    """Hand the agent its next job, waiting up to `wait` seconds for one (204 if none)."""
+    """Hand the agent its next job, waiting up to `wait` seconds for one (204 if none, and at
+    once when the server starts to stop)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     attempt = partial(_claim_once, request.app.state.vault)
@@ -86,7 +93,8 @@ async def claim(
         remaining = deadline - loop.time()
         if remaining <= 0 or await request.is_disconnected():
             return Response(status_code=204)
-        await wakeups.wait(agent.team_id, agent.id, asked, min(RECHECK, remaining))
+        if not await wakeups.wait(agent.team_id, agent.id, asked, min(RECHECK, remaining)):
+            return Response(status_code=204)  # the server is stopping
 
 
 @router.post("/jobs/{guid}/progress", response_model=ProgressResponse)
@@ -102,6 +110,7 @@ async def progress(guid: str, body: ProgressRequest, call: AgentCallDep) -> Prog
 
 
 @router.post("/jobs/{guid}/complete", response_model=JobOutcome)
+@body_limit(_RESULT_BODY)
 async def complete(
     guid: str, body: CompleteRequest, call: AgentCallDep, request: Request
 ) -> JobOutcome:
@@ -149,6 +158,7 @@ def release(guid: str, body: ReleaseRequest, agent: AgentDep, session: SessionDe
 
 
 @router.post("/results", response_model=UploadOutcome, status_code=201)
+@body_limit(_RESULT_BODY)
 def upload_result(
     body: OfflineResult, agent: AgentDep, session: SessionDep, response: Response
 ) -> UploadOutcome:

@@ -21,14 +21,21 @@ from ..schemas.agent_protocol import (
 from ..schemas.agents import PoolStatus
 from ..services import agent_admin, agents, collections, rate_limits
 from ..services.config import team_config
-from .deps import AgentCallDep, AgentDep, SessionDep
+from .answers import TOO_MANY, problem
+from .deps import AgentCallDep, AgentDep, CallerTeam, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"])
+router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"], route_class=ApiRoute)
 
 
-@router.post("/register", response_model=RegisterResponse, status_code=201)
+@router.post(
+    "/register",
+    response_model=RegisterResponse,
+    status_code=201,
+    responses={**problem(401, "the registration token is unknown, used or expired"), **TOO_MANY},
+)
 def register(body: RegisterRequest, request: Request, session: SessionDep) -> RegisterResponse:
     """Enrol an agent with a one-time registration token; the key is shown only here."""
     address = request.client.host if request.client else "unknown"
@@ -48,18 +55,22 @@ def register(body: RegisterRequest, request: Request, session: SessionDep) -> Re
 
 @router.post("/heartbeat", response_model=HeartbeatResponse)
 async def heartbeat(body: HeartbeatRequest, call: AgentCallDep) -> HeartbeatResponse:
-    """Every 30 s: the agent's state in, pending commands (such as cancellations) out."""
-    report = body.model_dump()
-    commands = await call.run_with_key(lambda session, key: agents.heartbeat(session, key, report))
+    """Every 30 s: the agent's state and the jobs it holds in, pending commands (such as
+    cancellations) out. The agent's other claims are released (docs/agent-protocol.md)."""
+    report, received = body.model_dump(), utcnow()
+    commands = await call.run_with_key(
+        lambda session, key: agents.heartbeat(session, key, report, received)
+    )
     return HeartbeatResponse(
         server_time=utcnow(), heartbeat_interval=agents.HEARTBEAT_INTERVAL, commands=commands
     )
 
 
 @router.get("/pool-status", response_model=PoolStatus)
-def pool_status(agent: AgentDep, session: SessionDep) -> PoolStatus:
-    """The agents of the caller's team: online, offline, idle, busy, and an overall status."""
-    return PoolStatus.model_validate(agent_admin.pool_status(session, agent.team_id))
+def pool_status(team_id: CallerTeam, session: SessionDep) -> PoolStatus:
+    """The agents of the caller's team: online, offline, idle, busy, and an overall status. An
+    agent key, a user's API token or a session cookie may ask (monitoring uses this)."""
+    return PoolStatus.model_validate(agent_admin.pool_status(session, team_id))
 
 
 @router.get("/collections", response_model=list[CollectionOut])
@@ -74,8 +85,10 @@ def list_collections(agent: AgentDep, session: SessionDep) -> list[CollectionOut
 def create_collection(
     body: CollectionCreate, agent: AgentDep, session: SessionDep
 ) -> CollectionOut:
-    """A collection for a folder on this agent's machine (the agent checks its roots first)."""
-    created = collections.create_agent_collection(session, agent, body.name, body.root_path)
+    """A collection for a folder on this agent's machine, inside its authorized roots."""
+    created = collections.create_agent_collection(
+        session, agent, body.name, body.root_path, body.authorized_roots
+    )
     return _collection_out(created, collections.CollectionRefs(session, [created]))
 
 

@@ -20,10 +20,11 @@ from ..schemas.agents import (
 )
 from ..services import agent_admin
 from .deps import AdminUser, CurrentUser, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/agents", tags=["agents"])
+router = APIRouter(prefix="/api/agents", tags=["agents"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _ADMIN = {**_UNAUTHORIZED, 403: {"description": "only an admin of the team can do this"}}

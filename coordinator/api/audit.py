@@ -11,10 +11,11 @@ from sqlalchemy.orm import aliased
 from ..models import Agent, AuditEvent, User
 from ..schemas.audit import AuditEventOut
 from .deps import AdminUser, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/audit", tags=["audit"])
+router = APIRouter(prefix="/api/audit", tags=["audit"], route_class=ApiRoute)
 
 
 @router.get("", response_model=list[AuditEventOut])

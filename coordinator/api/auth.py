@@ -9,6 +9,7 @@ from ..models import ApiToken, Team, User
 from ..schemas.auth import LoginRequest, TeamOut, TokenCreate, TokenCreated, TokenOut, UserOut
 from ..services import auth
 from .deps import CurrentUser, SessionDep
+from .routing import ApiRoute
 from .session_cookie import (
     check_origin,
     clear_session_cookie,
@@ -18,7 +19,7 @@ from .session_cookie import (
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 

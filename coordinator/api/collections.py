@@ -14,10 +14,11 @@ from ..schemas.collections import (
 )
 from ..services import collections
 from .deps import AdminUser, CurrentUser, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/collections", tags=["collections"])
+router = APIRouter(prefix="/api/collections", tags=["collections"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _NOT_FOUND = {404: {"description": "no such collection in your team"}}

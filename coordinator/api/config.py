@@ -7,11 +7,14 @@ from fastapi import APIRouter
 from shuttersense.common.config import TeamConfig
 
 from ..services import config
+from ..services.storage import MAX_STORED_BYTES
+from .body_limits import body_limit
 from .deps import AdminUser, CurrentUser, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/config", tags=["config"])
+router = APIRouter(prefix="/api/config", tags=["config"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 
@@ -31,6 +34,7 @@ def get_config(user: CurrentUser, session: SessionDep) -> TeamConfig:
         422: {"description": "an unknown key or a bad value, named in `detail`"},
     },
 )
+@body_limit(2 * MAX_STORED_BYTES)  # stored as at most 512 KB of compact JSON
 def put_config(body: TeamConfig, user: AdminUser, session: SessionDep) -> TeamConfig:
     """Replace the team's config; fields left out take their defaults."""
     return config.save_team_config(session, user, body)

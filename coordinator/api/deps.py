@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, WebSocket
@@ -17,6 +18,7 @@ from ..models import Agent
 from ..models.team import User
 from ..services import auth as auth_service
 from ..services.agent_identity import CallingAgent, authenticate_agent, identify_agent
+from .answers import UNAUTHORIZED, answers, problem
 from .lane import Lane
 from .session_cookie import (
     check_origin,
@@ -25,8 +27,8 @@ from .session_cookie import (
     set_session_cookie,
 )
 
-__all__ = ["AgentCall", "AgentCallDep", "AgentDep", "SessionDep"]
-__all__ += ["AdminUser", "CurrentUser", "UserCall", "UserCallDep", "socket_user"]
+__all__ = ["AgentCall", "AgentCallDep", "AgentDep", "Now", "SessionDep"]
+__all__ += ["AdminUser", "CallerTeam", "CurrentUser", "UserCall", "UserCallDep", "socket_user"]
 
 _bearer = HTTPBearer(auto_error=False)
 T = TypeVar("T")
@@ -48,6 +50,15 @@ async def _session(request: Request) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(_session)]
 
 
+async def _now(request: Request) -> datetime:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+Now = Annotated[datetime, Depends(_now)]  # the app's clock: tests set the time
+
+
+@answers(UNAUTHORIZED)
 async def _agent_key(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
@@ -104,6 +115,10 @@ async def _agent_call(request: Request, key: AgentKey) -> AgentCall:
 AgentCallDep = Annotated[AgentCall, Depends(_agent_call)]
 
 
+_SIGNED_IN = (UNAUTHORIZED, problem(403, "a session cookie sent by a page of another site"))
+
+
+@answers(*_SIGNED_IN)
 def _current_user(
     request: Request,
     response: Response,
@@ -143,6 +158,7 @@ class UserCall:
         return _in_one_thread(self.request, signed_in)
 
 
+@answers(*_SIGNED_IN)
 async def _user_call(
     request: Request,
     response: Response,
@@ -178,8 +194,26 @@ def socket_user(websocket: WebSocket, session: Session) -> User:
     return auth_service.user_for_session(session, session_id)[0]
 
 
+@answers(problem(403, "not an admin of the team, or a session cookie sent by another site"))
 def _admin_user(user: CurrentUser) -> User:
     return auth_service.require_admin(user)
 
 
 AdminUser = Annotated[User, Depends(_admin_user)]
+
+
+@answers(*_SIGNED_IN)
+def _caller_team(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> int:
+    """The team id of the caller: an agent by its key, else a signed-in user (an API token or
+    the session cookie)."""
+    if credentials is not None and credentials.credentials.startswith("agt_key_"):
+        return identify_agent(session, credentials.credentials).team_id
+    return _current_user(request, response, session, credentials).team_id
+
+
+CallerTeam = Annotated[int, Depends(_caller_team)]

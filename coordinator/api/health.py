@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ... import coordinator
+from ..errors import Unauthorized
 from ..models import JOB_STATES, Agent, Job
+from .answers import answers, problem
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["monitoring"])
+router = APIRouter(tags=["monitoring"], route_class=ApiRoute)
 
 
-@router.get("/health", summary="Liveness and database reachability")
+@router.get(
+    "/health",
+    summary="Liveness and database reachability",
+    responses={503: {"description": "the database cannot be reached (`status`: `unhealthy`)"}},
+)
 def health(request: Request) -> Response:
     engine = request.app.state.engine
     try:
@@ -41,7 +49,23 @@ def _gauge(name: str, help_text: str, samples: list[tuple[str, float]]) -> list[
     return lines
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+@answers(problem(401, "SHUSAI_METRICS_TOKEN is set, and this request did not bring it"))
+def _metrics_reader(request: Request) -> None:
+    """With SHUSAI_METRICS_TOKEN set, /metrics answers only a bearer of that token."""
+    expected = request.app.state.settings.metrics_token
+    if expected is None:
+        return
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthorized("send the metrics token as `Authorization: Bearer …`")
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=PlainTextResponse,
+    dependencies=[Depends(_metrics_reader)],
+)
 def metrics(request: Request) -> PlainTextResponse:
     engine = request.app.state.engine
     with request.app.state.sessions() as session:

@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from ..models import Job
 from ..schemas.jobs import JobCreate, JobOut
 from ..services import job_admin
+from ..services.jobs import QueuedJob
 from .deps import CurrentUser, SessionDep, UserCallDep
+from .routing import ApiRoute
 
 __all__ = ["job_out", "router"]
 
-router = APIRouter(prefix="/api", tags=["jobs"])
+router = APIRouter(prefix="/api", tags=["jobs"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _NOT_FOUND = {404: {"description": "no such job in your team"}}
 _CONFLICT = {409: {"description": "the job is not in a state that allows this"}}
+_EXISTING = {
+    200: {
+        "model": JobOut,
+        "description": "the tool is queued or running on the collection already: that job",
+    },
+    201: {"description": "the job was queued"},
+}
 
 
 def job_out(job: Job | Row[Any], collection_guid: str | None) -> JobOut:
@@ -44,22 +53,39 @@ def _one(session: Session, job: Job | Row[Any]) -> JobOut:
     return job_out(job, guids.get(job.collection_id or 0))
 
 
+def _queued(response: Response, queued: QueuedJob, collection_guid: str | None) -> JobOut:
+    """201 for a job queued now, 200 for the one that was queued or running already."""
+    if not queued.created:
+        response.status_code = 200
+    return job_out(queued.job, collection_guid)
+
+
 @router.post(
     "/collections/{guid}/jobs",
     response_model=JobOut,
     status_code=201,
-    responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
+    responses={
+        **_EXISTING,
+        **_UNAUTHORIZED,
+        404: {"description": "no such collection in your team"},
+        422: {"description": "an unknown tool, or Pipeline Validation without a pipeline"},
+    },
 )
-async def run_tool(guid: str, body: JobCreate, call: UserCallDep) -> JobOut:
-    """Queue a tool on one of the team's collections."""
-    job = await call.run(
+async def run_tool(guid: str, body: JobCreate, call: UserCallDep, response: Response) -> JobOut:
+    """Queue a tool on one of the team's collections. While the tool is queued or running
+    there, asking again answers that job (200) instead of queueing a second one."""
+    queued = await call.run(
         lambda session, user: job_admin.run_tool(session, user, guid, body.tool.value)
     )
     # The collection is the one in the path: no second look-up (and transaction) for its GUID.
-    return job_out(job, guid)
+    return _queued(response, queued, guid)
 
 
-@router.get("/jobs", response_model=list[JobOut], responses=_UNAUTHORIZED)
+@router.get(
+    "/jobs",
+    response_model=list[JobOut],
+    responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
+)
 def list_jobs(
     user: CurrentUser,
     session: SessionDep,
@@ -92,8 +118,11 @@ def cancel_job(guid: str, user: CurrentUser, session: SessionDep) -> JobOut:
     "/jobs/{guid}/retry",
     response_model=JobOut,
     status_code=201,
-    responses={**_UNAUTHORIZED, **_NOT_FOUND, **_CONFLICT},
+    responses={**_EXISTING, **_UNAUTHORIZED, **_NOT_FOUND, **_CONFLICT},
 )
-def retry_job(guid: str, user: CurrentUser, session: SessionDep) -> JobOut:
-    """A new queued job for the same collection and tool as a failed or cancelled one."""
-    return _one(session, job_admin.retry_job(session, user, guid))
+def retry_job(guid: str, user: CurrentUser, session: SessionDep, response: Response) -> JobOut:
+    """A new queued job for the same collection and tool as a failed or cancelled one; the job
+    already queued or running there (200), if there is one."""
+    queued = job_admin.retry_job(session, user, guid)
+    guids = job_admin.collection_guids(session, [queued.job.collection_id])
+    return _queued(response, queued, guids.get(queued.job.collection_id or 0))

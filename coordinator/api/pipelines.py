@@ -22,17 +22,22 @@ from ..schemas.pipelines import (
     VersionOut,
 )
 from ..services import pipelines
+from .body_limits import body_limit
 from .deps import AdminUser, CurrentUser, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/pipelines", tags=["pipelines"])
+router = APIRouter(prefix="/api/pipelines", tags=["pipelines"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _NOT_FOUND = {404: {"description": "no such pipeline (or version) in your team"}}
 _ADMIN = {403: {"description": "only an admin can"}}
 _REFUSED = {422: {"description": "malformed, oversized (> 512 KB or > 500 nodes) or unusable"}}
 _CONFLICT = {409: {"description": "the team has a pipeline of that name already"}}
+# A stored definition is at most 512 KB of compact JSON; a request may bring it indented or as
+# YAML.
+_DOCUMENT_BODY = 2 * pipelines.MAX_DEFINITION_BYTES
 
 
 def _out(pipeline: Pipeline) -> PipelineOut:
@@ -71,6 +76,7 @@ def list_pipelines(user: CurrentUser, session: SessionDep) -> list[PipelineOut]:
     status_code=201,
     responses={**_UNAUTHORIZED, **_CONFLICT, **_REFUSED},
 )
+@body_limit(_DOCUMENT_BODY)
 def create_pipeline(body: PipelineCreate, user: CurrentUser, session: SessionDep) -> PipelineDetail:
     """Store a pipeline as version 1; an invalid one is kept, inactive, with its errors."""
     created = pipelines.create_pipeline(session, user, body.name, body.description, body.definition)
@@ -78,6 +84,7 @@ def create_pipeline(body: PipelineCreate, user: CurrentUser, session: SessionDep
 
 
 @router.post("/validate", response_model=ValidationOut, responses={**_UNAUTHORIZED, **_REFUSED})
+@body_limit(_DOCUMENT_BODY)
 def validate_pipeline(body: PipelineValidate, user: CurrentUser) -> ValidationOut:
     """Check a definition without storing it."""
     check = pipelines.check_definition(body.definition)
@@ -95,6 +102,7 @@ def validate_pipeline(body: PipelineValidate, user: CurrentUser) -> ValidationOu
     status_code=201,
     responses={**_UNAUTHORIZED, **_CONFLICT, **_REFUSED},
 )
+@body_limit(_DOCUMENT_BODY)
 def import_pipeline(body: PipelineImport, user: CurrentUser, session: SessionDep) -> PipelineDetail:
     """Create a pipeline from a JSON or YAML document (unreadable text is a 422 saying why)."""
     return _detail(session, pipelines.import_pipeline(session, user, body.name, body.text))
@@ -110,6 +118,7 @@ def get_pipeline(guid: str, user: CurrentUser, session: SessionDep) -> PipelineD
     response_model=PipelineDetail,
     responses={**_UNAUTHORIZED, **_NOT_FOUND, **_REFUSED},
 )
+@body_limit(_DOCUMENT_BODY)
 def update_pipeline(
     guid: str, body: PipelineUpdate, user: CurrentUser, session: SessionDep
 ) -> PipelineDetail:

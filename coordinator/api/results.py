@@ -1,4 +1,4 @@
-"""Results, `/api/results`: list, read, the HTML report, JSON and CSV export."""
+"""Results, `/api/results`: list, read, the HTML report, JSON and CSV export, delete (admins)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from fastapi.responses import HTMLResponse
 
 from ..models import Result
 from ..schemas.jobs import ResultDetail, ResultOut
-from ..services import job_admin
-from .deps import CurrentUser, SessionDep
+from ..services import job_admin, retention
+from .deps import AdminUser, CurrentUser, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/results", tags=["results"])
+router = APIRouter(prefix="/api/results", tags=["results"], route_class=ApiRoute)
 
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _NOT_FOUND = {404: {"description": "no such result in your team"}}
@@ -41,7 +42,11 @@ def _result_out(result: Result, collection_guid: str | None) -> ResultOut:
     )
 
 
-@router.get("", response_model=list[ResultOut], responses=_UNAUTHORIZED)
+@router.get(
+    "",
+    response_model=list[ResultOut],
+    responses={**_UNAUTHORIZED, 404: {"description": "no such collection in your team"}},
+)
 def list_results(
     user: CurrentUser,
     session: SessionDep,
@@ -97,3 +102,19 @@ def export_result(
         body = job_admin.export_csv(result)
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     return Response(job_admin.export_json(result), media_type="application/json", headers=headers)
+
+
+@router.delete(
+    "/{guid}",
+    status_code=204,
+    responses={
+        **_UNAUTHORIZED,
+        403: {"description": "only an admin of the team can do this"},
+        **_NOT_FOUND,
+    },
+)
+def delete_result(guid: str, admin: AdminUser, session: SessionDep) -> Response:
+    """Delete the result with its job. NO_CHANGE copies of it stay readable: each holds its
+    own copy of the JSON."""
+    retention.delete_result(session, admin, guid)
+    return Response(status_code=204)

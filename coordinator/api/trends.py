@@ -13,10 +13,11 @@ from ..schemas.trends import TrendOut, TrendSummaryOut
 from ..services import trends
 from ..services.trend_series import DEFAULT_LIMIT, MAX_LIMIT
 from .deps import CurrentUser, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/trends", tags=["trends"])
+router = APIRouter(prefix="/api/trends", tags=["trends"], route_class=ApiRoute)
 
 _RESPONSES = {
     401: {"description": "not signed in, or the token is invalid"},

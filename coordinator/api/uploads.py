@@ -13,11 +13,13 @@ from fastapi import APIRouter, Body, Header, Path, Request, Response
 from ..models import Job
 from ..schemas.uploads import ChunkReceived, UploadFinish, UploadFinished, UploadOpened, UploadStart
 from ..services import uploads
+from .body_limits import body_limit
 from .deps import AgentDep, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/agent/v1/uploads", tags=["agent protocol"])
+router = APIRouter(prefix="/api/agent/v1/uploads", tags=["agent protocol"], route_class=ApiRoute)
 
 _ERRORS = {
     404: {"description": "no such upload of this agent (or job, or collection)"},
@@ -53,6 +55,7 @@ def start(body: UploadStart, agent: AgentDep, session: SessionDep) -> UploadOpen
     status_code=201,
     responses={200: {"description": "this chunk had arrived before"}, **_ERRORS},
 )
+@body_limit(uploads.MAX_CHUNK)
 def put_chunk(
     guid: str,
     position: Annotated[int, Path(ge=0)],

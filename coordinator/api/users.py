@@ -9,10 +9,11 @@ from ..schemas.users import MemberCreate, MemberOut, MemberUpdate, TeamDetail, T
 from ..services import team_admin
 from ..services.lookup import in_team
 from .deps import AdminUser, CurrentUser, SessionDep
+from .routing import ApiRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api", tags=["users and team"])
+router = APIRouter(prefix="/api", tags=["users and team"], route_class=ApiRoute)
 
 _ADMIN = {
     401: {"description": "not signed in, or the token is invalid"},

@@ -5,6 +5,7 @@ from .audit import AuditEvent, PushSubscription
 from .base import Base
 from .catalog import AnalysisConfig, Collection, Pipeline, PipelineVersion
 from .limits import RateLimitHit
+from .schedule import CollectionSchedule
 from .team import ApiToken, Team, User, WebSession
 from .upload import Upload, UploadChunk
 from .work import ANALYSED_STATES, JOB_STATES, RESULT_STATES, Job, Result
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Collection",
+    "CollectionSchedule",
     "Job",
     "Pipeline",
     "PipelineVersion",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, GuidMixin, TeamScoped, Timestamp, utcnow
@@ -18,6 +18,12 @@ class Team(GuidMixin, Base):
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # An IANA name: schedules are read in it.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Results older than this many days go (0: never), but each collection keeps its newest
+    # `result_keep_last` analyses of every tool (docs/schedules.md says why these defaults).
+    result_retention_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    result_keep_last: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
 
 class User(GuidMixin, TeamScoped, Base):

@@ -10,9 +10,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, GuidMixin, TeamScoped, Timestamp
 
-__all__ = ["ANALYSED_STATES", "JOB_STATES", "RESULT_STATES", "Job", "Result"]
+__all__ = [
+    "ANALYSED_STATES",
+    "JOB_STATES",
+    "RESULT_STATES",
+    "UNFINISHED_STATES",
+    "UNFINISHED_WHERE",
+    "Job",
+    "Result",
+]
 
 JOB_STATES = ("queued", "claimed", "running", "completed", "no_change", "failed", "cancelled")
+# A job in one of these states is still to run or running; a collection has at most one per tool.
+UNFINISHED_STATES = ("queued", "claimed", "running")
+# Spelled out as SQL, for the partial index and for the ON CONFLICT clause that must name it.
+UNFINISHED_WHERE = text("status IN ('queued', 'claimed', 'running')")
 RESULT_STATES = ("COMPLETED", "FAILED", "CANCELLED", "NO_CHANGE")
 # Results that hold an analysis (FAILED and CANCELLED hold only the error).
 ANALYSED_STATES = ("COMPLETED", "NO_CHANGE")
@@ -38,6 +50,15 @@ class Job(GuidMixin, TeamScoped, Base):
             sqlite_where=text("status = 'queued'"),
         ),
         Index("ix_jobs_claimed_by", "claimed_by_id", "status"),  # heartbeats renew leases
+        # One unfinished job per collection and tool: queueing it again finds the first.
+        Index(
+            "uq_jobs_unfinished",
+            "collection_id",
+            "tool",
+            unique=True,
+            postgresql_where=UNFINISHED_WHERE,
+            sqlite_where=UNFINISHED_WHERE,
+        ),
     )
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
@@ -73,6 +94,7 @@ class Result(GuidMixin, TeamScoped, Base):
         UniqueConstraint("agent_id", "idempotency_key"),
         UniqueConstraint("job_id"),  # one result per job, however often it is completed
         Index("ix_results_target", "team_id", "collection_id", "tool", "created_at"),
+        Index("ix_results_age", "team_id", "created_at"),  # retention reads the oldest first
     )
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
@@ -89,7 +111,7 @@ class Result(GuidMixin, TeamScoped, Base):
     input_state_hash: Mapped[str | None] = mapped_column(String(64))
     no_change_copy: Mapped[bool] = mapped_column(Boolean, default=False)
     source_result_id: Mapped[int | None] = mapped_column(
-        ForeignKey("results.id", ondelete="SET NULL")
+        ForeignKey("results.id", ondelete="SET NULL"), index=True
     )
     files_scanned: Mapped[int] = mapped_column(Integer, default=0)
     issues_found: Mapped[int] = mapped_column(Integer, default=0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -54,7 +54,19 @@ class RegisterResponse(Body):
 
 class HeartbeatRequest(Body):
     status: AgentStatus = "idle"
-    current_job: str | None = Field(default=None, max_length=30)
+    current_job: str | None = Field(
+        default=None, max_length=30, description="the job the agent runs (its lease is renewed)"
+    )
+    kept_jobs: list[Annotated[str, Field(max_length=30)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="jobs whose result the agent keeps to send (their leases are renewed)",
+    )
+    claim_in_flight: bool = Field(
+        default=True,
+        description="false only when no claim of the agent is on its way back and none starts "
+        "before this heartbeat is answered: then every claim it does not name is released",
+    )
     authorized_roots: list[str] | None = Field(default=None, max_length=100)
     capabilities: list[str] | None = Field(default=None, max_length=50)
     metrics: dict[str, Any] = Field(default_factory=dict)
@@ -78,6 +90,11 @@ class CollectionOut(Body):
 class CollectionCreate(Body):
     name: str = Field(min_length=1, max_length=200)
     root_path: str = Field(min_length=1, max_length=4096)
+    authorized_roots: list[str] | None = Field(
+        default=None,
+        max_length=100,
+        description="the agent's roots now; they replace the reported ones, as a heartbeat's do",
+    )
 
 
 class PreviousResult(Body):

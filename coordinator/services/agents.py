@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from ..errors import Unauthorized
 from ..hashed_secrets import hash_secret, new_secret
 from ..ids import new_guid
-from ..models import Agent, Job, RegistrationToken, Team
+from ..models import Agent, RegistrationToken, Team
 from ..models.base import utcnow
 from . import audit
 from .agent_identity import UNKNOWN_KEY, identify_agent
-from .jobs import ACTIVE, LEASE
+from .leases import heartbeat_leases
 
 __all__ = [
     "HEARTBEAT_INTERVAL",
@@ -34,7 +34,7 @@ HEARTBEAT_INTERVAL = 30
 POLL_INTERVAL = 30
 OFFLINE_AFTER = timedelta(seconds=90)
 KEY_PREFIX = "agt_key_"
-_agents, _jobs = Agent.__table__, Job.__table__
+_agents = Agent.__table__
 
 
 @dataclass(frozen=True)
@@ -95,17 +95,13 @@ def _beat(fields: frozenset[str]) -> Update:
     )
 
 
-_RENEW_LEASES = (
-    update(_jobs)
-    .where(_jobs.c.claimed_by_id == bindparam("claimer"), _jobs.c.status.in_(ACTIVE))
-    .values(lease_expires_at=bindparam("lease"))
-    .returning(_jobs.c.guid, _jobs.c.cancel_requested)
-)
-
-
-def heartbeat(session: Session, key: str, report: dict[str, Any]) -> list[dict[str, str]]:
-    """Record what the agent holding `key` says of itself, and renew its jobs' leases; return
-    the commands waiting for it. Unauthorized for unknown or revoked keys."""
+def heartbeat(
+    session: Session, key: str, report: dict[str, Any], received: datetime | None = None
+) -> list[dict[str, str]]:
+    """Record what the agent holding `key` says of itself, renew the leases of the jobs it
+    names and release the claims it no longer knows (leases.py); return the commands waiting
+    for it. `received`: when the heartbeat reached the coordinator (default: now).
+    Unauthorized for unknown or revoked keys."""
     now = utcnow()
     values = {
         "status": report["status"],
@@ -121,9 +117,9 @@ def heartbeat(session: Session, key: str, report: dict[str, Any]) -> list[dict[s
     if agent_id is None:
         identify_agent(session, key)  # raises: says whether the key is unknown or revoked
         raise Unauthorized(UNKNOWN_KEY)
-    leased = connection.execute(_RENEW_LEASES, {"claimer": agent_id, "lease": now + LEASE}).all()
+    commands = heartbeat_leases(session, agent_id, report, received or now, now)
     session.commit()
-    return [{"type": "cancel_job", "job": guid} for guid, cancelled in leased if cancelled]
+    return commands
 
 
 def pool_counts(session: Session, team_id: int) -> dict[str, int]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +14,7 @@ from ..ids import new_guid
 from ..models import Agent, Collection, Pipeline
 from ..models.team import User
 from . import audit
+from .agent_roots import folder_in_roots
 from .lookup import in_team
 from .pipelines import team_pipeline
 
@@ -45,12 +47,19 @@ def agent_collections(session: Session, agent: Agent) -> list[Collection]:
 
 
 def create_agent_collection(
-    session: Session, agent: Agent, name: str, root_path: str
+    session: Session,
+    agent: Agent,
+    name: str,
+    root_path: str,
+    reported_roots: list[str] | None = None,
 ) -> Collection:
     """A collection for a folder on `agent`'s machine, asked for by the agent itself.
 
-    The agent checks the path against its authorized roots; the coordinator only stores it.
+    `reported_roots`, the agent's authorized roots as it sends them with the request, replace
+    the ones it reported before (as a heartbeat's do); the folder must lie inside them.
     """
+    if reported_roots is not None:
+        agent.authorized_roots = reported_roots
     return _bind(session, agent, name, root_path, {"name": name.strip()}, agent_id=agent.id)
 
 
@@ -99,9 +108,12 @@ def _check_name_free(session: Session, team_id: int, name: str, *, but: int | No
     return name
 
 
-def _commit_unique(session: Session, name: str) -> None:
-    """Commit; a concurrent insert of the same name is a Conflict, not a server error."""
+@contextmanager
+def _unique_name(session: Session, name: str) -> Iterator[None]:
+    """Write and commit; a concurrent insert of the same name, seen at the flush or at the
+    commit, is a Conflict, not a server error."""
     try:
+        yield
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -111,7 +123,8 @@ def _commit_unique(session: Session, name: str) -> None:
 def create_team_collection(
     session: Session, user: User, name: str, root_path: str, agent_guid: str
 ) -> Collection:
-    """A collection for a folder on one of the team's agents (revoked agents refused)."""
+    """A collection for a folder on one of the team's agents, inside the roots it reported
+    (revoked agents refused)."""
     agent = in_team(session, Agent, user.team_id, agent_guid, "agent")
     if agent.revoked_at is not None:
         raise Conflict(f"the agent {agent_guid} was revoked: pick another one")
@@ -129,9 +142,11 @@ def _bind(
     user_id: int | None = None,
     agent_id: int | None = None,
 ) -> Collection:
-    """Create, audit and commit a collection bound to `agent`; the actor is the user or agent."""
+    """Create, audit and commit a collection bound to `agent` for a folder inside its reported
+    roots; the actor is the user or agent."""
     if not root_path or len(root_path) > MAX_PATH or "\0" in root_path:
         raise InvalidInput("a collection needs a folder path on the agent's machine")
+    root_path = folder_in_roots(agent, root_path)
     name = _check_name_free(session, agent.team_id, name)
     collection = Collection(
         guid=new_guid("col"),
@@ -140,18 +155,18 @@ def _bind(
         name=name,
         root_path=root_path,
     )
-    session.add(collection)
-    session.flush()
-    audit.record(
-        session,
-        agent.team_id,
-        "collection.created",
-        collection.guid,
-        details,
-        user_id=user_id,
-        agent_id=agent_id,
-    )
-    _commit_unique(session, name)
+    with _unique_name(session, name):
+        session.add(collection)
+        session.flush()
+        audit.record(
+            session,
+            agent.team_id,
+            "collection.created",
+            collection.guid,
+            details,
+            user_id=user_id,
+            agent_id=agent_id,
+        )
     return collection
 
 
@@ -159,16 +174,16 @@ def rename_collection(session: Session, user: User, guid: str, name: str) -> Col
     collection = team_collection(session, user.team_id, guid)
     name = _check_name_free(session, user.team_id, name, but=collection.id)
     if name != collection.name:
-        old, collection.name = collection.name, name
-        audit.record(
-            session,
-            user.team_id,
-            "collection.renamed",
-            collection.guid,
-            {"old": old, "new": name},
-            user_id=user.id,
-        )
-        _commit_unique(session, name)
+        with _unique_name(session, name):
+            old, collection.name = collection.name, name
+            audit.record(
+                session,
+                user.team_id,
+                "collection.renamed",
+                collection.guid,
+                {"old": old, "new": name},
+                user_id=user.id,
+            )
     return collection
 
 

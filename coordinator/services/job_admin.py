@@ -8,16 +8,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from shuttersense.common.name_runs import expand
 from shuttersense.common.report import render_report
 from shuttersense.common.results import (
     AnalysisDocument,
     CollectionSummary,
+    FolderNames,
     PhotoPairingResult,
     PhotoStatsResult,
     ToolName,
@@ -30,7 +33,7 @@ from ..models.team import User
 from . import audit
 from .collections import team_collection
 from .job_events import job_changed
-from .jobs import ACTIVE, create_job, end_unsuccessfully, find_team_job
+from .jobs import ACTIVE, QueuedJob, create_job, end_unsuccessfully, find_team_job
 from .results import parse_tool_result
 
 __all__ = [
@@ -63,20 +66,22 @@ def collection_guids(session: Session, ids: Iterable[int | None]) -> dict[int, s
     return {row.id: row.guid for row in rows}
 
 
-def run_tool(session: Session, user: User, collection: str, tool: str) -> Row[Any]:
-    """Queue `tool` on the team's collection `collection` (a GUID)."""
+def run_tool(session: Session, user: User, collection: str, tool: str) -> QueuedJob:
+    """Queue `tool` on the team's collection `collection` (a GUID), or find it queued or
+    running there already."""
     target = team_collection(session, user.team_id, collection)
-    job = create_job(session, target, tool, created_by_id=user.id)
-    audit.record(
-        session,
-        user.team_id,
-        "job.created",
-        job.guid,
-        {"tool": tool, "collection": target.guid},
-        user_id=user.id,
-    )
+    queued = create_job(session, target, tool, created_by_id=user.id)
+    if queued.created:
+        audit.record(
+            session,
+            user.team_id,
+            "job.created",
+            queued.job.guid,
+            {"tool": tool, "collection": target.guid},
+            user_id=user.id,
+        )
     session.commit()
-    return job
+    return queued
 
 
 def _filter_by_collection(
@@ -131,15 +136,16 @@ def cancel_job(session: Session, user: User, guid: str) -> Job:
     return job
 
 
-def retry_job(session: Session, user: User, guid: str) -> Row[Any]:
-    """A new queued job for the same collection and tool as a failed or cancelled one."""
+def retry_job(session: Session, user: User, guid: str) -> QueuedJob:
+    """A new queued job for the same collection and tool as a failed or cancelled one (or the
+    one queued or running there already)."""
     old = find_team_job(session, user.team_id, guid)
     if old.status not in _RETRYABLE:
         raise Conflict(f"only failed or cancelled jobs can be retried; this one is {old.status}")
     collection = session.get(Collection, old.collection_id) if old.collection_id else None
     if collection is None or collection.team_id != user.team_id:
         raise Conflict("the job's collection is gone")
-    job = create_job(
+    queued = create_job(
         session,
         collection,
         old.tool,
@@ -147,11 +153,11 @@ def retry_job(session: Session, user: User, guid: str) -> Row[Any]:
         created_by_id=user.id,
         max_attempts=old.max_attempts,
     )
-    audit.record(
-        session, user.team_id, "job.retried", job.guid, {"retry_of": old.guid}, user_id=user.id
-    )
+    if queued.created:
+        retry = {"retry_of": old.guid}
+        audit.record(session, user.team_id, "job.retried", queued.job.guid, retry, user_id=user.id)
     session.commit()
-    return job
+    return queued
 
 
 def list_results(
@@ -211,6 +217,7 @@ def render_result_report(session: Session, team_id: int, guid: str) -> str:
         generated_at=result.created_at.isoformat(timespec="seconds"),
         collection=CollectionSummary(
             path=collection.root_path if collection else "(collection removed)",
+            name=collection.name if collection else "",
             total_files=result.files_scanned,
             total_size=total_size,
         ),
@@ -231,19 +238,37 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _csv_rows(parsed: ToolResult) -> tuple[list[str], list[list[object]]]:
+def _by_folder(by_folder: FolderNames, *first: object) -> Iterator[list[object]]:
+    return ([*first, folder, name] for folder, names in by_folder.items() for name in expand(names))
+
+
+def _csv_rows(parsed: ToolResult) -> tuple[list[str], Iterable[list[object]]]:
+    """One row per file or image of each finding, the finding told in the first columns."""
     if isinstance(parsed, PhotoStatsResult):
-        rows: list[list[object]] = [["orphaned_image", p] for p in parsed.orphaned_images]
-        rows += [["orphaned_xmp", p] for p in parsed.orphaned_xmp]
-        return ["kind", "path"], rows
+        return ["kind", "folder", "file"], chain(
+            _by_folder(parsed.orphaned_images.by_folder, "orphaned_image"),
+            _by_folder(parsed.orphaned_sidecars.by_folder, "orphaned_sidecar"),
+        )
     if isinstance(parsed, PhotoPairingResult):
-        return ["path", "reason"], [[f.path, f.reason] for f in parsed.invalid_files]
-    rows = [[i.base_filename, i.status.value, i.archival_ready] for i in parsed.images]
-    return ["base_filename", "status", "archival_ready"], rows
+        groups = parsed.invalid_names
+        return ["reason", "folder", "file"], chain.from_iterable(
+            _by_folder(group.by_folder, group.reason) for group in groups
+        )
+    header = ["termination", "status", "missing", "extra", "folder", "image"]
+    return header, chain.from_iterable(
+        _by_folder(
+            issue.images,
+            issue.termination or "",
+            issue.status.value,
+            " ".join(issue.missing),
+            " ".join(issue.extra),
+        )
+        for issue in parsed.issues
+    )
 
 
 def export_csv(result: Result) -> str:
-    """The result's main list as CSV: orphans, invalid files, or images not fully consistent."""
+    """The result's findings as CSV: orphans, invalid names, or images not fully consistent."""
     header, rows = _csv_rows(_tool_result(result))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

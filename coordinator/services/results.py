@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shuttersense.common.result_reading import read_tool_result
 from shuttersense.common.results import ToolResult, result_counts
 
 from ..errors import InvalidInput
@@ -19,13 +20,12 @@ from .collections import team_collection
 
 __all__ = ["parse_tool_result", "upload_offline_result"]
 
-_TOOL_RESULT: TypeAdapter[ToolResult] = TypeAdapter(ToolResult)
-
 
 def parse_tool_result(payload: dict[str, Any]) -> ToolResult:
-    """The payload as one of the `common` result schemas; InvalidInput says what is wrong."""
+    """The payload as one of the `common` result schemas, an older schema version read as
+    today's; InvalidInput says what is wrong."""
     try:
-        return _TOOL_RESULT.validate_python(payload)
+        return read_tool_result(payload)
     except ValidationError as exc:
         raise InvalidInput(f"the result does not follow its schema: {exc}") from None
 

@@ -39,11 +39,14 @@ _HEADLINES = {
 
 
 def _number(value: Any) -> int:
-    """A count given as a number, or as the list of what was counted."""
+    """A count given as a number, as the list of what was counted, or as a finding that
+    carries its `count` (result schema 2)."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int | float):
         return int(value)
+    if isinstance(value, Mapping) and "count" in value:
+        return _number(value["count"])
     if isinstance(value, list | tuple | dict):
         return len(value)
     return 0
@@ -63,7 +66,9 @@ def counts(tool: str, payload: Mapping[str, Any]) -> Counts:
     if tool == ToolName.PHOTOSTATS:
         return {
             "orphaned_images": _number(payload.get("orphaned_images")),
-            "orphaned_metadata": _number(payload.get("orphaned_xmp")),
+            "orphaned_metadata": _number(
+                payload.get("orphaned_sidecars", payload.get("orphaned_xmp"))
+            ),
             "total_files": _number(payload.get("total_files")),
             "total_size": _number(payload.get("total_size")),
         }

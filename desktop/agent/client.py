@@ -6,6 +6,7 @@ tree: unreachable (down, timeout, 5xx: try again later), auth refused, claim los
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,8 +50,12 @@ class CoordinatorClient:
         agent_key: str | None = None,
         *,
         transport: httpx.BaseTransport | None = None,
+        roots: Callable[[], list[str]] | None = None,
     ) -> None:
+        """`roots` gives the agent's authorized roots as they are now, sent with the requests
+        the coordinator checks against them."""
         self.server_url = normalise_server_url(server_url)
+        self._roots = roots
         headers = {"Authorization": f"Bearer {agent_key}"} if agent_key else {}
         self._http = httpx.Client(
             base_url=self.server_url + PREFIX,
@@ -150,7 +155,9 @@ class CoordinatorClient:
         return self._call("GET", "/collections").json()
 
     def create_collection(self, name: str, root_path: str) -> dict[str, Any]:
-        body = {"name": name, "root_path": root_path}
+        body: dict[str, Any] = {"name": name, "root_path": root_path}
+        if self._roots is not None:  # the folder must lie inside them: send them as they are now
+            body["authorized_roots"] = self._roots()
         return self._call("POST", "/collections", json=body).json()
 
     def config(self) -> dict[str, Any]:

@@ -35,7 +35,7 @@ class AgentContext:
 
     @cached_property
     def keys(self) -> KeyStore:
-        return open_key_store(self.dirs.config)
+        return open_key_store(self.dirs.config, saved=self.config.key_store)
 
     @property
     def config(self) -> AgentConfig:
@@ -59,7 +59,12 @@ class AgentContext:
         key = self.keys.get(AGENT_KEY)
         if not key:
             raise NotRegistered()
-        return lambda: CoordinatorClient(identity.server_url, key, transport=self.transport)
+        return lambda: CoordinatorClient(
+            identity.server_url, key, transport=self.transport, roots=self._reported_roots
+        )
+
+    def _reported_roots(self) -> list[str]:
+        return self.roots().reported()
 
     def client(self) -> CoordinatorClient:
         return self.connector()()

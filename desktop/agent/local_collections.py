@@ -32,5 +32,9 @@ def collection_for_path(client: CoordinatorClient, root_path: str, name: str) ->
     except CoordinatorRefused as exc:
         if exc.status != 409:
             raise
-        # The name is taken by another folder of the team: keep the folder's name unique.
-        return client.create_collection(f"{name} ({Path(root_path).parent})", root_path)
+    # Taken: by this folder's collection if another agent process made it just now (two syncs
+    # at once), else by another folder of the team: keep the folder's name unique.
+    made = find_collection(client.collections(), root_path)
+    if made is not None:
+        return made
+    return client.create_collection(f"{name} ({Path(root_path).parent})", root_path)

@@ -4,13 +4,21 @@ A result is written here (synchronously, to disk) before it is sent, and removed
 coordinator has it; so killing the agent at any point loses nothing. Claim tokens are kept
 encrypted (Fernet, key in the key store). Results themselves are the user's own data about
 the user's own files and stay readable for inspection.
+
+Several processes share the store (the running agent, `sync`, `run`), so a result is sent only
+under `sending(key)`: a lock file per result in `sending/` beside the database, taken without
+waiting. Whoever holds it sends the result and removes it; the others skip it. A process that
+dies while sending drops its lock with it, and the next pass sends the result again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +27,7 @@ from typing import Any, Literal
 from cryptography.fernet import Fernet, InvalidToken
 
 from .errors import AgentError
+from .private_files import held_if_free
 
 __all__ = ["OfflineStore", "PendingResult"]
 
@@ -79,11 +88,12 @@ class OfflineStore:
         self._fernet = Fernet(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            (path.parent / "sending").mkdir(exist_ok=True, mode=0o700)
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise AgentError(f"cannot open the offline store {path}: {exc}") from None
 
     def close(self) -> None:
@@ -123,6 +133,27 @@ class OfflineStore:
     def get(self, key: str) -> PendingResult | None:
         row = self._db.execute(f"{_SELECT} WHERE key = ?", (key,)).fetchone()
         return None if row is None else self._pending(row)
+
+    def pending_keys(self) -> list[str]:
+        """The keys of the results waiting to be sent, oldest first."""
+        rows = self._db.execute(
+            "SELECT key FROM pending WHERE state = 'pending' ORDER BY created_at, rowid"
+        )
+        return [row[0] for row in rows]
+
+    @contextmanager
+    def sending(self, key: str) -> Iterator[PendingResult | None]:
+        """The result `key`, for this caller alone to send and settle within the block; None
+        when another process or thread is sending it, or it is no longer waiting."""
+        # Keys hold a job GUID from the coordinator: the file is named by a digest, never by it.
+        name = hashlib.sha256(key.encode()).hexdigest()[:32]
+        with held_if_free(self.path.parent / "sending" / f"{name}.lock") as held:
+            row = None
+            if held:
+                row = self._db.execute(
+                    f"{_SELECT} WHERE key = ? AND state = 'pending'", (key,)
+                ).fetchone()
+            yield None if row is None else self._pending(row)
 
     def pending(self) -> list[PendingResult]:
         rows = self._db.execute(
@@ -175,6 +206,15 @@ class OfflineStore:
     def counts(self) -> dict[str, int]:
         found = dict(self._db.execute("SELECT state, count(*) FROM pending GROUP BY state"))
         return {"pending": found.get("pending", 0), "rejected": found.get("rejected", 0)}
+
+    def kept_jobs(self, limit: int = 50) -> list[str]:
+        """The jobs whose result is kept to be sent (not those set aside), oldest first."""
+        rows = self._db.execute(
+            "SELECT job_guid FROM pending WHERE job_guid IS NOT NULL AND state != 'rejected'"
+            " GROUP BY job_guid ORDER BY min(created_at), min(rowid) LIMIT ?",
+            (limit,),
+        )
+        return [guid for (guid,) in rows]
 
     def cache_put(self, name: str, value: Any) -> None:
         self._db.execute(

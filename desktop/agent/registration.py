@@ -1,9 +1,15 @@
-"""Enrolling this machine with a coordinator: one-time token in, identity and key stored."""
+"""Enrolling this machine with a coordinator: one-time token in, identity and key stored.
+
+The token works once, so the key store is tried (a throwaway entry written, read and deleted)
+before the token is sent; and a store that still fails once the coordinator has answered does
+not lose the key: it goes into the encrypted file instead, and the config remembers that.
+"""
 
 from __future__ import annotations
 
 import platform
 import socket
+from dataclasses import dataclass
 
 from shuttersense.common import __version__
 from shuttersense.common.results import ToolName
@@ -11,15 +17,60 @@ from shuttersense.common.results import ToolName
 from .agent_config import Identity
 from .client import CoordinatorClient
 from .context import AGENT_KEY, AgentContext
-from .errors import AgentError
+from .credentials import KEYRING_FAILED, FileKeyStore, KeyStore, probe
+from .errors import AgentError, CredentialError
 
-__all__ = ["CAPABILITIES", "register"]
+__all__ = ["CAPABILITIES", "Registration", "register"]
 
 CAPABILITIES = tuple(f"tool:{tool.value}" for tool in ToolName)
 
 
-def register(context: AgentContext, server_url: str, token: str, name: str) -> Identity:
-    """Register; the key goes to the key store, the rest to the config file."""
+@dataclass(frozen=True)
+class Registration:
+    identity: Identity
+    keys: KeyStore  # where the agent key now is
+    fallback_reason: str | None = None  # why it is not in the store first chosen
+
+
+def _checked_store(context: AgentContext) -> KeyStore:
+    """The key store, known to keep a secret; CredentialError (nothing sent) otherwise."""
+    try:
+        store = context.keys
+        probe(store)
+    except CredentialError as exc:
+        raise CredentialError(
+            "the agent key could not be kept, so nothing was sent and the registration token "
+            f"is still valid: {exc}; then run `register` again"
+        ) from None
+    return store
+
+
+def _keep_key(context: AgentContext, store: KeyStore, identity: Identity, key: str) -> Registration:
+    try:
+        store.set(AGENT_KEY, key)
+    except CredentialError as exc:
+        fallback = FileKeyStore(context.dirs.config, KEYRING_FAILED)
+        try:
+            fallback.set(AGENT_KEY, key)
+        except CredentialError as second:
+            raise CredentialError(
+                f"registered as {identity.agent_guid}, but its key could not be kept ({exc}; "
+                f"{second}): ask an admin to revoke agent {identity.agent_guid}, then register "
+                "again with a new token"
+            ) from None
+        context.keys = fallback  # every later secret of this process goes there too
+        context.save(context.config.with_identity(identity, key_store="file"))
+        return Registration(identity, fallback, str(exc))
+    # A store that is the file an earlier fallback chose stays chosen: the key is there now.
+    kept = (
+        "file" if isinstance(store, FileKeyStore) and context.config.key_store == "file" else None
+    )
+    context.save(context.config.with_identity(identity, key_store=kept))
+    return Registration(identity, store)
+
+
+def register(context: AgentContext, server_url: str, token: str, name: str) -> Registration:
+    """Register; the key goes to the key store (or its file fallback), the rest to the config."""
     body = {
         "registration_token": token,
         "name": name,
@@ -27,12 +78,13 @@ def register(context: AgentContext, server_url: str, token: str, name: str) -> I
         "platform": f"{platform.system()} {platform.machine()}"[:100],
         "version": __version__,
         "capabilities": list(CAPABILITIES),
-        "authorized_roots": [str(root) for root in context.roots().all],
+        "authorized_roots": context.roots().reported(),
     }
     try:
         client = CoordinatorClient(server_url, transport=context.transport)
     except ValueError as exc:  # not an http(s) URL: tell the user, no traceback
         raise AgentError(str(exc)) from None
+    store = _checked_store(context)
     with client:
         answer = client.register(body)
         identity = Identity(
@@ -43,6 +95,4 @@ def register(context: AgentContext, server_url: str, token: str, name: str) -> I
             heartbeat_interval=int(answer["heartbeat_interval"]),
             poll_interval=int(answer["poll_interval"]),
         )
-    context.keys.set(AGENT_KEY, answer["agent_key"])
-    context.save(context.config.with_identity(identity))
-    return identity
+    return _keep_key(context, store, identity, answer["agent_key"])

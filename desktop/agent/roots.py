@@ -42,6 +42,10 @@ class AuthorizedRoots:
     def all(self) -> tuple[Path, ...]:
         return tuple(dict.fromkeys((*self.configured, *self.from_env)))
 
+    def reported(self) -> list[str]:
+        """The roots as the coordinator is told them."""
+        return [str(root) for root in self.all]
+
     def authorize(self, path: str | Path) -> Path:
         """The real path of `path` when it lies under a root; PathNotAuthorized otherwise."""
         text = str(path)

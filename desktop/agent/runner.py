@@ -4,6 +4,12 @@ Three threads: the caller's (claims jobs, reports progress, delivers outcomes), 
 thread (every interval the coordinator asks for, commands such as cancel), and a worker for the
 analysis itself, so heartbeats and progress go on during a long scan. A result is kept in the
 offline store before it is sent; a coordinator that is down is retried with backoff.
+
+Every heartbeat names the jobs the agent holds (the one it runs, the ones whose result it keeps)
+and says whether a claim may be on its way back: the coordinator releases every other job this
+agent's claims hold (docs/agent-protocol.md). So a claimed job is recorded before the claim is
+over, no claim starts while a heartbeat is on its way, and the first heartbeat goes before the
+first claim (it releases what a killed predecessor left behind).
 """
 
 from __future__ import annotations
@@ -84,6 +90,11 @@ class AgentRunner:
         self.polling = False
         self.failure: AuthRefused | None = None  # why the coordinator sent us away
         self._job: _RunningJob | None = None
+        # Held by a heartbeat on its way, and to start or end a claim: a heartbeat saying no
+        # claim is in flight stays true until it is answered.
+        self._claims = threading.Lock()
+        self._claiming = False
+        self._first_beat = threading.Event()
 
     def stop(self) -> None:
         self.stopping.set()
@@ -95,6 +106,7 @@ class AgentRunner:
         beats.start()
         backoff = Backoff()
         try:
+            self._first_beat.wait()
             while not self.stopping.is_set():
                 try:
                     self._step()
@@ -123,22 +135,42 @@ class AgentRunner:
             log.info("sent %d kept result(s), dropped %d superseded", report.sent, report.dropped)
         if report.unreachable:
             raise CoordinatorUnreachable(report.unreachable)
-        self.polling = True
-        try:
-            claim = self._client.claim(self._settings.poll_wait)
-        finally:
-            self.polling = False
+        job = self._claim()
         self._state.update(online=True)
-        if claim is not None and self.stopping.is_set():
-            self._release(claim)
-        elif claim is not None:
-            self._run(claim)
+        if job is None:
+            return
+        try:
+            if self.stopping.is_set():
+                self._release(job.claim)
+            else:
+                self._run(job)
+        finally:
+            self._job = None
+            self._state.update(current_job=None)
 
-    def _run(self, claim: dict[str, Any]) -> None:
-        job = _RunningJob(claim)
+    def _claim(self) -> _RunningJob | None:
+        """Long-poll for a job; the job is the agent's (`_job`) before the claim is over."""
+        with self._claims:
+            if self.stopping.is_set():  # stopped while a heartbeat was on its way
+                return None
+            self._claiming = True
+        job = None
+        try:
+            self.polling = True
+            try:
+                claim = self._client.claim(self._settings.poll_wait)
+            finally:
+                self.polling = False
+            job = None if claim is None else _RunningJob(claim)
+        finally:
+            with self._claims:
+                self._job, self._claiming = job, False
+        return job
+
+    def _run(self, job: _RunningJob) -> None:
+        claim = job.claim
         where = (claim.get("collection") or {}).get("root_path", "no collection")
         log.info("job %s: %s on %s", job.guid, claim["tool"], where)
-        self._job = job
         self._state.update(current_job=job.guid)
         outcome: list[Outcome] = []
         roots = self._roots()
@@ -159,16 +191,12 @@ class AgentRunner:
                 job.cancel.set()
             if worker.is_alive() and not lost:
                 lost = self._progress(job)
-        try:
-            if lost:
-                log.warning("job %s was taken away; its work is dropped", job.guid)
-            elif self.stopping.is_set() and outcome[0].kind == "fail":
-                self._release(claim)
-            else:
-                self._deliver(job, outcome[0])
-        finally:
-            self._job = None
-            self._state.update(current_job=None)
+        if lost:
+            log.warning("job %s was taken away; its work is dropped", job.guid)
+        elif self.stopping.is_set() and outcome[0].kind == "fail":
+            self._release(claim)
+        else:
+            self._deliver(job, outcome[0])
 
     def _progress(self, job: _RunningJob) -> bool:
         """Report progress; True when the claim is lost. An unreachable coordinator is fine:
@@ -207,17 +235,18 @@ class AgentRunner:
         key = self._store.add_job_result(
             outcome.kind, job.guid, token, job.claim["tool"], outcome.body
         )
-        kept = self._store.get(key)
-        if kept is None:  # just written: only a store edited meanwhile by hand lacks it
-            return
         try:
-            delivery = deliver(self._client, self._store, kept)
+            delivery = deliver(self._client, self._store, key)
         except CoordinatorUnreachable:
             log.warning("job %s done; result kept until the coordinator is back", job.guid)
             return
         if delivery.state == "rejected":  # do not leave the job to time out and run again
             error = f"the coordinator refused the result: {delivery.error}"
             self._deliver(job, Outcome("fail", error=error))
+        elif delivery.state == "taken":  # a `sync` beside the agent picked it up first
+            log.info(
+                "job %s done (%s); another agent process is sending it", job.guid, outcome.kind
+            )
         else:
             log.info("job %s done (%s, %s)", job.guid, outcome.kind, delivery.state)
 
@@ -233,7 +262,9 @@ class AgentRunner:
         return {
             "status": "busy" if job else "idle",
             "current_job": job.guid if job else None,
-            "authorized_roots": [str(root) for root in self._roots().all],
+            "kept_jobs": self._store.kept_jobs(),
+            "claim_in_flight": self._claiming,
+            "authorized_roots": self._roots().reported(),
             "capabilities": list(self._settings.capabilities),
             "metrics": {"kept_results": self._store.counts()["pending"]},
         }
@@ -242,7 +273,10 @@ class AgentRunner:
         client = self._connect()
         try:
             while True:
-                self._beat(client)
+                try:
+                    self._beat(client)
+                finally:
+                    self._first_beat.set()
                 if self.stopping.wait(self._interval):
                     return
         finally:
@@ -250,7 +284,8 @@ class AgentRunner:
 
     def _beat(self, client: CoordinatorClient) -> None:
         try:
-            answer = client.heartbeat(self._heartbeat_body())
+            with self._claims:
+                answer = client.heartbeat(self._heartbeat_body())
         except CoordinatorUnreachable as exc:
             self._state.update(online=False)
             log.debug("heartbeat not sent: %s", exc)

@@ -4,7 +4,9 @@ Each kept result is removed once the coordinator has it. A job result whose clai
 superseded is dropped (the job ran again elsewhere: one result per job); one the coordinator
 refuses for good is set aside with its reason; an unreachable coordinator stops the pass and
 leaves the rest for next time. Uploads carry their idempotency key, so a result sent twice
-(killed between sending and forgetting) is stored once.
+(killed between sending and forgetting) is stored once. A result is sent only under the store's
+`sending` claim, so two processes syncing at once never send the same one, and each counts
+only what it settled itself.
 """
 
 from __future__ import annotations
@@ -77,49 +79,53 @@ def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -
 
 
 class Delivery(NamedTuple):
-    """How sending a kept result ended: `sent`, `dropped` (superseded) or `rejected` (why)."""
+    """How sending a kept result ended: `sent`, `dropped` (superseded), `rejected` (why), or
+    `taken` (another process or thread is sending it, or has settled it already)."""
 
-    state: Literal["sent", "dropped", "rejected"]
+    state: Literal["sent", "dropped", "rejected", "taken"]
     error: str = ""
 
 
-def deliver(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -> Delivery:
-    """Send one kept result and settle it in the store. CoordinatorUnreachable (the result
-    stays kept) and AuthRefused propagate."""
-    try:
-        _send(client, store, item)
-    except CoordinatorUnreachable as exc:
-        store.note_error(item.key, str(exc))
-        raise
-    except AuthRefused:
-        raise
-    except ClaimLost as exc:
-        log.warning("dropped the kept result of job %s: %s", item.job_guid, exc.detail)
+def deliver(client: CoordinatorClient, store: OfflineStore, key: str) -> Delivery:
+    """Send the kept result `key`, if no one else is, and settle it in the store.
+    CoordinatorUnreachable (the result stays kept) and AuthRefused propagate."""
+    with store.sending(key) as item:
+        if item is None:
+            return Delivery("taken")
+        try:
+            _send(client, store, item)
+        except CoordinatorUnreachable as exc:
+            store.note_error(item.key, str(exc))
+            raise
+        except AuthRefused:
+            raise
+        except ClaimLost as exc:
+            log.warning("dropped the kept result of job %s: %s", item.job_guid, exc.detail)
+            store.remove(item.key)
+            return Delivery("dropped")
+        except (CoordinatorRefused, _Incomplete) as exc:
+            log.error("the coordinator refused a kept %s result for good: %s", item.tool, exc)
+            store.reject(item.key, str(exc))
+            return Delivery("rejected", str(exc))
         store.remove(item.key)
-        return Delivery("dropped")
-    except (CoordinatorRefused, _Incomplete) as exc:
-        log.error("the coordinator refused a kept %s result for good: %s", item.tool, exc)
-        store.reject(item.key, str(exc))
-        return Delivery("rejected", str(exc))
-    store.remove(item.key)
-    return Delivery("sent")
+        return Delivery("sent")
 
 
 def sync_pending(client: CoordinatorClient, store: OfflineStore) -> SyncReport:
-    """One pass over the kept results, oldest first. AuthRefused propagates (re-register)."""
+    """One pass over the kept results, oldest first; the report counts only the results this
+    pass settled. AuthRefused propagates (re-register)."""
     report = SyncReport()
-    pending = store.pending()
-    for index, item in enumerate(pending):
+    for key in store.pending_keys():
         try:
-            outcome = deliver(client, store, item)
+            outcome = deliver(client, store, key)
         except CoordinatorUnreachable as exc:
-            report.remaining = len(pending) - index
+            report.remaining = store.counts()["pending"]
             report.unreachable = str(exc)
             return report
         if outcome.state == "sent":
             report.sent += 1
         elif outcome.state == "dropped":
             report.dropped += 1
-        else:
+        elif outcome.state == "rejected":
             report.rejected += 1
     return report

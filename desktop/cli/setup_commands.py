@@ -18,11 +18,19 @@ __all__ = ["add_parsers"]
 
 def _register(args: argparse.Namespace, context: AgentContext) -> int:
     previous = context.config.identity
-    identity = register(context, args.server, args.token, args.name)
+    done = register(context, args.server, args.token, args.name)
+    identity = done.identity
     if previous is not None:
         print(f"replaced the earlier registration {previous.agent_guid} on {previous.server_url}")
     print(f"registered {identity.name!r} as {identity.agent_guid} on {identity.server_url}")
-    print(f"agent key kept in: {context.keys.description}")
+    if done.fallback_reason:
+        print(
+            f"shuttersense-agent: warning: the agent key could not be stored where intended "
+            f"({done.fallback_reason}); it is kept in the encrypted file instead, and the agent "
+            "uses that file from now on",
+            file=sys.stderr,
+        )
+    print(f"agent key kept in: {done.keys.description}")
     if not context.roots().all:
         print("next: authorize a folder with `shuttersense-agent roots add PATH`")
     return 0
@@ -73,6 +81,7 @@ def _status(args: argparse.Namespace, context: AgentContext) -> int:
     else:
         print(f"server:       {identity.server_url}")
         print(f"agent:        {identity.name} ({identity.agent_guid})")
+        print(f"agent key:    {context.keys.description}")
     if not state.get("running"):
         print("state:        stopped (start it with `shuttersense-agent start`)")
     else:

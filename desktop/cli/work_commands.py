@@ -14,9 +14,11 @@ from shuttersense.common.analysis import parse_tools, scan_collection
 from shuttersense.common.cli.progress_bar import TerminalProgress
 
 from ..agent.context import AgentContext
+from ..agent.errors import AgentError
 from ..agent.local_collections import collection_for_path
 from ..agent.local_runs import run_locally
 from ..agent.logs import configure_logging
+from ..agent.private_files import held_if_free
 from ..agent.registration import CAPABILITIES
 from ..agent.runner import AgentRunner, RunnerSettings
 from ..agent.runtime_state import RuntimeState
@@ -32,6 +34,18 @@ class _StopPolling(Exception):
 
 
 def _start(args: argparse.Namespace, context: AgentContext) -> int:
+    # One running agent per registration: each names only the jobs it holds in its heartbeats,
+    # so two would have the coordinator take each other's jobs back.
+    with held_if_free(context.dirs.data / "start.lock") as alone:
+        if not alone:
+            raise AgentError(
+                "this agent is running already (`shuttersense-agent status` shows it): stop it "
+                "before starting it again"
+            )
+        return _work(args, context)
+
+
+def _work(args: argparse.Namespace, context: AgentContext) -> int:
     identity = context.identity()
     connect = context.connector()
     log_file = configure_logging(context.dirs.logs, args.log_level)
@@ -84,7 +98,7 @@ def _print_sync(report: SyncReport | None) -> None:
 
 
 def _run(args: argparse.Namespace, context: AgentContext) -> int:
-    tools = parse_tools(args.tools) if args.tools else None
+    tools = parse_tools(args.tools) if args.tools is not None else None
     progress = _progress()
     try:
         done = run_locally(context, args.target, tools, offline=args.offline, progress=progress)

@@ -4,14 +4,11 @@ real `shuttersense analyze` as child processes, and the figures they leave."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from benchmarks.collection import read_marker
-from benchmarks.measure import REPO_ROOT
 from benchmarks.profiles import PROFILES
 from benchmarks.run import main
 
@@ -87,18 +84,3 @@ def test_an_unknown_profile_is_refused_before_anything_is_made(tmp_path: Path) -
         main(["--profile", "tidy", "--dir", str(tmp_path / "work")])
     assert exit_info.value.code == 2
     assert not (tmp_path / "work").exists()
-
-
-def test_no_profile_inherits_the_peak_rss_of_the_one_measured_before(tmp_path: Path) -> None:
-    """Linux hands a child the peak RSS of the process it was started from, so the benchmark
-    must not read an analysis document (or generate a tree) before its last measurement."""
-    output = tmp_path / "profiles.json"
-    argv = ["--profile", "all", "--files", "15000", "--repeat", "1", "--dir", str(tmp_path)]
-    command = [sys.executable, "-m", "benchmarks.run", *argv, "--output", str(output)]
-    status = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, check=False).returncode
-
-    assert status in (0, 1)
-    profiles = json.loads(output.read_text(encoding="utf-8"))["profiles"]
-    assert profiles["selective"]["json_bytes"] > 4_000_000  # enough to raise a reader by 20 MB
-    floors = [result["series"]["floor"]["peak_rss_mb"] for result in profiles.values()]
-    assert max(floors) - min(floors) < 5, floors

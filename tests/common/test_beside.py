@@ -50,4 +50,5 @@ def test_the_document_is_the_same_with_or_without_the_helper(tmp_path: Path) -> 
     alone, beside = document(False), document(True)
     assert list(beside["results"]) == ["photostats", "photo_pairing", "pipeline_validation"]
     assert beside == alone
-    assert beside["results"]["photostats"]["orphaned_xmp"] == ["2024/AB3D0003.xmp"]
+    orphaned = beside["results"]["photostats"]["orphaned_sidecars"]
+    assert orphaned == {"count": 1, "by_folder": {"2024": ["AB3D0003.xmp"]}}

@@ -145,6 +145,59 @@ def test_broken_symlink_is_reported(tmp_path: Path) -> None:
     assert "broken symlink" in issue_for(issues, "gone.xmp")
 
 
+LOOP = "symlink loop (following it goes round in circles and never reaches a file); skipped"
+
+
+def test_a_chain_of_thousands_of_links_is_reported_not_a_crash(tmp_path: Path) -> None:
+    root = tmp_path / "collection"
+    write(root / "AB3D0001.CR3")
+    chain = tmp_path / "chain"
+    chain.mkdir()
+    (chain / "l0").symlink_to(root / "AB3D0001.CR3")
+    for n in range(1, 1500):
+        (chain / f"l{n}").symlink_to(chain / f"l{n - 1}")
+    (root / "far.CR3").symlink_to(chain / "l1499")
+
+    entries, issues = collect(root)
+
+    assert set(entries) == {"AB3D0001.CR3"}
+    [issue] = issues
+    assert issue.path == "far.CR3" and "symlink chain too long to follow" in issue.reason
+
+
+def test_every_kind_of_symlink_reads_as_what_it_is(tmp_path: Path) -> None:
+    root = tmp_path / "collection"
+    write(root / "raw" / "AB3D0001.CR3")
+    write(tmp_path / "elsewhere" / "AB3D0009.CR3")
+    links = {
+        "self": "self",  # a one-link loop
+        "ping": "pong",  # a two-link loop
+        "pong": "ping",
+        "into_loop": "ping",  # not itself in the loop, but following it never ends
+        "gone.xmp": "missing.xmp",
+        "out": "../elsewhere",
+        "folder": "raw",
+        "AB3D0001-copy.CR3": "raw/AB3D0001.CR3",
+    }
+    for name, target in links.items():
+        (root / name).symlink_to(target)
+
+    entries, issues = collect(root)
+
+    assert set(entries) == {"raw/AB3D0001.CR3", "AB3D0001-copy.CR3"}
+    assert {issue.path: issue.reason for issue in issues} == {
+        "self": LOOP,
+        "ping": LOOP,
+        "pong": LOOP,
+        "into_loop": LOOP,
+        "gone.xmp": "broken symlink (its target is missing); skipped",
+        "out": "symlink leads outside the collection; not followed",
+        "folder": (
+            "symlink to a folder inside the collection; its files count under their real path"
+        ),
+    }
+
+
 def test_undecodable_name_is_kept_with_escapes_and_reported(tmp_path: Path) -> None:
     bad_folder = os.path.join(os.fsencode(tmp_path), b"f\xfeo")
     os.mkdir(bad_folder)

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from shuttersense.common.protocol import result_signature
-from shuttersense.common.results import PhotoStatsResult
+from shuttersense.common.results import FilesByFolder, PhotoStatsResult
 from shuttersense.coordinator.models import AuditEvent, Team
 from shuttersense.coordinator.services.accounts import create_user
 from shuttersense.coordinator.services.registration import create_registration_token
@@ -58,6 +58,12 @@ def signed_in(client: TestClient, url: str, email: str, team: str) -> dict[str, 
     return {"Authorization": f"Bearer {made.json()['token']}"}
 
 
+def invalid(answer: Any) -> str:
+    """The messages of a 422 answer ({"detail": [{"loc", "msg", "type"}, …]}), one a line."""
+    assert answer.status_code == 422, answer.text
+    return "\n".join(item["msg"] for item in answer.json()["detail"])
+
+
 def audit_actions(url: str, target: str) -> list[str]:
     with db(url) as session:
         return list(session.scalars(select(AuditEvent.action).where(AuditEvent.target == target)))
@@ -72,8 +78,8 @@ def photostats_result(total: int = 3) -> dict[str, Any]:
         storage_by_type={".cr3": 30},
         metadata_extensions=[".xmp"],
         paired_count=0,
-        orphaned_images=["a.cr3"],
-        orphaned_xmp=[],
+        orphaned_images=FilesByFolder(count=1, by_folder={"": ["a.cr3"]}),
+        orphaned_sidecars=FilesByFolder(count=0, by_folder={}),
     ).model_dump(mode="json")
 
 

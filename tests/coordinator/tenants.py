@@ -51,17 +51,24 @@ def _registration_token(client: TestClient, user: dict[str, str]) -> tuple[str, 
     return made["guid"], made["token"]
 
 
-def _agent(client: TestClient, user: dict[str, str], name: str) -> tuple[str, dict[str, str]]:
+def _agent(
+    client: TestClient, user: dict[str, str], name: str, root: str
+) -> tuple[str, dict[str, str]]:
     token = _registration_token(client, user)[1]
-    body = {"registration_token": token, "name": name, "hostname": f"{name}.local"}
+    body = {
+        "registration_token": token,
+        "name": name,
+        "hostname": f"{name}.local",
+        "authorized_roots": [root],
+    }
     enrolled = _ok(client.post(f"{AGENT_API}/register", json=body), 201)
     return enrolled["agent_guid"], _bearer(enrolled["agent_key"])
 
 
-def _run(client: TestClient, user: dict[str, str], collection: str) -> str:
-    made = client.post(
-        f"/api/collections/{collection}/jobs", headers=user, json={"tool": "photostats"}
-    )
+def _run(
+    client: TestClient, user: dict[str, str], collection: str, tool: str = "photostats"
+) -> str:
+    made = client.post(f"/api/collections/{collection}/jobs", headers=user, json={"tool": tool})
     return str(_ok(made, 201)["guid"])
 
 
@@ -87,8 +94,8 @@ def build_world(client: TestClient, db_url: str) -> World:
     a_user = signed_in(client, db_url, f"admin@{ALPHA}.example", f"{ALPHA} team")
     a_member = signed_in(client, db_url, f"member@{ALPHA}.example", f"{ALPHA} team")
     b_user = signed_in(client, db_url, "admin@beta.example", "beta team")
-    a_agent_guid, a_agent = _agent(client, a_user, f"{ALPHA}-agent")
-    b_agent = _agent(client, b_user, "beta-agent")[1]
+    a_agent_guid, a_agent = _agent(client, a_user, f"{ALPHA}-agent", f"/{ALPHA}")
+    b_agent = _agent(client, b_user, "beta-agent", "/beta")[1]
     pipeline = _ok(
         client.post(
             "/api/pipelines", headers=a_user, json={"name": f"{ALPHA}-flow", "definition": PIPELINE}
@@ -99,6 +106,9 @@ def build_world(client: TestClient, db_url: str) -> World:
     collection = _ok(client.post("/api/collections", headers=a_user, json=made), 201)["guid"]
     assigned = {"pipeline": pipeline}
     _ok(client.put(f"/api/collections/{collection}/pipeline", headers=a_user, json=assigned))
+    daily = {"kind": "daily", "time": "02:30"}
+    _ok(client.put(f"/api/collections/{collection}/schedule", headers=a_user, json=daily))
+    _ok(client.patch("/api/team/settings", headers=a_user, json={"time_zone": "Europe/Paris"}))
     _run(client, a_user, collection)
     result = _complete(client, a_agent, _claim(client, a_agent))
     _run(client, a_user, collection)
@@ -109,7 +119,7 @@ def build_world(client: TestClient, db_url: str) -> World:
             f"{AGENT_API}/jobs/{running['job_guid']}/progress", headers=a_agent, json=progress
         )
     )
-    queued = _run(client, a_user, collection)
+    queued = _run(client, a_user, collection, "photo_pairing")  # photostats is running
     with db(db_url) as session:  # open to every agent: a claim that ignored teams would take it
         session.execute(update(Job).where(Job.guid == queued).values(agent_id=None))
         session.commit()
@@ -162,6 +172,7 @@ def snapshot(client: TestClient, world: World) -> dict[str, Any]:
         "/api/audit",
         f"/api/agents/{g['agent']}",
         f"/api/collections/{g['collection']}",
+        f"/api/collections/{g['collection']}/schedule",
         f"/api/pipelines/{g['pipeline']}",
         f"/api/pipelines/{g['pipeline']}/versions",
         f"/api/jobs/{g['job']}",
@@ -169,6 +180,7 @@ def snapshot(client: TestClient, world: World) -> dict[str, Any]:
         f"/api/results/{g['result']}",
         "/api/users",
         "/api/team",
+        "/api/team/settings",
     ]
     seen = {path: _ok(client.get(path, headers=world.a_user)) for path in user_paths}
     for path in ("/collections", "/config", "/pool-status"):

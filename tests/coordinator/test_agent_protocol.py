@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Agent, AuditEvent, Job, RegistrationToken
 from shuttersense.coordinator.models.base import utcnow
-from tests.coordinator.factories import team_with_token
+from tests.coordinator.factories import PASSWORD, Teams, team_with_token
 
 API = "/api/agent/v1"
+MEMBER = "member@studio.example"  # the `teams` fixture's Studio member
 
 
 def register(client: TestClient, token: str, name: str = "Studio Mac") -> dict:
@@ -180,3 +181,38 @@ def test_registration_is_rate_limited_per_address_with_retry_after(
     assert answers[10].status_code == 429
     assert 1 <= int(answers[10].headers["retry-after"]) <= 600
     assert "try again" in answers[10].json()["detail"]
+
+
+def test_pool_status_takes_a_users_sign_in_or_an_agent_key(
+    client: TestClient, teams: Teams
+) -> None:
+    """The deployment guide monitors with it: a user's API token or session cookie answers for
+    the user's team, an agent key for the agent's team; anything else is 401."""
+
+    def enrolled(admin: dict[str, str]) -> str:
+        made = client.post("/api/agents/registration-tokens", json={}, headers=admin)
+        return register(client, made.json()["token"])["agent_key"]
+
+    studio_key = enrolled(teams.admin)
+    other_keys = [enrolled(teams.outsider), enrolled(teams.outsider)]
+
+    def total(**request: dict[str, str]) -> int:
+        answer = client.get(f"{API}/pool-status", **request)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["total"]
+
+    assert total(headers=teams.member) == 1  # an API token: the member's team
+    assert total(headers=auth(studio_key)) == 1
+    assert total(headers=auth(other_keys[0])) == 2  # another team's agent sees its own team
+    login = client.post("/api/auth/login", json={"email": MEMBER, "password": PASSWORD})
+    assert login.status_code == 200
+    assert total() == 1  # the session cookie
+    client.cookies.clear()
+
+    made = client.post("/api/auth/tokens", json={"name": "monitoring"}, headers=teams.member)
+    token = {"Authorization": f"Bearer {made.json()['token']}"}
+    assert total(headers=token) == 1
+    revoked = client.delete(f"/api/auth/tokens/{made.json()['guid']}", headers=teams.member)
+    assert revoked.status_code == 204
+    for refused in (token, {}, auth("agt_key_unknown")):
+        assert client.get(f"{API}/pool-status", headers=refused).status_code == 401

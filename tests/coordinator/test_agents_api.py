@@ -25,7 +25,12 @@ def new_token(client: TestClient, headers: dict[str, str], **body: object) -> di
     return answer.json()
 
 
-def register(client: TestClient, headers: dict[str, str], name: str = "studio-mac") -> dict:
+def register(
+    client: TestClient,
+    headers: dict[str, str],
+    name: str = "studio-mac",
+    roots: tuple[str, ...] = ("/photos",),
+) -> dict:
     """Enrol an agent with a token made through the user API; returns the register answer."""
     token = new_token(client, headers)["token"]
     answer = client.post(
@@ -37,7 +42,7 @@ def register(client: TestClient, headers: dict[str, str], name: str = "studio-ma
             "platform": "linux",
             "version": "1.0",
             "capabilities": ["photostats"],
-            "authorized_roots": ["/photos"],
+            "authorized_roots": list(roots),
         },
     )
     assert answer.status_code == 201, answer.text
@@ -154,9 +159,11 @@ def _queue(client: TestClient, headers: dict[str, str], agent_guid: str) -> str:
     return made.json()["guid"]
 
 
-def _run(client: TestClient, headers: dict[str, str], collection: str) -> str:
+def _run(
+    client: TestClient, headers: dict[str, str], collection: str, tool: str = "photostats"
+) -> str:
     answer = client.post(
-        f"/api/collections/{collection}/jobs", json={"tool": "photostats"}, headers=headers
+        f"/api/collections/{collection}/jobs", json={"tool": tool}, headers=headers
     )
     assert answer.status_code == 201, answer.text
     return answer.json()["guid"]
@@ -171,7 +178,7 @@ def test_revoke_stops_the_key_and_requeues_its_work(
     running = _run(client, teams.admin, collection)
     claimed = client.post(f"{AGENT_API}/jobs/claim", headers=key)
     assert claimed.status_code == 200 and claimed.json()["job_guid"] == running
-    waiting = _run(client, teams.admin, collection)
+    waiting = _run(client, teams.admin, collection, "photo_pairing")
 
     revoked = client.post(f"{API}/{guid}/revoke", headers=teams.admin)
     assert revoked.status_code == 200

@@ -1,4 +1,5 @@
-"""Schemathesis over the published OpenAPI document: no generated request may cause a 500."""
+"""Schemathesis over the published OpenAPI document: no generated request may cause a 500, and
+every answer has a status, and a body, that the document declares for its route."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.settings import Settings
@@ -42,6 +47,9 @@ def test_no_request_makes_the_server_fail(app: FastAPI, headers: dict[str, str])
             response = case.call(headers=headers)
             assert response.status_code < 500, (
                 f"{case.method} {case.formatted_path}: {response.status_code} {response.text}"
+            )
+            case.validate_response(
+                response, checks=[status_code_conformance, response_schema_conformance]
             )
 
         no_server_error()

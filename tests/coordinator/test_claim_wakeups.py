@@ -61,3 +61,22 @@ def test_waiters_are_forgotten_once_they_end() -> None:
     wakeups = ClaimWakeups()
     asyncio.run(waiting(wakeups, [7, 8], queued(TEAM, 8)))
     assert wakeups.waiting == 0
+
+
+def test_closing_ends_every_wait_at_once_and_says_so() -> None:
+    async def main() -> tuple[list[bool], bool, float]:
+        wakeups = ClaimWakeups()
+        loop = asyncio.get_running_loop()
+        since = loop.time()
+        waits = [asyncio.create_task(wakeups.wait(team, 7, since, 30)) for team in (1, 2, 3)]
+        await asyncio.sleep(0.01)
+        assert wakeups.waiting == 3
+        closed_at = loop.time()
+        wakeups.close()
+        ended = await asyncio.gather(*waits)
+        later = await wakeups.wait(TEAM, 8, loop.time(), 30)  # a claim arriving afterwards
+        return ended, later, loop.time() - closed_at
+
+    ended, later, took = asyncio.run(main())
+    assert ended == [False, False, False] and later is False
+    assert took < 1  # not the 30 s they asked to wait

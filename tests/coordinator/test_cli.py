@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+import pty
+import select as io_select
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -11,6 +18,9 @@ from sqlalchemy.orm import Session
 
 from shuttersense.coordinator.cli import main
 from shuttersense.coordinator.models import AuditEvent, RegistrationToken, Team, User
+from shuttersense.coordinator.passwords import verify_password
+
+COORDINATOR = str(Path(sys.executable).with_name("shuttersense-coordinator"))
 
 
 @pytest.fixture
@@ -78,12 +88,17 @@ def test_registration_token_is_printed_once_and_stored_hashed(
     main(["create-user", "--email", "a@example.com", "--password", "s3cret-pass"])
     capsys.readouterr()
     assert main(["create-registration-token", "--expires-hours", "48"]) == 0
-    token = capsys.readouterr().out.strip()
+    printed = capsys.readouterr()
+    token = printed.out.removesuffix("\n")
     assert token.startswith("art_") and len(token) > 40
+    assert "\n" not in token  # stdout holds the token alone: `$(…)` captures just that
     [record] = _rows(env["SHUSAI_DB_URL"], RegistrationToken)
     assert record.token_hash == hashlib.sha256(token.encode()).hexdigest()
     hours = (record.expires_at - record.created_at).total_seconds() / 3600
     assert 47.9 < hours < 48.1
+    label, note = printed.err.splitlines()[-2:]  # after the log's notices
+    assert label.startswith("registration token for team 'My team', for one agent, valid until")
+    assert record.guid in note and "is not the token" in note and token not in printed.err
 
 
 def test_registration_token_limits(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,13 +131,79 @@ def test_production_refusal_stops_commands(
 def test_serve_logs_at_the_configured_level_with_an_access_log_from_info(
     env: dict[str, str], monkeypatch: pytest.MonkeyPatch, level: str, access_log: bool
 ) -> None:
-    import uvicorn
+    from shuttersense.coordinator import served
 
     started: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(options))
+    monkeypatch.setattr(served, "serve", lambda options: started.update(options) or 0)
     monkeypatch.setenv("SHUSAI_LOG_LEVEL", level)
 
     assert main(["serve", "--port", "8123"]) == 0
 
     assert started["log_level"] == level.lower() and started["access_log"] is access_log
-    assert started["workers"] == 1 and started["port"] == 8123
+    assert started["port"] == 8123 and started["factory"] is True
+
+
+def on_terminal(argv: list[str], env: dict[str, str], answers: list[str]) -> tuple[int, str]:
+    """Run `argv` on a terminal of its own, typing each answer after a prompt (`…: `); its exit
+    status and everything the terminal showed."""
+    main_fd, child_fd = pty.openpty()
+    process = subprocess.Popen(
+        argv, stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, start_new_session=True
+    )
+    os.close(child_fd)
+    shown, pending = b"", list(answers)
+    try:
+        while io_select.select([main_fd], [], [], 60)[0]:
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:  # EIO: the command has ended and closed the terminal
+                break
+            shown += chunk
+            if pending and shown.endswith(b": "):
+                os.write(main_fd, pending.pop(0).encode() + b"\n")
+    finally:
+        os.close(main_fd)  # a command still waiting for an answer gets a hang-up
+        status = process.wait(timeout=60)
+    return status, shown.decode(errors="replace")
+
+
+def _process_env(environ: dict[str, str]) -> dict[str, str]:
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("SHUSAI_")}, **environ}
+
+
+def test_create_user_asks_for_the_password_twice_without_showing_it(
+    environ: dict[str, str],
+) -> None:
+    argv = [COORDINATOR, "create-user", "--email", "ada@example.com", "--admin"]
+    status, shown = on_terminal(argv, _process_env(environ), ["typed-secret", "typed-secret"])
+    assert status == 0, shown
+    assert "Password for ada@example.com: " in shown and "The same password again: " in shown
+    assert "typed-secret" not in shown  # not echoed
+    assert "created admin ada@example.com" in shown
+    [user] = _rows(environ["SHUSAI_DB_URL"], User)
+    assert verify_password("typed-secret", user.password_hash)
+
+
+def test_create_user_refuses_two_different_passwords(environ: dict[str, str]) -> None:
+    argv = [COORDINATOR, "create-user", "--email", "ada@example.com"]
+    status, shown = on_terminal(argv, _process_env(environ), ["typed-secret", "typed-secre7"])
+    assert status == 2 and "the two passwords differ; nothing was created" in shown
+    assert _rows(environ["SHUSAI_DB_URL"], User) == []
+
+
+def test_create_user_reads_the_password_from_stdin_for_scripts(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("piped secret \nsecond line\n"))
+    assert main(["create-user", "--email", "ci@example.com", "--password-stdin"]) == 0
+    [user] = _rows(env["SHUSAI_DB_URL"], User)
+    assert verify_password("piped secret ", user.password_hash)
+
+
+def test_create_user_without_a_terminal_or_a_password_says_how(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("not read\n"))
+    assert main(["create-user", "--email", "ci@example.com"]) == 2
+    assert "pipe it in with --password-stdin" in capsys.readouterr().err
+    assert _rows(env["SHUSAI_DB_URL"], User) == []

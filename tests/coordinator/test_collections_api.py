@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Collection, Job, Result
-from tests.coordinator.factories import Teams, audit_actions, db
-from tests.coordinator.test_agents_api import register
+from tests.coordinator.factories import Teams, audit_actions, db, invalid
+from tests.coordinator.test_agents_api import AGENT_API, agent_headers, register
 
 API = "/api/collections"
 
@@ -58,7 +58,7 @@ def test_create_refuses_bad_agents_and_names(
     client: TestClient, db_url: str, teams: Teams, agent: str
 ) -> None:
     create(client, teams.admin, agent)
-    body = {"name": "Weddings", "root_path": "/elsewhere", "agent": agent}
+    body = {"name": "Weddings", "root_path": "/photos/elsewhere", "agent": agent}
     assert client.post(API, json=body, headers=teams.admin).status_code == 409
     body["name"] = "  Weddings "
     assert client.post(API, json=body, headers=teams.admin).status_code == 409
@@ -74,6 +74,86 @@ def test_create_refuses_bad_agents_and_names(
     assert client.post(API, json=late, headers=teams.admin).status_code == 409
     with db(db_url) as session:
         assert count(session, Collection) == 1
+
+
+def test_a_name_taken_between_the_check_and_the_write_is_a_conflict(
+    client: TestClient, db_url: str, teams: Teams, agent: str
+) -> None:
+    taken: list[str] = []
+
+    def another_request_first(session: Session, *_: object) -> None:
+        new = [c for c in session.new if isinstance(c, Collection) and c.name == "Race"]
+        if new and not taken:  # the same name, committed by a request that ran alongside
+            taken.append(new[0].name)
+            with db(db_url) as other:
+                other.add(Collection(guid=new_guid("col"), team_id=new[0].team_id, name="Race"))
+                other.commit()
+
+    event.listen(Session, "before_flush", another_request_first)
+    try:
+        body = {"name": "Race", "root_path": "/photos/race", "agent": agent}
+        answer = client.post(API, json=body, headers=teams.admin)
+    finally:
+        event.remove(Session, "before_flush", another_request_first)
+    assert taken == ["Race"]
+    assert answer.status_code == 409, answer.text
+    assert "already" in answer.json()["detail"]
+
+
+def test_the_folder_must_lie_inside_the_roots_the_agent_reported(
+    client: TestClient, db_url: str, teams: Teams, agent: str
+) -> None:
+    refused = {
+        "/photos2/weddings": "is not inside the authorized roots of agent 'studio-mac'",
+        "/photos/../etc": "goes up with '..'",
+        "photos/weddings": "is not an absolute path",
+    }
+    for folder, reason in refused.items():
+        body = {"name": "Weddings", "root_path": folder, "agent": agent}
+        answer = client.post(API, json=body, headers=teams.admin)
+        assert reason in invalid(answer)
+    outside = client.post(
+        API, json={"name": "W", "root_path": "/srv", "agent": agent}, headers=teams.admin
+    )
+    assert f"({agent}): /photos; pick a folder inside one of them" in invalid(outside)
+    with db(db_url) as session:
+        assert count(session, Collection) == 0
+    body = {"name": "Weddings", "root_path": "/photos//weddings/", "agent": agent}
+    made = client.post(API, json=body, headers=teams.admin)
+    assert made.status_code == 201 and made.json()["root_path"] == "/photos/weddings"
+
+
+def test_an_agent_without_reported_roots_gets_a_collection_once_it_reports_them(
+    client: TestClient, teams: Teams
+) -> None:
+    enrolled = register(client, teams.admin, "bare", roots=())
+    body = {"name": "Weddings", "root_path": "/photos/weddings", "agent": enrolled["agent_guid"]}
+    refused = client.post(API, json=body, headers=teams.admin)
+    assert "has not reported any authorized roots yet" in invalid(refused)
+    beat = {"status": "idle", "authorized_roots": ["/photos"]}
+    reported = client.post(f"{AGENT_API}/heartbeat", json=beat, headers=agent_headers(enrolled))
+    assert reported.status_code == 200
+    assert client.post(API, json=body, headers=teams.admin).status_code == 201
+
+
+def test_an_agent_creates_collections_inside_the_roots_it_sends_with_the_request(
+    client: TestClient, teams: Teams
+) -> None:
+    enrolled = register(client, teams.admin, "laptop", roots=())
+    headers = agent_headers(enrolled)
+    body = {"name": "Weddings", "root_path": "/photos/weddings"}
+    unreported = client.post(f"{AGENT_API}/collections", json=body, headers=headers)
+    assert "has not reported any authorized roots yet" in invalid(unreported)
+    sent = {**body, "authorized_roots": ["/photos", "/archive"]}
+    made = client.post(f"{AGENT_API}/collections", json=sent, headers=headers)
+    assert made.status_code == 201, made.text
+    agent = client.get(f"/api/agents/{enrolled['agent_guid']}", headers=teams.admin).json()
+    assert agent["authorized_roots"] == ["/photos", "/archive"]  # as a heartbeat would set them
+    outside = {"name": "Other", "root_path": "/photos2", "authorized_roots": ["/photos"]}
+    refused = client.post(f"{AGENT_API}/collections", json=outside, headers=headers)
+    assert "is not inside the authorized roots" in invalid(refused)
+    listed = client.get(f"{AGENT_API}/collections", headers=headers).json()
+    assert [c["root_path"] for c in listed] == ["/photos/weddings"]
 
 
 def test_rename(client: TestClient, db_url: str, teams: Teams, agent: str) -> None:
@@ -177,8 +257,12 @@ def test_jobs_carry_the_pipeline_in_force(client: TestClient, teams: Teams, agen
         )
         return {**answer.json(), "http": answer.status_code}
 
-    refused = run("pipeline_validation")
-    assert refused["http"] == 422 and "needs a pipeline" in refused["detail"]
+    refused = client.post(
+        f"/api/collections/{collection}/jobs",
+        json={"tool": "pipeline_validation"},
+        headers=teams.member,
+    )
+    assert "needs a pipeline" in invalid(refused)
 
     default = create_pipeline(client, teams.admin, "Default")
     assert client.post(f"/api/pipelines/{default['guid']}/default", headers=teams.admin).is_success

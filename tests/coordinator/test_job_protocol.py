@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
+from shuttersense.common.config import RAW_EXTENSIONS
 from shuttersense.common.results import PhotoPairingResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.claim_wakeups import RECHECK
@@ -34,7 +35,12 @@ from shuttersense.coordinator.services.jobs import create_job
 from shuttersense.coordinator.services.registration import create_registration_token
 from shuttersense.coordinator.services.sweeper import sweep
 from shuttersense.coordinator.settings import Settings
-from tests.coordinator.factories import photostats_result, signed_completion, team_with_token
+from tests.coordinator.factories import (
+    invalid,
+    photostats_result,
+    signed_completion,
+    team_with_token,
+)
 from tests.helpers.live_server import live_server
 
 API = "/api/agent/v1"
@@ -58,7 +64,8 @@ class Rig:
         with self.session() as session:
             token = create_registration_token(session, find_team(session, team)).token
         answer = httpx.post(
-            f"{self.base}{API}/register", json={"registration_token": token, "name": name}
+            f"{self.base}{API}/register",
+            json={"registration_token": token, "name": name, "authorized_roots": ["/photos"]},
         )
         assert answer.status_code == 201, answer.text
         key = answer.json()["agent_key"]
@@ -100,7 +107,7 @@ class Rig:
 
     def job(self, collection: Collection, tool: str = "photostats") -> str:
         with self.session() as session:
-            guid = create_job(session, session.merge(collection), tool).guid
+            guid = create_job(session, session.merge(collection), tool).job.guid
             session.commit()
             return guid
 
@@ -193,7 +200,7 @@ def test_claim_progress_complete_and_an_idempotent_repeat(rig: tuple[Rig, str]) 
     with server.session() as session:
         [stored] = session.scalars(select(Result)).all()
         assert (stored.status, stored.files_scanned, stored.issues_found) == ("COMPLETED", 3, 1)
-        assert stored.results_json["orphaned_images"] == ["a.cr3"]
+        assert stored.results_json["orphaned_images"]["by_folder"] == {"": ["a.cr3"]}
     assert server.job_row(guid).status == "completed"
 
 
@@ -352,7 +359,7 @@ def test_a_failed_result_is_no_source_for_no_change(rig: tuple[Rig, str]) -> Non
     server.job(collection)
     second = claim(agent)
     refused = no_change(agent, second, failed, HASH)
-    assert refused.status_code == 422 and "FAILED" in refused.json()["detail"]
+    assert "FAILED" in invalid(refused)
 
 
 def test_completed_results_update_the_collections_numbers(rig: tuple[Rig, str]) -> None:
@@ -368,7 +375,8 @@ def test_completed_results_update_the_collections_numbers(rig: tuple[Rig, str]) 
         camera_usage={"AB3D": 5},
         method_usage={},
         cameras={},
-        invalid_files=[],
+        invalid_file_count=0,
+        invalid_names=[],
     ).model_dump(mode="json")
     body = {
         "idempotency_key": "offline-0002-abcd",
@@ -477,10 +485,8 @@ def test_agents_create_and_list_their_collections(rig: tuple[Rig, str]) -> None:
     agent = server.agent(token, "one")
     made = agent.post(f"{API}/collections", json={"name": "Weddings", "root_path": "/photos/w"})
     assert made.status_code == 201 and made.json()["guid"].startswith("col_")
-    assert (
-        agent.post(f"{API}/collections", json={"name": "Weddings", "root_path": "/x"}).status_code
-        == 409
-    )
+    taken = agent.post(f"{API}/collections", json={"name": "Weddings", "root_path": "/photos/x"})
+    assert taken.status_code == 409
     assert [c["name"] for c in agent.get(f"{API}/collections").json()] == ["Weddings"]
 
 
@@ -536,7 +542,7 @@ def test_config_gives_the_team_config_and_the_pipelines_in_use(rig: tuple[Rig, s
         add_pipeline(session, owner.team_id, "Unused")
         session.commit()
     answer = agent.get(f"{API}/config").json()
-    assert answer["config"]["require_sidecar"] == [".cr3", ".cr2", ".nef", ".arw", ".raf"]
+    assert answer["config"]["require_sidecar"] == list(RAW_EXTENSIONS)
     assert (answer["default_pipeline"]["name"], answer["default_pipeline"]["version"]) == (
         "Default",
         2,

@@ -85,8 +85,8 @@ class Studio:
         self.agent = agent_headers(register(client, self.user, f"{team.lower()}-mac"))
         self.collection = add_collection(db_url, email)
 
-    def job(self) -> str:
-        return run(self.client, self.user, self.collection, "photostats")["guid"]
+    def job(self, tool: str = "photostats") -> str:
+        return run(self.client, self.user, self.collection, tool)["guid"]
 
     def claim(self) -> dict[str, Any]:
         answer = self.client.post(f"{AGENT_API}/jobs/claim", headers=self.agent)
@@ -147,7 +147,7 @@ def test_a_jobs_life_arrives_on_the_team_socket(client: TestClient, studio: Stud
 
 
 def test_a_job_socket_sees_that_job_only(client: TestClient, studio: Studio) -> None:
-    first, second = studio.job(), studio.job()
+    first, second = studio.job(), studio.job("photo_pairing")
     with client.websocket_connect(f"{WS}/{second}", headers=studio.user) as socket:
         assert receive(socket) == {"event": "subscribed", "job": second}
         claimed = studio.claim()  # the oldest: `first`

@@ -12,13 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from shuttersense.common.results import (
-    ImageValidation,
-    InvalidFile,
+    FilesByFolder,
+    InvalidNames,
     PhotoPairingResult,
     PhotoStatsResult,
     PipelineValidationResult,
     Status,
     ToolResult,
+    ValidationIssue,
     result_counts,
 )
 from shuttersense.coordinator.ids import new_guid
@@ -37,8 +38,10 @@ def photostats() -> PhotoStatsResult:
         storage_by_type={".cr3": 300, ".xmp": 100},
         metadata_extensions=[".xmp"],
         paired_count=1,
-        orphaned_images=[HOSTILE, "=cmd|calc.cr3"],
-        orphaned_xmp=["lost.xmp"],
+        orphaned_images=FilesByFolder(
+            count=2, by_folder={"": [HOSTILE], "2024": ["=cmd|calc.cr3"]}
+        ),
+        orphaned_sidecars=FilesByFolder(count=1, by_folder={"": ["lost.xmp"]}),
     )
 
 
@@ -50,18 +53,23 @@ def pairing() -> PhotoPairingResult:
         camera_usage={"AB3D": 1},
         method_usage={},
         cameras={"AB3D": {}},
-        invalid_files=[InvalidFile(path="x.cr3", reason="no camera id, too short")],
+        invalid_file_count=1,
+        invalid_names=[
+            InvalidNames(reason="no camera id, too short", count=1, by_folder={"a": ["x.cr3"]})
+        ],
     )
 
 
 def validation() -> PipelineValidationResult:
-    image = ImageValidation(
-        base_filename="AB3D0001",
-        group_id="AB3D0001",
+    issue = ValidationIssue(
+        termination="Archive",
         status=Status.PARTIAL,
-        archival_ready=False,
-        files=["AB3D0001.cr3"],
-        terminations={},
+        expected=[".cr3", ".xmp"],
+        missing=[".xmp"],
+        extra=[],
+        completion=50.0,
+        image_count=1,
+        images={"2024": ["AB3D0001"]},
     )
     return PipelineValidationResult(
         pipeline_name="Standard",
@@ -74,7 +82,7 @@ def validation() -> PipelineValidationResult:
         by_termination={},
         archival_ready_count=0,
         path_stats=[],
-        images=[image],
+        issues=[issue],
     )
 
 
@@ -152,6 +160,7 @@ def test_report_is_rendered_and_escaped(client: TestClient, db_url: str, studio:
     assert answer.headers["content-type"].startswith("text/html")
     page = answer.text
     assert "/Volumes/Shoots/2026" in page and "PhotoStats" in page
+    assert "<title>Weddings · ShutterSense report</title>" in page  # the collection, named
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.cr3" in page
     assert "<script" not in page
 
@@ -215,20 +224,20 @@ def test_export_csv_per_tool(client: TestClient, db_url: str, studio: tuple) -> 
     headers, collection = studio
     stats = store(db_url, collection, photostats())
     assert rows(client.get(f"/api/results/{stats}/export?format=csv", headers=headers)) == [
-        ["kind", "path"],
-        ["orphaned_image", HOSTILE],
-        ["orphaned_image", "'=cmd|calc.cr3"],  # a formula would run in a spreadsheet
-        ["orphaned_xmp", "lost.xmp"],
+        ["kind", "folder", "file"],
+        ["orphaned_image", "", HOSTILE],
+        ["orphaned_image", "2024", "'=cmd|calc.cr3"],  # a formula would run in a spreadsheet
+        ["orphaned_sidecar", "", "lost.xmp"],
     ]
     pairs = store(db_url, collection, pairing())
     assert rows(client.get(f"/api/results/{pairs}/export?format=csv", headers=headers)) == [
-        ["path", "reason"],
-        ["x.cr3", "no camera id, too short"],
+        ["reason", "folder", "file"],
+        ["no camera id, too short", "a", "x.cr3"],
     ]
     checked = store(db_url, collection, validation())
     assert rows(client.get(f"/api/results/{checked}/export?format=csv", headers=headers)) == [
-        ["base_filename", "status", "archival_ready"],
-        ["AB3D0001", "PARTIAL", "false"],
+        ["termination", "status", "missing", "extra", "folder", "image"],
+        ["Archive", "PARTIAL", ".xmp", "", "2024", "AB3D0001"],
     ]
 
 

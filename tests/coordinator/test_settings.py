@@ -48,6 +48,29 @@ def test_production_refuses_weak_config_naming_the_variable(change: dict, variab
     assert str(caught.value).startswith(variable)
 
 
+def test_production_lists_every_missing_or_weak_variable_at_once() -> None:
+    env = {
+        "SHUSAI_ENV": "production",
+        "SESSION_SECRET_KEY": "s" * 32,
+        "JWT_SECRET_KEY": "too short",
+        "SESSION_SAME_SITE": "sometimes",
+        "SHUSAI_TRUSTED_PROXIES": "10.0.0.0/8, nonsense",
+    }
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env)
+    problems = dict(caught.value.problems)
+    assert list(problems) == [
+        "SHUSAI_DB_URL",
+        "SHUSAI_MASTER_KEY",
+        "JWT_SECRET_KEY",
+        "SESSION_SAME_SITE",
+        "SHUSAI_TRUSTED_PROXIES",
+    ]
+    assert problems["JWT_SECRET_KEY"] == "must be at least 32 characters, not 9"
+    assert "too short" not in str(caught.value)  # a weak secret is still a secret
+    assert str(caught.value).splitlines()[1].startswith("SHUSAI_MASTER_KEY: is required")
+
+
 def test_development_generates_secrets_once_private_and_reuses_them(tmp_path: Path) -> None:
     env = {"SHUSAI_DATA_DIR": str(tmp_path / "data"), "SHUSAI_LOG_DIR": str(tmp_path / "logs")}
     first = load_settings(env)

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from shuttersense.common.results import PhotoStatsResult, PipelineValidationResult
+from shuttersense.common.results import FilesByFolder, PhotoStatsResult, PipelineValidationResult
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Result
 from shuttersense.coordinator.models.base import utcnow
@@ -28,7 +28,8 @@ def noon(day: int) -> datetime:
 
 
 def orphans(count: int) -> PhotoStatsResult:
-    return photostats().model_copy(update={"orphaned_images": ["x.cr3"] * count})
+    found = FilesByFolder(count=count, by_folder={"a": [f"x{n}.cr3" for n in range(count)]})
+    return photostats().model_copy(update={"orphaned_images": found})
 
 
 def checked(consistent: int, partial: int) -> PipelineValidationResult:

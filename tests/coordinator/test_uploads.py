@@ -16,7 +16,7 @@ from shuttersense.coordinator.models import Job, Result, Upload, UploadChunk
 from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services.sweeper import sweep
 from shuttersense.coordinator.services.uploads import MAX_CHUNK, MAX_OPEN, MAX_TOTAL
-from tests.coordinator.factories import db
+from tests.coordinator.factories import db, invalid
 from tests.coordinator.test_agents_api import agent_headers, register
 from tests.coordinator.test_job_protocol import HASH, photostats_result
 from tests.coordinator.test_job_socket import Studio
@@ -87,8 +87,10 @@ def sender(client: TestClient, studio: Studio) -> Sender:
     return Sender(client, studio.agent)
 
 
-def job_upload(studio: Studio, sender: Sender, document: bytes, count: int) -> tuple[dict, str]:
-    studio.job()
+def job_upload(
+    studio: Studio, sender: Sender, document: bytes, count: int, tool: str = "photostats"
+) -> tuple[dict, str]:
+    studio.job(tool)
     claimed = studio.claim()
     guid = sender.open(
         document, count, job_guid=claimed["job_guid"], claim_token=claimed["claim_token"]
@@ -146,7 +148,7 @@ def test_chunks_are_checked_and_a_resent_chunk_is_harmless(studio: Studio, sende
     claimed, guid = job_upload(studio, sender, document, 2)
     first, second = pieces(document, 2)
     wrong = sender.put(guid, 0, first, digest=sha(b"something else"))
-    assert wrong.status_code == 422 and "SHA-256" in wrong.json()["detail"]
+    assert "SHA-256" in invalid(wrong)
     assert sender.put(guid, 0, first).status_code == 201
     resent = sender.put(guid, 0, first)
     assert resent.status_code == 200 and resent.json() == {"position": 0, "stored": False}
@@ -156,7 +158,7 @@ def test_chunks_are_checked_and_a_resent_chunk_is_harmless(studio: Studio, sende
     assert missing.status_code == 409 and "missing: 1" in missing.json()["detail"]
     assert sender.put(guid, 1, second).status_code == 201
     mangled = sender.finish(guid, document + b" ", **signed(claimed, result))
-    assert mangled.status_code == 422 and "SHA-256" in mangled.json()["detail"]
+    assert "SHA-256" in invalid(mangled)
     forged = sender.finish(guid, document, **signed({**claimed, "claim_secret": "x"}, result))
     assert forged.status_code == 403  # the same check as /complete; the upload stays open
     assert sender.finish(guid, document, **signed(claimed, result)).status_code == 200
@@ -166,16 +168,18 @@ def test_chunks_are_checked_and_a_resent_chunk_is_harmless(studio: Studio, sende
 
 
 def test_an_invalid_document_is_refused_by_the_usual_checks(studio: Studio, sender: Sender) -> None:
-    for document, problem in ((b"{not json", "not JSON"), (b'{"tool": "photostats"}', "schema")):
-        claimed, guid = job_upload(studio, sender, document, 1)
+    refused = ((b"{not json", "not JSON"), (b'{"tool": "photostats"}', "schema"))
+    # The first job is left running: the second is of another tool, so it is a job of its own.
+    for (document, problem), tool in zip(refused, ("photostats", "photo_pairing"), strict=True):
+        claimed, guid = job_upload(studio, sender, document, 1, tool)
         sender.put_all(guid, document, 1)
         answer = sender.finish(guid, document, **signed(claimed, {"tool": "photostats"}))
-        assert answer.status_code == 422 and problem in answer.json()["detail"]
+        assert problem in invalid(answer)
     broken = b"[1, 2]"
     guid = sender.open(broken, 1, collection_guid=studio.collection, idempotency_key="k" * 8)
     sender.put_all(guid, broken, 1)
     answer = sender.finish(guid, broken)
-    assert answer.status_code == 422 and "not a JSON object" in answer.json()["detail"]
+    assert "not a JSON object" in invalid(answer)
 
 
 def test_another_agent_cannot_touch_an_upload(
@@ -240,14 +244,13 @@ def test_a_result_larger_than_a_chunk_arrives_in_pieces(
     studio: Studio, sender: Sender, db_url: str
 ) -> None:
     result = photostats_result()
-    result["orphaned_images"] = [
-        f"2026/wedding/{n:08d}-long-enough-name.cr3" for n in range(150_000)
-    ]
+    names = [f"{n:08d}-long-enough-name.cr3" for n in range(200_000)]
+    result["orphaned_images"] = {"count": len(names), "by_folder": {"2026/wedding": names}}
     document = json.dumps(result).encode()
     assert len(document) > MAX_CHUNK
     claimed, guid = job_upload(studio, sender, document, 2)
     too_big = sender.put(guid, 0, document)
-    assert too_big.status_code == 422 and "5 MiB" in too_big.json()["detail"]
+    assert too_big.status_code == 413 and "5 MiB" in too_big.json()["detail"]
     sender.put_all(guid, document, 2)
     assert sender.finish(guid, document, **signed(claimed, result)).status_code == 200
     with db(db_url) as session:

@@ -12,6 +12,7 @@ import pytest
 from shuttersense.common.analysis import AnalysisRequest, run_analysis
 from shuttersense.common.demo import build_demo
 from shuttersense.common.pipeline import load_pipeline
+from tests.coordinator.factories import invalid
 from tests.helpers.agent_process import AgentHome, wait_for
 
 from .conftest import Coordinator, make_collection, polling, registered
@@ -129,21 +130,28 @@ def test_job_paths_that_escape_the_roots_are_refused(
     (allowed / "escape").symlink_to(outside)
     agent = registered(agent_home, coordinator, allowed)
     agent_home.start()
-    escapes = {
-        "dotdot": f"{allowed}/../../../private",
-        "elsewhere": str(outside),
-        "symlink": str(allowed / "escape"),
+    polling(agent_home)  # its heartbeat has reported its roots
+    refused_at_creation = {
+        "dotdot": (f"{allowed}/../../../private", "goes up with '..'"),
+        "elsewhere": (str(outside), f"is not inside the authorized roots of agent 'Mac' ({agent})"),
     }
-    for name, root_path in escapes.items():
+    for name, (root_path, reason) in refused_at_creation.items():
         made = coordinator.api.post(
             "/api/collections", json={"name": name, "root_path": root_path, "agent": agent}
         )
-        assert made.status_code == 201, made.text
-        job = coordinator.wait_job(coordinator.run_tool(made.json()["guid"], "photostats"))
-        assert job["status"] == "failed" and job["attempts"] == 1, (name, job)
-        assert "outside the authorized roots" in job["error"], (name, job["error"])
-        [failure] = coordinator.results_of_job(job["guid"])
-        assert failure.status == "FAILED" and failure.results_json["error"] == job["error"]
+        assert reason in invalid(made)
+    assert coordinator.api.get("/api/collections").json() == []
+    # Inside the root as far as the coordinator can tell; the agent resolves the symlink.
+    made = coordinator.api.post(
+        "/api/collections",
+        json={"name": "symlink", "root_path": str(allowed / "escape"), "agent": agent},
+    )
+    assert made.status_code == 201, made.text
+    job = coordinator.wait_job(coordinator.run_tool(made.json()["guid"], "photostats"))
+    assert job["status"] == "failed" and job["attempts"] == 1, job
+    assert "outside the authorized roots" in job["error"], job["error"]
+    [failure] = coordinator.results_of_job(job["guid"])
+    assert failure.status == "FAILED" and failure.results_json["error"] == job["error"]
 
 
 def test_registration_token_errors_are_clear(

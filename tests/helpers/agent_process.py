@@ -57,6 +57,16 @@ class AgentHome:
             check=False,
         )
 
+    def launch(self, *args: str) -> subprocess.Popen[str]:
+        """`shuttersense-agent ARGS…` started, not waited for; its output in pipes."""
+        return subprocess.Popen(
+            [*_COMMAND, *args],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
     def start(self) -> subprocess.Popen[bytes]:
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(

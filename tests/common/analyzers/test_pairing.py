@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from shuttersense.common.analyzers.grouping import Grouping, group_photos
+from shuttersense.common.analyzers.grouping import MAX_COLLISION_SETS, Grouping, group_photos
 from shuttersense.common.analyzers.pairing import photo_pairing
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.files import FileEntry
 from shuttersense.common.grammar import LegacyGrammar, Reason
-from shuttersense.common.results import InvalidFile, PhotoPairingResult
+from shuttersense.common.results import InvalidNames, NameCollisions, PhotoPairingResult
 
 
 def grouping_of(*paths: str, config: TeamConfig) -> Grouping:
@@ -32,7 +32,65 @@ def test_counts_groups_separate_images_and_grouped_photo_files() -> None:
         "BAD_NAME.CR3",  # invalid: not in any group
     )
     assert (result.group_count, result.image_count, result.file_count) == (2, 3, 4)
-    assert result.invalid_files == [InvalidFile(path="BAD_NAME.CR3", reason=Reason.CAMERA_CHARS)]
+    assert result.invalid_file_count == 1
+    assert result.invalid_names == [
+        InvalidNames(reason=Reason.CAMERA_CHARS, count=1, by_folder={"": ["BAD_NAME.CR3"]})
+    ]
+
+
+def test_invalid_names_are_grouped_by_reason_most_first_and_by_folder() -> None:
+    result = pairing(
+        "b/ab3d0001.CR3",
+        "a/ab3d0002.CR3",
+        "a/AB3D0000.CR3",
+        "a/IMG_1234.CR3",
+        "a/AB3D0003.CR3",
+    )
+    assert result.invalid_file_count == 4
+    assert [(g.reason, g.count) for g in result.invalid_names] == [
+        (Reason.CAMERA_LOWERCASE, 2),
+        (Reason.CAMERA_CHARS, 1),
+        (Reason.COUNTER_ZERO, 1),
+    ]
+    assert result.invalid_names[0].by_folder == {"a": ["ab3d0002.CR3"], "b": ["ab3d0001.CR3"]}
+
+
+def test_the_same_name_in_several_folders_is_a_collision() -> None:
+    result = pairing(
+        "2019/AB3D0042.CR3",
+        "2023/AB3D0042.CR3",
+        "2023/export/AB3D0042.JPG",  # an export beside its raw file: another name
+        "2023/AB3D0043.CR3",
+        "x/bad.CR3",
+        "y/bad.CR3",  # invalid names repeat too, but they are not images
+    )
+    assert result.name_collisions == [
+        NameCollisions(folders=["2019", "2023"], count=1, names=["AB3D0042.CR3"])
+    ]
+    assert result.group_count == 2  # grouping is unchanged: names decide
+
+
+def test_collisions_are_grouped_by_their_folders_with_runs() -> None:
+    wrapped = [f"{year}/AB3D{n:04d}.CR3" for year in ("2019", "2023") for n in range(1, 401)]
+    result = pairing(*wrapped, "2019/AB3D0500.CR3", "x/AB3D0500.CR3", "y/AB3D0500.CR3")
+    assert result.name_collisions == [
+        NameCollisions(
+            folders=["2019", "2023"], count=400, names=[("AB3D0001.CR3", "AB3D0400.CR3")]
+        ),
+        NameCollisions(folders=["2019", "x", "y"], count=1, names=["AB3D0500.CR3"]),
+    ]
+    assert result.group_count == 401
+    assert (result.name_collision_count, result.name_collision_sets) == (401, 2)
+
+
+def test_only_the_largest_collision_sets_are_listed() -> None:
+    copies = [f"{d}/AB3D{n:04d}.CR3" for n in range(1, 251) for d in "ab"]
+    copies += [f"disk{n}/AB3D{n:04d}.CR3" for n in range(1, 251)]  # each name in a 3rd folder
+    result = pairing(*copies)
+    assert result.name_collision_count == 250
+    assert result.name_collision_sets == 250
+    assert len(result.name_collisions) == MAX_COLLISION_SETS
+    assert all(c.count == 1 and len(c.folders) == 3 for c in result.name_collisions)
 
 
 def test_camera_usage_counts_separate_images_under_the_mapped_name() -> None:
@@ -134,4 +192,5 @@ def test_empty_grouping_gives_zeroes() -> None:
     result = pairing()
     assert (result.group_count, result.image_count, result.file_count) == (0, 0, 0)
     assert result.camera_usage == result.method_usage == result.cameras == {}
-    assert result.invalid_files == []
+    assert result.invalid_file_count == 0 and result.invalid_names == []
+    assert result.name_collisions == []

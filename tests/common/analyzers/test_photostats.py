@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from shuttersense.common.analyzers.photostats import photostats
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.files import FileEntry
-from shuttersense.common.results import PhotoStatsResult
+from shuttersense.common.name_runs import expand
+from shuttersense.common.results import FolderNames, PhotoStatsResult
 
 DEFAULTS = TeamConfig()
 
@@ -24,8 +25,19 @@ def stats(*files: str | tuple[str, int], config: TeamConfig = DEFAULTS) -> Photo
     )
 
 
+def _paths(by_folder: FolderNames) -> list[str]:
+    return [
+        f"{dir}/{name}" if dir else name
+        for dir, names in by_folder.items()
+        for name in expand(names)
+    ]
+
+
 def orphans(result: PhotoStatsResult) -> tuple[list[str], list[str]]:
-    return result.orphaned_images, result.orphaned_xmp
+    images, sidecars = result.orphaned_images, result.orphaned_sidecars
+    assert images.count == len(_paths(images.by_folder))
+    assert sidecars.count == len(_paths(sidecars.by_folder))
+    return _paths(images.by_folder), _paths(sidecars.by_folder)
 
 
 def test_counts_and_storage_by_lowercase_extension_ignoring_other_files() -> None:
@@ -44,6 +56,50 @@ def test_counts_and_storage_by_lowercase_extension_ignoring_other_files() -> Non
     assert list(result.file_counts) == sorted(result.file_counts)
     assert (result.total_files, result.total_size) == (4, 1807)
     assert result.invalid_xmp is None
+
+
+def test_files_no_tool_counts_are_listed_by_extension() -> None:
+    result = stats(
+        ("a/IMG_1.HEIC", 100),
+        ("b/IMG_2.heic", 50),
+        ("c/P1.ORF", 7),
+        ("notes.txt", 3),
+        ("README", 5),
+        (".DS_Store", 6),
+        ("folder.d/noext", 1),
+        config=TeamConfig(photo_extensions=[".cr3"], require_sidecar=[".cr3"]),
+    )
+    assert result.total_files == 0
+    found = {e: (item.count, item.size, item.examples) for e, item in result.not_analysed.items()}
+    assert found == {
+        "": (2, 6, ["README", "folder.d/noext"]),
+        ".ds_store": (1, 6, [".DS_Store"]),
+        ".heic": (2, 150, ["a/IMG_1.HEIC", "b/IMG_2.heic"]),
+        ".orf": (1, 7, ["c/P1.ORF"]),
+        ".txt": (1, 3, ["notes.txt"]),
+    }
+
+
+def test_not_analysed_keeps_a_few_examples_of_many() -> None:
+    result = stats(*(f"f/{n:03d}.mov" for n in range(50)))
+    [(ext, item)] = result.not_analysed.items()
+    assert (ext, item.count, item.examples) == (".mov", 50, ["f/000.mov", "f/001.mov", "f/002.mov"])
+
+
+def test_default_extensions_cover_current_raw_formats_and_heic() -> None:
+    result = stats("a/P1000001.RW2", "a/P1000001.xmp", "b/IMGP0001.PEF", "c/IMG_0001.HEIC")
+    assert result.file_counts == {".heic": 1, ".pef": 1, ".rw2": 1, ".xmp": 1}
+    assert orphans(result) == (["b/IMGP0001.PEF"], [])
+    assert result.not_analysed == {}
+
+
+def test_orphans_are_listed_by_folder() -> None:
+    result = stats("2023/b/X2.CR3", "2023/a/X1.CR3", "2023/a/X0.CR3", "top.xmp")
+    assert result.orphaned_images.by_folder == {
+        "2023/a": ["X0.CR3", "X1.CR3"],
+        "2023/b": ["X2.CR3"],
+    }
+    assert result.orphaned_sidecars.by_folder == {"": ["top.xmp"]}
 
 
 def test_stem_with_image_and_sidecar_is_paired() -> None:
@@ -166,9 +222,9 @@ def test_full_name_sidecar_also_covers_non_requiring_images() -> None:
     assert result.paired_count == 1
 
 
-def test_orphan_lists_are_sorted_by_path() -> None:
+def test_orphan_lists_are_sorted_by_folder_then_name() -> None:
     result = stats("z/B.cr3", "a/Z.cr3", "m/A.cr3", "y.xmp", "b/x.xmp")
-    assert orphans(result) == (["a/Z.cr3", "m/A.cr3", "z/B.cr3"], ["b/x.xmp", "y.xmp"])
+    assert orphans(result) == (["a/Z.cr3", "m/A.cr3", "z/B.cr3"], ["y.xmp", "b/x.xmp"])
 
 
 def test_no_files_gives_zeroes() -> None:

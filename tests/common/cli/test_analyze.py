@@ -25,29 +25,35 @@ def test_json_document_has_every_promised_field(
     capsys: pytest.CaptureFixture[str], family_tree: Path, pipeline_file: Path
 ) -> None:
     doc = run_json(capsys, str(family_tree), "--pipeline", str(pipeline_file))
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["collection"] == {
         "path": str(family_tree.resolve()),
+        "name": family_tree.name,
         "total_files": 8,
         "total_size": 300 + 500 + 200 + 100 + 5 + 3 * len(XMP),
     }
     assert len(doc["input_state_hash"]) == 64
     stats = doc["results"]["photostats"]
-    assert stats["orphaned_xmp"] == ["2024/AB3D0003.xmp"]
-    assert stats["orphaned_images"] == ["2024/IMG_0004.CR3"]
+    assert stats["orphaned_sidecars"] == {"count": 1, "by_folder": {"2024": ["AB3D0003.xmp"]}}
+    assert stats["orphaned_images"] == {"count": 1, "by_folder": {"2024": ["IMG_0004.CR3"]}}
     assert stats["file_counts"] == {".cr3": 3, ".dng": 1, ".xmp": 3}
+    assert stats["not_analysed"] == {
+        ".txt": {"count": 1, "size": 5, "examples": ["2024/notes.txt"]}
+    }
     pairing = doc["results"]["photo_pairing"]
     assert pairing["group_count"] == 2
-    assert pairing["invalid_files"] == [
-        {"path": "2024/IMG_0004.CR3", "reason": pairing["invalid_files"][0]["reason"]}
-    ]
+    assert pairing["invalid_file_count"] == 1
+    [invalid] = pairing["invalid_names"]
+    assert (invalid["count"], invalid["by_folder"]) == (1, {"2024": ["IMG_0004.CR3"]})
+    assert "Test workflow" in pairing["filename_convention"]
+    assert pairing["name_collisions"] == []
     validation = doc["results"]["pipeline_validation"]
     assert validation["total_images"] == 2
     assert validation["overall_status"] == {"CONSISTENT": 1, "PARTIAL": 1, "INCONSISTENT": 0}
-    [partial] = validation["images"]
-    assert partial["base_filename"] == "AB3D0002"
-    assert partial["status"] == "PARTIAL"
-    assert partial["terminations"]["Archive"]["missing"] == ["AB3D0002-DxO.DNG"]
+    [partial] = validation["issues"]
+    assert (partial["termination"], partial["status"]) == ("Archive", "PARTIAL")
+    assert partial["missing"] == ["-DxO.DNG"]
+    assert partial["images"] == {"2024": ["AB3D0002"]}
 
 
 def test_without_pipeline_validation_is_skipped_and_said(
@@ -59,6 +65,15 @@ def test_without_pipeline_validation_is_skipped_and_said(
     assert "Skipped pipeline_validation" in out
     assert "--pipeline" in out
     assert "PhotoStats:" in out and "Photo Pairing:" in out
+
+
+def test_the_summary_counts_names_found_in_several_folders(
+    capsys: pytest.CaptureFixture[str], make_tree: MakeTree
+) -> None:
+    copies = {f"{d}/AB3D{n:04d}.CR3": 1 for d in ("2019", "2023", "copy") for n in (1, 2)}
+    root = make_tree({**copies, "2019/AB3D0003.CR3": 1, "x/AB3D0003.CR3": 1})
+    assert main(["analyze", str(root), "--tools", "photo_pairing"]) == 0
+    assert "3 names found in several folders" in capsys.readouterr().out
 
 
 def test_tools_option_limits_the_run(capsys: pytest.CaptureFixture[str], family_tree: Path) -> None:
@@ -97,6 +112,30 @@ def test_bad_input_exits_2_with_one_line(
     assert code == 2
     assert expected in err
     assert err.count("\n") == 1
+
+
+CHOICES = "choose from photostats, photo_pairing, pipeline_validation"
+
+
+@pytest.mark.parametrize(
+    ("tools", "expected"),
+    [
+        ("", f"no tool given in ''; {CHOICES}"),
+        (" , ", f"no tool given in ' , '; {CHOICES}"),
+        ("photostats,", f"empty tool name in 'photostats,'; {CHOICES}"),
+        (",photostats", f"empty tool name in ',photostats'; {CHOICES}"),
+        ("photostats,,photo_pairing", f"empty tool name in 'photostats,,photo_pairing'; {CHOICES}"),
+        ("histogram", f"unknown tool 'histogram'; {CHOICES}"),
+    ],
+)
+def test_an_empty_or_unknown_tool_list_is_refused_naming_the_tools(
+    capsys: pytest.CaptureFixture[str], family_tree: Path, tools: str, expected: str
+) -> None:
+    code = main(["analyze", str(family_tree), "--tools", tools, "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err == f"shuttersense: error: {expected}\n"
+    assert captured.out == ""
 
 
 def test_invalid_pipeline_lists_every_error(
@@ -163,7 +202,8 @@ def test_config_changes_what_counts(
     doc = run_json(capsys, str(family_tree), "--config", str(path))
     stats = doc["results"]["photostats"]
     assert stats["file_counts"] == {".cr3": 3, ".xmp": 3}
-    assert stats["orphaned_images"] == []
+    assert stats["orphaned_images"] == {"count": 0, "by_folder": {}}
+    assert stats["not_analysed"][".dng"]["count"] == 1
 
 
 def test_hostile_names_are_escaped_in_the_report(
@@ -175,7 +215,8 @@ def test_hostile_names_are_escaped_in_the_report(
     assert main(["analyze", str(root), "--report", str(report), "--quiet"]) == 0
     html = report.read_text(encoding="utf-8")
     assert "<script" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;.CR3" in html
+    # The name's `/` makes a folder of its first part.
+    assert "&lt;script&gt;alert(1)&lt;" in html and "script&gt;.CR3" in html
     assert "a&amp;b&quot;&#x27;.xmp" in html
 
 

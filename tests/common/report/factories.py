@@ -1,27 +1,43 @@
-"""Analysis documents built straight from the result schemas, with overridable defaults."""
+"""Analysis documents built straight from the result schemas (version 2), with overridable
+defaults."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from shuttersense.common.folders import names_by_folder
+from shuttersense.common.name_runs import compact
 from shuttersense.common.results import (
     AnalysisDocument,
     CollectionSummary,
-    ImageValidation,
-    InvalidFile,
+    FilesByFolder,
+    InvalidNames,
+    NameCollisions,
+    NotAnalysed,
     PathStat,
     PhotoPairingResult,
     PhotoStatsResult,
     PipelineValidationResult,
     ScanIssue,
     Status,
-    TerminationMatch,
     ToolResult,
+    ValidationIssue,
 )
 
 # A file name that is hostile in every HTML context: element, attribute and quoted text.
 NASTY = """<script>alert(1)</script> "quotes" & 'apos'"""
 NASTY_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; &#x27;apos&#x27;"
+
+CONVENTION = (
+    "ShutterSense names (a 4-character camera ID and a 4-digit counter: AB3D0001.CR3); for names "
+    "as cameras write them (IMG_1234.JPG), set filename_convention in the team config "
+    "(--config FILE) to camera_defaults"
+)
+
+
+def files(*paths: str) -> FilesByFolder:
+    """Files of one finding from their relative paths."""
+    return FilesByFolder(count=len(paths), by_folder=names_by_folder(paths))
 
 
 def photostats(**overrides: Any) -> PhotoStatsResult:
@@ -32,53 +48,67 @@ def photostats(**overrides: Any) -> PhotoStatsResult:
         "storage_by_type": {".cr3": 90 * 1024 * 1024, ".dng": 60 * 1024 * 1024, ".xmp": 4096},
         "metadata_extensions": [".xmp"],
         "paired_count": 2,
-        "orphaned_images": ["2024/AB3D0003.CR3"],
-        "orphaned_xmp": [],
+        "orphaned_images": files("2024/AB3D0003.CR3"),
+        "orphaned_sidecars": files(),
         "scan_time": 0.12,
     }
     return PhotoStatsResult(**(fields | overrides))
 
 
+def invalid(reason: str, *paths: str) -> InvalidNames:
+    return InvalidNames(reason=reason, count=len(paths), by_folder=names_by_folder(paths))
+
+
+def not_analysed(*examples: str, count: int | None = None, size: int = 100) -> NotAnalysed:
+    return NotAnalysed(
+        count=len(examples) if count is None else count, size=size, examples=list(examples)
+    )
+
+
+def collisions(folders: list[str], *names: str) -> NameCollisions:
+    """Names found in each of `folders`."""
+    return NameCollisions(folders=folders, count=len(names), names=compact(names))
+
+
 def pairing(**overrides: Any) -> PhotoPairingResult:
+    groups = overrides.get("invalid_names", [invalid("no camera ID", "misc/holiday.jpg")])
+    sets = overrides.get("name_collisions", [])
     fields: dict[str, Any] = {
+        "filename_convention": CONVENTION,
         "group_count": 3,
         "image_count": 4,
         "file_count": 6,
         "camera_usage": {"Canon EOS R5": 3, "AB3D": 1},
         "method_usage": {"HDR": 2, "DxO": 1},
         "cameras": {"AB3D": {}},
-        "invalid_files": [InvalidFile(path="misc/holiday.jpg", reason="no camera ID")],
+        "invalid_file_count": sum(group.count for group in groups),
+        "invalid_names": groups,
+        "name_collision_count": sum(found.count for found in sets),
+        "name_collision_sets": len(sets),
         "scan_time": 0.05,
     }
     return PhotoPairingResult(**(fields | overrides))
 
 
-def match(status: Status = Status.CONSISTENT, **overrides: Any) -> TerminationMatch:
+def issue(
+    status: Status = Status.PARTIAL,
+    termination: str | None = "Black Box Archive",
+    *,
+    images: dict[str, list[str]] | None = None,
+    **overrides: Any,
+) -> ValidationIssue:
+    images = {"2024": ["AB3D0002"]} if images is None else images
     fields: dict[str, Any] = {
+        "termination": termination,
         "status": status,
-        "expected": ["AB3D0001.CR3", "AB3D0001.xmp"],
-        "missing": [],
+        "expected": [".CR3", ".xmp"],
+        "missing": [".xmp"] if status is Status.PARTIAL else [],
         "extra": [],
-        "completion": 100.0,
-        "archival_ready": status in (Status.CONSISTENT, Status.CONSISTENT_WITH_WARNING),
+        "completion": 50.0 if status is Status.PARTIAL else 100.0,
+        "image_count": sum(map(len, images.values())),
+        "images": images,
     }
-    return TerminationMatch(**(fields | overrides))
-
-
-def image(
-    base: str = "AB3D0001", status: Status = Status.PARTIAL, **overrides: Any
-) -> ImageValidation:
-    fields: dict[str, Any] = {
-        "base_filename": base,
-        "group_id": base[:8],
-        "status": status,
-        "archival_ready": False,
-        "files": [f"2024/{base}.CR3"],
-        "terminations": {
-            "Black Box Archive": match(status, missing=[f"{base.lower()}.xmp"], completion=50.0)
-        },
-    }
-    return ImageValidation(**(fields | overrides))
+    return ValidationIssue(**(fields | overrides))
 
 
 def validation(**overrides: Any) -> PipelineValidationResult:
@@ -103,22 +133,25 @@ def validation(**overrides: Any) -> PipelineValidationResult:
         },
         "archival_ready_count": 2,
         "path_stats": [
-            PathStat(path=["capture", "raw", "xmp", "archive"], image_count=3),
-            PathStat(path=["capture", "raw", "archive"], image_count=1),
+            PathStat(
+                path=["capture", "raw", "xmp", "archive"],
+                names=["Camera", "RAW file", "XMP sidecar", "Archive"],
+                image_count=3,
+            ),
+            PathStat(
+                path=["capture", "raw", "archive"],
+                names=["Camera", "RAW file", "Archive"],
+                image_count=1,
+            ),
         ],
-        "images": [
-            image("AB3D0002", Status.PARTIAL),
-            image(
-                "AB3D0003",
+        "issues": [
+            issue(Status.PARTIAL),
+            issue(
                 Status.INCONSISTENT,
-                terminations={
-                    "Black Box Archive": match(
-                        Status.INCONSISTENT,
-                        missing=["ab3d0003.cr3", "ab3d0003.xmp"],
-                        extra=["ab3d0003.jpg"],
-                        completion=0.0,
-                    )
-                },
+                missing=[".CR3", ".xmp"],
+                extra=["-HDR.jpg"],
+                completion=0.0,
+                images={"2024": ["AB3D0003-2"]},
             ),
         ],
         "scan_time": 0.2,

@@ -6,6 +6,8 @@ import itertools
 import math
 import re
 
+import pytest
+
 from shuttersense.common.report.svg import NOTHING_TO_SHOW, Datum, bar_chart, donut_chart
 from tests.common.report.factories import NASTY, NASTY_ESCAPED
 
@@ -88,8 +90,17 @@ def test_long_tails_merge_into_other() -> None:
 
 def test_donut_centre_shows_the_total() -> None:
     chart = donut_chart([Datum("a", 1200), Datum("b", 34)], title="t", caption="images")
-    assert ">1,234</text>" in chart
+    assert 'class="donut-total">1,234</text>' in chart
     assert ">images</text>" in chart
+
+
+@pytest.mark.parametrize(
+    ("total", "kind"),
+    [(99_999, "donut-total"), (600_000, "donut-total long"), (1_000_000, "donut-total longer")],
+)
+def test_a_long_total_gets_a_smaller_font_to_stay_in_the_ring(total: int, kind: str) -> None:
+    chart = donut_chart([Datum("a", total)], title="t")
+    assert f'class="{kind}">{total:,}</text>' in chart
 
 
 def test_status_colours_are_kept() -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shuttersense.common.protocol import result_signature
-from shuttersense.common.results import PhotoStatsResult
+from shuttersense.common.results import FilesByFolder, PhotoStatsResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.models import Job, Result, Upload
 from shuttersense.coordinator.settings import Settings
@@ -27,7 +27,9 @@ HASH = "d" * 64
 
 def large_result() -> dict[str, Any]:
     """A PhotoStats result whose JSON is over the chunking threshold."""
-    orphans = [f"2024/shoot-{n:05d}/AB3D{n % 10000:04d}-edited-version.CR3" for n in range(30000)]
+    orphans = {
+        f"2024/shoot-{n:05d}": [f"AB3D{n % 10000:04d}-edited-version.CR3"] for n in range(30000)
+    }
     result = PhotoStatsResult(
         total_files=len(orphans),
         total_size=len(orphans),
@@ -35,8 +37,8 @@ def large_result() -> dict[str, Any]:
         storage_by_type={".cr3": len(orphans)},
         metadata_extensions=[".xmp"],
         paired_count=0,
-        orphaned_images=orphans,
-        orphaned_xmp=[],
+        orphaned_images=FilesByFolder(count=len(orphans), by_folder=orphans),
+        orphaned_sidecars=FilesByFolder(count=0, by_folder={}),
     ).model_dump(mode="json")
     assert len(encoded(result)) > CHUNKED_ABOVE
     return result
@@ -46,9 +48,8 @@ def large_result() -> dict[str, Any]:
 def agent(settings: Settings, db_url: str) -> Iterator[CoordinatorClient]:
     token = team_with_token(db_url, "Studio")[1]
     with live_server(create_app(settings, sweep_interval=None)) as base:
-        registered = httpx.post(
-            f"{base}/api/agent/v1/register", json={"registration_token": token, "name": "big"}
-        )
+        body = {"registration_token": token, "name": "big", "authorized_roots": ["/photos"]}
+        registered = httpx.post(f"{base}/api/agent/v1/register", json=body)
         assert registered.status_code == 201, registered.text
         with CoordinatorClient(base, registered.json()["agent_key"]) as client:
             yield client
@@ -92,7 +93,7 @@ def test_a_large_job_result_completes_the_job_through_chunks(
         from shuttersense.coordinator.services.jobs import create_job
 
         owner = session.scalar(select(Collection).where(Collection.guid == collection["guid"]))
-        guid = create_job(session, owner, "photostats").guid
+        guid = create_job(session, owner, "photostats").job.guid
         session.commit()
     claim = agent.claim(0)
     assert claim is not None and claim["job_guid"] == guid

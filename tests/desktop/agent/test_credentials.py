@@ -9,38 +9,19 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from shuttersense.desktop.agent import credentials
 from shuttersense.desktop.agent.credentials import (
     ENV_KEY_STORE,
+    KEYRING_FAILED,
     FileKeyStore,
     KeyringKeyStore,
     open_key_store,
+    probe,
 )
 from shuttersense.desktop.agent.errors import CredentialError
-
-
-class MemoryKeyring(KeyringBackend):
-    """A working OS keyring stand-in (priority 1, like a real Secret Service)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.values:
-            raise keyring.errors.PasswordDeleteError("not found")
-        del self.values[(service, username)]
+from tests.helpers.keyrings import BrokenKeyring, MemoryKeyring
 
 
 @pytest.fixture
@@ -178,3 +159,88 @@ def test_concurrent_writers_lose_no_secret(tmp_path: Path) -> None:
         thread.join()
     assert [store.get(f"key-{n}") for n in range(12)] == [f"value-{n}" for n in range(12)]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
+
+
+def test_deleting_the_last_secret_leaves_no_file(tmp_path: Path) -> None:
+    store = FileKeyStore(tmp_path)
+    store.set("agent_key", "agt_key_1")
+    store.delete("agent_key")
+    assert not store.path.exists()
+    assert store.get("agent_key") is None
+
+
+def test_the_probe_leaves_a_working_store_as_it_was(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.values[("shuttersense-agent", "agent_key")] = "agt_key_1"
+    probe(open_key_store(tmp_path))
+    assert memory_keyring.values == {("shuttersense-agent", "agent_key"): "agt_key_1"}
+    probe(FileKeyStore(tmp_path))
+    assert not (tmp_path / "credentials.enc").exists()
+
+
+class _Forgetful(MemoryKeyring):
+    def get_password(self, service: str, username: str) -> str | None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [
+        (BrokenKeyring(), r"cannot be written \(ValueError: cannot store 'probe-"),
+        (_Forgetful(), "did not give back what was written to it"),
+    ],
+)
+def test_the_probe_refuses_a_store_that_cannot_keep_a_secret(
+    tmp_path: Path, backend: MemoryKeyring, expected: str
+) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        with pytest.raises(CredentialError, match=expected):
+            probe(open_key_store(tmp_path))
+    finally:
+        keyring.set_keyring(previous)
+    assert backend.values == {}
+
+
+class _Raising(MemoryKeyring):
+    """A backend whose every call fails with something that is not a KeyringError."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise RuntimeError("D-Bus connection closed")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise ValueError("locked")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise OSError("gone")
+
+
+def test_any_backend_failure_becomes_a_credential_error_with_advice(tmp_path: Path) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(_Raising())
+    try:
+        store = open_key_store(tmp_path)
+        calls = (
+            lambda: store.get("agent_key"),
+            lambda: store.set("agent_key", "x"),
+            lambda: store.delete("agent_key"),
+        )
+        for call, error in zip(calls, ("RuntimeError", "ValueError", "OSError"), strict=True):
+            with pytest.raises(CredentialError, match=error) as refused:
+                call()
+            assert f"set {ENV_KEY_STORE}=file" in str(refused.value)
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_saved_fallback_is_used_unless_the_environment_says_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    saved = open_key_store(tmp_path, saved="file")
+    assert isinstance(saved, FileKeyStore)
+    assert saved.description.startswith(f"{KEYRING_FAILED}; encrypted file")
+    assert isinstance(open_key_store(tmp_path), KeyringKeyStore)
+    monkeypatch.setenv(ENV_KEY_STORE, "keyring")
+    assert isinstance(open_key_store(tmp_path, saved="file"), KeyringKeyStore)

@@ -51,8 +51,8 @@ def test_a_job_completes_with_a_signed_result(photo_tree: Path, roots: Authorize
     outcome, _ = run(claim, roots)
     assert_signed(claim, outcome)
     result = outcome.body["result"]
-    assert result["orphaned_xmp"] == ["2024/AB3D0003.xmp"]
-    assert result["orphaned_images"] == ["2024/IMG_0004.CR3"]
+    assert result["orphaned_sidecars"]["by_folder"] == {"2024": ["AB3D0003.xmp"]}
+    assert result["orphaned_images"]["by_folder"] == {"2024": ["IMG_0004.CR3"]}
     expected = run_analysis(
         AnalysisRequest(root=photo_tree.resolve(), tools=(ToolName.PHOTOSTATS,))
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 
 from shuttersense.desktop.agent.client import CoordinatorClient
@@ -66,3 +69,21 @@ def test_other_refusals_are_not_retried(fake: FakeCoordinator, client: Coordinat
         collection_for_path(client, "/p/2024", "2024")
     assert refused.value.status == 422
     assert len(fake.calls_to("collections")) == 2
+
+
+def test_a_collection_another_process_made_meanwhile_is_used(
+    fake: FakeCoordinator, client: CoordinatorClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer_collections = fake._collections
+
+    def racing(path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        """Another `sync` creates the folder's collection right after this agent's first look."""
+        answer = answer_collections(path, body, request)
+        if request.method == "GET" and not fake.collections:
+            fake.collections.append({"guid": "col_0001", "name": "2024", "root_path": "/p/2024"})
+        return answer
+
+    monkeypatch.setattr(fake, "_collections", racing)
+    made = collection_for_path(client, "/p/2024", "2024")
+    assert made["guid"] == "col_0001"
+    assert fake.collections == [made]  # no second collection of the same folder

@@ -146,3 +146,18 @@ def test_a_token_sealed_with_a_lost_key_reads_as_none(tmp_path: Path) -> None:
         assert (kept.job_guid, kept.claim_token, kept.body) == ("job_1", None, BODY)
     finally:
         again.close()
+
+
+def test_kept_jobs_are_the_jobs_whose_result_waits_to_be_sent(store: OfflineStore) -> None:
+    first = store.add_job_result("complete", "job_1", "tok_1", "photostats", BODY)
+    store.add_job_result("no-change", "job_2", "tok_2", "photostats", BODY)
+    store.add_job_result("complete", "job_2", "tok_2", "photo_pairing", BODY)  # named once
+    refused = store.add_job_result("complete", "job_3", "tok_3", "photostats", BODY)
+    store.add_local_result(
+        "photostats", BODY, collection_guid=None, root_path="/p", collection_name="P"
+    )
+    store.reject(refused, "schema")
+    assert store.kept_jobs() == ["job_1", "job_2"]  # oldest first; set aside and local runs not
+    assert store.kept_jobs(limit=1) == ["job_1"]
+    store.remove(first)
+    assert store.kept_jobs() == ["job_2"]

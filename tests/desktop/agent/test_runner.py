@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from shuttersense.common.analysis import Listing
@@ -66,12 +68,14 @@ def state_folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def start(
     fake: FakeCoordinator, store: OfflineStore, roots: AuthorizedRoots, state_folder: Path
-) -> Iterator[Callable[[], Running]]:
+) -> Iterator[Callable[..., Running]]:
     started: list[Running] = []
 
-    def make() -> Running:
+    def make(transport: httpx.BaseTransport | None = None) -> Running:
+        """A runner on `fake`, or on `transport` (which passes the calls on to `fake`)."""
+        transport = transport or fake.transport
         runner = AgentRunner(
-            lambda: CoordinatorClient(SERVER, AGENT_KEY, transport=fake.transport),
+            lambda: CoordinatorClient(SERVER, AGENT_KEY, transport=transport),
             store,
             lambda: roots,
             RuntimeState(state_folder),
@@ -124,7 +128,7 @@ def test_a_job_completes_with_a_valid_signature(
     assert fake.ended == {"job_0001": "completed"}  # the fake checked the signature
     accepted = fake.accepted["job_0001"]
     assert accepted["claim_token"] == "tok_secret_1"
-    assert accepted["result"]["orphaned_xmp"] == ["2024/AB3D0003.xmp"]
+    assert accepted["result"]["orphaned_sidecars"]["by_folder"] == {"2024": ["AB3D0003.xmp"]}
     assert store.counts() == {"pending": 0, "rejected": 0}
     beat = fake.calls_to("heartbeat")[0]
     assert beat.authorization == f"Bearer {AGENT_KEY}"
@@ -264,7 +268,7 @@ def test_results_kept_from_an_earlier_run_are_sent_first(
         {"input_state_hash": "a" * 64, "source_result_guid": "res_1"},
     )
     running = start()
-    wait_for(lambda: "job_0001" in fake.ended)
+    wait_for(lambda: "job_0001" in fake.ended and fake.calls_to("claim"))
     running.stop()
     assert fake.ended == {"job_0001": "no_change"}
     first_calls = [call.path for call in fake.calls if call.path != "/heartbeat"][:2]
@@ -327,3 +331,96 @@ def test_a_refused_claim_is_tried_again_later(
     wait_for(lambda: "job_0001" in fake.ended)
     running.stop()
     assert running.error is None and fake.ended == {"job_0001": "completed"}
+
+
+def _endpoint(request: httpx.Request) -> str:
+    return request.url.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_the_first_heartbeat_goes_alone_before_the_first_claim(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[..., Running]
+) -> None:
+    """It tells the coordinator, with no claim on its way, which jobs this agent holds: a job a
+    killed predecessor held is released at once."""
+    fake.jobs.append(make_claim(photo_tree))
+    events: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        endpoint = _endpoint(request)
+        events.append(f"{endpoint} sent")
+        if endpoint == "heartbeat" and len(fake.calls_to("heartbeat")) == 0:
+            time.sleep(0.3)  # a slow answer: nothing else may start meanwhile
+        answer = fake.handle(request)
+        events.append(f"{endpoint} answered")
+        return answer
+
+    running = start(httpx.MockTransport(handle))
+    wait_for(lambda: "job_0001" in fake.ended)
+    running.stop()
+    assert events[:3] == ["heartbeat sent", "heartbeat answered", "claim sent"]
+    first = fake.calls_to("heartbeat")[0].body
+    assert (first["claim_in_flight"], first["current_job"], first["kept_jobs"]) == (False, None, [])
+
+
+@pytest.mark.usefixtures("slow_scan")
+def test_heartbeats_tell_of_a_claim_on_its_way_and_then_name_its_job(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[..., Running]
+) -> None:
+    """A heartbeat handled while the claim's answer travels says a claim is in flight; once the
+    answer is in, heartbeats name the job, before its first progress report too."""
+    fake.heartbeat_interval = 0  # the runner's own 50 ms
+    fake.jobs.append(make_claim(photo_tree))
+    claim_out, beat_during, beat_after = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, dict[str, Any]] = {}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        endpoint = _endpoint(request)
+        if endpoint == "progress":  # held until a heartbeat came after the claim
+            beat_after.wait(5)
+        answer = fake.handle(request)
+        if endpoint == "claim" and answer.status_code == 200:
+            claim_out.set()
+            beat_during.wait(5)  # the answer is held back until a heartbeat came meanwhile
+        elif endpoint == "heartbeat" and claim_out.is_set():
+            body = json.loads(request.content)
+            if not beat_during.is_set():
+                seen["during"] = body
+                beat_during.set()
+            elif not beat_after.is_set() and body["current_job"]:
+                seen["after"] = body
+                beat_after.set()
+        return answer
+
+    running = start(httpx.MockTransport(handle))
+    wait_for(lambda: fake.calls_to("progress"))
+    running.stop()
+    assert seen["during"]["claim_in_flight"] is True and seen["during"]["current_job"] is None
+    assert seen["after"]["current_job"] == "job_0001" and seen["after"]["status"] == "busy"
+    assert seen["after"]["claim_in_flight"] is False
+    claimed = next(i for i, call in enumerate(fake.calls) if call.path == "/jobs/claim")
+    later = [call.body for call in fake.calls[claimed + 1 :] if call.path == "/heartbeat"]
+    # What the coordinator relies on: from the claim on, no heartbeat leaves the job out
+    # unless it says a claim is in flight.
+    assert all(body["current_job"] == "job_0001" or body["claim_in_flight"] for body in later)
+
+
+def test_a_job_whose_result_is_kept_is_named_until_the_result_is_sent(
+    fake: FakeCoordinator, store: OfflineStore, photo_tree: Path, start: Callable[..., Running]
+) -> None:
+    fake.heartbeat_interval = 0  # the runner's own 50 ms
+    fake.jobs.append(make_claim(photo_tree))
+    fake.fail_next("complete", 503, "down")  # kept, then still out of reach for a second
+
+    def beats() -> list[dict[str, Any]]:
+        return [call.body for call in fake.calls_to("heartbeat")]
+
+    running = start()
+    wait_for(lambda: any(beat["kept_jobs"] == ["job_0001"] for beat in beats()))
+    assert store.counts()["pending"] == 1 and "job_0001" not in fake.ended
+    wait_for(lambda: "job_0001" in fake.ended)
+    sent = len(beats())
+    wait_for(lambda: len(beats()) > sent + 1)
+    running.stop()
+    kept = [beat for beat in beats() if beat["kept_jobs"]]
+    assert all(beat["current_job"] is None for beat in kept)  # no longer run, still held
+    assert beats()[-1]["kept_jobs"] == []

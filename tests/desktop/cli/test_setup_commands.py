@@ -141,6 +141,7 @@ def test_status_when_registered_and_running(registered: Agent, context: AgentCon
     assert done.out.splitlines() == [
         f"server:       {SERVER}",
         "agent:        studio (agt_0001)",
+        f"agent key:    {FileKeyStore(context.dirs.config).description}",
         "state:        running, online",
         "current job:  job_0001",
         "kept results: 1 waiting for upload, 1 refused by the coordinator",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from shuttersense.desktop.agent.context import AgentContext
+from shuttersense.desktop.agent.private_files import held_if_free
 from tests.desktop.cli.conftest import Agent
 from tests.desktop.fake_coordinator import FakeCoordinator
 from tests.helpers.samples import FAMILY
@@ -111,6 +114,12 @@ def test_collections_create_and_list(
     assert made.code == 0, made.err
     root = photo_tree.resolve()
     assert made.out == f"col_0001  Studio  {root}\n"
+    [create] = [call for call in fake.calls_to("collections") if call.method == "POST"]
+    assert create.body == {
+        "name": "Studio",
+        "root_path": str(root),
+        "authorized_roots": [str(root)],
+    }
     again = registered("collections", "create", str(photo_tree), "--name", "Other")
     assert again.out == made.out  # the folder has its collection already
     assert registered("collections", "list").out == f"col_0001  Studio  {root}\n"
@@ -132,3 +141,29 @@ def test_a_tool_that_cannot_run_is_refused_before_anything_is_kept(
     assert done.code == 2
     assert "needs a pipeline: set a default pipeline on the coordinator" in done.err
     assert context.store.counts() == {"pending": 0, "rejected": 0}
+
+
+@pytest.mark.parametrize("tools", ["", "photostats,"])
+def test_run_refuses_an_empty_tool_list_or_item(
+    registered: Agent, context: AgentContext, fake: FakeCoordinator, photo_tree: Path, tools: str
+) -> None:
+    registered("roots", "add", str(photo_tree))
+    done = registered("run", str(photo_tree), "--tools", tools)
+    assert (done.code, done.out) == (2, "")
+    assert done.err.count("\n") == 1
+    assert done.err.endswith("choose from photostats, photo_pairing, pipeline_validation\n")
+    assert context.store.counts() == {"pending": 0, "rejected": 0}
+    assert fake.calls_to("results") == []
+
+
+def test_start_refuses_while_this_agent_runs_already(
+    registered: Agent, context: AgentContext, fake: FakeCoordinator
+) -> None:
+    fake.fail_next("heartbeat", 401)  # were it to start anyway, it would end at once
+    fake.fail_next("claim", 401)
+    with held_if_free(context.dirs.data / "start.lock") as held:  # as a running `start` does
+        assert held
+        done = registered("start")
+    assert done.code == 2
+    assert "running already" in done.err and "shuttersense-agent status" in done.err
+    assert fake.calls_to("heartbeat") == fake.calls_to("claim") == []

@@ -1,0 +1,130 @@
+"""Pipeline Validation's findings: images filed under what is wrong with them.
+
+For each termination type, images that expect the same files and miss (or add) the same ones
+share one issue, whose names are told relative to each image's own name; an image reads its
+expected, missing and extra files off its issue instead of carrying its own lists. A million
+images make a handful of issues, and each image costs its name in one list.
+"""
+
+from __future__ import annotations
+
+from ..name_runs import compact
+from ..pipeline import ImageOutcome, TerminationOutcome
+from ..results import Status, ValidationIssue
+
+__all__ = ["NOTHING_APPLIES", "IssueKey", "Issues", "image_keys", "issue_keys", "real_names"]
+
+
+IssueKey = tuple[str | None, Status, tuple[str, ...], tuple[str, ...], tuple[str, ...], float]
+"""(termination, status, expected, missing, extra, completion), names relative to the image."""
+NOTHING_APPLIES: IssueKey = (None, Status.INCONSISTENT, (), (), (), 0.0)
+
+
+def _relative(tail: str, marker: str) -> str | None:
+    """A name after the group's base, told relative to the image: the separate-image marker
+    comes out from before the extension (`-DxO-2.DNG` -> `-DxO.DNG` for image `-2`). None for a
+    name that does not follow that convention."""
+    if not marker:
+        return None if tail.startswith("\0") else tail
+    dot = tail.rfind(".")
+    head = tail if dot < 0 else tail[:dot]
+    if not head.endswith(marker):
+        return None
+    return head[: len(head) - len(marker)] + tail[len(head) :]
+
+
+def _key(term: str, match: TerminationOutcome, marker: str, extra: tuple[str, ...]) -> IssueKey:
+    expected = tuple(sorted(_relative(t, marker) or t for t in match.expected))
+    missing = tuple(sorted(_relative(t, marker) or t for t in match.missing))
+    return (term, match.status, expected, missing, extra, match.completion)
+
+
+def issue_keys(outcome: ImageOutcome, marker: str) -> list[IssueKey] | None:
+    """What is wrong with one shape, per termination type where it is not plainly CONSISTENT;
+    None when an extra file's name cannot be told relative to the image (see `image_keys`)."""
+    if not outcome.matches:
+        return [NOTHING_APPLIES]
+    keys = []
+    for term, match in outcome.matches.items():
+        if match.status is Status.CONSISTENT:
+            continue
+        extra = [_relative(t, marker) for t in match.extra]
+        if None in extra:
+            return None
+        keys.append(_key(term, match, marker, tuple(sorted(filter(None, extra)))))
+    return keys
+
+
+def image_keys(
+    outcome: ImageOutcome, marker: str, base: str, real: dict[str, list[str]]
+) -> list[IssueKey]:
+    """`issue_keys` for one image whose extra files need their own names: each is told
+    relative to the image where its real name follows the convention, else whole. `real` maps
+    tails to the names of the files behind them where they differ (D11 sidecars, strangers)."""
+    if not outcome.matches:
+        return [NOTHING_APPLIES]
+    keys = []
+    for term, match in outcome.matches.items():
+        if match.status is Status.CONSISTENT:
+            continue
+        extra: set[str] = set()
+        for tail in match.extra:
+            relative = _relative(tail, marker)
+            for name in real.get(tail) or [base + tail]:
+                extra.add(relative if relative is not None and name == base + tail else name)
+        keys.append(_key(term, match, marker, tuple(sorted(extra))))
+    return keys
+
+
+def real_names(
+    photos: list[str], metadata: list[tuple[str, str]] | None, base: str, base_lower: str
+) -> dict[str, list[str]]:
+    """Tail -> real names, for images whose names are not all `base + tail` (slow, rare)."""
+    pairs = [(p[p.rfind("/") + 1 :],) * 2 for p in photos]
+    pairs += [(name, path[path.rfind("/") + 1 :]) for name, path in metadata or ()]
+    real: dict[str, list[str]] = {}
+    cut = len(base)
+    for name, shown in pairs:
+        plain = name.startswith(base) or name[:cut].lower() == base_lower
+        real.setdefault(name[cut:] if plain else "\0" + name, []).append(shown)
+    return real
+
+
+class Issues:
+    """Images filed under what is wrong with them: issue key -> folder -> image names."""
+
+    def __init__(self) -> None:
+        self.found: dict[IssueKey, dict[str, list[str]]] = {}
+        self._folders: dict[str, str] = {}  # one string per folder, however many images
+
+    def buckets(self, keys: list[IssueKey]) -> list[dict[str, list[str]]]:
+        return [self.found.setdefault(key, {}) for key in keys]
+
+    def add(self, buckets: list[dict[str, list[str]]], first_file: str, name: str) -> None:
+        """File image `name` under each bucket's issue, in the folder of its first file."""
+        folder = first_file[: max(first_file.rfind("/"), 0)]
+        folder = self._folders.setdefault(folder, folder)
+        for bucket in buckets:
+            names = bucket.get(folder)
+            if names is None:
+                bucket[folder] = [name]
+            else:
+                names.append(name)
+
+    def listed(self) -> list[ValidationIssue]:
+        issues = []
+        for (term, status, expected, missing, extra, completion), images in self.found.items():
+            issues.append(
+                ValidationIssue(
+                    termination=term,
+                    status=status,
+                    expected=list(expected),
+                    missing=list(missing),
+                    extra=list(extra),
+                    completion=completion,
+                    image_count=sum(map(len, images.values())),
+                    images={folder: compact(images[folder]) for folder in sorted(images)},
+                )
+            )
+        issues.sort(key=lambda i: (-i.image_count, i.termination or "", i.missing, i.extra))
+        return issues
