@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import __version__
 from .api import (
+    agent_audits,
     agent_jobs,
     agent_protocol,
     agents,
     audit,
     auth,
+    collection_audits,
     collections,
     config,
     health,
@@ -185,8 +187,10 @@ def create_app(
     app.include_router(agent_protocol.router)
     app.include_router(auth.router)
     app.include_router(agent_jobs.router)
+    app.include_router(agent_audits.router)
     app.include_router(uploads.router)
     app.include_router(jobs.router)
+    app.include_router(collection_audits.router)
     app.include_router(job_socket.router)
     app.include_router(results.router)
     app.include_router(trends.router)

@@ -31,9 +31,9 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..models import ANALYSED_STATES, JOB_STATES, Collection, Job, Result
 from ..models.team import User
 from . import audit
+from .collection_audits import audit_parameters
 from .collections import team_collection
-from .job_events import job_changed
-from .jobs import ACTIVE, QueuedJob, create_job, end_unsuccessfully, find_team_job
+from .jobs import QueuedJob, cancel, create_job, find_team_job
 from .results import parse_tool_result
 
 __all__ = [
@@ -66,11 +66,16 @@ def collection_guids(session: Session, ids: Iterable[int | None]) -> dict[int, s
     return {row.id: row.guid for row in rows}
 
 
-def run_tool(session: Session, user: User, collection: str, tool: str) -> QueuedJob:
+def run_tool(
+    session: Session, user: User, collection: str, tool: str, check_sidecars: bool | None = None
+) -> QueuedJob:
     """Queue `tool` on the team's collection `collection` (a GUID), or find it queued or
-    running there already."""
+    running there already. PhotoStats reads the sidecars as `check_sidecars` says (None: as
+    the collection's setting does)."""
     target = team_collection(session, user.team_id, collection)
-    queued = create_job(session, target, tool, created_by_id=user.id)
+    check = target.check_sidecars if check_sidecars is None else check_sidecars
+    parameters = audit_parameters([tool], check)
+    queued = create_job(session, target, tool, parameters=parameters, created_by_id=user.id)
     if queued.created:
         audit.record(
             session,
@@ -123,12 +128,7 @@ def cancel_job(session: Session, user: User, guid: str) -> Job:
     if job is None:
         raise NotFound(f"no job {guid}")
     was = job.status
-    if was == "queued":
-        end_unsuccessfully(session, job, "cancelled", "cancelled by a user")
-    elif was in ACTIVE:
-        job.cancel_requested = True
-        job_changed(job)
-    else:
+    if not cancel(session, job):
         session.rollback()
         raise Conflict(f"the job is {job.status} already")
     audit.record(session, user.team_id, "job.cancelled", job.guid, {"was": was}, user_id=user.id)
