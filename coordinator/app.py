@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,6 +60,7 @@ from .vault import Vault
 __all__ = ["create_app", "create_served_app", "warn_if_metrics_open"]
 
 log = logging.getLogger(__name__)
+RESPONSE_GZIP_ABOVE = 4096  # bytes of a response body
 
 
 async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -179,6 +181,9 @@ def create_app(
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    # Reports, exports and result JSON go out gzip-compressed to a client that accepts it (large
+    # ones compressed in a worker thread); small answers are not worth it.
+    app.add_middleware(GZipMiddleware, minimum_size=RESPONSE_GZIP_ABOVE, compresslevel=6)
     app.add_middleware(RequestGuard)
     app.add_middleware(ClientAddress, trusted=settings.trusted_proxies)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]

@@ -1,17 +1,19 @@
 """Audits, `/api`: queue several tools of a collection as one audit (one scan on its agent),
-follow it, cancel it."""
+follow it, cancel it; and the collection's report, the newest result of each tool in one page."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from ..models import Job
 from ..schemas.jobs import AuditCreate, AuditOut, QueuedAuditOut
-from ..services import collection_audits, job_admin
+from ..services import collection_audits, collection_report, job_admin
 from ..services.jobs import ACTIVE
 from .deps import CurrentUser, SessionDep
 from .jobs import job_out
+from .results import REPORT_HEADERS
 from .routing import ApiRoute
 
 __all__ = ["router"]
@@ -91,3 +93,19 @@ def cancel_audit(guid: str, user: CurrentUser, session: SessionDep) -> AuditOut:
     """Cancel the whole audit: its queued jobs at once, its running ones at their agent's next
     word (which stops the scan)."""
     return _audit_out(session, guid, collection_audits.cancel_audit(session, user, guid))
+
+
+@router.get(
+    "/collections/{guid}/report",
+    response_class=HTMLResponse,
+    responses={
+        **_UNAUTHORIZED,
+        404: {"description": "no such collection in your team"},
+        409: {"description": "the collection has no completed result yet: run an audit first"},
+    },
+)
+def get_collection_report(guid: str, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    """One self-contained HTML report of the collection: the newest COMPLETED or NO_CHANGE
+    result of each tool, rendered together as `shuttersense analyze` renders a run."""
+    page = collection_report.render_collection_report(session, user.team_id, guid)
+    return HTMLResponse(page, headers=REPORT_HEADERS)

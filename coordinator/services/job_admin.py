@@ -37,6 +37,7 @@ from .jobs import QueuedJob, cancel, create_job, find_team_job
 from .results import parse_tool_result
 
 __all__ = [
+    "GENERATOR",
     "LIST_LIMIT",
     "cancel_job",
     "collection_guids",
@@ -50,11 +51,12 @@ __all__ = [
     "result_error",
     "retry_job",
     "run_tool",
+    "tool_result",
 ]
 
 LIST_LIMIT = 200
 _RETRYABLE = ("failed", "cancelled")
-_GENERATOR = "ShutterSense coordinator"
+GENERATOR = "ShutterSense coordinator"
 
 
 def collection_guids(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
@@ -194,7 +196,7 @@ def result_error(result: Result) -> str | None:
     return None
 
 
-def _tool_result(result: Result) -> ToolResult:
+def tool_result(result: Result) -> ToolResult:
     """The stored JSON as its schema; markers a server-side NO_CHANGE copy adds are dropped."""
     _showable(result)
     payload = {k: v for k, v in result.results_json.items() if not k.startswith("_")}
@@ -207,13 +209,13 @@ def _tool_result(result: Result) -> ToolResult:
 def render_result_report(session: Session, team_id: int, guid: str) -> str:
     """The self-contained HTML report of a stored result (a NO_CHANGE copy renders its JSON)."""
     result = get_result(session, team_id, guid)
-    parsed = _tool_result(result)
+    parsed = tool_result(result)
     collection = session.get(Collection, result.collection_id) if result.collection_id else None
     total_size = parsed.total_size if isinstance(parsed, PhotoStatsResult) else 0
     if not total_size and collection is not None:
         total_size = collection.storage_bytes or 0
     document = AnalysisDocument(
-        generator=_GENERATOR,
+        generator=GENERATOR,
         generated_at=result.created_at.isoformat(timespec="seconds"),
         collection=CollectionSummary(
             path=collection.root_path if collection else "(collection removed)",
@@ -269,7 +271,7 @@ def _csv_rows(parsed: ToolResult) -> tuple[list[str], Iterable[list[object]]]:
 
 def export_csv(result: Result) -> str:
     """The result's findings as CSV: orphans, invalid names, or images not fully consistent."""
-    header, rows = _csv_rows(_tool_result(result))
+    header, rows = _csv_rows(tool_result(result))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
