@@ -5,84 +5,14 @@ agents older than audits still served job by job."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from shuttersense.common.analysis import AnalysisRequest, run_analysis
-from shuttersense.common.pipeline import checked_pipeline
-from shuttersense.common.protocol import result_signature
+from shuttersense.common.results import AnalysisDocument
 from shuttersense.coordinator.models import Job, Result
-from shuttersense.coordinator.services.accounts import find_team
-from shuttersense.coordinator.services.registration import create_registration_token
+from tests.coordinator.audit_rig import AGENT_API, TOOLS, Studio, analysed_tree, complete
 from tests.coordinator.factories import db, signed_in
-from tests.helpers.samples import FAMILY, PIPELINE
-
-AGENT_API = "/api/agent/v1"
-TOOLS = ["photostats", "photo_pairing", "pipeline_validation"]
-
-
-def write_tree(root: Path) -> Path:
-    for name, content in FAMILY.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else b"\0" * content)
-    return root
-
-
-class Studio:
-    """Team Studio: its admin (user API), an agent (protocol) and a collection bound to it, with
-    a default pipeline."""
-
-    def __init__(self, client: TestClient, db_url: str) -> None:
-        self.client = client
-        self.admin = signed_in(client, db_url, "admin@studio.example", "Studio")
-        with db(db_url) as session:
-            token = create_registration_token(session, find_team(session, "Studio")).token
-            session.commit()
-        body = {"registration_token": token, "name": "desk", "authorized_roots": ["/photos"]}
-        enrolled = client.post(f"{AGENT_API}/register", json=body)
-        assert enrolled.status_code == 201, enrolled.text
-        self.agent = {"Authorization": f"Bearer {enrolled.json()['agent_key']}"}
-        made = {"name": "Shoot", "root_path": "/photos/shoot"}
-        self.collection = self.ok(
-            client.post(f"{AGENT_API}/collections", json=made, headers=self.agent), 201
-        )["guid"]
-        pipeline = self.ok(
-            client.post(
-                "/api/pipelines", json={"name": "Flow", "definition": PIPELINE}, headers=self.admin
-            ),
-            201,
-        )["guid"]
-        self.ok(client.post(f"/api/pipelines/{pipeline}/default", headers=self.admin))
-
-    @staticmethod
-    def ok(answer: Any, status: int = 200) -> Any:
-        assert answer.status_code == status, answer.text
-        return answer.json()
-
-    def queue(self, status: int = 201, **body: Any) -> dict[str, Any]:
-        url = f"/api/collections/{self.collection}/audits"
-        return self.ok(self.client.post(url, json=body, headers=self.admin), status)
-
-    def claim(self) -> dict[str, Any] | None:
-        answer = self.client.post(
-            f"{AGENT_API}/audits/claim", params={"wait": 0}, headers=self.agent
-        )
-        return None if answer.status_code == 204 else self.ok(answer)
-
-    def deliver(
-        self, claim: dict[str, Any], outcomes: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        body = {"claim_token": claim["claim_token"], "outcomes": outcomes}
-        url = f"{AGENT_API}/audits/{claim['audit_guid']}/complete"
-        return self.ok(self.client.post(url, json=body, headers=self.agent))["outcomes"]
-
-    def job(self, guid: str) -> dict[str, Any]:
-        return self.ok(self.client.get(f"/api/jobs/{guid}", headers=self.admin))
 
 
 @pytest.fixture
@@ -91,26 +21,12 @@ def studio(client: TestClient, db_url: str) -> Studio:
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Real results of the three tools on a sample tree, as an agent would make them."""
-    root = write_tree(tmp_path_factory.mktemp("tree") / "photos")
-    return run_analysis(AnalysisRequest(root=root, pipeline=checked_pipeline(PIPELINE)))
-
-
-def complete(claim: dict[str, Any], job: dict[str, Any], analysed: Any) -> dict[str, Any]:
-    result = analysed.results[job["tool"]].model_dump(mode="json")
-    state_hash = analysed.tool_hashes[job["tool"]]
-    return {
-        "kind": "complete",
-        "job_guid": job["job_guid"],
-        "result": result,
-        "input_state_hash": state_hash,
-        "signature": result_signature(claim["claim_secret"], job["job_guid"], state_hash, result),
-    }
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> AnalysisDocument:
+    return analysed_tree(tmp_path_factory.mktemp("tree") / "photos")
 
 
 def test_an_audit_of_three_tools_is_claimed_once_and_completed_in_one_request(
-    studio: Studio, db_url: str, analysed: Any
+    studio: Studio, db_url: str, analysed: AnalysisDocument
 ) -> None:
     queued = studio.queue()
     assert queued["audit"].startswith("adt_") and queued["unfinished"] == []
@@ -139,7 +55,9 @@ def test_an_audit_of_three_tools_is_claimed_once_and_completed_in_one_request(
     assert audit["status"] == "finished" and {j["status"] for j in audit["jobs"]} == {"completed"}
 
 
-def test_each_outcome_is_taken_or_refused_on_its_own(studio: Studio, analysed: Any) -> None:
+def test_each_outcome_is_taken_or_refused_on_its_own(
+    studio: Studio, analysed: AnalysisDocument
+) -> None:
     studio.queue(tools=["photostats", "photo_pairing"])
     claim = studio.claim()
     assert claim is not None
@@ -151,7 +69,7 @@ def test_each_outcome_is_taken_or_refused_on_its_own(studio: Studio, analysed: A
     assert studio.job(forged["job_guid"])["status"] == "claimed"  # still to be sent, or fail
 
 
-def test_no_change_is_per_tool(studio: Studio, analysed: Any) -> None:
+def test_no_change_is_per_tool(studio: Studio, analysed: AnalysisDocument) -> None:
     studio.queue()
     first = studio.claim()
     assert first is not None
@@ -248,7 +166,9 @@ def test_a_heartbeat_naming_the_audit_s_jobs_keeps_them_and_one_naming_none_lose
     assert {studio.job(g)["status"] for g in guids} == {"queued"}  # lost, to be run again
 
 
-def test_an_agent_older_than_audits_is_served_job_by_job(studio: Studio, analysed: Any) -> None:
+def test_an_agent_older_than_audits_is_served_job_by_job(
+    studio: Studio, analysed: AnalysisDocument
+) -> None:
     audit = studio.queue()["audit"]
     for tool in TOOLS:
         answer = studio.client.post(
