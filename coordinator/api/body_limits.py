@@ -26,6 +26,7 @@ from fastapi import HTTPException, Request
 
 __all__ = [
     "DEFAULT_LIMIT",
+    "Inflater",
     "KiB",
     "LimitedRequest",
     "MiB",
@@ -92,23 +93,23 @@ def _not_gzip(why: str) -> HTTPException:
     return HTTPException(400, f"the request body is not valid gzip ({why}): send it again")
 
 
-class _Inflater:
+class Inflater:
     """Inflates a gzip stream as it arrives, never past `cap` bytes."""
 
     def __init__(self, cap: int) -> None:
         self._stream = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip header and trailer
         self._cap = cap
         self._pieces: list[bytes] = []
-        self._size = 0
+        self.inflated = 0  # bytes so far
 
     def feed(self, data: bytes) -> None:
         try:
             while data:
                 if self._stream.eof:
                     raise _not_gzip("data after its end")
-                piece = self._stream.decompress(data, self._cap - self._size + 1)
-                self._size += len(piece)
-                if self._size > self._cap:
+                piece = self._stream.decompress(data, self._cap - self.inflated + 1)
+                self.inflated += len(piece)
+                if self.inflated > self._cap:
                     raise _inflates_too_far(self._cap)
                 self._pieces.append(piece)
                 data = self._stream.unconsumed_tail
@@ -132,12 +133,12 @@ class LimitedRequest(Request):
         self.max_bytes = max_bytes
         self.inflated = inflated
 
-    def _inflater(self) -> _Inflater | None:
+    def _inflater(self) -> Inflater | None:
         encoding = self.headers.get("content-encoding", "").strip().lower()
         if encoding in ("", "identity"):
             return None
         if encoding == "gzip" and self.inflated is not None:
-            return _Inflater(self.inflated)
+            return Inflater(self.inflated)
         taken = "gzip or none" if self.inflated is not None else "none"
         raise HTTPException(
             415, f"this route takes no {encoding!r} body (Content-Encoding: {taken}): send it so"
