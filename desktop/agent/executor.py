@@ -180,7 +180,12 @@ def _run(
     sink = StageProgress(report, cancelled)
     report("initializing", 0.0, {}, str(request.root))
     listing = scan_collection(request.root, sink)
-    log.info("one listing of %d files for %d job(s)", len(listing.entries), len(jobs))
+    log.info(
+        "audit %s: one listing of %d files for %d job(s)",
+        claim.get("audit_guid"),
+        len(listing.entries),
+        len(jobs),
+    )
     hashes = input_state_hashes(request, listing)
     outcomes: dict[str, Outcome] = {}
     changed: list[ToolName] = []
