@@ -114,3 +114,17 @@ def test_the_report_goes_out_gzip_compressed_to_a_client_that_accepts_it(
     assert "content-encoding" not in plain.headers
     assert packed.text == plain.text  # the client inflated it
     assert int(packed.headers["content-length"]) < len(plain.content) / 3
+
+
+def test_the_openapi_document_describes_the_report_and_the_audit_routes(
+    client: TestClient,
+) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    report = paths["/api/collections/{guid}/report"]["get"]
+    assert {"200", "404", "409"} <= set(report["responses"])
+    assert "text/html" in report["responses"]["200"]["content"]
+    assert "post" in paths["/api/collections/{guid}/audits"]
+    assert "post" in paths["/api/agent/v1/audits/claim"]
+    complete = paths["/api/agent/v1/audits/{guid}/complete"]["post"]
+    assert "otherwise than with gzip" in complete["responses"]["415"]["description"]
+    assert "inflates" in complete["responses"]["413"]["description"]
