@@ -104,7 +104,9 @@ class OfflineStore:
     def add_job_result(
         self, kind: Kind, job_guid: str, claim_token: str, tool: str, body: dict[str, Any]
     ) -> str:
-        """Keep a job's completion (body without the claim token) until the coordinator has it."""
+        """Keep a job's completion (body without the claim token) until the coordinator has it.
+        The runner keeps audits (`add_audit_outcomes`); stores written by agents older than
+        audits hold such rows, which `sync` still sends."""
         key = f"job-{job_guid}-{uuid.uuid4().hex[:8]}"
         sealed = self._fernet.encrypt(claim_token.encode()).decode()
         self._db.execute(
