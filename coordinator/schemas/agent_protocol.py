@@ -57,6 +57,11 @@ class HeartbeatRequest(Body):
     current_job: str | None = Field(
         default=None, max_length=30, description="the job the agent runs (its lease is renewed)"
     )
+    current_jobs: list[Annotated[str, Field(max_length=30)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="the jobs of the audit the agent runs (their leases are renewed)",
+    )
     kept_jobs: list[Annotated[str, Field(max_length=30)]] = Field(
         default_factory=list,
         max_length=50,

@@ -6,6 +6,8 @@ tree: unreachable (down, timeout, 5xx: try again later), auth refused, claim los
 
 from __future__ import annotations
 
+import gzip
+import json as jsonlib
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,10 +21,22 @@ from .errors import (
     CoordinatorUnreachable,
 )
 
-__all__ = ["PREFIX", "CoordinatorClient", "normalise_server_url"]
+__all__ = ["GZIP_ABOVE", "PREFIX", "CoordinatorClient", "normalise_server_url"]
 
 PREFIX = "/api/agent/v1"
 _TIMEOUT = 20.0
+# Result bodies larger than this travel gzip-compressed (`Content-Encoding: gzip`): the routes
+# that take results accept it, and a result's JSON shrinks about fivefold.
+GZIP_ABOVE = 4 * 1024
+
+
+def _compressed(data: bytes, headers: dict[str, str] | None) -> tuple[bytes, dict[str, str] | None]:
+    if len(data) <= GZIP_ABOVE:
+        return data, headers
+    return gzip.compress(data, compresslevel=6, mtime=0), {
+        **(headers or {}),
+        "Content-Encoding": "gzip",
+    }
 
 
 def normalise_server_url(url: str) -> str:
@@ -83,7 +97,15 @@ class CoordinatorClient:
         timeout: float = _TIMEOUT,
         content: bytes | None = None,
         headers: dict[str, str] | None = None,
+        compress: bool = False,
     ) -> httpx.Response:
+        """`compress`: send the body gzip-compressed when it is large (a route taking it)."""
+        if compress and json is not None:
+            content = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":")).encode()
+            headers = {**(headers or {}), "Content-Type": "application/json"}
+            json = None
+        if compress and content is not None:
+            content, headers = _compressed(content, headers)
         try:
             answer = self._http.request(
                 method,
@@ -117,28 +139,31 @@ class CoordinatorClient:
     def heartbeat(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/heartbeat", json=body).json()
 
-    def claim(self, wait: int) -> dict[str, Any] | None:
-        answer = self._call("POST", "/jobs/claim", params={"wait": wait}, timeout=wait + _TIMEOUT)
+    def claim_audit(self, wait: int) -> dict[str, Any] | None:
+        """The next audit (a job queued alone is an audit of one), or None within `wait`."""
+        path, params = "/audits/claim", {"wait": wait}
+        answer = self._call("POST", path, params=params, timeout=wait + _TIMEOUT)
         return None if answer.status_code == 204 else answer.json()
 
-    def progress(self, job_guid: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", f"/jobs/{job_guid}/progress", json=body).json()
+    def audit_progress(self, audit_guid: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", f"/audits/{audit_guid}/progress", json=body).json()
 
     def complete(self, job_guid: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", f"/jobs/{job_guid}/complete", json=body).json()
+        path = f"/jobs/{job_guid}/complete"
+        return self._call("POST", path, json=body, compress=True).json()
+
+    def complete_audit(self, audit_guid: str, body: dict[str, Any]) -> dict[str, Any]:
+        path = f"/audits/{audit_guid}/complete"
+        return self._call("POST", path, json=body, compress=True).json()
 
     def no_change(self, job_guid: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/jobs/{job_guid}/no-change", json=body).json()
-
-    def fail(self, job_guid: str, error: str, *, retryable: bool, claim_token: str) -> None:
-        body = {"claim_token": claim_token, "error": error[:4000], "retryable": retryable}
-        self._call("POST", f"/jobs/{job_guid}/fail", json=body)
 
     def release(self, job_guid: str, *, claim_token: str) -> None:
         self._call("POST", f"/jobs/{job_guid}/release", json={"claim_token": claim_token})
 
     def upload_result(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", "/results", json=body).json()
+        return self._call("POST", "/results", json=body, compress=True).json()
 
     def start_upload(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/uploads", json=body).json()
@@ -146,7 +171,7 @@ class CoordinatorClient:
     def put_chunk(self, upload_guid: str, position: int, data: bytes, sha256: str) -> None:
         headers = {"Content-Type": "application/octet-stream", "X-Chunk-SHA256": sha256}
         path = f"/uploads/{upload_guid}/chunks/{position}"
-        self._call("PUT", path, content=data, headers=headers)
+        self._call("PUT", path, content=data, headers=headers, compress=True)
 
     def finish_upload(self, upload_guid: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/uploads/{upload_guid}/finish", json=body).json()

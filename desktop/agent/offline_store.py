@@ -31,7 +31,7 @@ from .private_files import held_if_free
 
 __all__ = ["OfflineStore", "PendingResult"]
 
-Kind = Literal["complete", "no-change", "upload"]
+Kind = Literal["complete", "no-change", "upload", "audit"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
@@ -64,7 +64,9 @@ _SELECT = (
 @dataclass(frozen=True)
 class PendingResult:
     """A result made but not yet accepted. Jobs' results go to `complete`/`no-change` with
-    their claim token; results of local runs are uploaded with `key` as idempotency key."""
+    their claim token, an audit's outcomes (`audit`: the body holds `audit_guid`, `jobs` and
+    `outcomes`) to the audit's `complete` with its claim token; results of local runs are
+    uploaded with `key` as idempotency key."""
 
     key: str
     kind: Kind
@@ -102,13 +104,35 @@ class OfflineStore:
     def add_job_result(
         self, kind: Kind, job_guid: str, claim_token: str, tool: str, body: dict[str, Any]
     ) -> str:
-        """Keep a job's completion (body without the claim token) until the coordinator has it."""
+        """Keep a job's completion (body without the claim token) until the coordinator has it.
+        The runner keeps audits (`add_audit_outcomes`); stores written by agents older than
+        audits hold such rows, which `sync` still sends."""
         key = f"job-{job_guid}-{uuid.uuid4().hex[:8]}"
         sealed = self._fernet.encrypt(claim_token.encode()).decode()
         self._db.execute(
             "INSERT INTO pending (key, kind, job_guid, claim_token, tool, body, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (key, kind, job_guid, sealed, tool, json.dumps(body), _now()),
+        )
+        return key
+
+    def add_audit_outcomes(
+        self,
+        audit_guid: str,
+        claim_token: str,
+        collection_guid: str | None,
+        outcomes: list[dict[str, Any]],
+    ) -> str:
+        """Keep the outcomes of a claimed audit's jobs (one each) until the coordinator has
+        them: they are sent together, once."""
+        key = f"audit-{audit_guid}-{uuid.uuid4().hex[:8]}"
+        sealed = self._fernet.encrypt(claim_token.encode()).decode()
+        jobs = [outcome["job_guid"] for outcome in outcomes]
+        body = {"audit_guid": audit_guid, "jobs": jobs, "outcomes": outcomes}
+        self._db.execute(
+            "INSERT INTO pending (key, kind, claim_token, collection_guid, tool, body, created_at)"
+            " VALUES (?, 'audit', ?, ?, 'audit', ?, ?)",
+            (key, sealed, collection_guid, json.dumps(body), _now()),
         )
         return key
 
@@ -208,10 +232,17 @@ class OfflineStore:
         return {"pending": found.get("pending", 0), "rejected": found.get("rejected", 0)}
 
     def kept_jobs(self, limit: int = 50) -> list[str]:
-        """The jobs whose result is kept to be sent (not those set aside), oldest first."""
+        """The jobs whose result is kept to be sent (not those set aside), oldest first: a
+        job's own, or one of a kept audit's."""
         rows = self._db.execute(
-            "SELECT job_guid FROM pending WHERE job_guid IS NOT NULL AND state != 'rejected'"
-            " GROUP BY job_guid ORDER BY min(created_at), min(rowid) LIMIT ?",
+            "SELECT guid FROM ("
+            " SELECT job_guid AS guid, created_at, rowid AS sequence FROM pending"
+            " WHERE job_guid IS NOT NULL AND state != 'rejected'"
+            " UNION ALL"
+            " SELECT jobs.value, pending.created_at, pending.rowid FROM pending,"
+            " json_each(pending.body, '$.jobs') AS jobs"
+            " WHERE pending.kind = 'audit' AND pending.state != 'rejected'"
+            ") GROUP BY guid ORDER BY min(created_at), min(sequence) LIMIT ?",
             (limit,),
         )
         return [guid for (guid,) in rows]

@@ -3,10 +3,13 @@
 It keeps just enough state to answer like the real one (claims fenced by their token, signatures
 checked, idempotent uploads, unique collection names) and records every call, so tests can drive
 the agent runtime without a network and then look at what it sent. `fail_next` scripts errors.
+Audits: a queued job claim (`make_claim`) is handed out as an audit of one, an `audit_claim` as
+it is; an audit's outcomes are recorded per job, as the per-job calls would have been.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import time
@@ -20,7 +23,14 @@ import httpx
 from shuttersense.common.protocol import signature_matches
 from shuttersense.desktop.agent.client import PREFIX
 
-__all__ = ["AGENT_KEY", "REGISTRATION_TOKEN", "Call", "FakeCoordinator", "make_claim"]
+__all__ = [
+    "AGENT_KEY",
+    "REGISTRATION_TOKEN",
+    "Call",
+    "FakeCoordinator",
+    "audit_claim",
+    "make_claim",
+]
 
 AGENT_KEY = "agt_key_test"
 REGISTRATION_TOKEN = "art_valid"
@@ -52,6 +62,25 @@ def make_claim(root: Path | str, tool: str = "photostats", **extra: Any) -> dict
     return claim
 
 
+_SHARED = ("collection", "pipeline", "config", "claim_token", "claim_secret", "lease_expires_at")
+_OWN = ("job_guid", "tool", "attempt", "parameters", "previous_result")
+
+
+def audit_claim(*claims: dict[str, Any]) -> dict[str, Any]:
+    """The audit claim answer of these job claims (same collection, token and secret: the
+    first one's), shaped like the coordinator's `/audits/claim`."""
+    first = claims[0]
+    return {
+        "audit_guid": "adt_" + first["job_guid"].removeprefix("job_"),
+        **{name: first[name] for name in _SHARED},
+        "jobs": [{name: claim[name] for name in _OWN} for claim in claims],
+    }
+
+
+def _job_claims(audit: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**{name: audit[name] for name in _SHARED}, **job} for job in audit["jobs"]]
+
+
 @dataclass(frozen=True)
 class Call:
     method: str
@@ -73,6 +102,7 @@ class FakeCoordinator:
     accepted: dict[str, dict[str, Any]] = field(default_factory=dict)  # job GUID -> body
     ended: dict[str, str] = field(default_factory=dict)  # job GUID -> fail/release/...
     _claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _audits: dict[str, dict[str, Any]] = field(default_factory=dict)
     _script: dict[str, list[int | str | None]] = field(default_factory=lambda: defaultdict(list))
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -87,9 +117,15 @@ class FakeCoordinator:
             self._script[endpoint].extend(answers)
 
     def hand_out(self, claim: dict[str, Any]) -> None:
-        """Record `claim` as given to the agent, as a claim call would have."""
+        """Record `claim` (a job's or an audit's) as given to the agent, as a claim call would
+        have."""
         with self._lock:
-            self._claims[claim["job_guid"]] = claim
+            if "jobs" in claim:
+                self._audits[claim["audit_guid"]] = claim
+                for job in _job_claims(claim):
+                    self._claims[job["job_guid"]] = job
+            else:
+                self._claims[claim["job_guid"]] = claim
 
     def calls_to(self, endpoint: str) -> list[Call]:
         with self._lock:
@@ -97,7 +133,10 @@ class FakeCoordinator:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix(PREFIX)
-        body = json.loads(request.content) if request.content else None
+        content = request.content
+        if request.headers.get("content-encoding") == "gzip":
+            content = gzip.decompress(content)
+        body = json.loads(content) if content else None
         endpoint = _endpoint(path)
         with self._lock:
             self.calls.append(
@@ -146,8 +185,58 @@ class FakeCoordinator:
         if not self.jobs:
             return httpx.Response(204)
         claim = self.jobs.pop(0)
+        if path.startswith("/audits") and "jobs" not in claim:
+            claim = audit_claim(claim)
         self.hand_out(claim)
         return httpx.Response(200, json=claim)
+
+    def _audit_held(self, path: str, body: Any) -> list[str] | httpx.Response:
+        """The jobs of the audit in `path` that the body's claim token still holds."""
+        audit = self._audits.get(path.split("/")[2])
+        if audit is None:
+            return _refuse(404, "no such audit")
+        guids = [job["job_guid"] for job in audit["jobs"]]
+        if body.get("claim_token") != audit["claim_token"]:
+            return _refuse(409, "this claim was superseded: the job was given to another run")
+        held = [guid for guid in guids if guid not in self.ended]
+        if not held:
+            return _refuse(409, "this claim was superseded: the job was given to another run")
+        return held
+
+    def _audit_progress(self, path: str, body: Any) -> httpx.Response:
+        held = self._audit_held(path, body)
+        if isinstance(held, httpx.Response):
+            return held
+        jobs = [{"job_guid": g, "cancel_requested": g in self.cancel_requested} for g in held]
+        return httpx.Response(200, json={"lease_expires_at": _NOW, "jobs": jobs})
+
+    def _audit_complete(self, path: str, body: Any) -> httpx.Response:
+        """Each outcome through the per-job handler its kind stands for, as the real one."""
+        if self._audits.get(path.split("/")[2]) is None:
+            return _refuse(404, "no such audit")
+        handlers = {"complete": "complete", "no_change": "no-change", "fail": "fail"}
+        answers = []
+        for outcome in body["outcomes"]:
+            guid = outcome["job_guid"]
+            own = {k: v for k, v in outcome.items() if k not in ("kind", "job_guid")}
+            job_body = {"claim_token": body["claim_token"], **own}
+            kind = handlers[outcome["kind"]]
+            answer = getattr(self, "_" + kind.replace("-", "_"))(
+                f"/jobs/{guid}/{kind}", job_body, None
+            )
+            detail = answer.json()
+            if answer.status_code >= 400:
+                answers.append(
+                    {
+                        "job_guid": guid,
+                        "status": "refused",
+                        "refused_status": answer.status_code,
+                        "detail": detail["detail"],
+                    }
+                )
+            else:
+                answers.append({"job_guid": guid, "status": detail["status"]})
+        return httpx.Response(200, json={"outcomes": answers})
 
     def _held(self, path: str, body: Any) -> dict[str, Any] | httpx.Response:
         claim = self._claims.get(path.split("/")[2])
@@ -158,13 +247,17 @@ class FakeCoordinator:
         return claim
 
     def _progress(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        if path.startswith("/audits/"):
+            return self._audit_progress(path, body)
         claim = self._held(path, body)
         if isinstance(claim, httpx.Response):
             return claim
         cancel = claim["job_guid"] in self.cancel_requested
         return httpx.Response(200, json={"lease_expires_at": _NOW, "cancel_requested": cancel})
 
-    def _complete(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+    def _complete(self, path: str, body: Any, request: httpx.Request | None) -> httpx.Response:
+        if path.startswith("/audits/"):
+            return self._audit_complete(path, body)
         claim = self._held(path, body)
         if isinstance(claim, httpx.Response):
             return claim
@@ -178,13 +271,13 @@ class FakeCoordinator:
             return _refuse(403, "the result's signature does not match")
         return self._end(claim, body, "completed")
 
-    def _no_change(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+    def _no_change(self, path: str, body: Any, request: httpx.Request | None) -> httpx.Response:
         claim = self._held(path, body)
         if isinstance(claim, httpx.Response):
             return claim
         return self._end(claim, body, "no_change")
 
-    def _fail(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+    def _fail(self, path: str, body: Any, request: httpx.Request | None) -> httpx.Response:
         claim = self._held(path, body)
         if isinstance(claim, httpx.Response):
             return claim

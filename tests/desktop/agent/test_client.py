@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import httpx
 import pytest
 
-from shuttersense.desktop.agent.client import PREFIX, CoordinatorClient, normalise_server_url
+from shuttersense.desktop.agent.client import (
+    GZIP_ABOVE,
+    PREFIX,
+    CoordinatorClient,
+    normalise_server_url,
+)
 from shuttersense.desktop.agent.errors import (
     AuthRefused,
     ClaimLost,
@@ -76,21 +82,30 @@ def test_register_sends_no_authorization() -> None:
     assert "authorization" not in seen[0].headers
 
 
-def test_claim_204_is_none_and_200_is_the_job() -> None:
-    client, seen = answering(httpx.Response(204), httpx.Response(200, json={"job_guid": "job_1"}))
+def test_claim_204_is_none_and_200_is_the_audit() -> None:
+    claimed = {"audit_guid": "adt_1", "jobs": []}
+    client, seen = answering(httpx.Response(204), httpx.Response(200, json=claimed))
     with client:
-        assert client.claim(0) is None
-        assert client.claim(25) == {"job_guid": "job_1"}
+        assert client.claim_audit(0) is None
+        assert client.claim_audit(25) == claimed
     assert [request.url.params["wait"] for request in seen] == ["0", "25"]
+    assert {request.url.path for request in seen} == {f"{PREFIX}/audits/claim"}
 
 
-def test_fail_truncates_the_error_and_carries_the_token() -> None:
-    client, seen = answering(httpx.Response(200, json={}))
+def test_a_large_result_body_travels_gzip_compressed_and_a_small_one_plain() -> None:
+    client, seen = answering(httpx.Response(200, json={}), httpx.Response(200, json={}))
+    big = {"claim_token": "tok", "outcomes": [{"kind": "fail", "error": "x" * (2 * GZIP_ABOVE)}]}
+    small = {"claim_token": "tok", "outcomes": []}
     with client:
-        client.fail("job_1", "x" * 5000, retryable=True, claim_token="tok")
-    body = json.loads(seen[0].content)
-    assert body == {"claim_token": "tok", "error": "x" * 4000, "retryable": True}
-    assert seen[0].url.path == f"{PREFIX}/jobs/job_1/fail"
+        client.complete_audit("adt_1", big)
+        client.complete_audit("adt_1", small)
+    packed, plain = seen
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.headers["content-type"] == "application/json"
+    assert len(packed.content) < GZIP_ABOVE
+    assert json.loads(gzip.decompress(packed.content)) == big
+    assert "content-encoding" not in plain.headers
+    assert json.loads(plain.content) == small
 
 
 @pytest.mark.parametrize(
@@ -127,7 +142,7 @@ def test_auth_failures_are_auth_refused(status: int) -> None:
 def test_conflict_is_claim_lost() -> None:
     client, _ = answering(httpx.Response(409, json={"detail": "this claim was superseded"}))
     with client, pytest.raises(ClaimLost) as e:
-        client.progress("job_1", {"claim_token": "t"})
+        client.audit_progress("adt_1", {"claim_token": "t"})
     assert e.value.status == 409
     assert "superseded" in str(e.value)
 

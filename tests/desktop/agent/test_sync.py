@@ -11,8 +11,8 @@ from shuttersense.common.protocol import result_signature
 from shuttersense.desktop.agent.client import CoordinatorClient
 from shuttersense.desktop.agent.errors import AuthRefused
 from shuttersense.desktop.agent.offline_store import OfflineStore
-from shuttersense.desktop.agent.sync import SyncReport, sync_pending
-from tests.desktop.fake_coordinator import FakeCoordinator, make_claim
+from shuttersense.desktop.agent.sync import SyncReport, deliver, sync_pending
+from tests.desktop.fake_coordinator import FakeCoordinator, audit_claim, make_claim
 
 RESULT = {"tool": "photostats", "total_files": 3}
 HASH = "a" * 64
@@ -213,3 +213,59 @@ def test_a_result_whose_token_cannot_be_read_is_set_aside(
         assert fake.calls_to("complete") == []
     finally:
         store.close()
+
+
+def keep_audit(fake: FakeCoordinator, store: OfflineStore, *, forge: str = "") -> list[str]:
+    """An audit of two jobs the coordinator handed out, their signed outcomes kept together;
+    the job `forge` gets a signature made with another secret."""
+    claim = audit_claim(make_claim("/photos", number=1), make_claim("/photos", number=2))
+    fake.hand_out(claim)
+    outcomes = []
+    for job in claim["jobs"]:
+        secret = "not the claim's" if job["job_guid"] == forge else claim["claim_secret"]
+        signature = result_signature(secret, job["job_guid"], HASH, RESULT)
+        outcomes.append(
+            {
+                "kind": "complete",
+                "job_guid": job["job_guid"],
+                "result": RESULT,
+                "input_state_hash": HASH,
+                "signature": signature,
+            }
+        )
+    store.add_audit_outcomes(claim["audit_guid"], claim["claim_token"], "col_0001", outcomes)
+    return [job["job_guid"] for job in claim["jobs"]]
+
+
+def test_an_audit_s_outcomes_are_sent_in_one_request_and_removed(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    jobs = keep_audit(fake, store)
+    assert store.kept_jobs() == jobs
+    assert sync_pending(client, store) == SyncReport(sent=1)
+    assert [call.path for call in fake.calls] == ["/audits/adt_0001/complete"]
+    assert fake.ended == dict.fromkeys(jobs, "completed")
+    assert store.counts() == {"pending": 0, "rejected": 0} and store.kept_jobs() == []
+
+
+def test_an_audit_outcome_refused_for_good_sets_the_audit_aside_naming_the_job(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    good, forged = keep_audit(fake, store, forge="job_0002")
+    [key] = store.pending_keys()
+    delivery = deliver(client, store, key)
+    assert (delivery.state, delivery.refused) == ("rejected", (forged,))
+    assert "signature" in delivery.error
+    assert fake.ended == {good: "completed"}  # taken on its own
+    assert store.counts() == {"pending": 0, "rejected": 1}  # kept for inspection, not resent
+    assert store.kept_jobs() == []
+
+
+def test_an_audit_whose_jobs_went_elsewhere_is_dropped_quietly(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    first, second = keep_audit(fake, store)
+    fake.ended[first] = "given to another run"
+    assert sync_pending(client, store) == SyncReport(sent=1)
+    assert fake.ended[second] == "completed"
+    assert store.counts() == {"pending": 0, "rejected": 0}
