@@ -4,7 +4,8 @@ The coordinator validates what agents send with these models and answers with th
 client sends them and reads the answers with them; the tests' fake coordinator does both too.
 Requests (`Message`) refuse unknown fields and NUL characters, as every coordinator body does;
 answers (`Answer`) ignore fields they do not know, so an older agent still understands a newer
-coordinator. No Qt, no SQL: only pydantic.
+coordinator. No Qt, no SQL: only pydantic. The audit calls' messages are in
+common/audit_protocol.py.
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ class HeartbeatRequest(Message):
     status: AgentStatus = "idle"
     current_job: str | None = Field(
         default=None, max_length=30, description="the job the agent runs (its lease is renewed)"
+    )
+    current_jobs: list[Annotated[str, Field(max_length=30)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="the jobs of the audit the agent runs (their leases are renewed)",
     )
     kept_jobs: list[Annotated[str, Field(max_length=30)]] = Field(
         default_factory=list,

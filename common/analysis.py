@@ -187,9 +187,23 @@ def scan_collection(
 def input_state_hashes(request: AnalysisRequest, listing: Listing) -> dict[str, str]:
     """Each tool's input-state hash (7.1) for this listing, before any analysis runs."""
     tools, _ = _resolve_tools(request)
-    files_hash = listing.files_hash
-    settings_hash = config_hash(_settings(request).hash_config)
-    return {tool.value: combined_hash(tool.value, files_hash, settings_hash) for tool in tools}
+    return _tool_hashes(request, _settings(request), listing.files_hash, tools)
+
+
+def _tool_hashes(
+    request: AnalysisRequest, settings: _ToolSettings, files_hash: str, tools: Sequence[ToolName]
+) -> dict[str, str]:
+    """The input-state hash of each tool. Reading the sidecars changes what PhotoStats finds, so
+    a PhotoStats run that reads them hashes differently from one that does not (and only then:
+    the other tools, and runs that do not read them, keep the hash they had)."""
+    settings_hash = config_hash(settings.hash_config)
+    hashes = {tool.value: combined_hash(tool.value, files_hash, settings_hash) for tool in tools}
+    if request.check_sidecars and ToolName.PHOTOSTATS in tools:
+        checked = config_hash({**settings.hash_config, "check_sidecars": True})
+        hashes[ToolName.PHOTOSTATS.value] = combined_hash(
+            ToolName.PHOTOSTATS.value, files_hash, checked
+        )
+    return hashes
 
 
 def scan_for(request: AnalysisRequest, progress: ProgressSink | None = None) -> Listing:
@@ -261,7 +275,7 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
     else:
         files_hash = listing.files_hash
     settings_hash = config_hash(settings.hash_config)
-    tool_hashes = {tool: combined_hash(tool, files_hash, settings_hash) for tool in results}
+    tool_hashes = _tool_hashes(request, settings, files_hash, [ToolName(t) for t in results])
     run_key = ",".join(results) or "none"
     sink.update("hashing", 1, 1)
     return AnalysisDocument(

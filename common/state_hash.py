@@ -28,6 +28,7 @@ _CONFIG_KEYS = (
     "filename_convention",
     "pipeline",
     "pipeline_tool_config",
+    "check_sidecars",  # PhotoStats' only, and only when it reads the sidecars
 )
 _BATCH = 8192
 

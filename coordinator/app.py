@@ -13,16 +13,19 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import __version__
 from .api import (
+    agent_audits,
     agent_jobs,
     agent_protocol,
     agents,
     audit,
     auth,
+    collection_audits,
     collections,
     config,
     health,
@@ -57,6 +60,7 @@ from .vault import Vault
 __all__ = ["create_app", "create_served_app", "warn_if_metrics_open"]
 
 log = logging.getLogger(__name__)
+RESPONSE_GZIP_ABOVE = 4096  # bytes of a response body
 
 
 async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -177,6 +181,9 @@ def create_app(
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    # Reports, exports and result JSON go out gzip-compressed to a client that accepts it (large
+    # ones compressed in a worker thread); small answers are not worth it.
+    app.add_middleware(GZipMiddleware, minimum_size=RESPONSE_GZIP_ABOVE, compresslevel=6)
     app.add_middleware(RequestGuard)
     app.add_middleware(ClientAddress, trusted=settings.trusted_proxies)
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
@@ -185,8 +192,10 @@ def create_app(
     app.include_router(agent_protocol.router)
     app.include_router(auth.router)
     app.include_router(agent_jobs.router)
+    app.include_router(agent_audits.router)
     app.include_router(uploads.router)
     app.include_router(jobs.router)
+    app.include_router(collection_audits.router)
     app.include_router(job_socket.router)
     app.include_router(results.router)
     app.include_router(trends.router)

@@ -13,7 +13,7 @@ import time
 __all__ = ["PREFIXES", "is_guid", "new_guid", "uuid7_bytes"]
 
 PREFIXES = frozenset(
-    {"ten", "usr", "tok", "agt", "rgt", "col", "pip", "job", "res", "sub", "aud", "upl"}
+    {"ten", "usr", "tok", "agt", "rgt", "col", "pip", "job", "adt", "res", "sub", "aud", "upl"}
 )
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 _GUID = re.compile(r"([a-z]{3})_([0-9abcdefghjkmnpqrstvwxyz]{26})")

@@ -3,14 +3,12 @@ the upload of results made offline."""
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from ..claim_wakeups import RECHECK, ClaimWakeups
 from ..schemas.agent_protocol import (
     ClaimResponse,
     CollectionOut,
@@ -30,15 +28,16 @@ from ..services.agent_identity import AgentIdentity
 from ..vault import Vault
 from .body_limits import MiB, body_limit
 from .deps import AgentCallDep, AgentDep, SessionDep
+from .long_poll import long_poll
 from .routing import ApiRoute
 
-__all__ = ["router"]
+__all__ = ["RESULT_BODY", "router"]
 
 router = APIRouter(prefix="/api/agent/v1", tags=["agent protocol"], route_class=ApiRoute)
 
 # A result sent whole is at most 1 MiB of JSON (larger ones go through the chunked upload), with
-# room for a client that escapes what ours sends as UTF-8.
-_RESULT_BODY = 2 * MiB
+# room for a client that escapes what ours sends as UTF-8; gzip-compressed or not.
+RESULT_BODY = 2 * MiB
 
 
 def _claim_once(
@@ -80,23 +79,9 @@ async def claim(
     request: Request, call: AgentCallDep, wait: Annotated[int, Query(ge=0, le=30)] = 0
 ) -> ClaimResponse | Response:
     """Hand the agent its next job, waiting up to `wait` seconds for one (204 if none, and at
-    once when the server starts to stop)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait
-    attempt = partial(_claim_once, request.app.state.vault)
-    wakeups: ClaimWakeups = request.app.state.claim_wakeups
-    while True:
-        asked = loop.time()
-        agent, found = await call.run(attempt)
-        if found is not None:
-            return found
-        remaining = deadline - loop.time()
-        if remaining <= 0 or await request.is_disconnected():
-            return Response(status_code=204)
-        if not await wakeups.wait(agent.team_id, agent.id, asked, min(RECHECK, remaining)):
-            return Response(status_code=204)  # the server is stopping
-        if await request.is_disconnected():  # the agent stopped waiting (paused, quit)
-            return Response(status_code=204)  # claim nothing it would never hear of
+    once when the server starts to stop). Agents that know audits claim a whole audit instead:
+    `POST /audits/claim`."""
+    return await long_poll(request, call, partial(_claim_once, request.app.state.vault), wait)
 
 
 @router.post("/jobs/{guid}/progress", response_model=ProgressResponse)
@@ -112,7 +97,7 @@ async def progress(guid: str, body: ProgressRequest, call: AgentCallDep) -> Prog
 
 
 @router.post("/jobs/{guid}/complete", response_model=JobOutcome)
-@body_limit(_RESULT_BODY)
+@body_limit(RESULT_BODY, inflated=RESULT_BODY)
 async def complete(
     guid: str, body: CompleteRequest, call: AgentCallDep, request: Request
 ) -> JobOutcome:
@@ -160,7 +145,7 @@ def release(guid: str, body: ReleaseRequest, agent: AgentDep, session: SessionDe
 
 
 @router.post("/results", response_model=UploadOutcome, status_code=201)
-@body_limit(_RESULT_BODY)
+@body_limit(RESULT_BODY, inflated=RESULT_BODY)
 def upload_result(
     body: OfflineResult, agent: AgentDep, session: SessionDep, response: Response
 ) -> UploadOutcome:

@@ -37,6 +37,7 @@ def _outs(refs: collections.CollectionRefs, found: list[Collection]) -> list[Col
             file_count=c.file_count,
             storage_bytes=c.storage_bytes,
             image_count=c.image_count,
+            check_sidecars=c.check_sidecars,
             created_at=c.created_at,
         )
         for c in found
@@ -85,9 +86,13 @@ def get_collection(guid: str, user: CurrentUser, session: SessionDep) -> Collect
 def update_collection(
     guid: str, body: CollectionUpdate, user: CurrentUser, session: SessionDep
 ) -> CollectionOut:
-    if body.name is None:
-        return _out(session, collections.team_collection(session, user.team_id, guid))
-    return _out(session, collections.rename_collection(session, user, guid, body.name))
+    """Rename the collection, and say whether its scheduled audits read the sidecars."""
+    collection = collections.team_collection(session, user.team_id, guid)
+    if body.name is not None:
+        collection = collections.rename_collection(session, user, guid, body.name)
+    if body.check_sidecars is not None:
+        collection = collections.set_check_sidecars(session, user, guid, body.check_sidecars)
+    return _out(session, collection)
 
 
 @router.put(

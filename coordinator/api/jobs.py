@@ -35,6 +35,8 @@ def job_out(job: Job | Row[Any], collection_guid: str | None) -> JobOut:
     return JobOut(
         guid=job.guid,
         tool=job.tool,
+        audit=job.audit_guid,
+        parameters=job.parameters or {},
         status=job.status,
         collection=collection_guid,
         attempts=job.attempts,
@@ -72,10 +74,13 @@ def _queued(response: Response, queued: QueuedJob, collection_guid: str | None) 
     },
 )
 async def run_tool(guid: str, body: JobCreate, call: UserCallDep, response: Response) -> JobOut:
-    """Queue a tool on one of the team's collections. While the tool is queued or running
-    there, asking again answers that job (200) instead of queueing a second one."""
+    """Queue a tool on one of the team's collections (an audit of one tool; several tools at
+    once: `POST /api/collections/{guid}/audits`). While the tool is queued or running there,
+    asking again answers that job (200) instead of queueing a second one."""
     queued = await call.run(
-        lambda session, user: job_admin.run_tool(session, user, guid, body.tool.value)
+        lambda session, user: job_admin.run_tool(
+            session, user, guid, body.tool.value, body.check_sidecars
+        )
     )
     # The collection is the one in the path: no second look-up (and transaction) for its GUID.
     return _queued(response, queued, guid)

@@ -13,7 +13,7 @@ from ..services import job_admin, retention
 from .deps import AdminUser, CurrentUser, SessionDep
 from .routing import ApiRoute
 
-__all__ = ["router"]
+__all__ = ["REPORT_HEADERS", "router"]
 
 router = APIRouter(prefix="/api/results", tags=["results"], route_class=ApiRoute)
 
@@ -21,7 +21,7 @@ _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _NOT_FOUND = {404: {"description": "no such result in your team"}}
 _NOTHING = {409: {"description": "a failed or cancelled result has nothing to render"}}
 # The page carries the same policy in a meta tag; the header covers browsers opening it directly.
-_REPORT_HEADERS = {
+REPORT_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
 }
@@ -76,7 +76,7 @@ def get_result(guid: str, user: CurrentUser, session: SessionDep) -> ResultDetai
 def get_report(guid: str, user: CurrentUser, session: SessionDep) -> HTMLResponse:
     """The self-contained HTML report, rendered from the stored result."""
     page = job_admin.render_result_report(session, user.team_id, guid)
-    return HTMLResponse(page, headers=_REPORT_HEADERS)
+    return HTMLResponse(page, headers=REPORT_HEADERS)
 
 
 @router.get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, GuidMixin, TeamScoped, Timestamp, utcnow
@@ -67,3 +67,5 @@ class Collection(GuidMixin, TeamScoped, Base):
     file_count: Mapped[int | None] = mapped_column(Integer)
     storage_bytes: Mapped[int | None] = mapped_column(BigInteger)
     image_count: Mapped[int | None] = mapped_column(Integer)
+    # Scheduled audits and "run all now" read the sidecars (PhotoStats' invalid_xmp).
+    check_sidecars: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -13,15 +13,16 @@ __all__ = ["Upload", "UploadChunk"]
 
 
 class Upload(GuidMixin, TeamScoped, Base):
-    """One result on its way in, for a claimed job (fenced by the claim's token hash) or made
-    offline (a collection and the agent's idempotency key). Finished uploads stay until they
-    expire, so a replayed finish is recognised."""
+    """One result on its way in, for a claimed job or the jobs of a claimed audit (fenced by
+    the claim's token hash) or made offline (a collection and the agent's idempotency key).
+    Finished uploads stay until they expire, so a replayed finish is recognised."""
 
     __tablename__ = "uploads"
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    audit_guid: Mapped[str | None] = mapped_column(String(30))
     claim_token_hash: Mapped[str | None] = mapped_column(String(64))
     collection_id: Mapped[int | None] = mapped_column(
         ForeignKey("collections.id", ondelete="CASCADE")

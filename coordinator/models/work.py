@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, GuidMixin, TeamScoped, Timestamp
+from .packed_json import PackedJson
 
 __all__ = [
     "ANALYSED_STATES",
@@ -31,8 +32,8 @@ ANALYSED_STATES = ("COMPLETED", "NO_CHANGE")
 
 
 class Job(GuidMixin, TeamScoped, Base):
-    """One tool to run on one collection. A claim is fenced by a token (stored hashed) and
-    signed with a per-claim secret (stored encrypted with the master key)."""
+    """One tool to run on one collection, in an audit. A claim is fenced by a token (stored
+    hashed) and signed with a per-claim secret (stored encrypted with the master key)."""
 
     __tablename__ = "jobs"
     __table_args__ = (
@@ -68,6 +69,9 @@ class Job(GuidMixin, TeamScoped, Base):
     pipeline_id: Mapped[int | None] = mapped_column(ForeignKey("pipelines.id", ondelete="SET NULL"))
     pipeline_version: Mapped[int | None] = mapped_column(Integer)
     tool: Mapped[str] = mapped_column(String(40))
+    # The jobs queued together on the collection: an agent claims them together and runs them
+    # on one scan. A job queued alone is an audit of its own.
+    audit_guid: Mapped[str | None] = mapped_column(String(30), index=True)
     status: Mapped[str] = mapped_column(String(20), default="queued")
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
@@ -107,7 +111,7 @@ class Result(GuidMixin, TeamScoped, Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
     tool: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
-    results_json: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    results_json: Mapped[dict[str, Any]] = mapped_column(PackedJson, default=dict)
     input_state_hash: Mapped[str | None] = mapped_column(String(64))
     no_change_copy: Mapped[bool] = mapped_column(Boolean, default=False)
     source_result_id: Mapped[int | None] = mapped_column(

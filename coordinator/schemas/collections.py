@@ -21,6 +21,9 @@ class CollectionOut(Body):
     file_count: int | None
     storage_bytes: int | None
     image_count: int | None
+    check_sidecars: bool = Field(
+        description="scheduled audits and run-all read the XMP sidecars (PhotoStats' invalid_xmp)"
+    )
     created_at: datetime
 
 
@@ -32,6 +35,10 @@ class CollectionCreate(Body):
 
 class CollectionUpdate(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
+    check_sidecars: bool | None = Field(
+        default=None,
+        description="whether scheduled audits and run-all read the XMP sidecars; null: unchanged",
+    )
 
 
 class PipelineAssignment(Body):

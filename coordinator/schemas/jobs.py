@@ -11,16 +11,46 @@ from shuttersense.common.results import ToolName
 
 from .base import Body
 
-__all__ = ["JobCreate", "JobOut", "ResultDetail", "ResultOut"]
+__all__ = [
+    "AuditCreate",
+    "AuditOut",
+    "JobCreate",
+    "JobOut",
+    "QueuedAuditOut",
+    "ResultDetail",
+    "ResultOut",
+]
+
+
+_CHECK_SIDECARS = (
+    "PhotoStats reads every XMP sidecar and lists the malformed ones (`invalid_xmp`); null: as "
+    "the collection's `check_sidecars` says"
+)
 
 
 class JobCreate(Body):
     tool: ToolName = Field(description="the tool to run on the collection")
+    check_sidecars: bool | None = Field(default=None, description=_CHECK_SIDECARS)
+
+
+class AuditCreate(Body):
+    tools: list[ToolName] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=len(ToolName),
+        description="the tools to run; null: every tool that applies (Pipeline Validation only "
+        "with a pipeline in force)",
+    )
+    check_sidecars: bool | None = Field(default=None, description=_CHECK_SIDECARS)
 
 
 class JobOut(Body):
     guid: str
     tool: str
+    audit: str | None = Field(
+        description="the audit the job belongs to: its agent runs the audit's jobs together"
+    )
+    parameters: dict[str, Any] = Field(description="e.g. {'check_sidecars': true}")
     status: str = Field(description="queued, claimed, running, completed, no_change, failed…")
     collection: str | None = Field(description="the collection's GUID")
     attempts: int
@@ -31,6 +61,26 @@ class JobOut(Body):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+
+class QueuedAuditOut(Body):
+    audit: str | None = Field(
+        description="the audit queued now; null when every tool was queued or running already"
+    )
+    queued: list[JobOut] = Field(description="the jobs queued now, in the audit")
+    unfinished: list[JobOut] = Field(
+        description="the jobs of tools that were queued or running already, left as they are"
+    )
+
+
+class AuditOut(Body):
+    guid: str
+    collection: str | None = Field(description="the collection's GUID")
+    status: str = Field(
+        description="running while a job is claimed or running, queued while one waits, "
+        "finished once all have ended"
+    )
+    jobs: list[JobOut]
 
 
 class ResultOut(Body):

@@ -27,6 +27,7 @@ __all__ = [
     "delete_collection",
     "list_team_collections",
     "rename_collection",
+    "set_check_sidecars",
     "team_collection",
 ]
 
@@ -184,6 +185,19 @@ def rename_collection(session: Session, user: User, guid: str, name: str) -> Col
                 {"old": old, "new": name},
                 user_id=user.id,
             )
+    return collection
+
+
+def set_check_sidecars(session: Session, user: User, guid: str, value: bool) -> Collection:
+    """Whether the collection's scheduled audits (and run-all) read its XMP sidecars."""
+    collection = team_collection(session, user.team_id, guid)
+    if collection.check_sidecars != value:
+        collection.check_sidecars = value
+        changed = {"check_sidecars": value}
+        audit.record(
+            session, user.team_id, "collection.settings", collection.guid, changed, user_id=user.id
+        )
+        session.commit()
     return collection
 
 

@@ -31,12 +31,13 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..models import ANALYSED_STATES, JOB_STATES, Collection, Job, Result
 from ..models.team import User
 from . import audit
+from .collection_audits import audit_parameters
 from .collections import team_collection
-from .job_events import job_changed
-from .jobs import ACTIVE, QueuedJob, create_job, end_unsuccessfully, find_team_job
+from .jobs import QueuedJob, cancel, create_job, find_team_job
 from .results import parse_tool_result
 
 __all__ = [
+    "GENERATOR",
     "LIST_LIMIT",
     "cancel_job",
     "collection_guids",
@@ -50,11 +51,12 @@ __all__ = [
     "result_error",
     "retry_job",
     "run_tool",
+    "tool_result",
 ]
 
 LIST_LIMIT = 200
 _RETRYABLE = ("failed", "cancelled")
-_GENERATOR = "ShutterSense coordinator"
+GENERATOR = "ShutterSense coordinator"
 
 
 def collection_guids(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
@@ -66,11 +68,16 @@ def collection_guids(session: Session, ids: Iterable[int | None]) -> dict[int, s
     return {row.id: row.guid for row in rows}
 
 
-def run_tool(session: Session, user: User, collection: str, tool: str) -> QueuedJob:
+def run_tool(
+    session: Session, user: User, collection: str, tool: str, check_sidecars: bool | None = None
+) -> QueuedJob:
     """Queue `tool` on the team's collection `collection` (a GUID), or find it queued or
-    running there already."""
+    running there already. PhotoStats reads the sidecars as `check_sidecars` says (None: as
+    the collection's setting does)."""
     target = team_collection(session, user.team_id, collection)
-    queued = create_job(session, target, tool, created_by_id=user.id)
+    check = target.check_sidecars if check_sidecars is None else check_sidecars
+    parameters = audit_parameters([tool], check)
+    queued = create_job(session, target, tool, parameters=parameters, created_by_id=user.id)
     if queued.created:
         audit.record(
             session,
@@ -123,12 +130,7 @@ def cancel_job(session: Session, user: User, guid: str) -> Job:
     if job is None:
         raise NotFound(f"no job {guid}")
     was = job.status
-    if was == "queued":
-        end_unsuccessfully(session, job, "cancelled", "cancelled by a user")
-    elif was in ACTIVE:
-        job.cancel_requested = True
-        job_changed(job)
-    else:
+    if not cancel(session, job):
         session.rollback()
         raise Conflict(f"the job is {job.status} already")
     audit.record(session, user.team_id, "job.cancelled", job.guid, {"was": was}, user_id=user.id)
@@ -194,7 +196,7 @@ def result_error(result: Result) -> str | None:
     return None
 
 
-def _tool_result(result: Result) -> ToolResult:
+def tool_result(result: Result) -> ToolResult:
     """The stored JSON as its schema; markers a server-side NO_CHANGE copy adds are dropped."""
     _showable(result)
     payload = {k: v for k, v in result.results_json.items() if not k.startswith("_")}
@@ -207,13 +209,13 @@ def _tool_result(result: Result) -> ToolResult:
 def render_result_report(session: Session, team_id: int, guid: str) -> str:
     """The self-contained HTML report of a stored result (a NO_CHANGE copy renders its JSON)."""
     result = get_result(session, team_id, guid)
-    parsed = _tool_result(result)
+    parsed = tool_result(result)
     collection = session.get(Collection, result.collection_id) if result.collection_id else None
     total_size = parsed.total_size if isinstance(parsed, PhotoStatsResult) else 0
     if not total_size and collection is not None:
         total_size = collection.storage_bytes or 0
     document = AnalysisDocument(
-        generator=_GENERATOR,
+        generator=GENERATOR,
         generated_at=result.created_at.isoformat(timespec="seconds"),
         collection=CollectionSummary(
             path=collection.root_path if collection else "(collection removed)",
@@ -269,7 +271,7 @@ def _csv_rows(parsed: ToolResult) -> tuple[list[str], Iterable[list[object]]]:
 
 def export_csv(result: Result) -> str:
     """The result's findings as CSV: orphans, invalid names, or images not fully consistent."""
-    header, rows = _csv_rows(_tool_result(result))
+    header, rows = _csv_rows(tool_result(result))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)

@@ -35,6 +35,7 @@ __all__ = [
     "SUPERSEDED",
     "QueuedJob",
     "applicable_tools",
+    "cancel",
     "check_fence",
     "create_job",
     "end_unsuccessfully",
@@ -105,9 +106,11 @@ def create_job(
     parameters: dict[str, Any] | None = None,
     created_by_id: int | None = None,
     max_attempts: int = 3,
+    audit_guid: str | None = None,
 ) -> QueuedJob:
     """Queue `tool` on `collection`, unless the tool is queued or running on it already: then
-    that job. A local collection's jobs go to its agent only.
+    that job (in the audit it was queued in). A local collection's jobs go to its agent only.
+    The job joins the audit `audit_guid`, or makes an audit of its own.
 
     The job carries the pipeline in force (analysis spec 1.4): the collection's own (its pinned
     version, else the current one), else the team's default. Pipeline Validation needs one.
@@ -132,6 +135,7 @@ def create_job(
         "pipeline_id": pipeline_id,
         "pipeline_version": version,
         "tool": tool,
+        "audit_guid": audit_guid or new_guid("adt"),
         "parameters": parameters or {},
         "created_by_id": created_by_id,
         "max_attempts": max_attempts,
@@ -277,6 +281,19 @@ def end_unsuccessfully(session: Session, job: Job, status: str, error: str) -> N
     finish(job, status, message)
     values = result_values(job, job.claimed_by_id, status.upper(), {"error": message}, None)
     session.add(Result(**values))
+
+
+def cancel(session: Session, job: Job) -> bool:
+    """Cancel a queued job at once (with a CANCELLED result); ask the agent running a claimed
+    or running one to stop. False when the job has ended already. Not committed."""
+    if job.status == "queued":
+        end_unsuccessfully(session, job, "cancelled", "cancelled by a user")
+    elif job.status in ACTIVE:
+        job.cancel_requested = True
+        job_changed(job)
+    else:
+        return False
+    return True
 
 
 def fail(

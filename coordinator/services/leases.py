@@ -2,15 +2,16 @@
 longer knows; the sweeper releases the jobs whose lease ran out (sweeper.py). Both end a lost
 claim the same way (`lose`).
 
-A heartbeat names the job the agent runs (`current_job`) and the jobs whose result it keeps to
-send (`kept_jobs`); it also says whether a claim of the agent may be on its way back
-(`claim_in_flight`). Any other job the agent's claims hold is lost: the agent was restarted, or
-gave the job up. Two exceptions keep a healthy job from being released by a heartbeat that could
-not know of it yet:
+A heartbeat names the job the agent runs (`current_job`), or the jobs of the audit it runs
+(`current_jobs`), and the jobs whose result it keeps to send (`kept_jobs`); it also says whether
+a claim of the agent may be on its way back (`claim_in_flight`). Any other job the agent's
+claims hold is lost: the agent was restarted, or gave the job up. Two exceptions keep a
+healthy job from being released by a heartbeat that could not know of it yet:
 
 - a job claimed after the heartbeat reached the coordinator (`received`) is left alone;
-- while a claim is in flight, the newest job claimed may be its answer: it is left alone too
-  (one agent makes one claim at a time, so all older ones are lost).
+- while a claim is in flight, the newest claim (a job, or the jobs of an audit, which share its
+  token) may be its answer: it is left alone too (one agent makes one claim at a time, so all
+  older ones are lost).
 
 A job left alone keeps the lease its claim gave it; the next heartbeat decides.
 """
@@ -48,7 +49,7 @@ _UNNAMED = (
     _jobs.c.started_at <= bindparam("received"),
 )
 _FIND_UNNAMED = (
-    select(_jobs.c.id, _jobs.c.guid, _jobs.c.cancel_requested)
+    select(_jobs.c.id, _jobs.c.guid, _jobs.c.cancel_requested, _jobs.c.claim_token_hash)
     .where(*_UNNAMED)
     .order_by(_jobs.c.started_at.desc(), _jobs.c.id.desc())
 )
@@ -80,7 +81,11 @@ def heartbeat_leases(
     """Renew the leases of the jobs the heartbeat names and release the agent's lost claims
     (module docstring); return the cancel commands for the jobs still with the agent. Not
     committed."""
-    named = [report.get("current_job"), *report.get("kept_jobs", ())]
+    named = [
+        report.get("current_job"),
+        *report.get("current_jobs", ()),
+        *report.get("kept_jobs", ()),
+    ]
     held = sorted({guid for guid in named if guid})
     connection = session.connection()
     kept: list[Row[Any]] = []
@@ -91,7 +96,10 @@ def heartbeat_leases(
     found = {"claimer": agent_id, "held": held, "received": received}
     unnamed = connection.execute(_FIND_UNNAMED, found).all()
     if unnamed and report.get("claim_in_flight", True):
-        kept.append(unnamed.pop(0))  # perhaps the answer of the claim in flight
+        # Perhaps the answer of the claim in flight: the newest claim, all of its audit's jobs.
+        newest = unnamed[0].claim_token_hash
+        kept += [row for row in unnamed if row.claim_token_hash == newest]
+        unnamed = [row for row in unnamed if row.claim_token_hash != newest]
     if unnamed:
         ids = [row.id for row in unnamed]
         for job in session.scalars(_LOCK_UNNAMED, {**found, "ids": ids}).all():

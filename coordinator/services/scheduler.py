@@ -1,10 +1,11 @@
-"""The scheduler: queues the tools of the collections whose schedule is due, and "run all now".
+"""The scheduler: queues an audit of the collections whose schedule is due, and "run all now".
 
 A pass queues every tool that applies to a due collection (Pipeline Validation only with a
-pipeline in force); a tool still queued or running there keeps its job (create_job finds it).
+pipeline in force) as one audit, which its agent runs on one scan; a tool still queued or
+running there keeps its job (create_job finds it).
 The next due time is counted from the pass, not from the slot it served, so a coordinator that
 was down for days runs each schedule once when it is back, not once per missed slot. An
-unchanged collection then costs its agent one scan per tool: the job ends as NO_CHANGE.
+unchanged collection then costs its agent one scan and no analysis: each job ends as NO_CHANGE.
 
 Any coordinator instance may run passes; on PostgreSQL an advisory lock lets one at a time, and
 the rows of the schedules it serves are locked (skipping those another pass holds).
@@ -22,8 +23,9 @@ from sqlalchemy.orm import Session
 from ..models import Collection, CollectionSchedule, Team
 from ..models.team import User
 from . import audit
+from .collection_audits import queue_audit
 from .collections import list_team_collections
-from .jobs import QueuedJob, applicable_tools, create_job
+from .jobs import QueuedJob
 from .schedule_times import next_run, stored_zone
 from .schedules import slot_of
 from .sole_owner import sole_owner
@@ -51,12 +53,10 @@ class Queued:
 def queue_collection(
     session: Session, collection: Collection, *, created_by_id: int | None = None
 ) -> list[QueuedJob]:
-    """Queue every tool that applies to the collection, or find it queued or running. Not
-    committed."""
-    return [
-        create_job(session, collection, tool, created_by_id=created_by_id)
-        for tool in applicable_tools(session, collection)
-    ]
+    """Queue every tool that applies to the collection as one audit (reading the sidecars when
+    the collection says so), except the tools queued or running there already: their jobs.
+    Not committed."""
+    return queue_audit(session, collection, created_by_id=created_by_id).jobs
 
 
 def run_due(session: Session, now: datetime) -> Queued:

@@ -5,7 +5,8 @@ a load balancer share the database but not a folder, so any instance can take an
 chunks go away with their upload (foreign-key cascade) when it finishes or expires, and a
 backup never holds half an upload on disk. Finishing assembles the chunks, checks the whole
 document's SHA-256 and hands the JSON to the very same code as `POST /jobs/{guid}/complete`
-(signature, schema, one result per job) or `POST /results` (the idempotency key).
+(signature, schema, one result per job), `POST /audits/{guid}/complete` (an audit's outcomes)
+or `POST /results` (the idempotency key).
 
 Limits: a chunk holds at most 5 MiB, an upload at most 200 MiB (PostgreSQL keeps results as
 jsonb, which stops at 255 MiB, and finishing holds the document in memory) in at most 1024
@@ -17,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from pydantic import ValidationError
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,8 +32,9 @@ from ..hashed_secrets import hash_secret
 from ..ids import new_guid
 from ..models import Agent, Collection, Job, Result, Upload, UploadChunk
 from ..models.base import utcnow
+from ..schemas.agent_audits import AuditOutcomes
 from ..vault import Vault
-from . import completion, jobs, results
+from . import audit_delivery, completion, jobs, results
 from .collections import team_collection
 
 __all__ = [
@@ -39,8 +43,10 @@ __all__ = [
     "MAX_CHUNKS",
     "MAX_OPEN",
     "MAX_TOTAL",
+    "Finished",
     "finish_upload",
     "put_chunk",
+    "start_audit_upload",
     "start_job_upload",
     "start_offline_upload",
     "sweep_uploads",
@@ -101,6 +107,23 @@ def start_job_upload(
     )
 
 
+def start_audit_upload(
+    session: Session, agent: Agent, audit_guid: str, token: str, total_size: int, chunk_count: int
+) -> Upload:
+    """Open an upload for the outcomes of an audit whose jobs this agent's claim holds."""
+    token_hash = hash_secret(token)
+    audit_delivery.held_jobs(session, agent, audit_guid, token_hash)
+    _check_shape(session, agent, total_size, chunk_count)
+    return _new_upload(
+        session,
+        agent,
+        audit_guid=audit_guid,
+        claim_token_hash=token_hash,
+        total_size=total_size,
+        chunk_count=chunk_count,
+    )
+
+
 def start_offline_upload(
     session: Session,
     agent: Agent,
@@ -132,6 +155,23 @@ def _open_upload(session: Session, agent: Agent, guid: str) -> Upload:
     if upload.expires_at <= utcnow():
         raise Conflict("this upload expired: start a new one")
     return upload
+
+
+def _renew_held(session: Session, agent: Agent, upload: Upload, now: datetime) -> None:
+    """Renew the leases of the jobs the upload is for, if the claim that opened it still holds
+    them; Conflict when it does not."""
+    if upload.audit_guid is not None:
+        token_hash = upload.claim_token_hash or ""
+        held = audit_delivery.held_jobs(session, agent, upload.audit_guid, token_hash)
+        running = [row.id for row in held if row.status in jobs.ACTIVE]
+        if running:
+            session.execute(
+                update(Job).where(Job.id.in_(running)).values(lease_expires_at=now + jobs.LEASE)
+            )
+        return
+    job = _held_job(session, upload)
+    if job is not None and job.status in jobs.ACTIVE:
+        job.lease_expires_at = now + jobs.LEASE
 
 
 def _held_job(session: Session, upload: Upload) -> Job | None:
@@ -172,7 +212,8 @@ def put_chunk(
         raise InvalidInput("a chunk holds 1 byte to 5 MiB")
     if not _SHA256.fullmatch(digest) or hashlib.sha256(data).hexdigest() != digest:
         raise InvalidInput(f"chunk {position} does not match its SHA-256: send it again")
-    job = _held_job(session, upload)
+    now = utcnow()
+    _renew_held(session, agent, upload, now)
     if _same_chunk(session, upload, position, digest):
         return False
     received = session.scalar(
@@ -182,10 +223,7 @@ def put_chunk(
     )
     if (received or 0) + len(data) > upload.total_size:
         raise InvalidInput(f"the chunks hold more than the announced {upload.total_size} bytes")
-    now = utcnow()
     upload.expires_at = now + LIFETIME
-    if job is not None and job.status in jobs.ACTIVE:
-        job.lease_expires_at = now + jobs.LEASE
     session.add(
         UploadChunk(
             upload_id=upload.id, position=position, sha256=digest, size=len(data), data=data
@@ -231,6 +269,23 @@ def _assembled(session: Session, upload: Upload, digest: str) -> dict[str, Any]:
     return payload
 
 
+@dataclass(frozen=True)
+class Finished:
+    """A finished upload and what it stored: a result (a job's or an offline one), or the
+    answers to an audit's outcomes."""
+
+    upload: Upload
+    stored: Result | completion.StoredResult | None
+    answers: list[audit_delivery.Answer] | None = None
+
+
+def _audit_outcomes(payload: dict[str, Any]) -> AuditOutcomes:
+    try:
+        return AuditOutcomes.model_validate(payload)
+    except ValidationError as exc:
+        raise InvalidInput(f"the upload is not an audit's outcomes: {exc}") from None
+
+
 def finish_upload(
     session: Session,
     agent: Agent,
@@ -241,18 +296,29 @@ def finish_upload(
     *,
     claim_token: str | None = None,
     signature: str | None = None,
-) -> tuple[Upload, Result | completion.StoredResult]:
-    """Assemble and store the result exactly as a direct complete or offline upload would."""
+) -> Finished:
+    """Assemble and store the result exactly as a direct complete, audit complete or offline
+    upload would."""
     upload = _open_upload(session, agent, guid)
     payload = _assembled(session, upload, digest)
-    if upload.job_id is not None:
-        if not claim_token or not signature:
-            raise InvalidInput("a job's upload is finished with its claim token and signature")
+    stored: Result | completion.StoredResult | None = None
+    answers = None
+    if upload.job_id is not None or upload.audit_guid is not None:
+        if not claim_token:
+            raise InvalidInput("a claimed job's or audit's upload is finished with its claim token")
         if hash_secret(claim_token) != upload.claim_token_hash:
             raise Conflict("this claim token did not open the upload")
+    if upload.audit_guid is not None:
+        outcomes = _audit_outcomes(payload).outcomes
+        answers = audit_delivery.deliver_outcomes(
+            session, agent, vault, upload.audit_guid, claim_token or "", outcomes
+        )
+    elif upload.job_id is not None:
+        if not signature:
+            raise InvalidInput("a job's upload is finished with its claim token and signature")
         job = session.get_one(Job, upload.job_id)
-        stored: Result | completion.StoredResult = completion.complete(
-            session, agent, vault, job.guid, claim_token, payload, input_state_hash, signature
+        stored = completion.complete(
+            session, agent, vault, job.guid, claim_token or "", payload, input_state_hash, signature
         )
     else:
         collection = session.get_one(Collection, upload.collection_id)
@@ -260,10 +326,10 @@ def finish_upload(
             session, agent, upload.idempotency_key or "", collection.guid, payload, input_state_hash
         )
     upload.finished_at = utcnow()
-    upload.result_id = stored.id
+    upload.result_id = stored.id if stored is not None else None
     session.execute(delete(UploadChunk).where(UploadChunk.upload_id == upload.id))
     session.commit()
-    return upload, stored
+    return Finished(upload, stored, answers)
 
 
 def sweep_uploads(session: Session) -> int:

@@ -2,12 +2,15 @@
 
 Every transport failure and error status is translated here, once, into the agent's error
 tree: unreachable (down, timeout, 5xx: try again later), auth refused, claim lost, refused.
-The job cycle's messages are the typed ones of common/agent_protocol.py, which the coordinator
-validates with too; an answer that does not fit them is refused here, once.
+The job cycle's messages are the typed ones of common/agent_protocol.py and
+common/audit_protocol.py, which the coordinator validates with too; an answer that does not fit
+them is refused here, once.
 """
 
 from __future__ import annotations
 
+import gzip
+import json as jsonlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -16,20 +19,23 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from shuttersense.common.agent_protocol import (
-    ClaimResponse,
     CompleteRequest,
-    FailRequest,
     HeartbeatRequest,
     HeartbeatResponse,
     JobOutcome,
     NoChangeRequest,
     OfflineResult,
     ProgressRequest,
-    ProgressResponse,
     RegisterRequest,
     RegisterResponse,
     ReleaseRequest,
     UploadOutcome,
+)
+from shuttersense.common.audit_protocol import (
+    AuditClaimResponse,
+    AuditCompleteRequest,
+    AuditCompleteResponse,
+    AuditProgressResponse,
 )
 
 from .abortable import AbortableTransport
@@ -40,12 +46,24 @@ from .errors import (
     CoordinatorUnreachable,
 )
 
-__all__ = ["PREFIX", "CoordinatorClient", "normalise_server_url"]
+__all__ = ["GZIP_ABOVE", "PREFIX", "CoordinatorClient", "normalise_server_url"]
 
 _Read = TypeVar("_Read", bound=BaseModel)
 
 PREFIX = "/api/agent/v1"
 _TIMEOUT = 20.0
+# Result bodies larger than this travel gzip-compressed (`Content-Encoding: gzip`): the routes
+# that take results accept it, and a result's JSON shrinks about fivefold.
+GZIP_ABOVE = 4 * 1024
+
+
+def _compressed(data: bytes, headers: dict[str, str] | None) -> tuple[bytes, dict[str, str] | None]:
+    if len(data) <= GZIP_ABOVE:
+        return data, headers
+    return gzip.compress(data, compresslevel=6, mtime=0), {
+        **(headers or {}),
+        "Content-Encoding": "gzip",
+    }
 
 
 def normalise_server_url(url: str) -> str:
@@ -113,7 +131,15 @@ class CoordinatorClient:
         timeout: float = _TIMEOUT,
         content: bytes | None = None,
         headers: dict[str, str] | None = None,
+        compress: bool = False,
     ) -> httpx.Response:
+        """`compress`: send the body gzip-compressed when it is large (a route taking it)."""
+        if compress and json is not None:
+            content = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":")).encode()
+            headers = {**(headers or {}), "Content-Type": "application/json"}
+            json = None
+        if compress and content is not None:
+            content, headers = _compressed(content, headers)
         try:
             answer = self._http.request(
                 method,
@@ -151,9 +177,11 @@ class CoordinatorClient:
                 "much newer or older than the agent? Update the older one",
             ) from None
 
-    def _answer(self, path: str, body: BaseModel, shape: type[_Read]) -> _Read:
-        """POST `body`; the answer as `shape`."""
-        answer = self._call("POST", path, json=body.model_dump(mode="json"))
+    def _answer(
+        self, path: str, body: BaseModel, shape: type[_Read], *, compress: bool = False
+    ) -> _Read:
+        """POST `body`; the answer as `shape`. `compress`: as for `_call`."""
+        answer = self._call("POST", path, json=body.model_dump(mode="json"), compress=compress)
         return self._read(path, answer, shape)
 
     def register(self, body: RegisterRequest) -> RegisterResponse:
@@ -162,23 +190,26 @@ class CoordinatorClient:
     def heartbeat(self, body: HeartbeatRequest) -> HeartbeatResponse:
         return self._answer("/heartbeat", body, HeartbeatResponse)
 
-    def claim(self, wait: int) -> ClaimResponse | None:
-        """The next job, waiting up to `wait` seconds for one (None: no job)."""
-        answer = self._call("POST", "/jobs/claim", params={"wait": wait}, timeout=wait + _TIMEOUT)
-        return None if answer.status_code == 204 else self._read("claim", answer, ClaimResponse)
+    def claim_audit(self, wait: int) -> AuditClaimResponse | None:
+        """The next audit (a job queued alone is an audit of one), or None within `wait`."""
+        path, params = "/audits/claim", {"wait": wait}
+        answer = self._call("POST", path, params=params, timeout=wait + _TIMEOUT)
+        if answer.status_code == 204:
+            return None
+        return self._read("claim", answer, AuditClaimResponse)
 
-    def progress(self, job_guid: str, body: ProgressRequest) -> ProgressResponse:
-        return self._answer(f"/jobs/{job_guid}/progress", body, ProgressResponse)
+    def audit_progress(self, audit_guid: str, body: ProgressRequest) -> AuditProgressResponse:
+        return self._answer(f"/audits/{audit_guid}/progress", body, AuditProgressResponse)
 
     def complete(self, job_guid: str, body: CompleteRequest) -> JobOutcome:
-        return self._answer(f"/jobs/{job_guid}/complete", body, JobOutcome)
+        return self._answer(f"/jobs/{job_guid}/complete", body, JobOutcome, compress=True)
+
+    def complete_audit(self, audit_guid: str, body: AuditCompleteRequest) -> AuditCompleteResponse:
+        path = f"/audits/{audit_guid}/complete"
+        return self._answer(path, body, AuditCompleteResponse, compress=True)
 
     def no_change(self, job_guid: str, body: NoChangeRequest) -> JobOutcome:
         return self._answer(f"/jobs/{job_guid}/no-change", body, JobOutcome)
-
-    def fail(self, job_guid: str, error: str, *, retryable: bool, claim_token: str) -> None:
-        body = FailRequest(claim_token=claim_token, error=error[:4000], retryable=retryable)
-        self._answer(f"/jobs/{job_guid}/fail", body, JobOutcome)
 
     def release(self, job_guid: str, *, claim_token: str) -> None:
         self._answer(
@@ -186,7 +217,7 @@ class CoordinatorClient:
         )
 
     def upload_result(self, body: OfflineResult) -> UploadOutcome:
-        return self._answer("/results", body, UploadOutcome)
+        return self._answer("/results", body, UploadOutcome, compress=True)
 
     def start_upload(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/uploads", json=body).json()
@@ -194,7 +225,7 @@ class CoordinatorClient:
     def put_chunk(self, upload_guid: str, position: int, data: bytes, sha256: str) -> None:
         headers = {"Content-Type": "application/octet-stream", "X-Chunk-SHA256": sha256}
         path = f"/uploads/{upload_guid}/chunks/{position}"
-        self._call("PUT", path, content=data, headers=headers)
+        self._call("PUT", path, content=data, headers=headers, compress=True)
 
     def finish_upload(self, upload_guid: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/uploads/{upload_guid}/finish", json=body).json()

@@ -35,7 +35,7 @@ from .private_files import held_if_free
 
 __all__ = ["SCHEMA_VERSION", "OfflineStore", "PendingResult"]
 
-Kind = Literal["complete", "no-change", "upload"]
+Kind = Literal["complete", "no-change", "upload", "audit"]
 
 SCHEMA_VERSION = 1
 
@@ -62,7 +62,11 @@ CREATE TABLE IF NOT EXISTS cache (
 """
 
 # Version reached -> the statements that reach it from the one before. Version 1 is `_SCHEMA`
-# itself: the stores made before versioning hold exactly its tables.
+# itself: the stores made before versioning hold exactly its tables, with rows of the kinds
+# `complete`, `no-change` and `upload`, and, from agents that claim audits, `audit` rows (tool
+# `audit`, the body holding `audit_guid`, `jobs`, `outcomes`, and from this version on `tools`,
+# with the collection's folder and name in their columns); an older row lacking the folder is
+# still sent, but cannot follow a new registration.
 _UPGRADES: dict[int, str] = {1: _SCHEMA}
 
 _SELECT = (
@@ -74,7 +78,9 @@ _SELECT = (
 @dataclass(frozen=True)
 class PendingResult:
     """A result made but not yet accepted. Jobs' results go to `complete`/`no-change` with
-    their claim token; results of local runs are uploaded with `key` as idempotency key."""
+    their claim token, an audit's outcomes (`audit`: the body holds `audit_guid`, `jobs` and
+    `outcomes`) to the audit's `complete` with its claim token; results of local runs are
+    uploaded with `key` as idempotency key."""
 
     key: str
     kind: Kind
@@ -146,7 +152,9 @@ class OfflineStore:
         collection_name: str | None = None,
     ) -> str:
         """Keep a job's completion (body without the claim token) until the coordinator has it;
-        its collection's folder and name let it go to another coordinator if need be."""
+        its collection's folder and name let it go to another coordinator if need be. The
+        runner keeps audits (`add_audit_outcomes`); stores written by agents older than audits
+        hold such rows, which `sync` still sends."""
         key = f"job-{job_guid}-{uuid.uuid4().hex[:8]}"
         sealed = self._fernet.encrypt(claim_token.encode()).decode()
         self._db.execute(
@@ -166,19 +174,60 @@ class OfflineStore:
         )
         return key
 
+    def add_audit_outcomes(
+        self,
+        audit_guid: str,
+        claim_token: str,
+        collection_guid: str | None,
+        outcomes: list[tuple[str, dict[str, Any]]],
+        *,
+        root_path: str | None,
+        collection_name: str | None,
+    ) -> str:
+        """Keep the outcomes of a claimed audit's jobs (one each, with its tool) until the
+        coordinator has them: they are sent together, once. The collection's folder and name
+        let the results go to another coordinator if need be."""
+        key = f"audit-{audit_guid}-{uuid.uuid4().hex[:8]}"
+        sealed = self._fernet.encrypt(claim_token.encode()).decode()
+        body = {
+            "audit_guid": audit_guid,
+            "jobs": [outcome["job_guid"] for _, outcome in outcomes],
+            "tools": [tool for tool, _ in outcomes],
+            "outcomes": [outcome for _, outcome in outcomes],
+        }
+        self._db.execute(
+            "INSERT INTO pending (key, kind, claim_token, collection_guid, root_path,"
+            " collection_name, tool, body, created_at) VALUES (?, 'audit', ?, ?, ?, ?, 'audit',"
+            " ?, ?)",
+            (
+                key,
+                sealed,
+                collection_guid,
+                root_path,
+                collection_name,
+                json.dumps(body),
+                _now(),
+            ),
+        )
+        return key
+
     def move_to_new_coordinator(self) -> int:
         """This agent now works for another coordinator (solo mode to a team, or back): what it
-        keeps for the old one goes to the new one as results of its folders. Jobs' results
-        become uploads (their claims and collections meant nothing there); a no-change refers to
-        a result the new one does not have, so it goes. Returns how many results will go."""
+        keeps for the old one goes to the new one as results of its folders. Jobs' results, and
+        the results among an audit's outcomes, become uploads (their claims and collections
+        meant nothing there); a no-change refers to a result the new one does not have, and a
+        failure is the old one's business, so they go. Returns how many results will go."""
         moved = 0
         self._db.execute("BEGIN IMMEDIATE")
         try:
             rows = self._db.execute(
-                "SELECT key, kind, body, root_path FROM pending WHERE state = 'pending'"
+                "SELECT key, kind, body, root_path, collection_name FROM pending"
+                " WHERE state = 'pending'"
             ).fetchall()
-            for key, kind, body, root_path in rows:
-                if kind == "no-change" or root_path is None:
+            for key, kind, body, root_path, name in rows:
+                if kind == "audit" and root_path is not None:
+                    moved += self._audit_as_uploads(json.loads(body), root_path, name)
+                if kind in ("no-change", "audit") or root_path is None:
                     self._db.execute("DELETE FROM pending WHERE key = ?", (key,))
                     continue
                 kept = {k: v for k, v in json.loads(body).items() if k != "signature"}
@@ -193,6 +242,21 @@ class OfflineStore:
             raise
         self._db.execute("COMMIT")
         return moved
+
+    def _audit_as_uploads(self, body: dict[str, Any], root_path: str, name: str | None) -> int:
+        """An audit's results as uploads of its folder, in its order (within a transaction)."""
+        made = 0
+        for tool, outcome in zip(body.get("tools", []), body["outcomes"], strict=False):
+            if outcome.get("kind") != "complete":
+                continue
+            kept = {k: outcome[k] for k in ("result", "input_state_hash") if k in outcome}
+            self._db.execute(
+                "INSERT INTO pending (key, kind, root_path, collection_name, tool, body,"
+                " created_at) VALUES (?, 'upload', ?, ?, ?, ?, ?)",
+                (f"run-{uuid.uuid4().hex}", root_path, name, tool, json.dumps(kept), _now()),
+            )
+            made += 1
+        return made
 
     def add_local_result(
         self,
@@ -290,10 +354,17 @@ class OfflineStore:
         return {"pending": found.get("pending", 0), "rejected": found.get("rejected", 0)}
 
     def kept_jobs(self, limit: int = 50) -> list[str]:
-        """The jobs whose result is kept to be sent (not those set aside), oldest first."""
+        """The jobs whose result is kept to be sent (not those set aside), oldest first: a
+        job's own, or one of a kept audit's."""
         rows = self._db.execute(
-            "SELECT job_guid FROM pending WHERE job_guid IS NOT NULL AND state != 'rejected'"
-            " GROUP BY job_guid ORDER BY min(created_at), min(rowid) LIMIT ?",
+            "SELECT guid FROM ("
+            " SELECT job_guid AS guid, created_at, rowid AS sequence FROM pending"
+            " WHERE job_guid IS NOT NULL AND state != 'rejected'"
+            " UNION ALL"
+            " SELECT jobs.value, pending.created_at, pending.rowid FROM pending,"
+            " json_each(pending.body, '$.jobs') AS jobs"
+            " WHERE pending.kind = 'audit' AND pending.state != 'rejected'"
+            ") GROUP BY guid ORDER BY min(created_at), min(sequence) LIMIT ?",
             (limit,),
         )
         return [guid for (guid,) in rows]

@@ -1,20 +1,25 @@
-"""The agent's main loop: heartbeats, long-poll claims, one job at a time, results delivered.
+"""The agent's main loop: heartbeats, long-poll claims, one audit at a time, outcomes delivered.
 
-Three threads: the caller's (claims jobs, reports progress, delivers outcomes), a heartbeat
+An audit is the jobs (one per tool) the coordinator queued together on a collection: claimed
+together, run on one listing, their outcomes sent in one request. A job queued alone comes as an
+audit of one.
+
+Three threads: the caller's (claims audits, reports progress, delivers outcomes), a heartbeat
 thread (every interval the coordinator asks for, commands such as cancel), and a worker for the
-analysis itself, so heartbeats and progress go on during a long scan. A result is kept in the
-offline store before it is sent; a coordinator that is down is retried with backoff.
+analysis itself, so heartbeats and progress go on during a long scan. An audit's outcomes are
+kept in the offline store before they are sent; a coordinator that is down is retried with
+backoff.
 
-Every heartbeat names the jobs the agent holds (the one it runs, the ones whose result it keeps)
-and says whether a claim may be on its way back: the coordinator releases every other job this
-agent's claims hold (docs/agent-protocol.md). So a claimed job is recorded before the claim is
-over, no claim starts while a heartbeat is on its way, and the first heartbeat goes before the
-first claim (it releases what a killed predecessor left behind).
+Every heartbeat names the jobs the agent holds (those of the audit it runs, those whose result
+it keeps) and says whether a claim may be on its way back: the coordinator releases every other
+job this agent's claims hold (docs/agent-protocol.md). So a claimed audit is recorded before the
+claim is over, no claim starts while a heartbeat is on its way, and the first heartbeat goes
+before the first claim (it releases what a killed predecessor left behind).
 
 `stop()` and `pause()` may come from any thread (the desktop app's tray): both cut a claim's
 long poll short at once (its socket is shut down). A paused agent claims nothing and says
-`paused` in its heartbeats; a job it runs when paused finishes and its result is delivered;
-kept results are still sent. `resume()` claims again at once.
+`paused` in its heartbeats; an audit it runs when paused finishes and its outcomes are
+delivered; kept results are still sent. `resume()` claims again at once.
 """
 
 from __future__ import annotations
@@ -24,11 +29,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from shuttersense.common.agent_protocol import ClaimResponse, HeartbeatRequest, ProgressRequest
+from shuttersense.common.agent_protocol import HeartbeatRequest, ProgressRequest
+from shuttersense.common.audit_protocol import AuditClaimResponse, AuditCompleteRequest
 
 from .client import CoordinatorClient
 from .errors import AuthRefused, ClaimLost, CoordinatorRefused, CoordinatorUnreachable
-from .executor import Outcome, execute_job
+from .executor import Outcome, execute_audit, wire_outcome
 from .offline_store import OfflineStore
 from .roots import AuthorizedRoots
 from .runtime_state import RuntimeState
@@ -63,14 +69,27 @@ class RunnerSettings:
 
 
 @dataclass
-class _RunningJob:
-    claim: ClaimResponse
+class _RunningAudit:
+    """A claimed audit. `cancel` stops the scan (every job's cancellation was asked for, the
+    claim was lost, or the agent stops); a job cancelled alone is only left out (`cancelled`)."""
+
+    claim: AuditClaimResponse
     cancel: threading.Event = field(default_factory=threading.Event)
+    cancelled: set[str] = field(default_factory=set)
     latest: tuple[str, float, dict[str, int], str] = ("initializing", 0.0, {}, "")
 
     @property
     def guid(self) -> str:
-        return self.claim.job_guid
+        return self.claim.audit_guid
+
+    @property
+    def jobs(self) -> list[str]:
+        return [job.job_guid for job in self.claim.jobs]
+
+    def cancel_jobs(self, guids: set[str]) -> None:
+        self.cancelled |= guids & set(self.jobs)
+        if self.cancelled >= set(self.jobs):
+            self.cancel.set()
 
     def report(self, stage: str, percent: float, counts: dict[str, int], message: str) -> None:
         self.latest = (stage, percent, counts, message)
@@ -98,7 +117,7 @@ class AgentRunner:
         self._beat_now = threading.Event()  # the heartbeat thread beats without waiting
         self.polling = False
         self.failure: AuthRefused | None = None  # why the coordinator sent us away
-        self._job: _RunningJob | None = None
+        self._audit: _RunningAudit | None = None
         # Held by a heartbeat on its way, and to start or end a claim: a heartbeat saying no
         # claim is in flight stays true until it is answered.
         self._claims = threading.Lock()
@@ -112,7 +131,7 @@ class AgentRunner:
         self._cut_long_poll()
 
     def pause(self) -> None:
-        """Claim nothing more until `resume()`; a running job finishes."""
+        """Claim nothing more until `resume()`; a running audit finishes."""
         if self._paused.is_set():
             return
         self._paused.set()
@@ -183,149 +202,162 @@ class AgentRunner:
             self._wake.wait(self._settings.heartbeat_interval)
             self._wake.clear()
             return
-        job = self._claim()
+        audit = self._claim()
         self._state.update(online=True)
-        if job is None:
+        if audit is None:
             return
         try:
             if self._holding_back():  # its claim was answered as it was being cut short
-                self._release(job.claim)
+                self._release(audit)
             else:
-                self._run(job)
+                self._run(audit)
         finally:
-            self._job = None
+            self._audit = None
             self._state.update(current_job=None, percent=None)
 
-    def _claim(self) -> _RunningJob | None:
-        """Long-poll for a job; the job is the agent's (`_job`) before the claim is over."""
+    def _claim(self) -> _RunningAudit | None:
+        """Long-poll for an audit; it is the agent's (`_audit`) before the claim is over."""
         with self._claims:
             if self._holding_back():  # stopped or paused while a heartbeat was on its way
                 return None
             self._claiming = True
-        job = None
+        audit = None
         try:
             self.polling = True  # before looking again: stop() and pause() cut it from now
             try:
                 claim = None
                 if not self._holding_back():
-                    claim = self._client.claim(self._settings.poll_wait)
+                    claim = self._client.claim_audit(self._settings.poll_wait)
             except CoordinatorUnreachable:
                 if not self._holding_back():
                     raise
                 claim = None  # stop() or pause() cut the long poll short
             finally:
                 self.polling = False
-            job = None if claim is None else _RunningJob(claim)
+            audit = None if claim is None else _RunningAudit(claim)
         finally:
             with self._claims:
-                self._job, self._claiming = job, False
-        return job
+                self._audit, self._claiming = audit, False
+        return audit
 
-    def _run(self, job: _RunningJob) -> None:
-        claim = job.claim
+    def _run(self, audit: _RunningAudit) -> None:
+        claim = audit.claim
         where = claim.collection.root_path if claim.collection else "no collection"
-        log.info("job %s: %s on %s", job.guid, claim.tool, where)
-        self._state.update(current_job=job.guid)
-        outcome: list[Outcome] = []
+        tools = ", ".join(job.tool for job in claim.jobs)
+        log.info("audit %s: %s on %s", audit.guid, tools, where)
+        self._state.update(current_job=audit.jobs[0])
+        outcomes: list[list[Outcome]] = []
         roots = self._roots()
 
         def work() -> None:
             try:
-                outcome.append(execute_job(claim, roots, job.report, job.cancel.is_set))
-            except Exception as exc:  # a bug must fail the job, not kill the agent
-                log.exception("job %s crashed", job.guid)
-                outcome.append(Outcome("fail", error=f"the agent failed: {exc}", retryable=True))
+                outcomes.append(execute_audit(claim, roots, audit.report, audit.cancel.is_set))
+            except Exception as exc:  # a bug must fail the jobs, not kill the agent
+                log.exception("audit %s crashed", audit.guid)
+                error = f"the agent failed: {exc}"
+                outcomes.append(
+                    [Outcome("fail", error=error, retryable=True, job_guid=g) for g in audit.jobs]
+                )
 
-        worker = threading.Thread(target=work, name=f"job-{job.guid}", daemon=True)
+        worker = threading.Thread(target=work, name=f"audit-{audit.guid}", daemon=True)
         worker.start()
         lost = False
         while worker.is_alive():
             worker.join(self._settings.progress_interval)
             if self.stopping.is_set():
-                job.cancel.set()
+                audit.cancel.set()
             if worker.is_alive() and not lost:
-                lost = self._progress(job)
-                self._state.update(percent=job.latest[1])
+                lost = self._progress(audit)
+                self._state.update(percent=audit.latest[1])
         if lost:
-            log.warning("job %s was taken away; its work is dropped", job.guid)
-        elif self.stopping.is_set() and outcome[0].kind == "fail":
-            self._release(claim)
+            log.warning("audit %s was taken away; its work is dropped", audit.guid)
+        elif self.stopping.is_set() and all(o.kind == "fail" for o in outcomes[0]):
+            self._release(audit)
         else:
-            self._deliver(job, outcome[0])
+            self._deliver(audit, self._without_cancelled(audit, outcomes[0]))
 
-    def _progress(self, job: _RunningJob) -> bool:
+    @staticmethod
+    def _without_cancelled(audit: _RunningAudit, outcomes: list[Outcome]) -> list[Outcome]:
+        """A job whose cancellation was asked for while the others ran ends with a `fail`
+        (the coordinator ends it cancelled) instead of its result."""
+        return [
+            Outcome("fail", error="the job was cancelled", job_guid=o.job_guid)
+            if o.job_guid in audit.cancelled
+            else o
+            for o in outcomes
+        ]
+
+    def _progress(self, audit: _RunningAudit) -> bool:
         """Report progress; True when the claim is lost. An unreachable coordinator is fine:
-        the work goes on and its result is kept until it is back."""
-        stage, percent, counts, message = job.latest
+        the work goes on and its results are kept until it is back."""
+        stage, percent, counts, message = audit.latest
         body = ProgressRequest(
-            claim_token=job.claim.claim_token,
+            claim_token=audit.claim.claim_token,
             stage=stage,
             percent=percent,
             counts=counts,
             message=message[:500],
         )
         try:
-            answer = self._client.progress(job.guid, body)
+            answer = self._client.audit_progress(audit.guid, body)
         except ClaimLost:
-            job.cancel.set()
+            audit.cancel.set()
             return True
         except (CoordinatorUnreachable, CoordinatorRefused) as exc:
-            log.debug("progress of %s not sent: %s", job.guid, exc)
+            log.debug("progress of %s not sent: %s", audit.guid, exc)
             return False
-        if answer.cancel_requested:
-            job.cancel.set()
+        lost = set(audit.jobs) - {job.job_guid for job in answer.jobs}
+        audit.cancel_jobs(lost | {job.job_guid for job in answer.jobs if job.cancel_requested})
         return False
 
-    def _deliver(self, job: _RunningJob, outcome: Outcome) -> None:
-        token = job.claim.claim_token
-        if outcome.kind == "fail":
-            log.warning("job %s failed: %s", job.guid, outcome.error)
-            try:
-                self._client.fail(
-                    job.guid, outcome.error, retryable=outcome.retryable, claim_token=token
-                )
-            except (ClaimLost, CoordinatorUnreachable) as exc:
-                log.warning("could not report the failure of %s: %s", job.guid, exc)
-            return
-        with self._claims:  # a heartbeat names the job as run or as kept, never as both
-            collection = job.claim.collection
-            key = self._store.add_job_result(
-                outcome.kind,
-                job.guid,
-                token,
-                job.claim.tool,
-                outcome.body,
+    def _deliver(self, audit: _RunningAudit, outcomes: list[Outcome]) -> None:
+        tools = {job.job_guid: job.tool for job in audit.claim.jobs}
+        collection = audit.claim.collection
+        with self._claims:  # a heartbeat names the jobs as run or as kept, never as both
+            key = self._store.add_audit_outcomes(
+                audit.guid,
+                audit.claim.claim_token,
+                collection.guid if collection else None,
+                [(tools[outcome.job_guid], wire_outcome(outcome)) for outcome in outcomes],
                 root_path=collection.root_path if collection else None,
                 collection_name=collection.name if collection else None,
             )
-            self._job = None
+            self._audit = None
         try:
             delivery = deliver(self._client, self._store, key)
         except CoordinatorUnreachable:
-            log.warning("job %s done; result kept until the coordinator is back", job.guid)
+            log.warning("audit %s done; outcomes kept until the coordinator is back", audit.guid)
             return
-        if delivery.state == "rejected":  # do not leave the job to time out and run again
+        if delivery.state == "rejected":
+            # Do not leave the jobs whose result was refused to time out and run again.
             error = f"the coordinator refused the result: {delivery.error}"
-            self._deliver(job, Outcome("fail", error=error))
+            refused = delivery.refused or audit.jobs  # some outcomes, or the whole request
+            failed = [wire_outcome(Outcome("fail", error=error, job_guid=g)) for g in refused]
+            body = {"claim_token": audit.claim.claim_token, "outcomes": failed}
+            try:
+                self._client.complete_audit(audit.guid, AuditCompleteRequest.model_validate(body))
+            except (ClaimLost, CoordinatorUnreachable, CoordinatorRefused) as exc:
+                log.warning("could not report the refusal for audit %s: %s", audit.guid, exc)
         elif delivery.state == "taken":  # a `sync` beside the agent picked it up first
-            log.info(
-                "job %s done (%s); another agent process is sending it", job.guid, outcome.kind
-            )
+            log.info("audit %s done; another agent process is sending it", audit.guid)
         else:
-            log.info("job %s done (%s, %s)", job.guid, outcome.kind, delivery.state)
+            kinds = ", ".join(outcome.kind for outcome in outcomes)
+            log.info("audit %s done (%s; %s)", audit.guid, kinds, delivery.state)
 
-    def _release(self, claim: ClaimResponse) -> None:
-        try:
-            self._client.release(claim.job_guid, claim_token=claim.claim_token)
-            log.info("released job %s on the way out", claim.job_guid)
-        except (CoordinatorUnreachable, CoordinatorRefused) as exc:
-            log.warning("could not release job %s: %s", claim.job_guid, exc)
+    def _release(self, audit: _RunningAudit) -> None:
+        token = audit.claim.claim_token
+        for guid in audit.jobs:
+            try:
+                self._client.release(guid, claim_token=token)
+                log.info("released job %s on the way out", guid)
+            except (CoordinatorUnreachable, CoordinatorRefused) as exc:
+                log.warning("could not release job %s: %s", guid, exc)
 
     def _heartbeat_body(self) -> HeartbeatRequest:
-        job = self._job
+        audit = self._audit
         return HeartbeatRequest(
-            status="busy" if job else "paused" if self._paused.is_set() else "idle",
-            current_job=job.guid if job else None,
+            status="busy" if audit else "paused" if self._paused.is_set() else "idle",
+            current_jobs=audit.jobs if audit else [],
             kept_jobs=self._store.kept_jobs(),
             claim_in_flight=self._claiming,
             authorized_roots=self._roots().reported(),
@@ -367,8 +399,12 @@ class AgentRunner:
             return
         self._state.update(online=True, error=None)
         self._interval = float(answer.heartbeat_interval or self._interval)
-        job = self._job
-        for command in answer.commands:
-            if command.get("type") == "cancel_job" and job and command.get("job") == job.guid:
-                log.info("job %s cancelled by the coordinator", job.guid)
-                job.cancel.set()
+        audit = self._audit
+        if audit is None:
+            return
+        cancelled = {
+            command.get("job") for command in answer.commands if command.get("type") == "cancel_job"
+        }
+        if cancelled & set(audit.jobs):
+            log.info("jobs %s cancelled by the coordinator", sorted(cancelled & set(audit.jobs)))
+            audit.cancel_jobs(cancelled)

@@ -1,12 +1,16 @@
-"""Sending what the offline store keeps: late job completions and local runs' results.
+"""Sending what the offline store keeps: late job completions, audits' outcomes and local runs'
+results.
 
 Each kept result is removed once the coordinator has it. A job result whose claim was
 superseded is dropped (the job ran again elsewhere: one result per job); one the coordinator
 refuses for good is set aside with its reason; an unreachable coordinator stops the pass and
-leaves the rest for next time. Uploads carry their idempotency key, so a result sent twice
-(killed between sending and forgetting) is stored once. A result is sent only under the store's
-`sending` claim, so two processes syncing at once never send the same one, and each counts
-only what it settled itself.
+leaves the rest for next time. An audit's outcomes go in one request (one chunked upload when
+large); the coordinator takes or refuses each on its own, so the answer settles them all: the
+kept outcomes are removed, or set aside when one was refused for good. Uploads carry their
+idempotency key, so a result sent twice (killed between sending and forgetting) is stored once;
+an audit's outcomes sent twice are answered with the results stored the first time. A result is
+sent only under the store's `sending` claim, so two processes syncing at once never send the
+same one, and each counts only what it settled itself.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Literal, NamedTuple
 from pydantic import ValidationError
 
 from shuttersense.common.agent_protocol import CompleteRequest, NoChangeRequest, OfflineResult
+from shuttersense.common.audit_protocol import AuditCompleteRequest, OutcomeAnswer
 
 from .chunked_upload import CHUNKED_ABOVE, encoded, send_in_chunks
 from .client import CoordinatorClient
@@ -47,6 +52,41 @@ class SyncReport:
 
 class _Incomplete(AgentError):
     """A kept result that lacks what sending it needs (the store was edited by hand)."""
+
+
+# A refusal the coordinator would repeat for the same outcome; 409 and 404 mean the job is no
+# longer this claim's (it ran again elsewhere, or is gone): dropped, as a single job's is.
+_SUPERSEDED = (404, 409)
+
+
+def _send_audit(client: CoordinatorClient, item: PendingResult) -> list[str]:
+    """Send a kept audit's outcomes; the jobs whose outcome was refused for good, with why."""
+    if not item.claim_token:
+        raise _Incomplete("no claim token")
+    audit_guid = item.body["audit_guid"]
+    document = {"outcomes": item.body["outcomes"]}
+    data = encoded(document)
+    answers: list[OutcomeAnswer]
+    try:
+        if len(data) > CHUNKED_ABOVE:
+            target = {"audit_guid": audit_guid, "claim_token": item.claim_token}
+            finished = send_in_chunks(client, target, data, {"claim_token": item.claim_token})
+            answers = [OutcomeAnswer.model_validate(one) for one in finished.get("outcomes") or []]
+        else:
+            body = AuditCompleteRequest(claim_token=item.claim_token, **document)
+            answers = client.complete_audit(audit_guid, body).outcomes
+    except ValidationError as exc:  # the store was edited by hand: not outcomes to send
+        raise _Incomplete(f"not outcomes the coordinator takes: {exc}") from None
+    refused = []
+    for one in answers:
+        if one.status != "refused":
+            continue
+        why = f"{one.job_guid}: {one.detail}"
+        if one.refused_status in _SUPERSEDED:
+            log.warning("dropped the kept outcome of job %s", why)
+        else:
+            refused.append(why)
+    return refused
 
 
 def _send(client: CoordinatorClient, store: OfflineStore, item: PendingResult) -> None:
@@ -91,10 +131,12 @@ def _send_checked(client: CoordinatorClient, store: OfflineStore, item: PendingR
 
 class Delivery(NamedTuple):
     """How sending a kept result ended: `sent`, `dropped` (superseded), `rejected` (why), or
-    `taken` (another process or thread is sending it, or has settled it already)."""
+    `taken` (another process or thread is sending it, or has settled it already). For an
+    audit, `refused` names the jobs whose outcome the coordinator refused for good."""
 
     state: Literal["sent", "dropped", "rejected", "taken"]
     error: str = ""
+    refused: tuple[str, ...] = ()
 
 
 def deliver(client: CoordinatorClient, store: OfflineStore, key: str) -> Delivery:
@@ -104,7 +146,16 @@ def deliver(client: CoordinatorClient, store: OfflineStore, key: str) -> Deliver
         if item is None:
             return Delivery("taken")
         try:
-            _send(client, store, item)
+            if item.kind == "audit":
+                refused = _send_audit(client, item)
+                if refused:
+                    error = "; ".join(refused)
+                    log.error("the coordinator refused kept outcomes for good: %s", error)
+                    store.reject(item.key, error)
+                    jobs = tuple(why.split(":", 1)[0] for why in refused)
+                    return Delivery("rejected", error, jobs)
+            else:
+                _send(client, store, item)
         except CoordinatorUnreachable as exc:
             store.note_error(item.key, str(exc))
             raise

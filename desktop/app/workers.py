@@ -96,7 +96,10 @@ class Workers(QObject):
         owner: QObject | None = None,
     ) -> None:
         """Run `work` on the pool; `on_done(value)` or `on_error(exc)` on the UI thread, unless
-        `owner` was deleted meanwhile."""
+        `owner` was deleted meanwhile (by default the QObject `on_done` is a method of)."""
+        if owner is None:
+            bound_to = getattr(on_done, "__self__", None)
+            owner = bound_to if isinstance(bound_to, QObject) else None
         delivery = _Delivery(on_done, on_error, owner, self._arrived)
         self._pending.add(delivery)
         self._pool.start(_Task(work, delivery))

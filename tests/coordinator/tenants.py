@@ -130,8 +130,10 @@ def build_world(client: TestClient, db_url: str) -> World:
     )["upload_guid"]
     api_token = _ok(client.get("/api/auth/tokens", headers=a_user))[0]["guid"]
     registration = _registration_token(client, a_user)[0]
+    audit = _ok(client.get(f"/api/jobs/{running['job_guid']}", headers=a_user))["audit"]
     guids = {
         "agent": a_agent_guid,
+        "audit": audit,
         "collection": collection,
         "pipeline": pipeline,
         "job": running["job_guid"],
@@ -177,12 +179,16 @@ def snapshot(client: TestClient, world: World) -> dict[str, Any]:
         f"/api/pipelines/{g['pipeline']}/versions",
         f"/api/jobs/{g['job']}",
         f"/api/jobs/{g['queued_job']}",
+        f"/api/audits/{g['audit']}",
         f"/api/results/{g['result']}",
         "/api/users",
         "/api/team",
         "/api/team/settings",
     ]
     seen = {path: _ok(client.get(path, headers=world.a_user)) for path in user_paths}
+    report = client.get(f"/api/collections/{g['collection']}/report", headers=world.a_user)
+    assert report.status_code == 200, report.text
+    seen["report"] = report.text
     for path in ("/collections", "/config", "/pool-status"):
         seen[AGENT_API + path] = _ok(client.get(AGENT_API + path, headers=world.a_agent))
     return _stable(seen)

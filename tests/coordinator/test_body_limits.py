@@ -3,15 +3,23 @@ is declared or the body comes in chunks; the OpenAPI document says so."""
 
 from __future__ import annotations
 
+import gzip
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import HTTPException
 from fastapi.testclient import TestClient
 
 from benchmarks.large_body import HealthWatch, keyed_body, send, served
-from shuttersense.coordinator.api.body_limits import DEFAULT_LIMIT, KiB, MiB, describe
+from shuttersense.coordinator.api.body_limits import (
+    DEFAULT_LIMIT,
+    Inflater,
+    KiB,
+    MiB,
+    describe,
+)
 from shuttersense.coordinator.services.uploads import MAX_CHUNK
 
 JSON = "application/json"
@@ -79,3 +87,64 @@ def test_a_large_body_does_not_hold_up_health(tmp_path: Path) -> None:
         assert send(port, keyed_body(2_000_000)) == 413
         assert send(port, largest) == 401  # read and parsed, then refused: no agent key
     assert watch.worst < 2.0  # a generous bound: about 0.1 s here (docs/performance.md)
+
+
+GZIP_ROUTES = [
+    route for route in ROUTES if route[1].startswith("/api/agent/v1/") and route[3] > DEFAULT_LIMIT
+]
+
+
+@pytest.mark.parametrize(("method", "path", "content_type", "limit"), GZIP_ROUTES)
+def test_the_routes_taking_results_take_them_gzip_compressed(
+    client: TestClient, method: str, path: str, content_type: str, limit: int
+) -> None:
+    headers = {"content-type": content_type, "content-encoding": "gzip"}
+    content = gzip.compress(body_of(limit, content_type))
+    answer = client.request(method, path, content=content, headers=headers)
+    assert answer.status_code not in (400, 413, 415), answer.text  # the route itself answered
+
+
+@pytest.mark.parametrize(("method", "path", "content_type", "limit"), GZIP_ROUTES)
+def test_a_gzip_bomb_is_refused_with_413_however_it_is_sent(
+    client: TestClient, method: str, path: str, content_type: str, limit: int
+) -> None:
+    bomb = gzip.compress(b"\0" * (64 * MiB))  # 64 KiB that inflate to 64 MiB
+    assert len(bomb) < limit
+    headers = {"content-type": content_type, "content-encoding": "gzip"}
+    for content in (bomb, in_pieces(bomb)):
+        answer = client.request(method, path, content=content, headers=headers)
+        assert answer.status_code == 413, answer.text
+        assert f"inflates to more than {describe(limit)}" in answer.json()["detail"]
+
+
+def test_inflating_stops_at_the_cap() -> None:
+    inflater = Inflater(1 * MiB)
+    with pytest.raises(HTTPException) as refused:
+        inflater.feed(gzip.compress(b"\0" * (64 * MiB)))
+    assert refused.value.status_code == 413
+    assert inflater.inflated <= 1 * MiB + 1  # never more than one byte past the cap
+
+
+def test_a_compressed_body_on_a_route_that_takes_it_plain_is_415(client: TestClient) -> None:
+    headers = {"content-type": JSON, "content-encoding": "gzip"}
+    answer = client.put("/api/config", content=gzip.compress(b"{}"), headers=headers)
+    assert answer.status_code == 415
+    assert "Content-Encoding" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"not gzip at all", "not valid gzip"),
+        (gzip.compress(b'{"a": 1}', mtime=0)[:-6], "stops before its end"),
+        (gzip.compress(b"{}", mtime=0) + b"trailing", "data after its end"),
+    ],
+    ids=["not-gzip", "cut-short", "trailing-data"],
+)
+def test_a_broken_gzip_body_is_400_and_says_why(
+    client: TestClient, content: bytes, why: str
+) -> None:
+    headers = {"content-type": JSON, "content-encoding": "gzip"}
+    answer = client.post("/api/agent/v1/results", content=content, headers=headers)
+    assert answer.status_code == 400, answer.text
+    assert why in answer.json()["detail"]

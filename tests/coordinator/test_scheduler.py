@@ -310,3 +310,35 @@ def test_stopping_the_app_waits_for_the_pass_at_work(settings: Settings) -> None
     with TestClient(create_app(settings, sweep_interval=0.01, clock=busy_clock)):
         assert started.wait(30)
     assert ended.is_set()
+
+
+def test_a_pass_queues_one_audit_per_collection_reading_sidecars_where_set(
+    studio: Studio,
+) -> None:
+    plain, checked = studio.collection("Plain"), studio.collection("Checked")
+    with studio.session() as session:
+        session.execute(
+            update(Collection).where(Collection.guid == checked).values(check_sidecars=True)
+        )
+        session.commit()
+    for guid in (plain, checked):
+        studio.schedule(guid, Slot("hourly", 0))
+
+    studio.run(utc(2026, 3, 7, 13, 0))
+
+    with studio.session() as session:
+        rows = session.execute(
+            select(Collection.guid, Job.audit_guid, Job.tool, Job.parameters).join(
+                Collection, Collection.id == Job.collection_id
+            )
+        ).all()
+    audits = {guid: {audit for g, audit, _, _ in rows if g == guid} for guid in (plain, checked)}
+    assert all(len(found) == 1 for found in audits.values())  # each collection's tools together
+    assert audits[plain] != audits[checked]
+    parameters = {(g == checked, tool): p for g, _, tool, p in rows}
+    assert parameters == {
+        (False, "photostats"): {},
+        (False, "photo_pairing"): {},
+        (True, "photostats"): {"check_sidecars": True},  # the audit's parameters, on each job
+        (True, "photo_pairing"): {"check_sidecars": True},
+    }

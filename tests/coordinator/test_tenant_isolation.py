@@ -65,6 +65,15 @@ CALLS: dict[tuple[str, str], Call] = {
         lambda w, c: {"name": "beta-shoot", "root_path": "/beta/photos"}
     ),
     ("POST", f"{AGENT_API}/jobs/claim"): Call(query=lambda w, c: {"wait": 0}),
+    ("POST", f"{AGENT_API}/audits/claim"): Call(query=lambda w, c: {"wait": 0}),
+    ("POST", f"{AGENT_API}/audits/{{guid}}/progress"): Call(lambda w, c: {**_CLAIM, "percent": 5}),
+    ("POST", f"{AGENT_API}/audits/{{guid}}/complete"): Call(
+        lambda w, c: {
+            **_CLAIM,
+            "outcomes": [{"kind": "fail", "job_guid": w.guids["job"], "error": "gave up"}],
+        }
+    ),
+    ("POST", "/api/collections/{guid}/audits"): Call(lambda w, c: {"tools": ["photostats"]}),
     ("POST", f"{AGENT_API}/jobs/{{guid}}/progress"): Call(lambda w, c: {**_CLAIM, "percent": 5}),
     ("POST", f"{AGENT_API}/jobs/{{guid}}/complete"): Call(
         lambda w, c: {**_CLAIM, "result": photostats_result(), "signature": "0" * 64}
@@ -154,6 +163,9 @@ UNSCOPED: dict[tuple[str, str], Unscoped] = {
     ("POST", f"{AGENT_API}/collections"): Unscoped(_statuses(201), _OWN),
     ("GET", f"{AGENT_API}/config"): Unscoped(_statuses(200), _OWN),
     ("POST", f"{AGENT_API}/jobs/claim"): Unscoped(_statuses(204), "B has no job; A's is not B's"),
+    ("POST", f"{AGENT_API}/audits/claim"): Unscoped(
+        _statuses(204), "B has no audit; A's isn't B's"
+    ),
     ("POST", f"{AGENT_API}/results"): Unscoped(_statuses(404), "A's collection GUID in the body"),
     ("POST", "/api/auth/login"): Unscoped(_statuses(200), "B signs in as B"),
     ("POST", "/api/auth/logout"): Unscoped(_statuses(204), "no session: nothing to end"),
@@ -194,6 +206,7 @@ GUID_KINDS = {
     "collections": "collection",
     "pipelines": "pipeline",
     "jobs": "job",
+    "audits": "audit",
     "results": "result",
     "tokens": "api_token",
     "registration-tokens": "registration_token",

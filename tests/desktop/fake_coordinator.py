@@ -3,12 +3,16 @@
 It keeps just enough state to answer like the real one (claims fenced by their token, signatures
 checked, idempotent uploads, unique collection names) and records every call, so tests can drive
 the agent runtime without a network and then look at what it sent. What the agent sends is
-checked with the protocol's own messages (common/agent_protocol.py), as the coordinator checks
-it (422 otherwise), and the claims it hands out have their shape. `fail_next` scripts errors.
+checked with the protocol's own messages (common/agent_protocol.py, common/audit_protocol.py),
+as the coordinator checks it (422 otherwise), and the claims it hands out have their shape.
+`fail_next` scripts errors. Audits: a queued job claim (`make_claim`) is handed out as an audit
+of one, an `audit_claim` as it is; an audit's outcomes are recorded per job, as the per-job
+calls would have been.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import time
@@ -39,10 +43,23 @@ from shuttersense.common.agent_protocol import (
     ReleaseRequest,
     UploadOutcome,
 )
+from shuttersense.common.audit_protocol import (
+    AuditClaimResponse,
+    AuditCompleteRequest,
+    AuditCompleteResponse,
+    AuditProgressResponse,
+)
 from shuttersense.common.protocol import signature_matches
 from shuttersense.desktop.agent.client import PREFIX
 
-__all__ = ["AGENT_KEY", "REGISTRATION_TOKEN", "Call", "FakeCoordinator", "make_claim"]
+__all__ = [
+    "AGENT_KEY",
+    "REGISTRATION_TOKEN",
+    "Call",
+    "FakeCoordinator",
+    "audit_claim",
+    "make_claim",
+]
 
 AGENT_KEY = "agt_key_test"
 REGISTRATION_TOKEN = "art_valid"
@@ -84,6 +101,26 @@ def make_claim(root: Path | str, tool: str = "photostats", **extra: Any) -> dict
     return ClaimResponse.model_validate(claim).model_dump(mode="json")
 
 
+_SHARED = ("collection", "pipeline", "config", "claim_token", "claim_secret", "lease_expires_at")
+_OWN = ("job_guid", "tool", "attempt", "parameters", "previous_result")
+
+
+def audit_claim(*claims: dict[str, Any]) -> dict[str, Any]:
+    """The audit claim answer of these job claims (same collection, token and secret: the
+    first one's), shaped like the coordinator's `/audits/claim`."""
+    first = claims[0]
+    audit = {
+        "audit_guid": "adt_" + first["job_guid"].removeprefix("job_"),
+        **{name: first[name] for name in _SHARED},
+        "jobs": [{name: claim[name] for name in _OWN} for claim in claims],
+    }
+    return AuditClaimResponse.model_validate(audit).model_dump(mode="json")
+
+
+def _job_claims(audit: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**{name: audit[name] for name in _SHARED}, **job} for job in audit["jobs"]]
+
+
 @dataclass(frozen=True)
 class Call:
     method: str
@@ -105,6 +142,7 @@ class FakeCoordinator:
     accepted: dict[str, dict[str, Any]] = field(default_factory=dict)  # job GUID -> body
     ended: dict[str, str] = field(default_factory=dict)  # job GUID -> fail/release/...
     _claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _audits: dict[str, dict[str, Any]] = field(default_factory=dict)
     _script: dict[str, list[int | str | None]] = field(default_factory=lambda: defaultdict(list))
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -119,9 +157,15 @@ class FakeCoordinator:
             self._script[endpoint].extend(answers)
 
     def hand_out(self, claim: dict[str, Any]) -> None:
-        """Record `claim` as given to the agent, as a claim call would have."""
+        """Record `claim` (a job's or an audit's) as given to the agent, as a claim call would
+        have."""
         with self._lock:
-            self._claims[claim["job_guid"]] = claim
+            if "jobs" in claim:
+                self._audits[claim["audit_guid"]] = claim
+                for job in _job_claims(claim):
+                    self._claims[job["job_guid"]] = job
+            else:
+                self._claims[claim["job_guid"]] = claim
 
     def calls_to(self, endpoint: str) -> list[Call]:
         with self._lock:
@@ -129,7 +173,10 @@ class FakeCoordinator:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix(PREFIX)
-        body = json.loads(request.content) if request.content else None
+        content = request.content
+        if request.headers.get("content-encoding") == "gzip":
+            content = gzip.decompress(content)
+        body = json.loads(content) if content else None
         endpoint = _endpoint(path)
         with self._lock:
             self.calls.append(
@@ -147,6 +194,8 @@ class FakeCoordinator:
             shape = _REQUESTS.get(endpoint)
             if endpoint == "collections" and request.method == "POST":
                 shape = CollectionCreate
+            if endpoint == "complete" and path.startswith("/audits/"):
+                shape = AuditCompleteRequest
             if shape is not None:
                 try:
                     shape.model_validate(body)
@@ -184,8 +233,60 @@ class FakeCoordinator:
         if not self.jobs:
             return httpx.Response(204)
         claim = self.jobs.pop(0)
+        if path.startswith("/audits") and "jobs" not in claim:
+            claim = audit_claim(claim)
         self.hand_out(claim)
-        return httpx.Response(200, json=claim)
+        shape = AuditClaimResponse if "jobs" in claim else ClaimResponse
+        return _answer(200, shape.model_validate(claim))
+
+    def _audit_held(self, path: str, body: Any) -> list[str] | httpx.Response:
+        """The jobs of the audit in `path` that the body's claim token still holds."""
+        audit = self._audits.get(path.split("/")[2])
+        if audit is None:
+            return _refuse(404, "no such audit")
+        guids = [job["job_guid"] for job in audit["jobs"]]
+        if body.get("claim_token") != audit["claim_token"]:
+            return _refuse(409, "this claim was superseded: the job was given to another run")
+        held = [guid for guid in guids if guid not in self.ended]
+        if not held:
+            return _refuse(409, "this claim was superseded: the job was given to another run")
+        return held
+
+    def _audit_progress(self, path: str, body: Any) -> httpx.Response:
+        held = self._audit_held(path, body)
+        if isinstance(held, httpx.Response):
+            return held
+        jobs = [{"job_guid": g, "cancel_requested": g in self.cancel_requested} for g in held]
+        progress = AuditProgressResponse.model_validate({"lease_expires_at": _NOW, "jobs": jobs})
+        return _answer(200, progress)
+
+    def _audit_complete(self, path: str, body: Any) -> httpx.Response:
+        """Each outcome through the per-job handler its kind stands for, as the real one."""
+        if self._audits.get(path.split("/")[2]) is None:
+            return _refuse(404, "no such audit")
+        handlers = {"complete": "complete", "no_change": "no-change", "fail": "fail"}
+        answers = []
+        for outcome in body["outcomes"]:
+            guid = outcome["job_guid"]
+            own = {k: v for k, v in outcome.items() if k not in ("kind", "job_guid")}
+            job_body = {"claim_token": body["claim_token"], **own}
+            kind = handlers[outcome["kind"]]
+            answer = getattr(self, "_" + kind.replace("-", "_"))(
+                f"/jobs/{guid}/{kind}", job_body, None
+            )
+            detail = answer.json()
+            if answer.status_code >= 400:
+                answers.append(
+                    {
+                        "job_guid": guid,
+                        "status": "refused",
+                        "refused_status": answer.status_code,
+                        "detail": detail["detail"],
+                    }
+                )
+            else:
+                answers.append({"job_guid": guid, "status": detail["status"]})
+        return _answer(200, AuditCompleteResponse.model_validate({"outcomes": answers}))
 
     def _held(self, path: str, body: Any) -> dict[str, Any] | httpx.Response:
         claim = self._claims.get(path.split("/")[2])
@@ -196,6 +297,8 @@ class FakeCoordinator:
         return claim
 
     def _progress(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+        if path.startswith("/audits/"):
+            return self._audit_progress(path, body)
         claim = self._held(path, body)
         if isinstance(claim, httpx.Response):
             return claim
@@ -205,7 +308,9 @@ class FakeCoordinator:
         )
         return _answer(200, progress)
 
-    def _complete(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+    def _complete(self, path: str, body: Any, request: httpx.Request | None) -> httpx.Response:
+        if path.startswith("/audits/"):
+            return self._audit_complete(path, body)
         claim = self._held(path, body)
         if isinstance(claim, httpx.Response):
             return claim
@@ -219,13 +324,13 @@ class FakeCoordinator:
             return _refuse(403, "the result's signature does not match")
         return self._end(claim, body, "completed")
 
-    def _no_change(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+    def _no_change(self, path: str, body: Any, request: httpx.Request | None) -> httpx.Response:
         claim = self._held(path, body)
         if isinstance(claim, httpx.Response):
             return claim
         return self._end(claim, body, "no_change")
 
-    def _fail(self, path: str, body: Any, request: httpx.Request) -> httpx.Response:
+    def _fail(self, path: str, body: Any, request: httpx.Request | None) -> httpx.Response:
         claim = self._held(path, body)
         if isinstance(claim, httpx.Response):
             return claim

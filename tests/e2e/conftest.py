@@ -75,6 +75,14 @@ class Coordinator:
         assert made.status_code == 201, made.text
         return made.json()["guid"]
 
+    def run_audit(self, collection: str, **body: Any) -> tuple[str, dict[str, str]]:
+        """Queue an audit (by default of every tool that applies): its GUID, and its jobs'
+        GUIDs by tool."""
+        made = self.api.post(f"/api/collections/{collection}/audits", json=body)
+        assert made.status_code == 201, made.text
+        audit = made.json()
+        return audit["audit"], {job["tool"]: job["guid"] for job in audit["queued"]}
+
     def job(self, guid: str) -> dict[str, Any]:
         answer = self.api.get(f"/api/jobs/{guid}")
         assert answer.status_code == 200, answer.text

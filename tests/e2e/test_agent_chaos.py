@@ -63,3 +63,36 @@ def test_an_agent_killed_mid_job_and_restarted_at_once_finishes_the_job_once(
     assert job["attempts"] == 2  # the killed run counts
     [result] = coordinator.results_of_job(guid)
     assert result.status == "COMPLETED" and result.results_json["total_files"] == 1
+
+
+def test_an_agent_killed_mid_audit_and_restarted_finishes_every_job_of_it_once(
+    coordinator: Coordinator, agent_home: AgentHome, tmp_path: Path
+) -> None:
+    shoot = slow_collection(tmp_path / "photos" / "shoot", tmp_path / "chain")
+    registered(agent_home, coordinator, tmp_path / "photos")
+    collection = make_collection(agent_home, shoot, "Shoot")
+    first = agent_home.start()
+    audit, jobs = coordinator.run_audit(collection)  # no pipeline: PhotoStats and Photo Pairing
+    assert sorted(jobs) == ["photo_pairing", "photostats"]
+
+    def running() -> bool:
+        states = [coordinator.job(guid) for guid in jobs.values()]
+        assert not {job["status"] for job in states} & {"completed", "failed"}, agent_home.log()
+        return all(job["status"] == "running" and job["progress"] for job in states)
+
+    wait_for(running, 60, "the audit's progress")  # one progress call renews both jobs
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    for guid in jobs.values():
+        killed = coordinator.job(guid)
+        assert (killed["status"], killed["attempts"]) == ("running", 1)
+        assert coordinator.results_of_job(guid) == []
+    shutil.rmtree(shoot / "slow")
+
+    agent_home.start()  # its first heartbeat hands the audit's jobs back; it claims them again
+    for tool, guid in jobs.items():
+        job = coordinator.wait_job(guid, timeout=LEASE.total_seconds() / 2)
+        assert (job["status"], job["attempts"]) == ("completed", 2), (job, agent_home.log())
+        [result] = coordinator.results_of_job(guid)
+        assert result.status == "COMPLETED" and result.tool == tool
+    assert agent_home.log().count(f"audit {audit}: one listing of") == 1

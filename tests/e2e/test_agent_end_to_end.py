@@ -209,3 +209,50 @@ def test_an_offline_run_of_a_new_folder_is_synced_once(
     assert collection["root_path"] == str(folder.resolve())  # the folder became a collection
     results = coordinator.api.get("/api/results", params={"collection": collection["guid"]})
     assert sorted(r["tool"] for r in results.json()) == ["photo_pairing", "photostats"]
+
+
+def test_an_audit_runs_on_one_listing_and_its_results_equal_a_local_analyze(
+    coordinator: Coordinator, agent_home: AgentHome, photos: Path
+) -> None:
+    """Three tools queued as one audit: one claim, one listing, three results equal to
+    `shuttersense analyze` of the same tree (sidecars read: the malformed XMP is reported);
+    queued again on the unchanged tree, one listing and three NO_CHANGE results."""
+    registered(agent_home, coordinator, photos)
+    tree = photos / "demo" / "collection"
+    broken = next(tree.rglob("*.xmp"))
+    broken.write_text("<x:xmpmeta><rdf:RDF>", encoding="utf-8")  # malformed
+    collection = make_collection(agent_home, tree, "Demo")
+    pipeline_text = (photos / "demo" / "pipeline.yaml").read_text(encoding="utf-8")
+    imported = coordinator.api.post("/api/pipelines/import", json={"text": pipeline_text})
+    assert imported.status_code == 201, imported.text
+    assert coordinator.api.post(f"/api/pipelines/{imported.json()['guid']}/default").is_success
+    agent_home.start()
+
+    audit, jobs = coordinator.run_audit(collection, check_sidecars=True)
+    assert sorted(jobs) == sorted(TOOLS)
+    for guid in jobs.values():
+        assert coordinator.wait_job(guid)["status"] == "completed", agent_home.log()
+    local = run_analysis(
+        AnalysisRequest(
+            root=tree,
+            pipeline=load_pipeline(photos / "demo" / "pipeline.yaml"),
+            check_sidecars=True,
+        )
+    )
+    server_side = {"scan_time", "pipeline_guid"}
+    for tool, guid in jobs.items():
+        [result] = coordinator.results_of_job(guid)
+        expected = local.results[tool].model_dump(mode="json", exclude=server_side)
+        assert {k: v for k, v in result.results_json.items() if k not in server_side} == expected
+    [stats] = coordinator.results_of_job(jobs["photostats"])
+    assert broken.name in str(stats.results_json["invalid_xmp"])
+    assert agent_home.log().count(f"audit {audit}: one listing of") == 1
+
+    report = coordinator.api.get(f"/api/collections/{collection}/report")
+    assert report.status_code == 200
+    assert "Pipeline Validation" in report.text and broken.name in report.text
+
+    again, rerun = coordinator.run_audit(collection, check_sidecars=True)
+    for guid in rerun.values():
+        assert coordinator.wait_job(guid)["status"] == "no_change", agent_home.log()
+    assert agent_home.log().count(f"audit {again}: one listing of") == 1

@@ -95,8 +95,8 @@ def test_a_large_job_result_completes_the_job_through_chunks(
         owner = session.scalar(select(Collection).where(Collection.guid == collection["guid"]))
         guid = create_job(session, owner, "photostats").job.guid
         session.commit()
-    claim = agent.claim(0)
-    assert claim is not None and claim.job_guid == guid
+    claim = agent.claim_audit(0)  # an audit of one; a result kept by an older agent as a job's
+    assert claim is not None and [job.job_guid for job in claim.jobs] == [guid]
     result = large_result()
     signature = result_signature(claim.claim_secret, guid, HASH, result)
     body = {"result": result, "input_state_hash": HASH, "signature": signature}
@@ -107,6 +107,52 @@ def test_a_large_job_result_completes_the_job_through_chunks(
         assert job.status == "completed"
         assert session.scalar(select(Result.job_id)) == job.id
     assert uploads_finished(db_url) == 1
+
+
+def test_a_large_audit_sends_its_outcomes_in_one_chunked_upload(
+    agent: CoordinatorClient, store: OfflineStore, db_url: str
+) -> None:
+    collection = agent.create_collection("Big", "/photos/big")
+    with db(db_url) as session:
+        from shuttersense.coordinator.models import Collection
+        from shuttersense.coordinator.services.collection_audits import queue_audit
+
+        owner = session.scalar(select(Collection).where(Collection.guid == collection["guid"]))
+        queue_audit(session, owner, ["photostats", "photo_pairing"])
+        session.commit()
+    claim = agent.claim_audit(0)
+    assert claim is not None
+    photostats, pairing = claim.jobs
+    assert (photostats.tool, pairing.tool) == ("photostats", "photo_pairing")
+    result = large_result()
+    signature = result_signature(claim.claim_secret, photostats.job_guid, HASH, result)
+    outcomes = [
+        {
+            "kind": "complete",
+            "job_guid": photostats.job_guid,
+            "result": result,
+            "input_state_hash": HASH,
+            "signature": signature,
+        },
+        {"kind": "fail", "job_guid": pairing.job_guid, "error": "broken", "retryable": False},
+    ]
+    store.add_audit_outcomes(
+        claim.audit_guid,
+        claim.claim_token,
+        None,
+        list(zip(["photostats", "photo_pairing"], outcomes, strict=True)),
+        root_path=None,
+        collection_name=None,
+    )
+    assert store.kept_jobs() == [photostats.job_guid, pairing.job_guid]
+    assert sync_pending(agent, store).sent == 1
+    assert store.counts() == {"pending": 0, "rejected": 0} and store.kept_jobs() == []
+    assert uploads_finished(db_url) == 1
+    with db(db_url) as session:
+        states = dict(session.execute(select(Job.tool, Job.status)).all())
+        assert states == {"photostats": "completed", "photo_pairing": "failed"}
+        stored = session.scalar(select(Result).where(Result.status == "COMPLETED"))
+        assert stored.results_json["orphaned_images"] == result["orphaned_images"]
 
 
 def test_many_small_chunks_make_the_same_result(agent: CoordinatorClient, db_url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import httpx
@@ -14,14 +15,21 @@ from shuttersense.common.agent_protocol import (
     ProgressRequest,
     RegisterRequest,
 )
-from shuttersense.desktop.agent.client import PREFIX, CoordinatorClient, normalise_server_url
+from shuttersense.common.audit_protocol import AuditCompleteRequest
+from shuttersense.desktop.agent.client import (
+    GZIP_ABOVE,
+    PREFIX,
+    CoordinatorClient,
+    normalise_server_url,
+)
 from shuttersense.desktop.agent.errors import (
     AuthRefused,
     ClaimLost,
     CoordinatorRefused,
     CoordinatorUnreachable,
 )
-from tests.desktop.fake_coordinator import make_claim
+from shuttersense.desktop.agent.executor import Outcome, wire_outcome
+from tests.desktop.fake_coordinator import audit_claim, make_claim
 
 SERVER = "http://coordinator.test"
 BEAT = {"server_time": "2026-01-01T00:00:00Z", "heartbeat_interval": 30, "commands": []}
@@ -95,23 +103,53 @@ def test_register_sends_no_authorization() -> None:
     assert "authorization" not in seen[0].headers
 
 
-def test_claim_204_is_none_and_200_is_the_job() -> None:
-    client, seen = answering(httpx.Response(204), httpx.Response(200, json=make_claim("/p")))
+def test_claim_204_is_none_and_200_is_the_audit() -> None:
+    claimed = audit_claim(make_claim("/p"))
+    client, seen = answering(httpx.Response(204), httpx.Response(200, json=claimed))
     with client:
-        assert client.claim(0) is None
-        job = client.claim(25)
-        assert job is not None and job.job_guid == "job_0001" and job.collection is not None
-        assert job.collection.root_path == "/p"
+        assert client.claim_audit(0) is None
+        audit = client.claim_audit(25)
+        assert audit is not None and audit.audit_guid == "adt_0001"
+        assert [job.job_guid for job in audit.jobs] == ["job_0001"]
+        assert audit.collection is not None and audit.collection.root_path == "/p"
     assert [request.url.params["wait"] for request in seen] == ["0", "25"]
+    assert {request.url.path for request in seen} == {f"{PREFIX}/audits/claim"}
 
 
-def test_fail_truncates_the_error_and_carries_the_token() -> None:
-    client, seen = answering(httpx.Response(200, json={"job_guid": "job_1", "status": "failed"}))
+def test_a_failure_goes_truncated_with_the_token() -> None:
+    answer = {"outcomes": [{"job_guid": "job_1", "status": "failed"}]}
+    client, seen = answering(httpx.Response(200, json=answer))
+    failed = wire_outcome(Outcome("fail", error="x" * 5000, retryable=True, job_guid="job_1"))
     with client:
-        client.fail("job_1", "x" * 5000, retryable=True, claim_token="tok")
-    body = json.loads(seen[0].content)
-    assert body == {"claim_token": "tok", "error": "x" * 4000, "retryable": True}
-    assert seen[0].url.path == f"{PREFIX}/jobs/job_1/fail"
+        body = AuditCompleteRequest.model_validate({"claim_token": "tok", "outcomes": [failed]})
+        assert client.complete_audit("adt_1", body).outcomes[0].status == "failed"
+    sent = json.loads(gzip.decompress(seen[0].content))  # over GZIP_ABOVE
+    assert sent == {
+        "claim_token": "tok",
+        "outcomes": [{"kind": "fail", "job_guid": "job_1", "error": "x" * 4000, "retryable": True}],
+    }
+    assert seen[0].url.path == f"{PREFIX}/audits/adt_1/complete"
+
+
+def test_a_large_result_body_travels_gzip_compressed_and_a_small_one_plain() -> None:
+    answer = {"outcomes": []}
+    client, seen = answering(httpx.Response(200, json=answer), httpx.Response(200, json=answer))
+    failures = [
+        {"kind": "fail", "job_guid": f"job_{n}", "error": "x" * 3000, "retryable": False}
+        for n in range(3)
+    ]
+    big = AuditCompleteRequest.model_validate({"claim_token": "tok", "outcomes": failures})
+    small = AuditCompleteRequest.model_validate({"claim_token": "tok", "outcomes": failures[:1]})
+    with client:
+        client.complete_audit("adt_1", big)
+        client.complete_audit("adt_1", small)
+    packed, plain = seen
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.headers["content-type"] == "application/json"
+    assert len(packed.content) < GZIP_ABOVE
+    assert json.loads(gzip.decompress(packed.content)) == big.model_dump(mode="json")
+    assert "content-encoding" not in plain.headers
+    assert json.loads(plain.content) == small.model_dump(mode="json")
 
 
 @pytest.mark.parametrize(
@@ -148,7 +186,7 @@ def test_auth_failures_are_auth_refused(status: int) -> None:
 def test_conflict_is_claim_lost() -> None:
     client, _ = answering(httpx.Response(409, json={"detail": "this claim was superseded"}))
     with client, pytest.raises(ClaimLost) as e:
-        client.progress("job_1", ProgressRequest(claim_token="t"))
+        client.audit_progress("adt_1", ProgressRequest(claim_token="t"))
     assert e.value.status == 409
     assert "superseded" in str(e.value)
 

@@ -1,4 +1,5 @@
-"""One claimed job run on real folders: signed results, NO_CHANGE, refusals, cancellation."""
+"""Claimed audits run on real folders: signed results, NO_CHANGE per tool, one listing for all
+the tools of an audit, refusals, cancellation. A job queued alone is an audit of one."""
 
 from __future__ import annotations
 
@@ -9,29 +10,39 @@ from typing import Any
 
 import pytest
 
-from shuttersense.common.agent_protocol import ClaimResponse
 from shuttersense.common.analysis import AnalysisRequest, run_analysis
+from shuttersense.common.audit_protocol import AuditClaimResponse
 from shuttersense.common.pipeline import checked_pipeline
 from shuttersense.common.protocol import signature_matches
 from shuttersense.common.results import ToolName
-from shuttersense.desktop.agent.executor import Outcome, execute_job
+from shuttersense.desktop.agent import executor
+from shuttersense.desktop.agent.executor import Outcome, execute_audit
 from shuttersense.desktop.agent.roots import AuthorizedRoots
-from tests.desktop.fake_coordinator import make_claim
+from tests.desktop.fake_coordinator import audit_claim, make_claim
 from tests.helpers.samples import PIPELINE
 
 Report = tuple[str, float, dict[str, int], str]
 
 
-def run(
+def run_audit(
     claim: dict[str, Any], roots: AuthorizedRoots, cancelled: bool = False
-) -> tuple[Outcome, list[Report]]:
+) -> tuple[list[Outcome], list[Report]]:
     reports: list[Report] = []
-    outcome = execute_job(
-        ClaimResponse.model_validate(claim),
+    outcomes = execute_audit(
+        AuditClaimResponse.model_validate(claim),
         roots,
         lambda stage, percent, counts, message: reports.append((stage, percent, counts, message)),
         lambda: cancelled,
     )
+    return outcomes, reports
+
+
+def run(
+    claim: dict[str, Any], roots: AuthorizedRoots, cancelled: bool = False
+) -> tuple[Outcome, list[Report]]:
+    """The job `claim` run as the audit of one it comes as."""
+    [outcome], reports = run_audit(audit_claim(claim), roots, cancelled)
+    assert outcome.job_guid == claim["job_guid"]
     return outcome, reports
 
 
@@ -103,7 +114,9 @@ def test_same_hash_as_the_previous_result_is_no_change(
     previous = {"guid": "res_0001", "input_state_hash": state_hash}
     again, reports = run(make_claim(photo_tree, number=2, previous_result=previous), roots)
     assert again == Outcome(
-        "no-change", {"input_state_hash": state_hash, "source_result_guid": "res_0001"}
+        "no-change",
+        {"input_state_hash": state_hash, "source_result_guid": "res_0001"},
+        job_guid="job_0002",
     )
     assert "analyzing" not in {stage for stage, *_ in reports}  # nothing analysed
 
@@ -203,3 +216,133 @@ def test_progress_moves_forward_through_the_stages(
     assert all(0 <= percent <= 100 for percent in percents)
     scanned = [counts for stage, _, counts, _ in reports if stage == "scanning"]
     assert scanned[-1] == {"files": 7}
+
+
+def three_tools(root: Path, **previous: dict[str, Any]) -> dict[str, Any]:
+    """An audit of the three tools on `root`, with the previous result of each tool given."""
+    tools = ("photostats", "photo_pairing", "pipeline_validation")
+    claims = [
+        make_claim(root, tool, number=n, pipeline=PIPELINE, previous_result=previous.get(tool))
+        for n, tool in enumerate(tools, start=1)
+    ]
+    return audit_claim(*claims)
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders the executor listed, one entry per walk."""
+    walked: list[Path] = []
+    real = executor.scan_collection
+
+    def counted(root: Path, sink: Any = None) -> Any:
+        walked.append(root)
+        return real(root, sink)
+
+    monkeypatch.setattr(executor, "scan_collection", counted)
+    return walked
+
+
+@pytest.fixture
+def analyses(monkeypatch: pytest.MonkeyPatch) -> list[tuple[ToolName, ...]]:
+    """The tools of each analysis the executor ran."""
+    ran: list[tuple[ToolName, ...]] = []
+    real = executor.analyse_listing
+
+    def counted(request: AnalysisRequest, listing: Any, sink: Any = None) -> Any:
+        ran.append(request.tools or ())
+        return real(request, listing, sink)
+
+    monkeypatch.setattr(executor, "analyse_listing", counted)
+    return ran
+
+
+def test_an_audit_lists_the_collection_once_and_signs_each_tool_s_result(
+    photo_tree: Path,
+    roots: AuthorizedRoots,
+    scans: list[Path],
+    analyses: list[tuple[ToolName, ...]],
+) -> None:
+    claim = three_tools(photo_tree)
+    outcomes, _ = run_audit(claim, roots)
+    assert scans == [photo_tree.resolve()]
+    assert analyses == [tuple(ToolName)]  # the three tools on that one listing
+    local = run_analysis(
+        AnalysisRequest(root=photo_tree.resolve(), pipeline=checked_pipeline(PIPELINE))
+    )
+    assert [outcome.job_guid for outcome in outcomes] == ["job_0001", "job_0002", "job_0003"]
+    for outcome, job in zip(outcomes, claim["jobs"], strict=True):
+        assert outcome.kind == "complete", outcome.error
+        assert signature_matches(
+            claim["claim_secret"],
+            job["job_guid"],
+            outcome.body["input_state_hash"],
+            outcome.body["result"],
+            outcome.body["signature"],
+        )
+        expected = local.results[job["tool"]].model_dump(mode="json", exclude={"scan_time"})
+        got = {k: v for k, v in outcome.body["result"].items() if k != "scan_time"}
+        assert got == expected
+        assert outcome.body["input_state_hash"] == local.tool_hashes[job["tool"]]
+
+
+def test_no_change_is_decided_per_tool_and_only_the_changed_tools_are_analysed(
+    photo_tree: Path,
+    roots: AuthorizedRoots,
+    scans: list[Path],
+    analyses: list[tuple[ToolName, ...]],
+) -> None:
+    first, _ = run_audit(three_tools(photo_tree), roots)
+    hashes = {o.job_guid: o.body["input_state_hash"] for o in first}
+    previous = {"guid": "res_ps", "input_state_hash": hashes["job_0001"]}
+    outcomes, _ = run_audit(three_tools(photo_tree, photostats=previous), roots)
+    assert [o.kind for o in outcomes] == ["no-change", "complete", "complete"]
+    assert outcomes[0].body == {
+        "input_state_hash": hashes["job_0001"],
+        "source_result_guid": "res_ps",
+    }
+    assert analyses[-1] == (ToolName.PHOTO_PAIRING, ToolName.PIPELINE_VALIDATION)
+
+    unchanged = {
+        tool: {"guid": f"res_{n}", "input_state_hash": hashes[f"job_000{n}"]}
+        for n, tool in enumerate(("photostats", "photo_pairing", "pipeline_validation"), 1)
+    }
+    before = len(analyses)
+    outcomes, reports = run_audit(three_tools(photo_tree, **unchanged), roots)
+    assert [o.kind for o in outcomes] == ["no-change"] * 3
+    assert len(analyses) == before  # one scan, no analysis at all
+    assert len(scans) == 3  # one listing per audit
+    assert "analyzing" not in {stage for stage, *_ in reports}
+
+
+def test_a_tool_that_cannot_run_fails_alone_and_the_others_complete(
+    photo_tree: Path, roots: AuthorizedRoots
+) -> None:
+    claim = three_tools(photo_tree)
+    claim["pipeline"] = None
+    outcomes, _ = run_audit(claim, roots)
+    assert [o.kind for o in outcomes] == ["complete", "complete", "fail"]
+    assert "needs a pipeline" in outcomes[2].error and not outcomes[2].retryable
+
+
+def test_a_cancelled_audit_fails_every_job_at_once(
+    photo_tree: Path, roots: AuthorizedRoots, scans: list[Path]
+) -> None:
+    outcomes, reports = run_audit(three_tools(photo_tree), roots, cancelled=True)
+    assert [(o.kind, o.error) for o in outcomes] == [("fail", "the job was cancelled")] * 3
+    assert [stage for stage, *_ in reports] == ["initializing"]
+
+
+def test_check_sidecars_in_the_job_parameters_lists_the_malformed_xmp(
+    photo_tree: Path, roots: AuthorizedRoots
+) -> None:
+    (photo_tree / "2024" / "AB3D0002.xmp").write_bytes(b"<x:xmpmeta><unclosed>")
+    plain, _ = run(make_claim(photo_tree), roots)
+    claim = make_claim(photo_tree, number=2, parameters={"check_sidecars": True})
+    checked, _ = run(claim, roots)
+    assert_signed(claim, checked)
+    assert plain.body["result"]["invalid_xmp"] is None  # not read
+    [invalid] = checked.body["result"]["invalid_xmp"]
+    assert "AB3D0002.xmp" in str(invalid)
+    # A PhotoStats result made without reading the sidecars is no NO_CHANGE source for one that
+    # reads them: the hashes differ.
+    assert checked.body["input_state_hash"] != plain.body["input_state_hash"]

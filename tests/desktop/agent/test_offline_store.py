@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -184,6 +185,36 @@ def test_a_store_made_before_versioning_keeps_its_results_and_is_stamped(tmp_pat
         assert store.pending_keys() == ["run-old"]
         kept = store.get("run-old")
         assert kept is not None and kept.root_path == "/photos"
+    finally:
+        store.close()
+    with closing(sqlite3.connect(path)) as reopened:
+        assert reopened.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_store_of_an_audit_agent_made_before_versioning_keeps_its_audit_and_is_stamped(
+    tmp_path: Path,
+) -> None:
+    """An agent that claimed audits but did not stamp its store kept an audit's outcomes as one
+    `audit` row without the folder: it opens, is stamped, and the audit is still to be sent."""
+    path, key = tmp_path / "agent.db", Fernet.generate_key()
+    sealed = Fernet(key).encrypt(b"tok_audit").decode()
+    outcome = {"kind": "fail", "job_guid": "job_1", "error": "gone", "retryable": False}
+    body = json.dumps({"audit_guid": "adt_1", "jobs": ["job_1"], "outcomes": [outcome]})
+    with closing(sqlite3.connect(path)) as old:
+        old.executescript(_BEFORE_VERSIONING)
+        old.execute(
+            "INSERT INTO pending (key, kind, claim_token, collection_guid, tool, body, created_at)"
+            " VALUES ('audit-adt_1', 'audit', ?, 'col_1', 'audit', ?, '2025-12-02T10:00:00+00:00')",
+            (sealed, body),
+        )
+        old.commit()
+    store = OfflineStore(path, key)
+    try:
+        assert store.pending_keys() == ["run-old", "audit-adt_1"]
+        kept = store.get("audit-adt_1")
+        assert kept is not None and kept.kind == "audit" and kept.claim_token == "tok_audit"
+        assert kept.body["outcomes"] == [outcome]
+        assert store.kept_jobs() == ["job_1"]
     finally:
         store.close()
     with closing(sqlite3.connect(path)) as reopened:

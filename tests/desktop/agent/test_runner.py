@@ -22,7 +22,8 @@ from shuttersense.desktop.agent.roots import AuthorizedRoots
 from shuttersense.desktop.agent.runner import AgentRunner, Backoff, RunnerSettings
 from shuttersense.desktop.agent.runtime_state import RuntimeState, read_state
 from tests.desktop.conftest import SERVER
-from tests.desktop.fake_coordinator import AGENT_KEY, FakeCoordinator, make_claim
+from tests.desktop.fake_coordinator import AGENT_KEY, FakeCoordinator, audit_claim, make_claim
+from tests.helpers.samples import PIPELINE
 
 FAST = RunnerSettings(
     heartbeat_interval=0.05, poll_wait=0, progress_interval=0.05, capabilities=("tool:x",)
@@ -103,6 +104,16 @@ def slow_scan(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(root, sink)
 
     monkeypatch.setattr(executor, "scan_collection", slow)
+
+
+def results_sent(fake: FakeCoordinator) -> list[dict[str, Any]]:
+    """The results (complete or NO_CHANGE outcomes) the runner sent."""
+    return [
+        outcome
+        for call in fake.calls_to("complete")
+        for outcome in call.body["outcomes"]
+        if outcome["kind"] != "fail"
+    ]
 
 
 def test_backoff_doubles_up_to_the_ceiling_and_resets() -> None:
@@ -191,7 +202,7 @@ def test_cancel_requested_in_a_progress_answer_stops_the_job(
     running.stop()
     assert fake.ended == {"job_0001": "failed"}
     assert "cancelled" in fake.accepted["job_0001"]["error"]
-    assert fake.calls_to("complete") == []
+    assert results_sent(fake) == []
     assert all(call.body["stage"] == "scanning" for call in fake.calls_to("progress")[1:])
 
 
@@ -211,7 +222,7 @@ def test_a_cancel_command_in_a_heartbeat_stops_the_job(
     assert "cancelled" in fake.accepted["job_0001"]["error"]
     busy = [call.body for call in fake.calls_to("heartbeat") if call.body["status"] == "busy"]
     assert busy
-    assert busy[-1]["current_job"] == "job_0001"
+    assert busy[-1]["current_jobs"] == ["job_0001"]
 
 
 @pytest.mark.usefixtures("slow_scan")
@@ -242,7 +253,7 @@ def test_a_job_taken_away_is_dropped_without_a_word(
     running.stop()
     paths = [call.path for call in fake.calls]
     progress = [i for i, path in enumerate(paths) if path.endswith("/progress")]
-    claimed = [i for i, path in enumerate(paths) if path == "/jobs/claim"]
+    claimed = [i for i, path in enumerate(paths) if path == "/audits/claim"]
     assert len(progress) >= 2
     assert progress[-1] < claimed[claims]  # no progress once it heard 409
     assert fake.calls_to("fail") == fake.calls_to("complete") == fake.calls_to("release") == []
@@ -299,7 +310,7 @@ def test_results_kept_from_an_earlier_run_are_sent_first(
     running.stop()
     assert fake.ended == {"job_0001": "no_change"}
     first_calls = [call.path for call in fake.calls if call.path != "/heartbeat"][:2]
-    assert first_calls == ["/jobs/job_0001/no-change", "/jobs/claim"]
+    assert first_calls == ["/jobs/job_0001/no-change", "/audits/claim"]
 
 
 def test_auth_refused_by_a_heartbeat_stops_the_runner(
@@ -386,7 +397,7 @@ def test_the_first_heartbeat_goes_alone_before_the_first_claim(
     running.stop()
     assert events[:3] == ["heartbeat sent", "heartbeat answered", "claim sent"]
     first = fake.calls_to("heartbeat")[0].body
-    assert (first["claim_in_flight"], first["current_job"], first["kept_jobs"]) == (False, None, [])
+    assert (first["claim_in_flight"], first["current_jobs"], first["kept_jobs"]) == (False, [], [])
 
 
 @pytest.mark.usefixtures("slow_scan")
@@ -413,7 +424,7 @@ def test_heartbeats_tell_of_a_claim_on_its_way_and_then_name_its_job(
             if not beat_during.is_set():
                 seen["during"] = body
                 beat_during.set()
-            elif not beat_after.is_set() and body["current_job"]:
+            elif not beat_after.is_set() and body["current_jobs"]:
                 seen["after"] = body
                 beat_after.set()
         return answer
@@ -421,14 +432,14 @@ def test_heartbeats_tell_of_a_claim_on_its_way_and_then_name_its_job(
     running = start(httpx.MockTransport(handle))
     wait_for(lambda: fake.calls_to("progress"))
     running.stop()
-    assert seen["during"]["claim_in_flight"] is True and seen["during"]["current_job"] is None
-    assert seen["after"]["current_job"] == "job_0001" and seen["after"]["status"] == "busy"
+    assert seen["during"]["claim_in_flight"] is True and seen["during"]["current_jobs"] == []
+    assert seen["after"]["current_jobs"] == ["job_0001"] and seen["after"]["status"] == "busy"
     assert seen["after"]["claim_in_flight"] is False
-    claimed = next(i for i, call in enumerate(fake.calls) if call.path == "/jobs/claim")
+    claimed = next(i for i, call in enumerate(fake.calls) if call.path == "/audits/claim")
     later = [call.body for call in fake.calls[claimed + 1 :] if call.path == "/heartbeat"]
     # What the coordinator relies on: from the claim on, no heartbeat leaves the job out
     # unless it says a claim is in flight.
-    assert all(body["current_job"] == "job_0001" or body["claim_in_flight"] for body in later)
+    assert all(body["current_jobs"] == ["job_0001"] or body["claim_in_flight"] for body in later)
 
 
 def test_a_job_whose_result_is_kept_is_named_until_the_result_is_sent(
@@ -449,7 +460,9 @@ def test_a_job_whose_result_is_kept_is_named_until_the_result_is_sent(
     wait_for(lambda: len(beats()) > sent + 1)
     running.stop()
     kept = [beat for beat in beats() if beat["kept_jobs"]]
-    assert all(beat["current_job"] is None for beat in kept)  # no longer run, still held
+    # no longer run, still held: the runner keeps the outcomes and ends the run under the lock a
+    # heartbeat holds, so no beat names a job as both
+    assert all(beat["current_jobs"] == [] for beat in kept)
     assert beats()[-1]["kept_jobs"] == []
 
 
@@ -490,3 +503,58 @@ def test_a_job_running_when_the_runner_is_paused_finishes_and_is_delivered(
     assert [job["job_guid"] for job in fake.jobs] == ["job_0002"]  # not claimed while paused
     running.stop()
     assert running.error is None
+
+
+def three_jobs(root: Path) -> dict[str, Any]:
+    tools = ("photostats", "photo_pairing", "pipeline_validation")
+    return audit_claim(
+        *(
+            make_claim(root, tool, number=n, pipeline=PIPELINE)
+            for n, tool in enumerate(tools, start=1)
+        )
+    )
+
+
+def test_an_audit_is_claimed_once_and_its_results_go_in_one_request(
+    fake: FakeCoordinator, store: OfflineStore, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(three_jobs(photo_tree))
+    running = start()
+    wait_for(lambda: len(fake.ended) == 3)
+    running.stop()
+    assert fake.ended == dict.fromkeys(("job_0001", "job_0002", "job_0003"), "completed")
+    [sent] = fake.calls_to("complete")  # the fake checked each signature
+    assert sent.path == "/audits/adt_0001/complete"
+    assert [o["job_guid"] for o in sent.body["outcomes"]] == ["job_0001", "job_0002", "job_0003"]
+    assert store.counts() == {"pending": 0, "rejected": 0}
+
+
+@pytest.mark.usefixtures("slow_scan")
+def test_a_job_of_an_audit_cancelled_alone_is_left_out_and_the_others_complete(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(three_jobs(photo_tree))
+    fake.cancel_requested.add("job_0002")
+    running = start()
+    wait_for(lambda: len(fake.ended) == 3, timeout=20)  # the slow scan runs to its end
+    running.stop()
+    assert fake.ended == {"job_0001": "completed", "job_0002": "failed", "job_0003": "completed"}
+    assert "cancelled" in fake.accepted["job_0002"]["error"]
+    busy = [call.body for call in fake.calls_to("heartbeat") if call.body["status"] == "busy"]
+    assert busy and all(b["current_jobs"] == ["job_0001", "job_0002", "job_0003"] for b in busy)
+
+
+@pytest.mark.usefixtures("slow_scan")
+def test_cancelling_every_job_of_an_audit_stops_its_scan(
+    fake: FakeCoordinator, photo_tree: Path, start: Callable[[], Running]
+) -> None:
+    fake.jobs.append(three_jobs(photo_tree))
+    running = start()
+    wait_for(lambda: fake.calls_to("progress"))
+    fake.cancel_requested.update({"job_0001", "job_0002", "job_0003"})
+    asked = time.monotonic()
+    wait_for(lambda: len(fake.ended) == 3)
+    assert time.monotonic() - asked < 5  # the scan alone takes 10 s
+    running.stop()
+    assert set(fake.ended.values()) == {"failed"}
+    assert results_sent(fake) == []

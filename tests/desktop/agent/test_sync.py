@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from shuttersense.common.protocol import result_signature
 from shuttersense.desktop.agent.client import CoordinatorClient
 from shuttersense.desktop.agent.errors import AuthRefused
 from shuttersense.desktop.agent.offline_store import OfflineStore
-from shuttersense.desktop.agent.sync import SyncReport, sync_pending
-from tests.desktop.fake_coordinator import FakeCoordinator, make_claim
+from shuttersense.desktop.agent.sync import SyncReport, deliver, sync_pending
+from tests.desktop.fake_coordinator import FakeCoordinator, audit_claim, make_claim
 
 RESULT = {"tool": "photostats", "total_files": 3}
 HASH = "a" * 64
@@ -250,3 +251,105 @@ def test_results_kept_for_the_old_coordinator_go_to_the_new_one_as_their_folders
     assert fake.collections[0]["root_path"] == "/p/2024"
     assert sent["result"] == {"tool": "photostats"} and "signature" not in sent
     assert fake.calls_to("complete") == fake.calls_to("no-change") == []
+
+
+def keep_audit(fake: FakeCoordinator, store: OfflineStore, *, forge: str = "") -> list[str]:
+    """An audit of two jobs the coordinator handed out, their signed outcomes kept together;
+    the job `forge` gets a signature made with another secret."""
+    claim = audit_claim(make_claim("/photos", number=1), make_claim("/photos", number=2))
+    fake.hand_out(claim)
+    outcomes = []
+    for job in claim["jobs"]:
+        secret = "not the claim's" if job["job_guid"] == forge else claim["claim_secret"]
+        signature = result_signature(secret, job["job_guid"], HASH, RESULT)
+        outcomes.append(
+            {
+                "kind": "complete",
+                "job_guid": job["job_guid"],
+                "result": RESULT,
+                "input_state_hash": HASH,
+                "signature": signature,
+            }
+        )
+    store.add_audit_outcomes(
+        claim["audit_guid"],
+        claim["claim_token"],
+        "col_0001",
+        [(job["tool"], outcome) for job, outcome in zip(claim["jobs"], outcomes, strict=True)],
+        root_path="/photos",
+        collection_name="Photos",
+    )
+    return [job["job_guid"] for job in claim["jobs"]]
+
+
+def test_an_audit_s_outcomes_are_sent_in_one_request_and_removed(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    jobs = keep_audit(fake, store)
+    assert store.kept_jobs() == jobs
+    assert sync_pending(client, store) == SyncReport(sent=1)
+    assert [call.path for call in fake.calls] == ["/audits/adt_0001/complete"]
+    assert fake.ended == dict.fromkeys(jobs, "completed")
+    assert store.counts() == {"pending": 0, "rejected": 0} and store.kept_jobs() == []
+
+
+def test_an_audit_outcome_refused_for_good_sets_the_audit_aside_naming_the_job(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    good, forged = keep_audit(fake, store, forge="job_0002")
+    [key] = store.pending_keys()
+    delivery = deliver(client, store, key)
+    assert (delivery.state, delivery.refused) == ("rejected", (forged,))
+    assert "signature" in delivery.error
+    assert fake.ended == {good: "completed"}  # taken on its own
+    assert store.counts() == {"pending": 0, "rejected": 1}  # kept for inspection, not resent
+    assert store.kept_jobs() == []
+
+
+def test_an_audit_whose_jobs_went_elsewhere_is_dropped_quietly(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    first, second = keep_audit(fake, store)
+    fake.ended[first] = "given to another run"
+    assert sync_pending(client, store) == SyncReport(sent=1)
+    assert fake.ended[second] == "completed"
+    assert store.counts() == {"pending": 0, "rejected": 0}
+
+
+def test_kept_audit_outcomes_follow_a_new_registration_as_their_folder_s_results(
+    fake: FakeCoordinator, client: CoordinatorClient, store: OfflineStore
+) -> None:
+    """An audit's results kept for the old coordinator become results of its folder on the new
+    one, one upload per tool; its no-change and its failure go with the old coordinator."""
+    claim = audit_claim(
+        make_claim("/p/2024", "photostats", number=1),
+        make_claim("/p/2024", "photo_pairing", number=2),
+        make_claim("/p/2024", "pipeline_validation", number=3),
+        make_claim("/p/2024", "photostats", number=4),
+    )
+    signed = {"result": RESULT, "input_state_hash": HASH, "signature": "b" * 64}
+    unchanged = {"input_state_hash": HASH, "source_result_guid": "res_old"}
+    outcomes = [
+        {"kind": "complete", "job_guid": "job_0001", **signed},
+        {"kind": "complete", "job_guid": "job_0002", **signed, "result": {"tool": "pairs"}},
+        {"kind": "no_change", "job_guid": "job_0003", **unchanged},
+        {"kind": "fail", "job_guid": "job_0004", "error": "gone", "retryable": False},
+    ]
+    store.add_audit_outcomes(
+        claim["audit_guid"],
+        claim["claim_token"],
+        "col_old",
+        [(job["tool"], outcome) for job, outcome in zip(claim["jobs"], outcomes, strict=True)],
+        root_path="/p/2024",
+        collection_name="2024",
+    )
+    assert store.move_to_new_coordinator() == 2
+    assert store.kept_jobs() == []  # no job of the old coordinator is named to the new one
+    assert sync_pending(client, store) == SyncReport(sent=2)
+    sent = sorted(fake.results.values(), key=lambda body: json.dumps(body["result"]))
+    assert [body["result"] for body in sent] == sorted([RESULT, {"tool": "pairs"}], key=json.dumps)
+    assert all(body["collection_guid"] == fake.collections[0]["guid"] for body in sent)
+    assert all("signature" not in body and body["input_state_hash"] == HASH for body in sent)
+    assert fake.collections[0]["root_path"] == "/p/2024"
+    assert fake.calls_to("complete") == fake.calls_to("no-change") == []
+    assert store.counts() == {"pending": 0, "rejected": 0}

@@ -56,6 +56,29 @@ def test_a_closed_window_gets_nothing(qtbot: QtBot) -> None:
     assert workers.shut_down(1000)
 
 
+class _Label(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[object] = []
+
+    def show_value(self, value: object) -> None:
+        self.shown.append(value)
+
+
+def test_a_method_of_a_deleted_widget_is_not_called(qtbot: QtBot) -> None:
+    workers = Workers()
+    label = _Label()
+    shown = label.shown
+    release = threading.Event()
+    workers.run(lambda: release.wait(5), label.show_value)
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label))
+    release.set()
+    qtbot.waitUntil(lambda: not workers.busy())
+    assert shown == []
+    assert workers.shut_down(1000)
+
+
 def test_nothing_is_delivered_after_shut_down(qtbot: QtBot) -> None:
     workers = Workers()
     release = threading.Event()
