@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from shuttersense.common.agent_protocol import HeartbeatRequest
 from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.agent.credentials import ENV_KEY_STORE
+from shuttersense.desktop.agent.errors import CoordinatorUnreachable
 from shuttersense.desktop.agent.locations import AgentDirs
 from shuttersense.desktop.agent.registration import register
 from shuttersense.desktop.agent.runner import AgentRunner, RunnerSettings
@@ -103,3 +105,36 @@ def test_a_paused_agent_is_paused_for_the_team_and_takes_work_once_resumed(
     running.runner.resume()
     assert coordinator.wait_job(job)["status"] == "completed"
     assert running.error is None
+
+
+def test_a_claim_whose_agent_hung_up_takes_no_job_queued_after(
+    context: AgentContext, coordinator: Coordinator, tmp_path: Path
+) -> None:
+    """The coordinator claims nothing for an audit claim's long poll whose agent stopped
+    waiting (paused, quit), even when a job comes while that poll still sleeps."""
+    agent = context.identity().agent_guid
+    client = context.connector()()
+    client.heartbeat(HeartbeatRequest(authorized_roots=context.roots().reported()))
+    collection = coordinator.api.post(
+        "/api/collections",
+        json={"name": "Photos", "root_path": str((tmp_path / "photos").resolve()), "agent": agent},
+    )
+    assert collection.status_code == 201, collection.text
+    ended = threading.Event()
+
+    def poll() -> None:
+        try:
+            client.claim_audit(30)
+        except CoordinatorUnreachable:
+            pass  # the socket shut down under it: what abort() does
+        finally:
+            ended.set()
+
+    threading.Thread(target=poll, daemon=True).start()
+    time.sleep(0.5)  # the coordinator is now waiting inside the long poll
+    client.abort()
+    assert ended.wait(5)
+    job = coordinator.run_tool(collection.json()["guid"], "photostats")  # wakes the dead poll
+    time.sleep(1.5)  # long enough for that poll to have claimed the job, were it allowed to
+    assert coordinator.job(job)["status"] == "queued"
+    client.close()
