@@ -348,7 +348,9 @@ class DesktopApp(QObject):
         if self._polling:
             return
         self._polling = True
-        self.workers.run(self.control.status, self._agent_status, self._agent_failed)
+        self.workers.run(  # the Overview shows it: nothing to do once it is gone
+            self.control.status, self._agent_status, self._agent_failed, owner=self.overview
+        )
 
     def _agent_status(self, status: AgentStatus) -> None:
         self._polling = False

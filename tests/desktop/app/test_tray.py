@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import shiboken6
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
@@ -161,3 +162,17 @@ def test_closing_the_window_with_a_tray_keeps_running(
     with qtbot.assertNotEmitted(app.finished):
         app.window.close()
     assert not app.window.isVisible() and "stop" not in control.calls
+
+
+def test_an_agent_status_arriving_after_the_overview_is_gone_is_dropped(
+    qtbot: QtBot, context: AgentContext, app_settings: AppSettings, make_app: MakeApp
+) -> None:
+    """The agent's status is read off the UI thread; if the Overview it is shown in was deleted
+    meanwhile (the app closing), it is not written there."""
+    control = FakeAgentControl()
+    app = make_app(control=control)
+    app.start()
+    qtbot.waitUntil(lambda: not app.workers.busy())
+    shiboken6.delete(app.overview)
+    app.poll_agent()
+    qtbot.waitUntil(lambda: not app.workers.busy())
