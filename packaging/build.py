@@ -126,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--bundle", metavar="DIR", help="an already built bundle folder")
     args = parser.parse_args(argv)
-    if (args.what == "app") != (sys.platform == "darwin"):
-        parser.error(f"'{args.what}' is built on {'macOS' if args.what == 'app' else 'Linux'}")
+    needs = {"app": "darwin", "tarball": "linux", "deb": "linux"}.get(args.what)
+    if needs and not sys.platform.startswith(needs):
+        parser.error(f"'{args.what}' is built on {'macOS' if needs == 'darwin' else 'Linux'}")
     args.out = args.out.resolve()
     args.work = args.work.resolve()
     started = time.monotonic()
