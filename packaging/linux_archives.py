@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import hashlib
 import os
 import shutil
 import subprocess
@@ -97,6 +98,16 @@ def _installed_kib(root: Path) -> int:
     return (size + 1023) // 1024
 
 
+def _md5sums(root: Path) -> None:
+    """DEBIAN/md5sums: what `dpkg --verify` checks the installed files against."""
+    lines = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            digest = hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+            lines.append(f"{digest}  {path.relative_to(root)}\n")
+    _write(root / "DEBIAN" / "md5sums", "".join(lines))
+
+
 def build_deb(bundle: Path, icons: Path, out: Path, version: str, arch: str) -> Path:
     """`out/shuttersense_VERSION_ARCH.deb`, built with dpkg-deb from a staged tree."""
     root = out / f"shuttersense_{version}_{arch}"
@@ -116,6 +127,7 @@ def build_deb(bundle: Path, icons: Path, out: Path, version: str, arch: str) -> 
     overrides = root / "usr" / "share" / "lintian" / "overrides" / "shuttersense"
     _write(overrides, (DEB / "lintian-overrides").read_text(encoding="utf-8"))
     _normalise(root)
+    _md5sums(root)
     control = root / "DEBIAN"
     size = str(_installed_kib(root))
     _write(control / "control", _fill(DEB / "control", VERSION=version, ARCH=arch, SIZE=size))
