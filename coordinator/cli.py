@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from cryptography.fernet import Fernet
 from sqlalchemy.orm import Session
 
+from . import __version__
 from .db import check_database, make_engine, make_session_factory
 from .errors import CoordinatorError, InvalidInput, SettingsError
 from .logs import configure_logging
@@ -164,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shuttersense-coordinator",
         description="The ShutterSense coordinator: API, agent protocol and dashboard.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"shuttersense-coordinator {__version__}"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="run the HTTP server (uvicorn)")

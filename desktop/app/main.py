@@ -28,12 +28,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--minimized", action="store_true", help="start in the tray, without the window"
     )
+    parser.add_argument(
+        "--quit-after-ready",
+        action="store_true",
+        help="for tests and CI: print 'ready' once the window is up, then quit",
+    )
     return parser
 
 
-def _run(minimized: bool) -> int:
+def _run(minimized: bool, quit_after_ready: bool = False) -> int:
     # Qt and everything built on it load only from here: `--version` never gets this far.
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -85,6 +90,8 @@ def _run(minimized: bool) -> int:
     desktop.finished.connect(app.quit)
     quit_on_stop_signals(desktop.quit, desktop)
     desktop.start(minimized=minimized)
+    if quit_after_ready:  # the first turn of the event loop: what start() showed is up
+        QTimer.singleShot(0, lambda: (print("ready", flush=True), desktop.quit()))
     try:
         return app.exec()
     finally:
@@ -93,7 +100,7 @@ def _run(minimized: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return _run(args.minimized)
+    return _run(args.minimized, args.quit_after_ready)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,20 @@ def started(home: AgentHome, times: int) -> None:
     wait_for(lambda: app_log(home).count("ShutterSense started") >= times, 60, "the app")
 
 
+def test_quit_after_ready_shows_the_app_then_quits_on_its_own(home: AgentHome) -> None:
+    done = subprocess.run(
+        [PROGRAM, "--quit-after-ready"],
+        env=home.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "ready\n", "")
+    log = app_log(home)
+    assert log.index("ShutterSense started") < log.index("ShutterSense quits")
+
+
 def test_version_needs_no_qt(home: AgentHome) -> None:
     done = subprocess.run(
         [PROGRAM, "--version"], env=home.env, capture_output=True, text=True, check=False
