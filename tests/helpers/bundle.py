@@ -1,15 +1,19 @@
 """The PyInstaller bundle and its Linux archives, built once for the test session and kept under
 build/bundle-cache/ keyed by a hash of everything that goes into them (a second run of the tests
-with the same sources reuses them)."""
+with the same sources reuses them). Test processes running side by side (pytest-xdist) take turns
+through a lock file, so one builds and the others reuse what it built."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.metadata
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,6 +46,18 @@ def _sources_key() -> str:
     return digest.hexdigest()[:16]
 
 
+@contextmanager
+def _turn() -> Iterator[None]:
+    """One test process at a time in the cache."""
+    _CACHE.mkdir(parents=True, exist_ok=True)
+    with (_CACHE.parent / "bundle-cache.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class BuiltPackages:
     """`packaging/build.py` run for real, into build/bundle-cache/<key>/."""
 
@@ -49,7 +65,7 @@ class BuiltPackages:
         key = _sources_key()
         self.folder = _CACHE / key
         self.work = _CACHE / "work"
-        if _CACHE.is_dir():
+        with _turn():
             for old in _CACHE.iterdir():
                 if old.name not in (key, "work"):
                     shutil.rmtree(old)
@@ -72,16 +88,19 @@ class BuiltPackages:
 
     def bundle(self) -> Path:
         folder = self.folder / "shuttersense"
-        if not (folder / "shuttersense").is_file():
-            shutil.rmtree(folder, ignore_errors=True)
-            self._build("bundle")
+        with _turn():
+            if not (folder / "shuttersense").is_file():
+                shutil.rmtree(folder, ignore_errors=True)
+                self._build("bundle")
         return folder
 
     def _archive(self, what: str, pattern: str) -> Path:
-        found = sorted(self.folder.glob(pattern))
-        if not found:
-            self._build(what, f"--bundle={self.bundle()}")
+        bundle = self.bundle()
+        with _turn():
             found = sorted(self.folder.glob(pattern))
+            if not found:
+                self._build(what, f"--bundle={bundle}")
+                found = sorted(self.folder.glob(pattern))
         (archive,) = found
         return archive
 
