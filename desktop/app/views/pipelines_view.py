@@ -40,7 +40,16 @@ VALIDATE_AFTER_MS = 400
 MAX_DOCUMENT = 2 * 1024 * 1024  # what the coordinator's import takes
 NEW_PIPELINE: dict[str, Any] = {
     "nodes": [
-        {"id": "capture", "type": "capture", "properties": {"name": "Camera"}},
+        {
+            "id": "capture",
+            "type": "capture",
+            "properties": {
+                "name": "Camera",
+                "filename_regex": "([A-Z0-9]{4})([0-9]{4})",
+                "camera_id_group": "1",
+                "sample_filename": "AB3D0001",
+            },
+        },
         {"id": "raw", "type": "file", "properties": {"name": "RAW file", "extension": ".CR3"}},
         {
             "id": "archive",
