@@ -72,8 +72,9 @@ class JobEvents:
         if wait > 0 and self._thread.is_alive():
             self._thread.join(wait)
 
-    def stopped(self) -> bool:
-        return self._stop.is_set() and not self._thread.is_alive()
+    def running(self) -> bool:
+        """Whether its thread still listens (or waits to listen again)."""
+        return self._thread.is_alive()
 
     def _state(self, state: SocketState) -> None:
         if not self._stop.is_set():
@@ -111,8 +112,6 @@ class JobEvents:
                 raise _SignedOut(_SIGNED_OUT) from None
             raise
         with socket:
-            self._was_live = True
-            self._state(SocketState(True, "live"))
             while not self._stop.is_set():
                 try:
                     message = socket.recv(timeout=_RECV_SECONDS)
@@ -122,6 +121,9 @@ class JobEvents:
                     if exc.rcvd is not None and exc.rcvd.code == _POLICY_VIOLATION:
                         raise _SignedOut(f"{_SIGNED_OUT} ({exc.rcvd.reason})") from None
                     raise
+                if not self._was_live:  # the first message: the coordinator took the sign-in
+                    self._was_live = True
+                    self._state(SocketState(True, "live"))
                 self._deliver(message)
 
     def _deliver(self, message: str | bytes) -> None:
