@@ -80,6 +80,10 @@ class CollectionDetail:
     findings: list[Finding]
     trends: tuple[TrendLine, ...]
 
+    def newest(self) -> dict[str, ResultSummary]:
+        """Tool → its newest result, as read with the detail (the list may be older)."""
+        return {shown.tool: shown.result for shown in self.latest}
+
 
 def _pipeline_name(collection: Collection, pipelines: Sequence[Pipeline]) -> str:
     by_guid = {p.guid: p.name for p in pipelines}

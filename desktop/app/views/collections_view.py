@@ -169,8 +169,13 @@ class CollectionsView(ApiView):
         self.call(lambda client: load_detail(client, guid), self._detail_loaded)
 
     def _detail_loaded(self, detail: CollectionDetail) -> None:
-        if detail.guid == self._shown:  # not an answer about a collection left meanwhile
-            self.detail.show_detail(detail)
+        if detail.guid != self._shown:
+            return  # an answer about a collection left meanwhile
+        self.detail.show_detail(detail)
+        for index, row in enumerate(self.model.rows()):
+            if row.collection.guid == detail.guid:  # the list agrees with what is shown
+                latest = {**row.latest, **detail.newest()}
+                self.model.replace(index, CollectionRow(row.collection, row.pipeline, latest))
 
     def _enable(self) -> None:
         chosen = self.selected() is not None
