@@ -5,7 +5,7 @@ Photo Pairing results, which trends do not follow)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -33,6 +33,7 @@ __all__ = [
     "kpis",
     "load_collections",
     "load_detail",
+    "shown_results",
     "tools_to_run",
 ]
 
@@ -96,14 +97,26 @@ def _pipeline_name(collection: Collection, pipelines: Sequence[Pipeline]) -> str
 def load_collections(client: UserApiClient) -> CollectionsPage:
     collections = client.collections()
     pipelines = tuple(client.pipelines())
-    latest: dict[str, dict[str, ResultSummary]] = {}
+    by_collection: dict[str, list[ResultSummary]] = {}
     for result in client.results():  # newest first
         if result.collection is not None:
-            latest.setdefault(result.collection, {}).setdefault(result.tool, result)
+            by_collection.setdefault(result.collection, []).append(result)
     rows = tuple(
-        CollectionRow(c, _pipeline_name(c, pipelines), latest.get(c.guid, {})) for c in collections
+        CollectionRow(c, _pipeline_name(c, pipelines), shown_results(by_collection.get(c.guid, [])))
+        for c in collections
     )
     return CollectionsPage(rows, pipelines)
+
+
+def shown_results(results: Iterable[ResultSummary]) -> dict[str, ResultSummary]:
+    """Per tool, from `results` newest first: its newest analysed result, else its newest
+    (a failed run does not hide the last figures there are)."""
+    shown: dict[str, ResultSummary] = {}
+    for result in results:
+        kept = shown.get(result.tool)
+        if kept is None or (kept.status not in ANALYSED and result.status in ANALYSED):
+            shown[result.tool] = result
+    return shown
 
 
 def tools_to_run(row: CollectionRow, page: CollectionsPage) -> list[str]:
@@ -152,15 +165,24 @@ def _read(payload: dict[str, object]) -> ToolResult | None:
         return None
 
 
-def _latest(client: UserApiClient, result: ResultSummary) -> tuple[ToolLatest, ToolResult | None]:
+def _failure(result: ResultSummary) -> str:
+    return result.error or result.status.lower()
+
+
+def _latest(
+    client: UserApiClient, result: ResultSummary, newer: ResultSummary
+) -> tuple[ToolLatest, ToolResult | None]:
+    """The KPIs of `result`; `newer` is the tool's newest run, when it failed after it."""
     if result.status not in ANALYSED:
-        reason = result.error or result.status.lower()
-        return ToolLatest(result.tool, result, (("Failed", reason),)), None
+        return ToolLatest(result.tool, result, (("Failed", _failure(result)),)), None
     read = _read(client.result(result.guid).results)
     if read is None:
         unreadable = (("Result", "stored in a shape this app cannot read"),)
         return ToolLatest(result.tool, result, unreadable), None
-    return ToolLatest(result.tool, result, kpis(read)), read
+    figures = kpis(read)
+    if newer is not result:
+        figures += (("Last run failed", _failure(newer)),)
+    return ToolLatest(result.tool, result, figures), read
 
 
 def _trend(points: Sequence[tuple[datetime, object]]) -> tuple[tuple[datetime, float], ...]:
@@ -173,11 +195,12 @@ def load_detail(client: UserApiClient, guid: str) -> CollectionDetail:
     newest: dict[str, ResultSummary] = {}
     for result in results:
         newest.setdefault(result.tool, result)
+    shown_per_tool = shown_results(results)
     latest: list[ToolLatest] = []
     read: list[ToolResult] = []
     for tool in ToolName:
         if tool.value in newest:
-            shown, document = _latest(client, newest[tool.value])
+            shown, document = _latest(client, shown_per_tool[tool.value], newest[tool.value])
             latest.append(shown)
             read += [document] if document is not None else []
     stats = client.collection_trend(ToolName.PHOTOSTATS, guid, days=TREND_DAYS)

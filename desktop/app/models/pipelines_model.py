@@ -19,22 +19,21 @@ def pipeline_state(pipeline: Pipeline) -> str:
     return "team default" if pipeline.is_default else "active" if pipeline.is_active else "inactive"
 
 
+def _state_tooltip(pipeline: Pipeline) -> str:
+    changed = f"version {pipeline.current_version}, saved {when(pipeline.updated_at)}"
+    return "\n".join([changed, *pipeline.errors])
+
+
 def pipelines_model() -> RowsModel[Pipeline]:
     return RowsModel(
         [
             Column("Pipeline", lambda p: p.name, tooltip=lambda p: p.description),
             Column(
                 "State",
-                pipeline_state,
-                tooltip=lambda p: "\n".join(p.errors),
+                lambda p: f"v{p.current_version} · {pipeline_state(p)}",
+                tooltip=_state_tooltip,
                 colour=lambda p: None if p.is_valid else _INVALID,
+                value=pipeline_state,
             ),
-            Column(
-                "Version",
-                lambda p: str(p.current_version),
-                numeric=True,
-                value=lambda p: p.current_version,
-            ),
-            Column("Changed", lambda p: when(p.updated_at), value=lambda p: p.updated_at),
         ]
     )

@@ -115,7 +115,7 @@ class CollectionsView(ApiView):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.list)
         self.splitter.addWidget(self.detail)
-        self.splitter.setSizes([2000, 3000])
+        self.splitter.setSizes([1500, 3500])
         self.splitter.setChildrenCollapsible(False)
         remember_splitter(settings, "collections/splitter", self.splitter)
 

@@ -178,7 +178,7 @@ class PipelinesView(ApiView):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.list)
         self.splitter.addWidget(editing)
-        self.splitter.setSizes([1000, 4000])
+        self.splitter.setSizes([1300, 4000])
         self.splitter.setChildrenCollapsible(False)
         remember_splitter(settings, "pipelines/splitter", self.splitter)
         layout = QVBoxLayout(self)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,9 +33,12 @@ from .trend_chart import TrendChart
 
 __all__ = ["CollectionDetailPane", "ToolBox"]
 
+_NOTES = ("Failed", "Last run failed", "Result")  # sentences, not figures
+
 
 class ToolBox(QGroupBox):
-    """One tool's last result: its KPIs, and its report."""
+    """One tool's last result: its KPIs (names and values side by side, two labels whose text
+    changes: nothing is made or removed per result), a note, and its report."""
 
     report_requested = Signal(str)  # the result's GUID
 
@@ -41,41 +46,49 @@ class ToolBox(QGroupBox):
         super().__init__(TOOL_LABELS[tool])
         self.tool = tool
         self.result_guid: str | None = None
-        self.form = QFormLayout()
+        self.names = QLabel()
+        self.values = QLabel()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        for label in (self.names, self.values, self.note):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.values.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.report = QPushButton("Open &report")
         self.report.setToolTip(f"The {TOOL_LABELS[tool]} report, in your web browser")
         self.report.clicked.connect(lambda: self.report_requested.emit(self.result_guid or ""))
+        figures = QHBoxLayout()
+        figures.addWidget(self.names)
+        figures.addWidget(self.values, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        layout.addLayout(figures)
+        layout.addWidget(self.note)
         layout.addStretch(1)
         layout.addWidget(self.report)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.show_latest(None)
 
     def show_latest(self, latest: ToolLatest | None) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
+        self.result_guid = None if latest is None else latest.result.guid
         if latest is None:
-            self.result_guid = None
-            self.form.addRow(QLabel("Not run yet"))
-            self.report.setEnabled(False)
-            return
-        result = latest.result
-        self.result_guid = result.guid
-        self.form.addRow("When:", QLabel(when(result.created_at)))
-        for label, value in latest.kpis:
-            shown = QLabel(value)
-            shown.setWordWrap(True)
-            self.form.addRow(f"{label}:", shown)
-        self.report.setEnabled(result.status in ANALYSED)
+            shown: list[tuple[str, str]] = []
+            notes = ["Not run yet"]
+        else:
+            figures = [("When", when(latest.result.created_at)), *latest.kpis]
+            shown = [(k, v) for k, v in figures if k not in _NOTES]
+            notes = [f"{k}: {v}" for k, v in figures if k in _NOTES]
+        self.names.setText("\n".join(f"{name}:" for name, _ in shown))
+        self.values.setText("\n".join(value for _, value in shown))
+        self.note.setText("\n".join(notes))
+        self.note.setVisible(bool(notes))
+        self.report.setEnabled(latest is not None and latest.result.status in ANALYSED)
+        self.setAccessibleDescription("; ".join([*(f"{k}: {v}" for k, v in shown), *notes]))
 
     def kpi(self, label: str) -> str | None:
-        """The value shown for `label`, if any (tests and screen readers)."""
-        for row in range(self.form.rowCount()):
-            name = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            value = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if name is not None and value is not None and name.widget().text() == f"{label}:":
-                return value.widget().text()
-        return None
+        """The value shown for `label`, if any."""
+        names = self.names.text().splitlines()
+        values = self.values.text().splitlines()
+        return dict(zip(names, values, strict=True)).get(f"{label}:")
 
 
 class CollectionDetailPane(QWidget):
@@ -100,10 +113,14 @@ class CollectionDetailPane(QWidget):
         charts = QHBoxLayout()
         for chart in self.charts:
             charts.addWidget(chart, 1)
-        results = QWidget()
-        results_layout = QVBoxLayout(results)
+        figures = QWidget()
+        results_layout = QVBoxLayout(figures)
         results_layout.addLayout(boxes)
         results_layout.addLayout(charts, 1)
+        results = QScrollArea()  # a short window scrolls instead of squeezing the figures
+        results.setWidget(figures)
+        results.setWidgetResizable(True)
+        results.setFrameShape(QFrame.Shape.NoFrame)
 
         self.findings: list[Finding] = []
         self.findings_model = findings_model()

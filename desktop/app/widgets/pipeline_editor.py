@@ -67,6 +67,7 @@ def _table(columns: tuple[str, ...]) -> QTableWidget:
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+    table.setWordWrap(False)
     return table
 
 
@@ -131,7 +132,8 @@ class PipelineEditor(QWidget):
             for edge in definition.get("edges") or []:
                 if isinstance(edge, dict):
                     self.add_edge(str(edge.get("from", "")), str(edge.get("to", "")))
-            self.nodes.resizeColumnsToContents()
+            for column, width in enumerate((90, 90, 140)):
+                self.nodes.setColumnWidth(column, width)
         finally:
             self._filling = False
         self.changed.emit()

@@ -88,7 +88,12 @@ class TrendChart(QWidget):
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for value, y in ((high, plot.top()), (low, plot.bottom())):
+        marks = (
+            ((high, plot.top()), (low, plot.bottom()))
+            if high != low
+            else ((low, plot.center().y()),)
+        )
+        for value, y in marks:
             label = QRectF(bounds.left(), y - line_height / 2, axis - 6, line_height)
             painter.drawText(label, right, _number(value, self.unit))
         first, last = self.points[0][0], self.points[-1][0]
