@@ -4,7 +4,7 @@ them and make registration tokens (shown once, copied to the clipboard)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -37,6 +37,8 @@ class AgentsView(ApiView):
         super().__init__(workers)
         self.agent_names: dict[str, str] = {}
         refresh = QPushButton("Re&fresh")
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.setToolTip("Load again from the coordinator (F5)")
         refresh.clicked.connect(self.refresh)
         top = QHBoxLayout()
         top.addWidget(heading("Agents", scale=1.5))

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -91,6 +91,8 @@ class CollectionsView(ApiView):
         self.assign.setToolTip("Check the selected collection against this pipeline from now on")
         self.assign.clicked.connect(self.assign_pipeline)
         refresh = QPushButton("Re&fresh")
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.setToolTip("Load again from the coordinator (F5)")
         refresh.clicked.connect(self.refresh)
         top = QHBoxLayout()
         top.addWidget(heading("Collections", scale=1.5))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -56,6 +57,8 @@ class JobsView(ApiView):
         self.retry = QPushButton("R&etry job")
         self.retry.clicked.connect(self.retry_selected)
         refresh = QPushButton("Re&fresh")
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.setToolTip("Load again from the coordinator (F5)")
         refresh.clicked.connect(self.refresh)
         top = QHBoxLayout()
         top.addWidget(heading("Jobs", scale=1.5))

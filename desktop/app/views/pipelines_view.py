@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -105,7 +105,9 @@ class PipelinesView(ApiView):
         self.export_button.setToolTip("The saved pipeline as a JSON or YAML file")
         self.export_button.clicked.connect(self._pick_export)
         refresh = QPushButton("Re&fresh")
-        refresh.clicked.connect(self.refresh)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.setToolTip("Load again from the coordinator (F5)")
+        refresh.clicked.connect(lambda: self.refresh())
         top = QHBoxLayout()
         top.addWidget(heading("Pipelines", scale=1.5))
         top.addStretch(1)
@@ -131,9 +133,6 @@ class PipelinesView(ApiView):
         self.editor = PipelineEditor()
         self.editor.changed.connect(self._edited)
         self.graph = PipelineGraph()
-        graph_area = QScrollArea()
-        graph_area.setWidget(self.graph)
-        graph_area.setWidgetResizable(False)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setTextFormat(Qt.TextFormat.PlainText)
@@ -162,10 +161,10 @@ class PipelinesView(ApiView):
         self.timer.setInterval(VALIDATE_AFTER_MS)
         self.timer.timeout.connect(self.validate)
 
-        edit_split = QSplitter(Qt.Orientation.Horizontal)
+        edit_split = QSplitter(Qt.Orientation.Vertical)
         edit_split.addWidget(self.editor)
-        edit_split.addWidget(graph_area)
-        edit_split.setSizes([2000, 3000])
+        edit_split.addWidget(self.graph)
+        edit_split.setSizes([3000, 2500])
         remember_splitter(settings, "pipelines/editor", edit_split)
         editing = QWidget()
         editing_layout = QVBoxLayout(editing)

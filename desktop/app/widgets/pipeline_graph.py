@@ -1,4 +1,5 @@
-"""A pipeline drawn as boxes and arrows, coloured by node type, in layers from left to right.
+"""A pipeline drawn as boxes and arrows, coloured by node type, in layers from left to right,
+scaled down (to half at most) to fit the space it has.
 
 The layout is a simple layered one: a node's layer is its distance (in edges) from a node that
 nothing leads to; nodes of one layer stand in a column in the order the definition lists them.
@@ -14,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen, QPolygonF
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 __all__ = ["TYPE_COLOURS", "PipelineGraph", "layers"]
 
@@ -28,6 +29,7 @@ TYPE_COLOURS = {
 }
 _OTHER = QColor("#7a7a7a")
 _BOX_W, _BOX_H, _GAP_X, _GAP_Y, _MARGIN = 150, 44, 56, 18, 16
+_SMALLEST = 0.5
 
 
 def _nodes(definition: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -72,12 +74,12 @@ class PipelineGraph(QWidget):
         self._boxes: dict[str, QRectF] = {}
         self.setAccessibleName("Pipeline graph")
         self.setMinimumSize(200, 120)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_definition(self, definition: Mapping[str, Any]) -> None:
         self.definition = definition
         self._boxes = self._place()
         self.updateGeometry()
-        self.adjustSize()
         self.update()
         count = len(self._boxes)
         self.setAccessibleDescription(f"{count} steps, {len(_edges(definition))} connections")
@@ -107,11 +109,19 @@ class PipelineGraph(QWidget):
         bottom = max(box.bottom() for box in self._boxes.values())
         return QSize(int(right) + _MARGIN, int(bottom) + _MARGIN)
 
+    def scale(self) -> float:
+        """How much the drawing is shrunk to fit: 1 when it fits, never below a half."""
+        natural = self.sizeHint()
+        fit = min(self.width() / natural.width(), self.height() / natural.height())
+        return max(_SMALLEST, min(1.0, fit))
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
+        if self._boxes:
+            painter.scale(self.scale(), self.scale())
         text = palette.color(QPalette.ColorRole.Text)
         if not self._boxes:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
