@@ -211,4 +211,4 @@ class AgentsView(ApiView):
 
     def copy_token(self) -> None:
         QGuiApplication.clipboard().setText(self.token.text())
-        self.window().statusBar().showMessage("Registration token copied to the clipboard")
+        self.tell("Registration token copied to the clipboard")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from ..api import SignInRequired, UserApiClient
 from ..api.session import ApiSession
@@ -81,6 +81,12 @@ class ApiView(QWidget):
     def busy(self) -> bool:
         """Whether an answer is still on its way (tests wait for it)."""
         return self._busy > 0
+
+    def tell(self, text: str) -> None:
+        """A passing word in the window's status bar (what was done)."""
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text)
 
     def show_problem(self, text: str) -> None:
         self.notice.say(text, "&Retry", self.refresh)

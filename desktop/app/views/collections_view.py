@@ -205,7 +205,7 @@ class CollectionsView(ApiView):
 
     def _folder_added(self, collection: dict[str, object]) -> None:
         self._shown = str(collection["guid"])
-        self.window().statusBar().showMessage(f"Added {collection['name']}")
+        self.tell(f"Added {collection['name']}")
         self.refresh()
 
     def run_tools(self, tools: list[str] | None) -> None:
@@ -223,7 +223,7 @@ class CollectionsView(ApiView):
 
     def _queued(self, jobs: list[JobSummary]) -> None:
         names = ", ".join(TOOL_LABELS.get(job.tool, job.tool) for job in jobs)
-        self.window().statusBar().showMessage(f"Queued {names}: follow them in Jobs")
+        self.tell(f"Queued {names}: follow them in Jobs")
         self.jobs_queued.emit(jobs)
 
     def assign_pipeline(self) -> None:

@@ -211,5 +211,5 @@ class JobsView(ApiView):
         self._selected_changed()
 
     def _retried(self, job: JobSummary) -> None:
-        self.window().statusBar().showMessage(f"Queued again as {job.guid}")
+        self.tell(f"Queued again as {job.guid}")
         self.refresh()

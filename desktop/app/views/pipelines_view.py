@@ -289,9 +289,7 @@ class PipelinesView(ApiView):
     def _saved(self, pipeline: PipelineDetail) -> None:
         self.show_pipeline(pipeline)
         state = "valid and active" if pipeline.is_valid else "invalid: inactive until fixed"
-        self.window().statusBar().showMessage(
-            f"Saved {pipeline.name} as version {pipeline.current_version} ({state})"
-        )
+        self.tell(f"Saved {pipeline.name} as version {pipeline.current_version} ({state})")
         self.refresh(select=pipeline.guid)
 
     # -- preview, import, export --------------------------------------------------------------
@@ -339,6 +337,4 @@ class PipelinesView(ApiView):
         def export(client: UserApiClient) -> Path:
             return _write(path, client.export_pipeline(guid, kind))
 
-        self.call(
-            export, lambda written: self.window().statusBar().showMessage(f"Exported to {written}")
-        )
+        self.call(export, lambda written: self.tell(f"Exported to {written}"))

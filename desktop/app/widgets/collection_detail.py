@@ -88,7 +88,7 @@ class ToolBox(QGroupBox):
         """The value shown for `label`, if any."""
         names = self.names.text().splitlines()
         values = self.values.text().splitlines()
-        return dict(zip(names, values, strict=True)).get(f"{label}:")
+        return dict(zip(names, values, strict=False)).get(f"{label}:")
 
 
 class CollectionDetailPane(QWidget):
