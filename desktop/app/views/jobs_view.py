@@ -47,9 +47,9 @@ class JobsView(ApiView):
         super().__init__(workers)
         self.names: dict[str, str] = {}
         self.events: JobEvents | None = None
-        self._bridge = _Bridge(self)
-        self._bridge.event.connect(self._event)
-        self._bridge.state.connect(self._socket_state)
+        self.bridge = _Bridge(self)
+        self.bridge.event.connect(self._event)
+        self.bridge.state.connect(self._socket_state)
         self.live = QLabel("Live updates: not connected")
         self.live.setAccessibleName("Live updates")
         self.cancel = QPushButton("&Cancel job")
@@ -98,7 +98,7 @@ class JobsView(ApiView):
         self.stop_events()
         super().set_session(session, account)
         if session is not None:
-            bridge = self._bridge
+            bridge = self.bridge
             self.events = JobEvents(
                 session.server_url, session.token, bridge.event.emit, bridge.state.emit
             )
@@ -131,6 +131,8 @@ class JobsView(ApiView):
         index = self._row_of(guid)
         if index is None:
             self.refresh()  # a job queued since the list was read
+            if kind == "state" and event.get("status") in ENDED and isinstance(guid, str):
+                self.job_ended.emit(guid)  # it ran before the list could show it
             return
         job = self.model.row(index)
         update: dict[str, Any] = {k: event[k] for k in _EVENT_FIELDS if k in event}

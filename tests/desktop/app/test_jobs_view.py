@@ -13,6 +13,7 @@ from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.models.table import VALUE_ROLE
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.jobs_view import JobsView
+from shuttersense.desktop.app.workers import Workers
 from tests.desktop.app.app_factory import MakeApp
 from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.studio import Studio
@@ -122,3 +123,18 @@ def test_live_progress_cancel_failure_and_retry(
         job for job in view.model.rows() if job.tool == "photo_pairing" and job.guid != failing
     ]
     assert [job.status for job in again] == ["queued"]
+
+
+def test_a_job_that_ended_before_the_list_showed_it_is_told(
+    qtbot: QtBot, app_settings: AppSettings
+) -> None:
+    """A short job can be queued, run and ended before the list is read again: its end still
+    reaches the views that follow jobs (Collections reads its figures again)."""
+    view = JobsView(Workers(), app_settings)
+    qtbot.addWidget(view)
+    ended = {"event": "state", "job": "job_1", "tool": "photostats", "status": "completed"}
+    with qtbot.waitSignal(view.job_ended, timeout=5_000) as told:
+        view.bridge.event.emit(ended)  # as the socket's thread delivers it
+    assert told.args == ["job_1"]
+    with qtbot.assertNotEmitted(view.job_ended):
+        view.bridge.event.emit({**ended, "job": "job_2", "status": "running"})
