@@ -14,6 +14,7 @@ from shuttersense.desktop.app.models.table import VALUE_ROLE
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.jobs_view import JobsView
 from shuttersense.desktop.app.workers import Workers
+from tests.desktop.app.agent_calls import Claimed, claim_job, fail_job, report_progress
 from tests.desktop.app.app_factory import MakeApp
 from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.studio import Studio
@@ -29,23 +30,21 @@ def queue(server: TeamServer, collection: str, tool: str) -> str:
         return str(made.json()["guid"])
 
 
-def claim(context: AgentContext) -> dict[str, Any]:
+def claim(context: AgentContext) -> Claimed:
     with context.client() as agent:
-        claimed = agent.claim(wait=5)
-    assert claimed is not None, "no job to claim"
-    return claimed
+        return claim_job(agent)
 
 
-def report(context: AgentContext, claimed: dict[str, Any], percent: float) -> dict[str, Any]:
-    body = {
-        "claim_token": claimed["claim_token"],
-        "stage": "analysing",
-        "percent": percent,
-        "counts": {"files": 120},
-        "message": "PhotoStats",
-    }
+def report(context: AgentContext, claimed: Claimed, percent: float) -> bool:
+    """Progress of the claimed job; whether its cancellation was asked for."""
+    fields = {"stage": "analysing", "counts": {"files": 120}, "message": "PhotoStats"}
     with context.client() as agent:
-        return agent.progress(claimed["job_guid"], body)
+        return report_progress(agent, claimed, percent, **fields)
+
+
+def fail(context: AgentContext, claimed: Claimed, reason: str) -> None:
+    with context.client() as agent:
+        fail_job(agent, claimed, reason)
 
 
 def row_of(view: JobsView, guid: str) -> int | None:
@@ -82,7 +81,7 @@ def test_live_progress_cancel_failure_and_retry(
     running = queue(team_server, collection, "photostats")
     qtbot.waitUntil(lambda: status_of(view, running) == "queued", timeout=WAIT)
     claimed = claim(context)
-    assert claimed["job_guid"] == running
+    assert claimed.job_guid == running
     report(context, claimed, 40)
     qtbot.waitUntil(lambda: shown_percent(view, running) == 40, timeout=WAIT)
     report(context, claimed, 75)
@@ -95,20 +94,17 @@ def test_live_progress_cancel_failure_and_retry(
     assert view.cancel.isEnabled() and not view.retry.isEnabled()
     view.cancel.click()
     qtbot.waitUntil(lambda: "cancel asked" in (view.model.index(row, 3).data() or ""), timeout=WAIT)
-    assert report(context, claimed, 80)["cancel_requested"] is True  # the agent is told
-    with context.client() as agent:
-        agent.fail(
-            running, "the job was cancelled", retryable=False, claim_token=claimed["claim_token"]
-        )
+    assert report(context, claimed, 80) is True  # the agent is told
+    fail(context, claimed, "the job was cancelled")
     qtbot.waitUntil(lambda: status_of(view, running) == "cancelled", timeout=WAIT)
     assert shown_percent(view, running) is None  # no bar once it ended
 
     failing = queue(team_server, collection, "photo_pairing")
     qtbot.waitUntil(lambda: status_of(view, failing) == "queued", timeout=WAIT)
     claimed = claim(context)
+    assert claimed.job_guid == failing
     reason = "the folder cannot be read: permission denied (check its permissions)"
-    with context.client() as agent:
-        agent.fail(failing, reason, retryable=False, claim_token=claimed["claim_token"])
+    fail(context, claimed, reason)
     qtbot.waitUntil(lambda: status_of(view, failing) == "failed", timeout=WAIT)
     view.select(failing)
     assert view.reason.text() == f"Why it failed: {reason}"

@@ -22,6 +22,7 @@ from shuttersense.desktop.app.services.agent_control import AgentState, AgentSta
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.workers import Workers
 from tests.coordinator.factories import db
+from tests.desktop.app.agent_calls import claim_job, fail_job, report_progress
 from tests.desktop.app.app_factory import MakeApp
 from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, TeamServer, dark
 from tests.desktop.app.fakes import FakeAgentControl
@@ -169,24 +170,12 @@ def test_team_views(
             queued = admin.post(f"/api/collections/{collection}/jobs", json={"tool": tool})
             assert queued.status_code == 201, queued.text
     with context.client() as agent:
-        failing = agent.claim(wait=5)
-        assert failing is not None
-        agent.fail(
-            failing["job_guid"],
-            "the folder /Volumes/Studio/2024 cannot be read: the disk is not connected",
-            retryable=False,
-            claim_token=failing["claim_token"],
-        )
-        running = agent.claim(wait=5)
-        assert running is not None
-        body = {
-            "claim_token": running["claim_token"],
-            "stage": "analysing",
-            "percent": 42,
-            "counts": {"files": 812},
-            "message": "812 of 1,930 files",
-        }
-        agent.progress(running["job_guid"], body)
+        failing = claim_job(agent)
+        reason = "the folder /Volumes/Studio/2024 cannot be read: the disk is not connected"
+        fail_job(agent, failing, reason)
+        running = claim_job(agent)
+        fields = {"stage": "analysing", "counts": {"files": 812}, "message": "812 of 1,930 files"}
+        report_progress(agent, running, 42, **fields)
 
     app = make_app()
     app.start()
