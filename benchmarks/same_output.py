@@ -5,23 +5,24 @@
 
 DIR holds one tree per profile, as `benchmarks.collection DIR --profile all` writes them
 (`DIR/<profile>/photos` and `DIR/<profile>/pipeline.yaml`). Every profile found there is analysed
-with all three tools by the installed `shuttersense` command. The documents are compared as
-bytes with only the run's timings (`scan_time`) and `generated_at` blanked, so anything else that
-moves, even the order of keys or of names, shows. Exit 0 when every document is the same, 1 when
-one differs (its first differing bytes are printed), 2 when nothing was recorded for a profile.
+with all three tools by the `shuttersense` command beside this Python. The documents are compared
+as bytes with only the run's timings (`scan_time`) and `generated_at` blanked, so anything else
+that moves, even the order of keys or of names, shows. Exit 0 when every document is the same,
+1 when one differs (its first differing bytes are printed), 2 when nothing was recorded for a
+profile.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from .profiles import PROFILES
+from .run import ALL_TOOLS, _shuttersense
 
 __all__ = ["analyze_json", "first_difference", "main", "normalised"]
 
@@ -48,16 +49,15 @@ def first_difference(old: bytes, new: bytes, context: int = 80) -> str | None:
 
 def analyze_json(tree: Path) -> bytes:
     """The normalised `--json` document of one profile's tree."""
-    command = shutil.which("shuttersense") or "shuttersense"
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "analysis.json"
         subprocess.run(
             [
-                command,
+                *_shuttersense(),
                 "analyze",
                 str(tree / "photos"),
                 "--tools",
-                "photostats,photo_pairing,pipeline_validation",
+                ALL_TOOLS,
                 "--pipeline",
                 str(tree / "pipeline.yaml"),
                 "--json",
