@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from itertools import repeat
+from itertools import compress, repeat
+from operator import contains, gt, is_not, not_
 from typing import Any
 
+from ..catalog import append_each
 from ..files import FileEntry
 from ..grammar import FilenameGrammar, ParsedName
 from ..pipeline import PathMatcher, Pipeline, PipelinePath, enumerate_paths
@@ -71,14 +73,20 @@ def _attach(
     if not grouping.sidecars or not grouping.groups:
         return attached, aliased
     owners = _Owners(grouping, grammar)
-    names = [path[path.rfind("/") + 1 :] for path in grouping.sidecars]
+    paths = grouping.sidecars
+    names = [path[path.rfind("/") + 1 :] for path in paths]
     stems = [name[: name.rfind(".")] for name in names]
-    # Most sidecars are named after their image's base: one dict lookup each, in bulk.
-    direct = map(owners.by_base.get, stems)
-    for path, name, stem, image in zip(grouping.sidecars, names, stems, direct, strict=True):
-        if image is not None and "." not in stem:
-            attached[id(image)].append((name, path))
-            continue
+    # Most sidecars are named after their image's base: found and filed in bulk, in C. Such a
+    # sidecar has an image (`is_not None` is True) and no dot in its stem (`contains` is False),
+    # so True > False. The order of an image's sidecars does not matter.
+    direct = list(map(owners.by_base.get, stems))
+    plain = list(map(gt, map(is_not, direct, repeat(None)), map(contains, stems, repeat("."))))
+    pairs = zip(compress(names, plain), compress(paths, plain), strict=True)
+    append_each(attached, map(id, compress(direct, plain)), pairs)
+    others = list(map(not_, plain))
+    for path, name, stem in zip(
+        compress(paths, others), compress(names, others), compress(stems, others), strict=True
+    ):
         found = owners.find(name, len(stem))
         if found is not None:
             attached[id(found[0])].append((found[1], path))
