@@ -1,0 +1,175 @@
+"""The background push sender: notices from the job and agent events, sent with pywebpush.
+
+It watches the event bus (the events the job socket streams; on PostgreSQL every instance hears
+every event), turns the events that tell something into outbox rows in a worker thread, and
+sends the due rows in another, never on a request's path: a slow or failing push service holds
+up only this sender. A 404 or 410 deletes the subscription; other failures are logged with the
+endpoint's host only (its path is the subscription's secret) and tried again later, a bounded
+number of times (services/push_outbox.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlsplit
+
+import requests
+from fastapi.concurrency import run_in_threadpool
+from py_vapid import Vapid02
+from pywebpush import WebPushException, webpush
+from sqlalchemy.orm import Session, sessionmaker
+
+from .event_bus import Event
+from .models.base import utcnow
+from .services import push_outbox
+from .services.push_notices import notices_for, tells
+from .vapid import VapidKeys, VapidSource
+
+__all__ = ["PushSender"]
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["sent", "gone", "failed"]
+_QUEUE_SIZE = 1000
+_TTL = 24 * 3600  # a phone that is off for a day still gets the notice
+_GONE = (404, 410)
+
+
+def _host(endpoint: str) -> str:
+    return urlsplit(endpoint).hostname or "(no host)"
+
+
+class PushSender:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        vapid: VapidSource,
+        *,
+        timeout: float = 10.0,
+        retry_every: float = 15.0,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._vapid = vapid
+        self._timeout = timeout
+        self._retry_every = retry_every
+        self._clock = clock
+        self._events: asyncio.Queue[Event] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._http: requests.Session | None = None  # kept open while started
+
+    def notice(self, event: Event) -> None:
+        """The bus watcher: keep the events that may tell something (on the event loop)."""
+        if self._events is None or not tells(event):
+            return
+        try:
+            self._events.put_nowait(event)
+        except asyncio.QueueFull:
+            log.warning("the push sender is behind: an event's notifications were dropped")
+
+    async def start(self) -> None:
+        self._http = requests.Session()
+        events: asyncio.Queue[Event] = asyncio.Queue(_QUEUE_SIZE)
+        wake = asyncio.Event()
+        self._tasks = [
+            asyncio.create_task(self._record(events, wake)),
+            asyncio.create_task(self._send(wake)),
+        ]
+        self._events = events
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        self._events = None
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    async def _record(self, events: asyncio.Queue[Event], wake: asyncio.Event) -> None:
+        while True:
+            batch = [await events.get()]
+            while not events.empty():
+                batch.append(events.get_nowait())
+            try:
+                await run_in_threadpool(self.record, batch)
+            except Exception:  # the next event may fare better
+                log.exception("push notifications could not be queued")
+            wake.set()
+
+    async def _send(self, wake: asyncio.Event) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):  # retries fall due by themselves
+                await asyncio.wait_for(wake.wait(), self._retry_every)
+            wake.clear()
+            try:
+                await run_in_threadpool(self.deliver_due)
+            except Exception:
+                log.exception("push notifications could not be sent")
+
+    def record(self, events: list[Event]) -> None:
+        """Queue the notices of `events` (blocking: run in a thread)."""
+        with self._sessions() as session:
+            notices = [notice for event in events for notice in notices_for(session, event)]
+            if notices:
+                push_outbox.queue(session, notices, self._clock())
+
+    def deliver_due(self) -> int:
+        """Send every due delivery (blocking: run in a thread); returns how many went out."""
+        delivered = 0
+        while True:
+            with self._sessions() as session:
+                claimed = push_outbox.claim(session, self._clock())
+            keys = self._vapid.keys() if claimed else None
+            if keys is None:  # nothing due, or push no longer set up (claims lapse, retried)
+                return delivered
+            for delivery in claimed:
+                outcome = self._send_one(delivery, keys)
+                with self._sessions() as session:
+                    if outcome == "sent":
+                        push_outbox.sent(session, delivery.id)
+                        delivered += 1
+                    elif outcome == "gone":
+                        push_outbox.drop_subscription(session, delivery.subscription_id)
+                    elif push_outbox.failed(session, delivery, self._clock()):
+                        log.warning(
+                            "push to %s given up after %d attempts",
+                            _host(delivery.endpoint),
+                            push_outbox.MAX_ATTEMPTS,
+                        )
+
+    def _send_one(self, delivery: push_outbox.Claimed, keys: VapidKeys) -> Outcome:
+        host = _host(delivery.endpoint)
+        subscription = {
+            "endpoint": delivery.endpoint,
+            "keys": {"p256dh": delivery.p256dh, "auth": delivery.auth},
+        }
+        try:
+            webpush(
+                subscription,
+                data=json.dumps(delivery.payload),
+                vapid_private_key=Vapid02(keys.private_key),
+                vapid_claims={"sub": keys.subject},
+                timeout=self._timeout,
+                ttl=_TTL,
+                requests_session=self._http,
+            )
+        except WebPushException as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            if status in _GONE:
+                log.info("push subscription at %s is gone (%s): deleted", host, status)
+                return "gone"
+            log.warning("push to %s failed: HTTP %s; will try again", host, status)
+            return "failed"
+        except (requests.RequestException, OSError, ValueError) as exc:
+            # Never the exception's text: it holds the endpoint's path, the subscription's secret.
+            log.warning("push to %s failed: %s; will try again", host, type(exc).__name__)
+            return "failed"
+        return "sent"

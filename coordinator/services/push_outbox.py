@@ -1,0 +1,147 @@
+"""The push outbox: one row per notice and subscription until it is sent or given up.
+
+Queueing inserts with ON CONFLICT DO NOTHING on (subscription, event key), so of the instances
+that heard an event only the first queues its notice. Senders claim due rows with
+`FOR UPDATE SKIP LOCKED` (PostgreSQL) and mark them claimed for a while: two senders never
+send the same row, and a sender that dies leaves its rows to be claimed again. A failed send is
+tried again later, at most MAX_ATTEMPTS times in all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..models import PushDelivery, PushSubscription
+from .push_notices import Notice
+from .push_preferences import users_wanting
+
+__all__ = [
+    "CLAIM_FOR",
+    "MAX_ATTEMPTS",
+    "Claimed",
+    "claim",
+    "drop_subscription",
+    "failed",
+    "queue",
+    "sent",
+]
+
+MAX_ATTEMPTS = 4
+CLAIM_FOR = timedelta(minutes=2)
+_BACKOFF = (timedelta(seconds=15), timedelta(minutes=1), timedelta(minutes=5))
+_INSERT = {module.dialect.name: module.insert for module in (postgresql, sqlite)}
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery claimed for sending, with what the push service needs."""
+
+    id: int
+    subscription_id: int
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def queue(session: Session, notices: list[Notice], now: datetime) -> None:
+    """Queue each notice for the subscriptions of the users who want its kind (a notice
+    another instance queued already is not queued again). Committed."""
+    insert = _INSERT[session.get_bind().dialect.name]
+    for notice in notices:
+        users = users_wanting(session, notice.team_id, notice.kind)
+        if not users:
+            continue
+        subscriptions = session.scalars(
+            select(PushSubscription.id).where(
+                PushSubscription.team_id == notice.team_id, PushSubscription.user_id.in_(users)
+            )
+        ).all()
+        if not subscriptions:
+            continue
+        rows = [
+            {
+                "subscription_id": subscription,
+                "event_key": notice.key[:200],
+                "payload": notice.payload(),
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for subscription in subscriptions
+        ]
+        statement = insert(PushDelivery).on_conflict_do_nothing(
+            index_elements=["subscription_id", "event_key"]
+        )
+        session.execute(statement, rows)
+    session.commit()
+
+
+def claim(session: Session, now: datetime, limit: int = 20) -> list[Claimed]:
+    """Up to `limit` due deliveries, oldest first, claimed for CLAIM_FOR. Committed."""
+    rows = session.execute(
+        select(PushDelivery, PushSubscription)
+        .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
+        .where(
+            PushDelivery.next_attempt_at <= now,
+            or_(PushDelivery.claimed_until.is_(None), PushDelivery.claimed_until < now),
+        )
+        .order_by(PushDelivery.next_attempt_at, PushDelivery.id)
+        .limit(limit)
+        .with_for_update(of=PushDelivery, skip_locked=True)
+    ).all()
+    claimed = []
+    for delivery, subscription in rows:
+        delivery.claimed_until = now + CLAIM_FOR
+        claimed.append(
+            Claimed(
+                delivery.id,
+                subscription.id,
+                subscription.endpoint,
+                subscription.p256dh,
+                subscription.auth,
+                dict(delivery.payload),
+                delivery.attempts,
+            )
+        )
+    session.commit()
+    return claimed
+
+
+def sent(session: Session, delivery_id: int) -> None:
+    session.execute(delete(PushDelivery).where(PushDelivery.id == delivery_id))
+    session.commit()
+
+
+def drop_subscription(session: Session, subscription_id: int) -> None:
+    """The push service says the subscription is gone (404, 410): delete it with its rows."""
+    session.execute(delete(PushSubscription).where(PushSubscription.id == subscription_id))
+    session.commit()
+
+
+def failed(session: Session, delivery: Claimed, now: datetime) -> bool:
+    """Count a failed attempt: try again later, or give up after MAX_ATTEMPTS (True: given
+    up, the row deleted). Committed."""
+    attempts = delivery.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        session.execute(delete(PushDelivery).where(PushDelivery.id == delivery.id))
+        session.commit()
+        return True
+    session.execute(
+        update(PushDelivery)
+        .where(PushDelivery.id == delivery.id)
+        .values(
+            attempts=attempts,
+            claimed_until=None,
+            next_attempt_at=now + _BACKOFF[min(attempts, len(_BACKOFF)) - 1],
+        )
+    )
+    session.commit()
+    return False
