@@ -1,0 +1,3 @@
+"""Dialogs of the app."""
+
+__all__: list[str] = []

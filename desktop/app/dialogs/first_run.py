@@ -1,0 +1,304 @@
+"""The first-run window: solo mode or a team coordinator, sign in, register, pick folders.
+
+Each step runs on the worker pool (first_run_steps.py); the window only shows what is asked
+and what came back. A failed step stays on its page with the reason, nothing lost. With
+`sign_in_only` it is the sign-in prompt of an app already set up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shuttersense.desktop.agent.agent_config import Identity
+from shuttersense.desktop.agent.context import AgentContext
+
+from ..api import UserApiClient
+from ..api.session import ApiSession
+from ..first_run_steps import (
+    SignedIn,
+    SoloMode,
+    authorize_folder,
+    check_server,
+    keep_sign_in,
+    register_machine,
+    registration_token,
+    sign_in,
+)
+from ..workers import Workers
+from .first_run_pages import (
+    FoldersPage,
+    ModePage,
+    Page,
+    RegisterPage,
+    ServerPage,
+    SignInPage,
+    TextPage,
+)
+
+__all__ = ["FirstRunDialog"]
+
+log = logging.getLogger(__name__)
+
+_ERROR = QColor("#d3343b")
+_NEXT_TEXT = {"folders": "&Finish", "done": "&Open ShutterSense"}
+
+
+class FirstRunDialog(QDialog):
+    completed = Signal(object)  # SignedIn
+
+    def __init__(
+        self,
+        context: AgentContext,
+        workers: Workers,
+        *,
+        solo: SoloMode | None = None,
+        server_url: str = "",
+        sign_in_only: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in to ShutterSense" if sign_in_only else "Set up ShutterSense")
+        self.setMinimumSize(560, 420)
+        self._context = context
+        self._workers = workers
+        self._solo = solo
+        self._sign_in_only = sign_in_only
+        self._server = server_url
+        self._signed: SignedIn | None = None
+        self._history: list[str] = []
+        self.mode_page = ModePage(solo is not None)
+        self.server_page = ServerPage()
+        self.sign_in_page = SignInPage()
+        self.register_page = RegisterPage()
+        self.folders_page = FoldersPage()
+        self.done_page = TextPage("ShutterSense is ready")
+        self.pages: dict[str, Page] = {
+            "mode": self.mode_page,
+            "server": self.server_page,
+            "sign_in": self.sign_in_page,
+            "register": self.register_page,
+            "folders": self.folders_page,
+            "done": self.done_page,
+        }
+        self.server_page.url.setText(server_url)
+        self.stack = QStackedWidget()
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        palette = self.error.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, _ERROR)
+        self.error.setPalette(palette)
+        self.busy = QLabel()
+        self.back_button = QPushButton("&Back")
+        self.back_button.clicked.connect(self._back)
+        self.next_button = QPushButton("&Next")
+        self.next_button.setDefault(True)
+        self.next_button.clicked.connect(self._next)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.busy, 1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self._go("server" if sign_in_only else "mode", remember=False)
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def current_page(self) -> str:
+        current = self.stack.currentWidget()
+        return next(name for name, page in self.pages.items() if page is current)
+
+    def _go(self, name: str, *, remember: bool = True) -> None:
+        if remember:
+            self._history.append(self.current_page())
+        self.stack.setCurrentWidget(self.pages[name])
+        self.error.clear()
+        self.next_button.setText(_NEXT_TEXT.get(name, "&Next"))
+        self.back_button.setEnabled(bool(self._history) and name != "done")
+        self.cancel_button.setEnabled(name != "done")
+        field = self.pages[name].first_field()
+        if field is not None:
+            field.setFocus()
+
+    def _back(self) -> None:
+        if self._history:
+            self.stack.setCurrentWidget(self.pages[self._history.pop()])
+            self._go(self.current_page(), remember=False)
+
+    def _busy(self, text: str) -> None:
+        self.busy.setText(text)
+        self.error.clear()
+        for button in (self.back_button, self.next_button, self.cancel_button):
+            button.setEnabled(False)
+
+    def _idle(self) -> None:
+        self.busy.clear()
+        self.next_button.setEnabled(True)
+        self.cancel_button.setEnabled(self.current_page() != "done")
+        self.back_button.setEnabled(bool(self._history) and self.current_page() != "done")
+
+    def _failed(self, error: Exception) -> None:
+        self._idle()
+        self.error.setText(str(error) or type(error).__name__)
+
+    def _step(self, text: str, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        self._busy(text)
+
+        def done(value: Any) -> None:
+            self._idle()
+            then(value)
+
+        self._workers.run(work, done, self._failed, owner=self)
+
+    def _next(self) -> None:
+        {
+            "mode": self._mode_chosen,
+            "server": self._check_server,
+            "sign_in": self._sign_in,
+            "register": self._register,
+            "folders": self._authorize,
+            "done": self._finish,
+        }[self.current_page()]()
+
+    # -- the steps -------------------------------------------------------------------------------
+
+    def _mode_chosen(self) -> None:
+        solo = self._solo
+        if solo is None or not self.mode_page.solo.isChecked():
+            self._go("server")
+            return
+        context = self._context
+
+        def set_up() -> tuple[SignedIn, Identity | None]:
+            signed = solo.set_up(context)
+            keep_sign_in(context, signed)
+            return signed, context.config.identity
+
+        self._step("Setting up ShutterSense on this computer…", set_up, self._signed_in)
+
+    def _check_server(self) -> None:
+        url = self.server_page.url.text()
+        self._step("Checking the server…", lambda: check_server(url), self._server_checked)
+
+    def _server_checked(self, server_url: str) -> None:
+        self._server = server_url
+        self.server_page.url.setText(server_url)
+        self.sign_in_page.set_server(server_url)
+        self._go("sign_in")
+
+    def _sign_in(self) -> None:
+        page = self.sign_in_page
+        server, email, password = self._server, page.email.text(), page.password.text()
+        context = self._context
+
+        def work() -> tuple[SignedIn, Identity | None]:
+            signed = sign_in(server, email, password)
+            keep_sign_in(context, signed)
+            return signed, context.config.identity
+
+        self._step("Signing in…", work, self._signed_in)
+
+    def _signed_in(self, outcome: tuple[SignedIn, Identity | None]) -> None:
+        signed, identity = outcome
+        self._signed = signed
+        self._server = signed.server_url
+        self.sign_in_page.password.clear()
+        if self._sign_in_only:
+            self._finish()
+        elif identity is not None and identity.server_url == signed.server_url:
+            self.folders_page.intro.setText(
+                f"This computer is registered already, as {identity.name}. "
+                + self.folders_page.intro.text()
+            )
+            self._go("folders")
+        else:
+            self.register_page.for_user(signed.user.is_admin)
+            self._go("register")
+
+    def _register(self) -> None:
+        page = self.register_page
+        signed, name, pasted, context = (
+            self._signed_in_as(),
+            page.name.text(),
+            page.pasted(),
+            self._context,
+        )
+
+        def work() -> Identity:
+            with UserApiClient(signed.server_url, signed.token) as client:
+                token = registration_token(client, pasted)
+            return register_machine(context, signed.server_url, token, name)
+
+        self._step("Registering this computer…", work, lambda _identity: self._go("folders"))
+
+    def _authorize(self) -> None:
+        folders, context = self.folders_page.chosen(), self._context
+
+        def work() -> list[dict[str, Any]]:
+            return [authorize_folder(context, folder) for folder in folders]
+
+        self._step("Authorizing the folders…", work, self._authorized)
+
+    def _authorized(self, collections: list[dict[str, Any]]) -> None:
+        names = ", ".join(collection["name"] for collection in collections)
+        signed = self._signed_in_as()
+        self.done_page.say(
+            f"Signed in to {signed.server_url} as {signed.user.email}. "
+            + (
+                f"Collections: {names}. Their results appear in the Overview once this "
+                "computer's agent has analysed them."
+                if names
+                else "No folder yet: add one later."
+            )
+        )
+        self._go("done")
+        self.next_button.setFocus()
+
+    def _signed_in_as(self) -> SignedIn:
+        if self._signed is None:
+            raise RuntimeError("this step comes after signing in")
+        return self._signed
+
+    def _finish(self) -> None:
+        self.completed.emit(self._signed_in_as())
+        self.accept()
+
+    def reject(self) -> None:
+        """Cancel (also Escape, or closing the window). Not while a step runs: it would land
+        on a window that is gone. On the last page the set-up is done: it finishes. Cancelled
+        after signing in, the app's token is revoked and forgotten, not left valid behind a
+        set-up that did not happen (the registration, if any, stays)."""
+        if self.busy.text():
+            return
+        if self.current_page() == "done":
+            self._finish()
+            return
+        signed, context = self._signed, self._context
+        if signed is not None:
+            self._signed = None
+            session = ApiSession(signed.server_url, lambda: context.keys)
+            self._workers.run(
+                lambda: session.sign_out(signed.token_guid, signed.user.email),
+                lambda told: log.info("set-up cancelled after signing in: %s", told),
+            )
+        super().reject()

@@ -1,0 +1,3 @@
+"""Qt item models of the app: its lists are models shown by views, never a widget per row."""
+
+__all__: list[str] = []

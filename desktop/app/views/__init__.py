@@ -1,0 +1,3 @@
+"""The main window and its views, one module each."""
+
+__all__: list[str] = []

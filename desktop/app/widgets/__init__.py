@@ -1,0 +1,3 @@
+"""Reusable widgets of the app's views."""
+
+__all__: list[str] = []

@@ -1,0 +1,55 @@
+"""The app as the entry point puts it together, with the test's folders, a fake agent runtime
+and no tray host (offscreen) unless asked; each app made is quit when the test ends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from shuttersense.desktop.agent.context import AgentContext
+from shuttersense.desktop.app.application import DesktopApp
+from shuttersense.desktop.app.services.autostart import XdgAutostart
+from shuttersense.desktop.app.settings import AppSettings
+from tests.desktop.app.fakes import FakeAgentControl
+
+__all__ = ["MakeApp", "make_app"]
+
+MakeApp = Callable[..., DesktopApp]
+
+
+@pytest.fixture
+def make_app(qtbot: QtBot, context: AgentContext, app_settings: AppSettings) -> Iterator[MakeApp]:
+    made: list[DesktopApp] = []
+    ended: set[int] = set()
+
+    def make(
+        *,
+        control: FakeAgentControl | None = None,
+        tray: bool | None = False,  # None: as the desktop says (offscreen: no tray host)
+        log_file: Path | None = None,
+        **options: Any,
+    ) -> DesktopApp:
+        base = context.dirs.config.parent
+        app = DesktopApp(
+            context=context,
+            settings=app_settings,
+            control=control or FakeAgentControl(),
+            autostart=XdgAutostart(base / "xdg-config", ["shuttersense-desktop", "--minimized"]),
+            log_file=log_file or context.dirs.logs / "agent.log",
+            tray_available=tray,
+            **options,
+        )
+        app.finished.connect(lambda: ended.add(id(app)))
+        qtbot.addWidget(app.window)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        if id(app) not in ended:
+            with qtbot.waitSignal(app.finished, timeout=10_000):
+                app.quit()
