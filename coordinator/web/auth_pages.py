@@ -64,7 +64,7 @@ def _login_page(
     page = dashboard.render(
         request,
         "login.html",
-        status=status,
+        http_status=status,
         csrf=csrf.token,
         error=error,
         next=local_target(request.query_params.get("next"), ""),
@@ -110,7 +110,7 @@ def _setup_page(
     page = dashboard.render(
         request,
         "setup.html",
-        status=status,
+        http_status=status,
         csrf=csrf.token,
         error=error,
         min_password=MIN_PASSWORD_LENGTH,

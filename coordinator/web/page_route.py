@@ -75,7 +75,7 @@ class PageRoute(ApiRoute):
             except ServiceError as exc:
                 dashboard: Dashboard = request.app.state.dashboard
                 return dashboard.render(
-                    request, "error.html", status=exc.status, status_code=exc.status, error=exc
+                    request, "error.html", http_status=exc.status, status_code=exc.status, error=exc
                 )
             for name, value in dashboard_headers().items():
                 response.headers.setdefault(name, value)

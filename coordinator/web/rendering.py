@@ -67,11 +67,11 @@ class Dashboard:
         )
 
     def render(
-        self, request: Request, template: str, *, status: int = 200, **context: Any
+        self, request: Request, template: str, *, http_status: int = 200, **context: Any
     ) -> HTMLResponse:
         """The template as a page no cache keeps (pages show the team's data), with the notice
         the address names, if any."""
         context.setdefault("notice", notice_of(request))
         body = self.env.get_template(template).render(path=request.url.path, **context)
         headers = {**dashboard_headers(), "Cache-Control": "no-store"}
-        return HTMLResponse(body, status_code=status, headers=headers)
+        return HTMLResponse(body, status_code=http_status, headers=headers)
