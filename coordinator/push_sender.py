@@ -115,7 +115,10 @@ class PushSender:
                 log.exception("push notifications could not be sent")
 
     def record(self, events: list[Event]) -> None:
-        """Queue the notices of `events` (blocking: run in a thread)."""
+        """Queue the notices of `events` (blocking: run in a thread); nothing while push is not
+        set up (production without the VAPID variables)."""
+        if self._vapid.keys() is None:
+            return
         with self._sessions() as session:
             notices = [notice for event in events for notice in notices_for(session, event)]
             if notices:
@@ -126,6 +129,8 @@ class PushSender:
         delivered = 0
         while True:
             with self._sessions() as session:
+                if not delivered:
+                    push_outbox.purge_done(session, self._clock())
                 claimed = push_outbox.claim(session, self._clock())
             keys = self._vapid.keys() if claimed else None
             if keys is None:  # nothing due, or push no longer set up (claims lapse, retried)
@@ -134,7 +139,7 @@ class PushSender:
                 outcome = self._send_one(delivery, keys)
                 with self._sessions() as session:
                     if outcome == "sent":
-                        push_outbox.sent(session, delivery.id)
+                        push_outbox.sent(session, delivery.id, self._clock())
                         delivered += 1
                     elif outcome == "gone":
                         push_outbox.drop_subscription(session, delivery.subscription_id)

@@ -35,6 +35,8 @@ class PushDelivery(Base):
     `event_key` names the event it tells of: every coordinator instance hears every event, and
     the unique (subscription, event) pair lets only the first of them queue it. A sender claims
     a row until `claimed_until`; a sender that dies leaves it to be claimed again after that.
+    A row sent or given up keeps its key (`done_at` set) for a while, so that an instance
+    hearing the event late cannot queue it again.
     """
 
     __tablename__ = "push_deliveries"
@@ -49,4 +51,5 @@ class PushDelivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(Timestamp)
+    done_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -4,7 +4,9 @@ Queueing inserts with ON CONFLICT DO NOTHING on (subscription, event key), so of
 that heard an event only the first queues its notice. Senders claim due rows with
 `FOR UPDATE SKIP LOCKED` (PostgreSQL) and mark them claimed for a while: two senders never
 send the same row, and a sender that dies leaves its rows to be claimed again. A failed send is
-tried again later, at most MAX_ATTEMPTS times in all.
+tried again later, at most MAX_ATTEMPTS times in all. A row sent or given up stays, marked done,
+for KEEP_DONE: an instance that hears the event after it was sent finds its key taken and
+queues nothing; older ones are purged.
 """
 
 from __future__ import annotations
@@ -23,17 +25,20 @@ from .push_preferences import users_wanting
 
 __all__ = [
     "CLAIM_FOR",
+    "KEEP_DONE",
     "MAX_ATTEMPTS",
     "Claimed",
     "claim",
     "drop_subscription",
     "failed",
+    "purge_done",
     "queue",
     "sent",
 ]
 
 MAX_ATTEMPTS = 4
 CLAIM_FOR = timedelta(minutes=2)
+KEEP_DONE = timedelta(days=1)
 _BACKOFF = (timedelta(seconds=15), timedelta(minutes=1), timedelta(minutes=5))
 _INSERT = {module.dialect.name: module.insert for module in (postgresql, sqlite)}
 
@@ -90,6 +95,7 @@ def claim(session: Session, now: datetime, limit: int = 20) -> list[Claimed]:
         select(PushDelivery, PushSubscription)
         .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
         .where(
+            PushDelivery.done_at.is_(None),
             PushDelivery.next_attempt_at <= now,
             or_(PushDelivery.claimed_until.is_(None), PushDelivery.claimed_until < now),
         )
@@ -115,9 +121,26 @@ def claim(session: Session, now: datetime, limit: int = 20) -> list[Claimed]:
     return claimed
 
 
-def sent(session: Session, delivery_id: int) -> None:
-    session.execute(delete(PushDelivery).where(PushDelivery.id == delivery_id))
+def _done(session: Session, delivery_id: int, now: datetime) -> None:
+    session.execute(
+        update(PushDelivery)
+        .where(PushDelivery.id == delivery_id)
+        .values(done_at=now, claimed_until=None)
+    )
     session.commit()
+
+
+def sent(session: Session, delivery_id: int, now: datetime) -> None:
+    _done(session, delivery_id, now)
+
+
+def purge_done(session: Session, now: datetime) -> int:
+    """Delete the rows done for longer than KEEP_DONE; how many. Committed."""
+    purged = session.execute(
+        delete(PushDelivery).where(PushDelivery.done_at < now - KEEP_DONE)
+    ).rowcount
+    session.commit()
+    return purged
 
 
 def drop_subscription(session: Session, subscription_id: int) -> None:
@@ -128,11 +151,10 @@ def drop_subscription(session: Session, subscription_id: int) -> None:
 
 def failed(session: Session, delivery: Claimed, now: datetime) -> bool:
     """Count a failed attempt: try again later, or give up after MAX_ATTEMPTS (True: given
-    up, the row deleted). Committed."""
+    up, the row marked done). Committed."""
     attempts = delivery.attempts + 1
     if attempts >= MAX_ATTEMPTS:
-        session.execute(delete(PushDelivery).where(PushDelivery.id == delivery.id))
-        session.commit()
+        _done(session, delivery.id, now)
         return True
     session.execute(
         update(PushDelivery)
