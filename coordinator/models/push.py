@@ -34,9 +34,9 @@ class PushDelivery(Base):
 
     `event_key` names the event it tells of: every coordinator instance hears every event, and
     the unique (subscription, event) pair lets only the first of them queue it. A sender claims
-    a row until `claimed_until`; a sender that dies leaves it to be claimed again after that.
-    A row sent or given up keeps its key (`done_at` set) for a while, so that an instance
-    hearing the event late cannot queue it again.
+    a row until `claimed_until` (`claim_token` says which claim took it); a sender that dies
+    leaves it to be claimed again after that. A row sent or given up keeps its key (`done_at`
+    set) for a while, so that an instance hearing the event late cannot queue it again.
     """
 
     __tablename__ = "push_deliveries"
@@ -51,5 +51,6 @@ class PushDelivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(Timestamp)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     done_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -1,8 +1,8 @@
 """The push outbox: one row per notice and subscription until it is sent or given up.
 
 Queueing inserts with ON CONFLICT DO NOTHING on (subscription, event key), so of the instances
-that heard an event only the first queues its notice. Senders claim due rows with
-`FOR UPDATE SKIP LOCKED` (PostgreSQL) and mark them claimed for a while: two senders never
+that heard an event only the first queues its notice. Senders claim due rows in one UPDATE
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL) and mark them claimed for a while: two senders never
 send the same row, and a sender that dies leaves its rows to be claimed again. A failed send is
 tried again later, at most MAX_ATTEMPTS times in all. A row sent or given up stays, marked done,
 for KEEP_DONE: an instance that hears the event after it was sent finds its key taken and
@@ -11,11 +11,12 @@ queues nothing; older ones are purged.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -89,36 +90,54 @@ def queue(session: Session, notices: list[Notice], now: datetime) -> None:
     session.commit()
 
 
+def _claimable(now: datetime) -> list[ColumnElement[bool]]:
+    return [
+        PushDelivery.done_at.is_(None),
+        PushDelivery.next_attempt_at <= now,
+        or_(PushDelivery.claimed_until.is_(None), PushDelivery.claimed_until < now),
+    ]
+
+
 def claim(session: Session, now: datetime, limit: int = 20) -> list[Claimed]:
-    """Up to `limit` due deliveries, oldest first, claimed for CLAIM_FOR. Committed."""
+    """Up to `limit` due deliveries, oldest first, claimed for CLAIM_FOR. Committed.
+
+    One UPDATE marks them with a fresh claim token, its conditions checked again as it writes:
+    of two senders racing for a row, one takes it (PostgreSQL also skips rows another claim
+    holds locked; SQLite runs one writer at a time).
+    """
+    token = secrets.token_hex(16)
+    due = (
+        select(PushDelivery.id)
+        .where(*_claimable(now))
+        .order_by(PushDelivery.next_attempt_at, PushDelivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(
+        update(PushDelivery)
+        .where(PushDelivery.id.in_(due.scalar_subquery()), *_claimable(now))
+        .values(claimed_until=now + CLAIM_FOR, claim_token=token)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
     rows = session.execute(
         select(PushDelivery, PushSubscription)
         .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
-        .where(
-            PushDelivery.done_at.is_(None),
-            PushDelivery.next_attempt_at <= now,
-            or_(PushDelivery.claimed_until.is_(None), PushDelivery.claimed_until < now),
-        )
+        .where(PushDelivery.claim_token == token)
         .order_by(PushDelivery.next_attempt_at, PushDelivery.id)
-        .limit(limit)
-        .with_for_update(of=PushDelivery, skip_locked=True)
     ).all()
-    claimed = []
-    for delivery, subscription in rows:
-        delivery.claimed_until = now + CLAIM_FOR
-        claimed.append(
-            Claimed(
-                delivery.id,
-                subscription.id,
-                subscription.endpoint,
-                subscription.p256dh,
-                subscription.auth,
-                dict(delivery.payload),
-                delivery.attempts,
-            )
+    return [
+        Claimed(
+            delivery.id,
+            subscription.id,
+            subscription.endpoint,
+            subscription.p256dh,
+            subscription.auth,
+            dict(delivery.payload),
+            delivery.attempts,
         )
-    session.commit()
-    return claimed
+        for delivery, subscription in rows
+    ]
 
 
 def _done(session: Session, delivery_id: int, now: datetime) -> None:

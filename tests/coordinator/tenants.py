@@ -15,7 +15,18 @@ from shuttersense.coordinator.models import Job
 from tests.coordinator.factories import db, photostats_result, signed_completion, signed_in
 from tests.helpers.samples import PIPELINE
 
-__all__ = ["AGENT_API", "ALPHA", "World", "build_world", "secrets_of", "snapshot"]
+__all__ = [
+    "AGENT_API",
+    "ALPHA",
+    "World",
+    "build_world",
+    "claim_job",
+    "complete_job",
+    "enrol_agent",
+    "run_tool",
+    "secrets_of",
+    "snapshot",
+]
 
 AGENT_API = "/api/agent/v1"
 ALPHA = "alpha"  # in every name, email and path of team A: its appearance in B's view is a leak
@@ -51,7 +62,7 @@ def _registration_token(client: TestClient, user: dict[str, str]) -> tuple[str, 
     return made["guid"], made["token"]
 
 
-def _agent(
+def enrol_agent(
     client: TestClient, user: dict[str, str], name: str, root: str
 ) -> tuple[str, dict[str, str]]:
     token = _registration_token(client, user)[1]
@@ -65,18 +76,18 @@ def _agent(
     return enrolled["agent_guid"], _bearer(enrolled["agent_key"])
 
 
-def _run(
+def run_tool(
     client: TestClient, user: dict[str, str], collection: str, tool: str = "photostats"
 ) -> str:
     made = client.post(f"/api/collections/{collection}/jobs", headers=user, json={"tool": tool})
     return str(_ok(made, 201)["guid"])
 
 
-def _claim(client: TestClient, agent: dict[str, str]) -> dict[str, Any]:
+def claim_job(client: TestClient, agent: dict[str, str]) -> dict[str, Any]:
     return _ok(client.post(f"{AGENT_API}/jobs/claim", headers=agent, params={"wait": 0}))
 
 
-def _complete(client: TestClient, agent: dict[str, str], claim: dict[str, Any]) -> str:
+def complete_job(client: TestClient, agent: dict[str, str], claim: dict[str, Any]) -> str:
     guid = claim["job_guid"]
     body = signed_completion(claim, photostats_result(), _HASH)
     return str(
@@ -94,8 +105,8 @@ def build_world(client: TestClient, db_url: str) -> World:
     a_user = signed_in(client, db_url, f"admin@{ALPHA}.example", f"{ALPHA} team")
     a_member = signed_in(client, db_url, f"member@{ALPHA}.example", f"{ALPHA} team")
     b_user = signed_in(client, db_url, "admin@beta.example", "beta team")
-    a_agent_guid, a_agent = _agent(client, a_user, f"{ALPHA}-agent", f"/{ALPHA}")
-    b_agent = _agent(client, b_user, "beta-agent", "/beta")[1]
+    a_agent_guid, a_agent = enrol_agent(client, a_user, f"{ALPHA}-agent", f"/{ALPHA}")
+    b_agent = enrol_agent(client, b_user, "beta-agent", "/beta")[1]
     pipeline = _ok(
         client.post(
             "/api/pipelines", headers=a_user, json={"name": f"{ALPHA}-flow", "definition": PIPELINE}
@@ -109,17 +120,17 @@ def build_world(client: TestClient, db_url: str) -> World:
     daily = {"kind": "daily", "time": "02:30"}
     _ok(client.put(f"/api/collections/{collection}/schedule", headers=a_user, json=daily))
     _ok(client.patch("/api/team/settings", headers=a_user, json={"time_zone": "Europe/Paris"}))
-    _run(client, a_user, collection)
-    result = _complete(client, a_agent, _claim(client, a_agent))
-    _run(client, a_user, collection)
-    running = _claim(client, a_agent)
+    run_tool(client, a_user, collection)
+    result = complete_job(client, a_agent, claim_job(client, a_agent))
+    run_tool(client, a_user, collection)
+    running = claim_job(client, a_agent)
     progress = {"claim_token": running["claim_token"], "percent": 10}
     _ok(
         client.post(
             f"{AGENT_API}/jobs/{running['job_guid']}/progress", headers=a_agent, json=progress
         )
     )
-    queued = _run(client, a_user, collection, "photo_pairing")  # photostats is running
+    queued = run_tool(client, a_user, collection, "photo_pairing")  # photostats is running
     with db(db_url) as session:  # open to every agent: a claim that ignored teams would take it
         session.execute(update(Job).where(Job.guid == queued).values(agent_id=None))
         session.commit()
