@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from ..api.csrf import CSRF_FIELD, check_csrf, session_token
 from ..api.deps import CurrentUser, SessionDep
 from ..api.routing import ApiRoute
-from ..api.session_cookie import read_session_cookie
+from ..api.session_cookie import check_origin, read_session_cookie
 from ..errors import InvalidInput, ServiceError, Unauthorized
 from ..models import Team, User
 from ..schemas.base import has_nul
@@ -173,9 +173,11 @@ async def read_form(request: Request) -> Form:
 
 
 async def _signed_form(request: Request, viewer: ViewerDep) -> Form:
-    """The form of a signed-in viewer, its CSRF token checked (for a browser's session)."""
+    """The form of a signed-in viewer, its origin and CSRF token checked (for a browser's
+    session)."""
     form = await read_form(request)
     if viewer.session_id is not None:
+        check_origin(request, request.app.state.settings)
         check_csrf(request, request.app.state.settings, form.get(CSRF_FIELD), viewer.session_id)
     return form
 
