@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from ..api.deps import SessionDep
+from ..models import Pipeline
 from ..services import collections, job_admin, overview
 from ..services.jobs import applicable_tools
 from .figures import result_kpis, trend_charts
@@ -39,6 +40,7 @@ def collection_page(
 ) -> Response:
     team_id = viewer.user.team_id
     collection = collections.team_collection(session, team_id, guid)
+    pipeline = session.get(Pipeline, collection.pipeline_id) if collection.pipeline_id else None
     jobs = job_admin.list_jobs(session, team_id, collection=guid)[:20]
     return dashboard.render(
         request,
@@ -46,6 +48,7 @@ def collection_page(
         viewer=viewer,
         title=collection.name,
         collection=collection,
+        pipeline=pipeline,
         tools=applicable_tools(session, collection),
         charts=trend_charts(session, team_id, guid),
         jobs=jobs,

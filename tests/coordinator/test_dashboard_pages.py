@@ -39,7 +39,9 @@ def hostile(client: TestClient, teams: Teams) -> Hostile:
     made = {"name": f"Shoot {SCRIPT}", "root_path": f"/photos/{IMAGE}", "agent": agent_guid}
     collection = client.post("/api/collections", headers=admin, json=made).json()["guid"]
     flow = {"name": f"flow {IMAGE}", "definition": PIPELINE}
-    assert client.post("/api/pipelines", headers=admin, json=flow).status_code == 201
+    pipeline = client.post("/api/pipelines", headers=admin, json=flow).json()["guid"]
+    assigned = {"pipeline": pipeline}
+    assert client.put(f"/api/collections/{collection}/pipeline", headers=admin, json=assigned)
     assert client.post("/api/auth/tokens", headers=admin, json={"name": SCRIPT}).is_success
     run_tool(client, admin, collection)
     claim = claim_job(client, agent)
@@ -84,7 +86,8 @@ def test_hostile_names_are_shown_as_text_on_every_page(
         shown += page.text
     for escaped in ("Team &lt;script&gt;", "Shoot &lt;script&gt;alert(1)&lt;/script&gt;"):
         assert escaped in shown
-    assert "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in shown  # agent, folder, failure
+    for named in ("agent ", "/photos/", "flow ", ""):  # agent, folder, pipeline, failure
+        assert f"{named}&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in shown
     report = client.get(f"/api/results/{hostile.result}/report")
     assert SCRIPT not in report.text and "script-src" not in report.headers.get(
         "content-security-policy", ""
