@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from shuttersense.coordinator.models import Job
 from tests.coordinator.factories import db, photostats_result, signed_completion, signed_in
+from tests.helpers.push_service import Browser
 from tests.helpers.samples import PIPELINE
 
 __all__ = [
@@ -100,7 +101,7 @@ def complete_job(client: TestClient, agent: dict[str, str], claim: dict[str, Any
 def build_world(client: TestClient, db_url: str) -> World:
     """Team A: admin and member, API token, agent, pipeline, collection, a completed job with
     its result, a running job, a queued job any agent may take, an unused registration token,
-    an open chunked upload.
+    an open chunked upload, a browser subscribed to push notifications.
     Team B: an admin with an API token and an agent."""
     a_user = signed_in(client, db_url, f"admin@{ALPHA}.example", f"{ALPHA} team")
     a_member = signed_in(client, db_url, f"member@{ALPHA}.example", f"{ALPHA} team")
@@ -141,6 +142,8 @@ def build_world(client: TestClient, db_url: str) -> World:
     )["upload_guid"]
     api_token = _ok(client.get("/api/auth/tokens", headers=a_user))[0]["guid"]
     registration = _registration_token(client, a_user)[0]
+    browser = Browser(f"https://push.example.com/{ALPHA}-browser").subscription()
+    push = _ok(client.post("/api/push/subscriptions", headers=a_user, json=browser), 201)
     guids = {
         "agent": a_agent_guid,
         "collection": collection,
@@ -151,6 +154,7 @@ def build_world(client: TestClient, db_url: str) -> World:
         "api_token": api_token,
         "registration_token": registration,
         "upload": upload,
+        "push_subscription": push["guid"],
         "user": _ok(client.get("/api/auth/me", headers=a_member))["guid"],
     }
     return World(a_user=a_user, a_agent=a_agent, b_user=b_user, b_agent=b_agent, guids=guids)
@@ -192,6 +196,8 @@ def snapshot(client: TestClient, world: World) -> dict[str, Any]:
         "/api/users",
         "/api/team",
         "/api/team/settings",
+        "/api/push/subscriptions",
+        "/api/push/preferences",
     ]
     seen = {path: _ok(client.get(path, headers=world.a_user)) for path in user_paths}
     for path in ("/collections", "/config", "/pool-status"):
