@@ -24,6 +24,10 @@
     pill.textContent = status.replace("_", " ") + (cancelRequested && !FINAL.includes(status) ? " (stopping)" : "");
     row.dataset.status = status;
     if (status === "completed" || status === "no_change") showPercent(row, 100);
+    if (FINAL.includes(status)) {
+      // Nothing left to cancel; a retry button comes with the next load of the page.
+      row.querySelectorAll('form[action$="/cancel"]').forEach(function (form) { form.remove(); });
+    }
   }
 
   function showPercent(row, percent) {
