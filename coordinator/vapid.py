@@ -24,7 +24,7 @@ from .models import InstanceValue
 from .signing import InvalidSignature, b64url_decode, b64url_encode
 from .vault import Vault
 
-__all__ = ["DEV_SUBJECT", "VapidKeys", "VapidSource", "parse_vapid"]
+__all__ = ["DEV_SUBJECT", "VapidKeys", "VapidSource", "new_key_pair", "parse_vapid"]
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,12 @@ def _raw_private(key: ec.EllipticCurvePrivateKey) -> str:
     return b64url_encode(key.private_numbers().private_value.to_bytes(32, "big"))
 
 
+def new_key_pair() -> tuple[str, str]:
+    """A new pair as the variables take it: (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    return _public_of(key), _raw_private(key)
+
+
 class VapidSource:
     """The keys to sign with: the configured ones, else (development only) the stored pair,
     generated on first use; None in production without configuration (push is off)."""
@@ -127,8 +133,7 @@ class VapidSource:
         return VapidKeys(_public_of(key), key, self._subject)
 
     def _store_new(self, session: Session) -> InstanceValue:
-        key = ec.generate_private_key(ec.SECP256R1())
-        sealed = self._vault.encrypt(json.dumps({"private_key": _raw_private(key)}))
+        sealed = self._vault.encrypt(json.dumps({"private_key": new_key_pair()[1]}))
         row = InstanceValue(name=_STORED, value=sealed)
         session.add(row)
         try:
