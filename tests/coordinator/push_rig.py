@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from shuttersense.coordinator.models import PushSubscription
-from tests.coordinator.factories import db
+from tests.coordinator.factories import db, photostats_result, signed_completion
 from tests.coordinator.tenants import AGENT_API, claim_job, enrol_agent, run_tool
 from tests.helpers.push_service import Browser, PushService, push_service
 
@@ -36,6 +36,19 @@ class Studio:
         )
         assert failed.status_code == 200, failed.text
         return str(claim["job_guid"])
+
+    def complete_a_job(self, orphans: list[str]) -> str:
+        """A PhotoStats job finished with `orphans` as its orphaned images; its result GUID."""
+        run_tool(self.client, self.admin, self.collection)
+        claim = claim_job(self.client, self.agent)
+        result = photostats_result(total=10)
+        result["orphaned_images"] = {"count": len(orphans), "by_folder": {"": orphans}}
+        body = signed_completion(claim, result, f"{len(orphans):064d}")
+        done = self.client.post(
+            f"{AGENT_API}/jobs/{claim['job_guid']}/complete", headers=self.agent, json=body
+        )
+        assert done.status_code == 200, done.text
+        return str(done.json()["result_guid"])
 
     def subscribe(self, browser: Browser) -> str:
         made = self.client.post(

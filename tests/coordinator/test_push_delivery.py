@@ -4,6 +4,8 @@ becomes of the subscription; a slow push service holds up no request (both datab
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -91,3 +93,42 @@ def test_nothing_is_sent_to_users_who_turned_the_kind_off(
             )
         ).all()
     assert queued == [member.endpoint]
+
+
+def test_a_collection_that_got_worse_is_told_and_listed(
+    studio: Studio, service: PushService
+) -> None:
+    browser = Browser(f"{service.base}/push/worse")
+    studio.subscribe(browser)
+    wanted = {"results_ready": True}
+    assert studio.client.put("/api/push/preferences", headers=studio.admin, json=wanted).is_success
+    first = studio.complete_a_job(["a.cr3"])
+    [ready] = service.wait_for(1)
+    assert browser.decrypt(ready)["tag"] == f"results_ready:{first}"
+    second = studio.complete_a_job(["a.cr3", "b.cr3", "c.cr3"])
+    told = {browser.decrypt(r)["tag"]: browser.decrypt(r) for r in service.wait_for(3)}
+    assert set(told) == {
+        f"results_ready:{first}",
+        f"results_ready:{second}",
+        f"collection_worse:{second}",
+    }
+    worse = told[f"collection_worse:{second}"]
+    assert worse["title"] == "Weddings got worse"
+    assert worse["body"] == "PhotoStats: 1 → 3 orphaned files"
+    assert worse["url"] == f"/results/{second}"
+    assert _worse_listed(studio) == [second]
+    third = studio.complete_a_job(["a.cr3"])  # better again: ready, not worse
+    assert {browser.decrypt(r)["tag"] for r in service.wait_for(4)} - set(told) == {
+        f"results_ready:{third}"
+    }
+    with db(studio.db_url) as session:  # queued with the ready notice, were it worse
+        keys = session.scalars(select(PushDelivery.event_key)).all()
+    assert f"collection_worse:{third}" not in keys
+    assert _worse_listed(studio) == []
+
+
+def _worse_listed(studio: Studio) -> list[str]:
+    """The results the overview lists under the collections that got worse."""
+    page = studio.client.get("/", headers=studio.admin).text
+    section = page.split("Collections that got worse")[1]
+    return re.findall(r'href="/results/(res_[0-9a-z]+)"', section)
