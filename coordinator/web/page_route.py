@@ -53,8 +53,11 @@ def redirect(target: str) -> RedirectResponse:
 
 
 def local_target(target: str | None, default: str = "/") -> str:
-    """`target` when it is a path of this site (never `//host` or `/\\host`), else `default`."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """`target` when it is a path of this site, else `default`: never `//host` nor anything a
+    browser could read as one (a backslash, or a tab or other control character it drops)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return default
     return target
 

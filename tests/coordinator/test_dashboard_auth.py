@@ -83,6 +83,29 @@ def test_a_wrong_password_says_so_on_the_sign_in_page(client: TestClient, teams:
     assert SESSION_COOKIE not in client.cookies
 
 
+@pytest.mark.parametrize(
+    ("wanted", "target"),
+    [
+        ("/jobs?status=failed", "/jobs?status=failed"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example/x", "/"),
+        ("/\t/evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+    ],
+)
+def test_sign_in_sends_the_browser_on_only_to_a_page_of_this_site(
+    client: TestClient, teams: Teams, wanted: str, target: str
+) -> None:
+    page = client.get("/login", params={"next": wanted})
+    answer = client.post(
+        "/login",
+        params={"next": wanted},
+        data={"csrf": csrf_of(page), "email": "admin@studio.example", "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == target
+
+
 def test_sign_in_refuses_a_form_from_another_site(client: TestClient, teams: Teams) -> None:
     token = csrf_of(client.get("/login"))
     fields = {"email": "admin@studio.example", "password": PASSWORD}
