@@ -169,7 +169,7 @@ def create_app(
         vault=vault,
         subject=settings.vapid_subject,
     )
-    push = PushSender(sessions, vapid, clock=clock)
+    push = PushSender(sessions, vapid, clock=clock, allow_loopback_http=not settings.is_production)
     bus.watch(push.notice)
     app = FastAPI(
         title="ShutterSense coordinator",

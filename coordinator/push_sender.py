@@ -3,7 +3,8 @@
 It watches the event bus (the events the job socket streams; on PostgreSQL every instance hears
 every event), turns the events that tell something into outbox rows in a worker thread, and
 sends the due rows in another, never on a request's path: a slow or failing push service holds
-up only this sender. A 404 or 410 deletes the subscription; other failures are logged with the
+up only this sender. A 404 or 410 deletes the subscription, and so does a host name that now
+leads inside the network; other failures are logged with the
 endpoint's host only (its path is the subscription's secret) and tried again later, a bounded
 number of times (services/push_outbox.py).
 """
@@ -29,6 +30,7 @@ from .event_bus import Event
 from .models.base import utcnow
 from .services import push_outbox
 from .services.push_notices import notices_for, tells
+from .services.push_subscriptions import endpoint_addresses_allowed
 from .vapid import VapidKeys, VapidSource
 
 __all__ = ["PushSender"]
@@ -54,12 +56,14 @@ class PushSender:
         timeout: float = 10.0,
         retry_every: float = 15.0,
         clock: Callable[[], datetime] = utcnow,
+        allow_loopback_http: bool = False,
     ) -> None:
         self._sessions = sessions
         self._vapid = vapid
         self._timeout = timeout
         self._retry_every = retry_every
         self._clock = clock
+        self._allow_loopback_http = allow_loopback_http  # development: a local push service
         self._events: asyncio.Queue[Event] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._http: requests.Session | None = None  # kept open while started
@@ -152,6 +156,16 @@ class PushSender:
 
     def _send_one(self, delivery: push_outbox.Claimed, keys: VapidKeys) -> Outcome:
         host = _host(delivery.endpoint)
+        try:
+            allowed = endpoint_addresses_allowed(
+                delivery.endpoint, allow_loopback_http=self._allow_loopback_http
+            )
+        except (OSError, UnicodeError, ValueError):
+            log.warning("push to %s failed: the name does not resolve; will try again", host)
+            return "failed"
+        if not allowed:
+            log.warning("push subscription at %s leads inside the network: deleted", host)
+            return "gone"
         subscription = {
             "endpoint": delivery.endpoint,
             "keys": {"p256dh": delivery.p256dh, "auth": delivery.auth},

@@ -4,12 +4,14 @@ service's endpoint, and the keys its messages are encrypted for), owned by a use
 The endpoint is an address the coordinator will POST to, so it is never trusted: it must be
 https, on the default port of a host that is not an address of a private, loopback or
 link-local network. Development also takes http on a loopback address (a local push service
-for tests).
+for tests). A host name is checked again where it leads just before each send
+(`endpoint_addresses_allowed`): a name can point inside the network, or come to.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
@@ -21,7 +23,13 @@ from ..models import PushSubscription, User
 from ..signing import InvalidSignature, b64url_decode
 from . import audit
 
-__all__ = ["check_endpoint", "list_subscriptions", "subscribe", "unsubscribe"]
+__all__ = [
+    "check_endpoint",
+    "endpoint_addresses_allowed",
+    "list_subscriptions",
+    "subscribe",
+    "unsubscribe",
+]
 
 _MAX_ENDPOINT = 2000
 
@@ -31,6 +39,25 @@ def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return ipaddress.ip_address(host)
     except ValueError:
         return None
+
+
+def _address_allowed(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address, scheme: str, allow_loopback_http: bool
+) -> bool:
+    if allow_loopback_http and scheme == "http" and ip.is_loopback:
+        return True
+    return scheme == "https" and ip.is_global
+
+
+def endpoint_addresses_allowed(endpoint: str, *, allow_loopback_http: bool) -> bool:
+    """Whether every address the endpoint's host resolves to may be sent to now; OSError when
+    the name does not resolve (try again later)."""
+    parts = urlsplit(endpoint)
+    found = socket.getaddrinfo(parts.hostname or "", parts.port or 443, type=socket.SOCK_STREAM)
+    addresses = {ipaddress.ip_address(str(entry[4][0]).split("%")[0]) for entry in found}
+    return bool(addresses) and all(
+        _address_allowed(ip, parts.scheme, allow_loopback_http) for ip in addresses
+    )
 
 
 def check_endpoint(endpoint: str, *, allow_loopback_http: bool) -> str:

@@ -5,12 +5,14 @@ becomes of the subscription; a slow push service holds up no request (both datab
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from shuttersense.coordinator.models import PushDelivery, PushSubscription
+from shuttersense.coordinator.services import push_subscriptions
 from tests.coordinator.factories import Teams, db
 from tests.coordinator.push_rig import Studio, make_studio, service
 from tests.helpers.agent_process import wait_for
@@ -132,3 +134,12 @@ def _worse_listed(studio: Studio) -> list[str]:
     page = studio.client.get("/", headers=studio.admin).text
     section = page.split("Collections that got worse")[1]
     return re.findall(r'href="/results/(res_[0-9a-z]+)"', section)
+
+
+def test_a_name_that_leads_inside_the_network_is_never_sent_to(studio: Studio) -> None:
+    """A host name that passed as a name when subscribed, resolving to this machine now."""
+    inside = f"https://{socket.gethostname()}/push/x"
+    assert not push_subscriptions.endpoint_addresses_allowed(inside, allow_loopback_http=True)
+    studio.subscribe(Browser(inside))
+    studio.fail_a_job()
+    wait_for(lambda: not studio.subscriptions(), what="the subscription to be deleted")
