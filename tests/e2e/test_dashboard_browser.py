@@ -184,6 +184,14 @@ def test_an_operator_runs_the_coordinator_from_a_browser(
     visit.photograph("result")
     assert HOSTILE not in page.content() and html.escape(HOSTILE, quote=False) in page.content()
 
+    page.keyboard.press("Tab")  # the first stop skips the header
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != light
+    visit.photograph("result-dark")
+    page.emulate_media(color_scheme="light")
+
     for path, name in (
         ("/jobs", "jobs"),
         ("/", "overview"),
@@ -203,4 +211,4 @@ def test_an_operator_runs_the_coordinator_from_a_browser(
     visit.submit("Sign in")
     assert page.url == base + "/"
     visit.check()
-    assert len(visit.shot) == 13
+    assert len(visit.shot) == 14

@@ -25,6 +25,7 @@
     row.dataset.status = status;
     if (status === "completed" || status === "no_change") showPercent(row, 100);
     if (FINAL.includes(status)) {
+      showMessage(row, "");
       // Nothing left to cancel; a retry button comes with the next load of the page.
       row.querySelectorAll('form[action$="/cancel"]').forEach(function (form) { form.remove(); });
     }
