@@ -84,6 +84,9 @@ def test_hostile_names_are_shown_as_text_on_every_page(
         for raw in HOSTILE:
             assert raw not in page.text, f"{path} shows {raw!r} as markup"
         shown += page.text
+    collection = client.get(f"/collections/{hostile.collection}").text
+    assert collection.count('<figure class="chart line">') == 2  # PhotoStats' two trends
+    assert "Orphaned files (PhotoStats)" in collection
     for escaped in ("Team &lt;script&gt;", "Shoot &lt;script&gt;alert(1)&lt;/script&gt;"):
         assert escaped in shown
     for named in ("agent ", "/photos/", "flow ", ""):  # agent, folder, pipeline, failure
