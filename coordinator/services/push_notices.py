@@ -13,17 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shuttersense.common.report.document import TOOL_TITLES
+
 from ..event_bus import Event
 from ..models import Collection, Job, Result
 from .got_worse import worsened_by
 
 __all__ = ["Notice", "notices_for", "tells"]
 
-_TOOLS = {
-    "photostats": "PhotoStats",
-    "photo_pairing": "Photo Pairing",
-    "pipeline_validation": "Pipeline Validation",
-}
 _METRICS = {"orphaned_files": "orphaned files", "consistent_ratio": "% consistent images"}
 _MAX_TEXT = 300
 
@@ -65,7 +62,7 @@ def _job_notices(session: Session, event: Event) -> list[Notice]:
         return []  # gone, or moved on since: its later event tells
     collection = session.get(Collection, job.collection_id) if job.collection_id else None
     where = collection.name if collection else "a removed collection"
-    tool = _TOOLS.get(job.tool, job.tool)
+    tool = TOOL_TITLES.get(job.tool, job.tool)
     if job.status == "failed":
         reason = job.error or "no reason given"
         return [

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from shuttersense.common.results import ToolName
+
 from ..api.deps import SessionDep
 from ..models import Pipeline
 from ..services import collections, job_admin, overview
@@ -16,7 +18,7 @@ __all__ = ["router"]
 
 router = APIRouter(route_class=PageRoute)
 
-_TOOLS = ("photostats", "photo_pairing", "pipeline_validation")
+_TOOLS = tuple(tool.value for tool in ToolName)
 
 
 @router.get("/collections")

@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from shuttersense.common.report.document import TOOL_TITLES
 from shuttersense.common.report.format import format_count, format_percent, format_size
 
 from .assets import Assets
@@ -20,12 +21,6 @@ from .notices import notice_of
 from .security import dashboard_headers
 
 __all__ = ["Dashboard"]
-
-_TOOL_NAMES = {
-    "photostats": "PhotoStats",
-    "photo_pairing": "Photo Pairing",
-    "pipeline_validation": "Pipeline Validation",
-}
 
 
 def _when(moment: datetime | None) -> str:
@@ -63,7 +58,7 @@ class Dashboard:
             num=_count,
             size=_size,
             headline=_headline,
-            tool=lambda t: _TOOL_NAMES.get(t, t),
+            tool=lambda t: TOOL_TITLES.get(t, t),
         )
 
     def render(
