@@ -1,0 +1,1 @@
+"""The shapes of the synthetic benchmark collections, one module each (benchmarks/profiles.py)."""
