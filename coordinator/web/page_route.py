@@ -64,7 +64,7 @@ def local_target(target: str | None, default: str = "/") -> str:
 
 class PageRoute(ApiRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
-        options.setdefault("include_in_schema", False)
+        options["include_in_schema"] = False  # pages are not API (the router passes True)
         super().__init__(path, endpoint, **options)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -43,6 +43,17 @@ def test_the_vapid_variables_go_together_as_one_pair(
         load_settings({**environ, **_pair(), **change})
 
 
+def test_the_push_api_is_described(client: TestClient) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {p: set(ops) for p, ops in paths.items() if p.startswith("/api/push")} == {
+        "/api/push/vapid-public-key": {"get"},
+        "/api/push/subscriptions": {"get", "post"},
+        "/api/push/subscriptions/{guid}": {"delete"},
+        "/api/push/preferences": {"get", "put"},
+    }
+    assert not [p for p in paths if not p.startswith(("/api/", "/health", "/metrics"))]
+
+
 def test_configured_keys_are_the_ones_served(environ: dict[str, str]) -> None:
     pair = _pair()
     with TestClient(create_app(load_settings({**environ, **pair}), sweep_interval=None)) as app:

@@ -59,7 +59,11 @@
 
   function apply(event) {
     if (!event.job) return;
-    rows(event.job).forEach(function (row) {
+    const shown = rows(event.job);
+    if (shown.length === 0 && event.event === "state" && event.status === "queued") {
+      say("A new job was queued: reload the page to list it.");
+    }
+    shown.forEach(function (row) {
       if (event.event === "progress") {
         showStatus(row, event.status, false);
         showPercent(row, event.percent);
