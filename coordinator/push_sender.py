@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
@@ -66,6 +67,9 @@ class PushSender:
         self._allow_loopback_http = allow_loopback_http  # development: a local push service
         self._events: asyncio.Queue[Event] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        # Set at stop: a pass in its thread ends after the message it is sending (its other
+        # claims lapse and are sent later, by this or another instance).
+        self._stopping = threading.Event()
         self._http: requests.Session | None = None  # kept open while started
 
     def notice(self, event: Event) -> None:
@@ -78,6 +82,7 @@ class PushSender:
             log.warning("the push sender is behind: an event's notifications were dropped")
 
     async def start(self) -> None:
+        self._stopping.clear()
         self._http = requests.Session()
         events: asyncio.Queue[Event] = asyncio.Queue(_QUEUE_SIZE)
         wake = asyncio.Event()
@@ -88,6 +93,8 @@ class PushSender:
         self._events = events
 
     async def stop(self) -> None:
+        """End the tasks, after the message being sent, if any (its thread cannot be cut)."""
+        self._stopping.set()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -140,6 +147,8 @@ class PushSender:
             if keys is None:  # nothing due, or push no longer set up (claims lapse, retried)
                 return delivered
             for delivery in claimed:
+                if self._stopping.is_set():
+                    return delivered
                 outcome = self._send_one(delivery, keys)
                 with self._sessions() as session:
                     if outcome == "sent":
