@@ -8,10 +8,12 @@ at desktop and phone width into build/screenshots/ and must fit a 360 px screen.
 from __future__ import annotations
 
 import html
+import json
 import shlex
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from playwright.sync_api import BrowserContext, Dialog, Page, expect
@@ -33,6 +35,7 @@ from .test_agent_chaos import slow_collection
 
 __all__ = ["browser"]  # the fixture, imported to be used here
 
+T = TypeVar("T")
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 760}
@@ -106,6 +109,50 @@ def _progress(page: Page) -> tuple[str, float]:
         row.locator("[data-field=status]").inner_text(),
         float(row.locator("progress").evaluate("bar => bar.value")),
     )
+
+
+def _within(page: Page, condition: Callable[[], T], what: str) -> T:
+    """Poll `condition` while the page keeps running (Playwright's events included)."""
+    deadline = time.monotonic() + 30
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        page.wait_for_timeout(100)
+    return value
+
+
+def _pushed(
+    browser: BrowserContext, page: Page, base: str, *payloads: dict[str, str]
+) -> list[list[str]]:
+    """Deliver `payloads` to the service worker as a push service would (Chromium's DevTools
+    protocol), and return the notifications it shows: title, body, tag, the page a click opens."""
+    browser.grant_permissions(["notifications"], origin=base)
+    devtools = browser.new_cdp_session(page)
+    registrations: list[dict[str, str]] = []
+    devtools.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    devtools.send("ServiceWorker.enable")
+    ours = _within(
+        page,
+        lambda: {r["registrationId"] for r in registrations if r["scopeURL"] == base + "/"},
+        "the service worker's registration",
+    )
+    for payload in payloads:
+        devtools.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": base, "registrationId": min(ours), "data": json.dumps(payload)},
+        )
+    shown = "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(found => "
+    shown += "found.map(n => [n.title, n.body, n.tag, n.data.url]))"
+
+    def all_shown() -> list[list[str]] | None:
+        found: list[list[str]] = page.evaluate(shown)
+        return found if len(found) == len(payloads) else None
+
+    found = _within(page, all_shown, "the notifications")
+    devtools.detach()
+    return sorted(found)
 
 
 def test_an_operator_runs_the_coordinator_from_a_browser(
@@ -191,6 +238,18 @@ def test_an_operator_runs_the_coordinator_from_a_browser(
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != light
     visit.photograph("result-dark")
     page.emulate_media(color_scheme="light")
+
+    shown = _pushed(
+        browser,
+        page,
+        base,
+        {"title": "PhotoStats failed", "body": HOSTILE, "url": "/jobs?status=failed", "tag": "t"},
+        {"title": "Elsewhere", "body": "", "url": "https://evil.example/x", "tag": "u"},
+    )
+    assert shown == [
+        ["Elsewhere", "", "u", base + "/"],  # a notification only ever opens this site
+        ["PhotoStats failed", HOSTILE, "t", base + "/jobs?status=failed"],  # text, as sent
+    ]
 
     for path, name in (
         ("/jobs", "jobs"),
