@@ -18,13 +18,10 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-import requests
 from fastapi.concurrency import run_in_threadpool
-from py_vapid import Vapid02
-from pywebpush import WebPushException, webpush
 from sqlalchemy.orm import Session, sessionmaker
 
 from .event_bus import Event
@@ -33,6 +30,9 @@ from .services import push_outbox
 from .services.push_notices import notices_for, tells
 from .services.push_subscriptions import endpoint_addresses_allowed
 from .vapid import VapidKeys, VapidSource
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["PushSender"]
 
@@ -70,7 +70,7 @@ class PushSender:
         # Set at stop: a pass in its thread ends after the message it is sending (its other
         # claims lapse and are sent later, by this or another instance).
         self._stopping = threading.Event()
-        self._http: requests.Session | None = None  # kept open while started
+        self._http: requests.Session | None = None  # made at the first send, kept till stop
 
     def notice(self, event: Event) -> None:
         """The bus watcher: keep the events that may tell something (on the event loop)."""
@@ -83,7 +83,6 @@ class PushSender:
 
     async def start(self) -> None:
         self._stopping.clear()
-        self._http = requests.Session()
         events: asyncio.Queue[Event] = asyncio.Queue(_QUEUE_SIZE)
         wake = asyncio.Event()
         self._tasks = [
@@ -164,6 +163,12 @@ class PushSender:
                         )
 
     def _send_one(self, delivery: push_outbox.Claimed, keys: VapidKeys) -> Outcome:
+        # pywebpush (with requests and aiohttp) takes seconds to import on a busy machine:
+        # only a process that sends pays for it, when it first does, not every worker's start.
+        import requests
+        from py_vapid import Vapid02
+        from pywebpush import WebPushException, webpush
+
         host = _host(delivery.endpoint)
         try:
             allowed = endpoint_addresses_allowed(
@@ -179,6 +184,8 @@ class PushSender:
             "endpoint": delivery.endpoint,
             "keys": {"p256dh": delivery.p256dh, "auth": delivery.auth},
         }
+        if self._http is None:
+            self._http = requests.Session()
         try:
             webpush(
                 subscription,

@@ -62,10 +62,12 @@ def _private(text: str) -> ec.EllipticCurvePrivateKey:
 
 
 def parse_vapid(public: str | None, private: str | None, subject: str | None) -> VapidKeys | None:
-    """The configured pair, None when none of the three is set; SettingsError naming each
-    variable that is missing or wrong."""
+    """The configured pair; None without either key (VAPID_SUBJECT alone names the contact of
+    the development pair); SettingsError naming each variable that is missing or wrong."""
     given = dict(zip(_NAMES, (public, private, subject), strict=True))
-    if not any(given.values()):
+    if subject and not subject.startswith(("mailto:", "https://")):
+        raise SettingsError("VAPID_SUBJECT", "must be a mailto: or https:// contact")
+    if not public and not private:
         return None
     missing = [
         (name, "is needed with the other VAPID variables") for name, v in given.items() if not v
@@ -81,8 +83,6 @@ def parse_vapid(public: str | None, private: str | None, subject: str | None) ->
         ) from None
     if _public_of(key) != public.strip().rstrip("="):
         raise SettingsError("VAPID_PUBLIC_KEY", "is not the public key of VAPID_PRIVATE_KEY")
-    if not subject.startswith(("mailto:", "https://")):
-        raise SettingsError("VAPID_SUBJECT", "must be a mailto: or https:// contact")
     return VapidKeys(_public_of(key), key, subject)
 
 

@@ -45,8 +45,10 @@ class Clock:
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    return create_app(settings, sweep_interval=None)
+def app(settings: Settings) -> Iterator[FastAPI]:
+    built = create_app(settings, sweep_interval=None)
+    yield built
+    built.state.engine.dispose()  # never started: its lifespan would have
 
 
 @pytest.fixture

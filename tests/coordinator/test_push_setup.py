@@ -54,6 +54,18 @@ def test_the_push_api_is_described(client: TestClient) -> None:
     assert not [p for p in paths if not p.startswith(("/api/", "/health", "/metrics"))]
 
 
+def test_a_subject_alone_is_the_contact_of_the_development_pair(
+    environ: dict[str, str],
+) -> None:
+    settings = load_settings({**environ, "VAPID_SUBJECT": "https://studio.example/contact"})
+    app = create_app(settings, sweep_interval=None)
+    try:
+        keys = app.state.vapid.keys()
+        assert keys is not None and keys.subject == "https://studio.example/contact"
+    finally:
+        app.state.engine.dispose()
+
+
 def test_configured_keys_are_the_ones_served(environ: dict[str, str]) -> None:
     pair = _pair()
     with TestClient(create_app(load_settings({**environ, **pair}), sweep_interval=None)) as app:
@@ -63,9 +75,12 @@ def test_configured_keys_are_the_ones_served(environ: dict[str, str]) -> None:
 def test_development_generates_one_pair_and_keeps_it_encrypted(
     settings: Settings, db_url: str
 ) -> None:
-    first = TestClient(create_app(settings, sweep_interval=None)).get(KEY).json()["public_key"]
-    again = TestClient(create_app(settings, sweep_interval=None)).get(KEY).json()["public_key"]
-    assert first == again  # a restart (or another instance) signs with the same pair
+    served = []
+    for _ in range(2):  # a restart, or another instance
+        with TestClient(create_app(settings, sweep_interval=None)) as app:
+            served.append(app.get(KEY).json()["public_key"])
+    first, again = served
+    assert first == again  # signs with the same pair
     with db(db_url) as session:
         stored = session.get_one(InstanceValue, "vapid_keys").value
     opened = Vault(settings.master_key).decrypt(stored)
