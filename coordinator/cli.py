@@ -23,6 +23,7 @@ from .migrate import upgrade
 from .services.accounts import create_user, find_team
 from .services.registration import DEFAULT_EXPIRY_HOURS, create_registration_token
 from .settings import Settings, load_settings
+from .vapid import new_key_pair, parse_vapid
 from .workers import APP, balanced_workers_supported, serve_workers
 
 __all__ = ["main"]
@@ -161,6 +162,19 @@ def _generate_secrets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _generate_vapid_keys(args: argparse.Namespace) -> int:
+    public, private = new_key_pair()
+    try:
+        parse_vapid(public, private, args.subject)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"VAPID_PUBLIC_KEY={public}")
+    print(f"VAPID_PRIVATE_KEY={private}")
+    print(f"VAPID_SUBJECT={args.subject}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shuttersense-coordinator",
@@ -203,6 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "generate-secrets", help="print a Fernet master key and two 32+ character secrets"
     ).set_defaults(run=_generate_secrets)
+    vapid = commands.add_parser(
+        "generate-vapid-keys", help="print a VAPID key pair for web push (docs/dashboard.md)"
+    )
+    vapid.add_argument(
+        "--subject", required=True, help="a contact for push services: mailto:you@example.com"
+    )
+    vapid.set_defaults(run=_generate_vapid_keys)
     return parser
 
 

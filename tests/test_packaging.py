@@ -1,5 +1,6 @@
-"""The distribution lists every package of the tree, so a wheel holds all the code; the service
-units start commands that exist; the programs all say the distribution's version."""
+"""The distribution lists every package of the tree and the dashboard's files, so a wheel holds
+all the code; the service units start commands that exist; the programs all say the
+distribution's version."""
 
 from __future__ import annotations
 
@@ -28,6 +29,19 @@ def test_every_package_folder_is_in_the_distribution() -> None:
             relative = init.parent.relative_to(ROOT / folder)
             found.add(".".join([name, *relative.parts]))
     assert found == set(config["packages"])
+
+
+def test_the_dashboards_templates_and_files_are_in_the_distribution() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    globs = config["package-data"]["shuttersense.coordinator.web"]
+    web = ROOT / "coordinator" / "web"
+    files = [path for path in web.rglob("*") if path.is_file() and path.suffix != ".py"]
+    files = [path for path in files if "__pycache__" not in path.parts]
+    assert {path.parent.name for path in files} == {"templates", "static"}
+    missing = [p for p in files if not any(p.relative_to(web).match(glob) for glob in globs)]
+    assert missing == []
 
 
 def _exec_start(unit: Path) -> list[str]:
