@@ -71,6 +71,8 @@ class PushSender:
         # claims lapse and are sent later, by this or another instance).
         self._stopping = threading.Event()
         self._http: requests.Session | None = None  # made at the first send, kept till stop
+        # Held by a pass in its thread: stop waits for it, so no session outlives the engine.
+        self._pass = threading.Lock()
 
     def notice(self, event: Event) -> None:
         """The bus watcher: keep the events that may tell something (on the event loop)."""
@@ -97,6 +99,7 @@ class PushSender:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await run_in_threadpool(self._pass_over)
         self._tasks = []
         self._events = None
         if self._http is not None:
@@ -109,7 +112,7 @@ class PushSender:
             while not events.empty():
                 batch.append(events.get_nowait())
             try:
-                await run_in_threadpool(self.record, batch)
+                await run_in_threadpool(self._in_pass, self.record, batch)
             except Exception:  # the next event may fare better
                 log.exception("push notifications could not be queued")
             wake.set()
@@ -120,9 +123,18 @@ class PushSender:
                 await asyncio.wait_for(wake.wait(), self._retry_every)
             wake.clear()
             try:
-                await run_in_threadpool(self.deliver_due)
+                await run_in_threadpool(self._in_pass, self.deliver_due)
             except Exception:
                 log.exception("push notifications could not be sent")
+
+    def _in_pass(self, work: Callable[..., object], *args: object) -> None:
+        with self._pass:
+            if not self._stopping.is_set():
+                work(*args)
+
+    def _pass_over(self) -> None:
+        with self._pass:
+            pass
 
     def record(self, events: list[Event]) -> None:
         """Queue the notices of `events` (blocking: run in a thread); nothing while push is not
