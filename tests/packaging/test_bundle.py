@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 import urllib.request
@@ -94,6 +95,16 @@ def test_the_bundled_coordinator_migrates_an_empty_folder_and_answers_health(
     served: str,
 ) -> None:
     assert _health(served) == {"status": "healthy", "version": __version__, "database": "connected"}
+
+
+def test_the_bundled_coordinator_serves_its_dashboard_and_assets(served: str) -> None:
+    with urllib.request.urlopen(f"{served}/", timeout=10) as answer:  # noqa: S310
+        page = answer.read().decode()
+    stylesheet = re.search(r'href="(/assets/app\.[0-9a-f]+\.css)"', page)
+    assert stylesheet, page[:2000]
+    with urllib.request.urlopen(served + stylesheet.group(1), timeout=10) as answer:  # noqa: S310
+        assert answer.status == 200
+        assert answer.read()
 
 
 def test_the_bundled_agent_registers_self_tests_and_runs_against_it(
