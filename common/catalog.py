@@ -8,17 +8,18 @@ statements per file, which is what keeps a million files cheap. Sans-I/O: it tak
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections import defaultdict, deque
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import compress, repeat
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from .files import FileEntry
 
+K = TypeVar("K")
 T = TypeVar("T")
 
-__all__ = ["Catalog", "extension_of_suffix"]
+__all__ = ["Catalog", "append_each", "extension_of_suffix"]
 
 
 class _Numbering(dict[str, int]):
@@ -29,16 +30,16 @@ class _Numbering(dict[str, int]):
         return number
 
 
-class _Buckets(dict[int, list[Any]]):
-    def __missing__(self, key: int) -> list[Any]:
-        bucket = self[key] = []
-        return bucket
+def append_each(buckets: Mapping[K, list[T]], keys: Iterable[K], items: Iterable[T]) -> None:
+    """`buckets[key].append(item)` for each pair, run in C: for a million items. `buckets` must
+    make a missing bucket itself (a defaultdict)."""
+    # deque(maxlen=0) drains the map without keeping anything.
+    deque(map(list.append, map(buckets.__getitem__, keys), items), maxlen=0)
 
 
 def _file_by_code(codes: list[int], items: Iterable[T], names: list[str]) -> dict[str, list[T]]:
-    buckets = _Buckets()
-    # list.append(bucket, item) for every file, run in C; deque(maxlen=0) drains the map.
-    deque(map(list.append, map(buckets.__getitem__, codes), items), maxlen=0)
+    buckets: defaultdict[int, list[T]] = defaultdict(list)
+    append_each(buckets, codes, items)
     return {names[code]: bucket for code, bucket in buckets.items()}
 
 

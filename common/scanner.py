@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from collections.abc import Callable, Iterator
 from operator import attrgetter
 from pathlib import Path
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 
 from .errors import CollectionError
 from .files import FileEntry
@@ -35,7 +35,7 @@ def check_collection_root(root: Path | str) -> Path:
         raise CollectionError(f"{path}: permission denied", path) from None
     except OSError as exc:
         raise CollectionError(f"{path}: {exc.strerror or exc}", path) from None
-    if not stat.S_ISDIR(info.st_mode):
+    if not S_ISDIR(info.st_mode):
         raise CollectionError(f"{path}: is a file, not a folder", path)
     if not os.access(path, os.R_OK | os.X_OK):
         raise CollectionError(f"{path}: folder is not readable (permission denied)", path)
@@ -118,28 +118,24 @@ class Walker:
             if not name.isascii():
                 name = _display(name, prefix, report)
             try:
-                if entry.is_file(follow_symlinks=False):
-                    info = entry.stat(follow_symlinks=False)
-                    files.append(
-                        _new_entry(FileEntry, (prefix + name, info.st_size, info.st_mtime))
-                    )
-                    continue
-                is_link = entry.is_symlink()
-                info = (
-                    _follow_link(entry.path, self.root, prefix + name, report)
-                    if is_link
-                    else entry.stat(follow_symlinks=False)
-                )
+                # One lstat per entry, as the floor does; the entry's type comes with it.
+                info = entry.stat(follow_symlinks=False)
             except OSError as exc:
                 report(ScanIssue(path=prefix + name, reason=f"cannot read: {exc.strerror or exc}"))
                 continue
-            if info is None:
+            if S_ISREG(info.st_mode):
+                files.append(_new_entry(FileEntry, (prefix + name, info.st_size, info.st_mtime)))
                 continue
             rel = prefix + name
+            is_link = S_ISLNK(info.st_mode)
+            if is_link:
+                info = _follow_link(entry.path, self.root, rel, report)
+                if info is None:
+                    continue
             mode = info.st_mode
-            if stat.S_ISREG(mode):
+            if S_ISREG(mode):
                 files.append(FileEntry(rel, info.st_size, info.st_mtime))
-            elif stat.S_ISDIR(mode):
+            elif S_ISDIR(mode):
                 # Every folder a link can reach inside the root is walked by its real path, so
                 # following links would only count files twice or loop.
                 if is_link:

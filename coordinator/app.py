@@ -39,6 +39,7 @@ from .api import (
     uploads,
     users,
 )
+from .api import push as push_api
 from .api.client_address import ClientAddress
 from .api.docs_page import docs_routes
 from .api.lane import Lane
@@ -51,11 +52,14 @@ from .event_bus import EventBus
 from .logs import configure_logging, redact_server_logs
 from .models.base import utcnow
 from .pg_events import PgNotifyBus
+from .push_sender import PushSender
 from .services.job_events import deliver_after_commit
 from .services.scheduler import run_due
 from .services.sweeper import SWEEP_INTERVAL, sweep
 from .settings import Settings, load_settings
+from .vapid import VapidSource, parse_vapid
 from .vault import Vault
+from .web import install_dashboard
 
 __all__ = ["create_app", "create_served_app", "warn_if_metrics_open"]
 
@@ -82,8 +86,10 @@ def _lifespan(
     interval: float | None,
     own_process: bool,
     clock: Callable[[], datetime],
+    push: PushSender,
 ) -> Any:
-    """The app's lifespan: run the event bus, and every `interval` seconds sweep (expired
+    """The app's lifespan: run the event bus and the push sender, and every `interval` seconds
+    sweep (expired
     leases, silent agents, results past retention) and queue the scheduled audits, at the time
     `clock()` tells."""
 
@@ -115,6 +121,7 @@ def _lifespan(
                         log.exception("%s pass failed", name)
 
         await bus.start()
+        await push.start()
         if own_process:
             # What start-up made lives as long as the process: kept out of the collector's
             # full passes, which otherwise walk it all and hold every request up meanwhile.
@@ -129,6 +136,7 @@ def _lifespan(
                 # the engine closes, or its connection outlives the pool.
                 stopping.set()
                 await task
+            await push.stop()
             await bus.stop()
             app.state.engine.dispose()
 
@@ -150,26 +158,38 @@ def create_app(
     """
     settings = settings or load_settings()
     redact_server_logs()
-    web_app = web_app_route(settings.spa_dist_path)
+    web_app = web_app_route(settings.spa_dist_path) if settings.spa_dist_path else None
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
     bus = EventBus() if settings.is_sqlite else PgNotifyBus(settings.db_url)
     deliver_after_commit(sessions, bus)
     wakeups = ClaimWakeups()
     bus.watch(wakeups.notice)
+    vault = Vault(settings.master_key)
+    vapid = VapidSource(
+        parse_vapid(settings.vapid_public_key, settings.vapid_private_key, settings.vapid_subject),
+        generate=not settings.is_production,
+        sessions=sessions,
+        vault=vault,
+        subject=settings.vapid_subject,
+    )
+    push = PushSender(sessions, vapid, clock=clock, allow_loopback_http=not settings.is_production)
+    bus.watch(push.notice)
     app = FastAPI(
         title="ShutterSense coordinator",
         version=__version__,
         openapi_url="/api/openapi.json",
         docs_url=None,  # served from a package instead of a CDN: api/docs_page.py
         redoc_url=None,
-        lifespan=_lifespan(sessions, bus, sweep_interval, own_process, clock),
+        lifespan=_lifespan(sessions, bus, sweep_interval, own_process, clock, push),
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.events = bus
-    app.state.vault = Vault(settings.master_key)
+    app.state.vault = vault
+    app.state.vapid = vapid
+    app.state.push = push
     app.state.lane = Lane()
     app.state.claim_wakeups = wakeups
     app.state.clock = clock
@@ -206,8 +226,12 @@ def create_app(
     app.include_router(schedules.router)
     app.include_router(pipelines.router)
     app.include_router(config.router)
+    app.include_router(push_api.router)
     app.router.routes.extend(docs_routes(app.openapi_url or "", app.title))
-    app.router.routes.append(web_app)  # last: it answers whatever no other route took
+    if web_app is None:
+        install_dashboard(app)
+    else:
+        app.router.routes.append(web_app)  # last: it answers whatever no other route took
     return app
 
 

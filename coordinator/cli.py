@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from cryptography.fernet import Fernet
 from sqlalchemy.orm import Session
 
+from . import __version__
 from .db import check_database, make_engine, make_session_factory
 from .errors import CoordinatorError, InvalidInput, SettingsError
 from .logs import configure_logging
@@ -22,6 +23,7 @@ from .migrate import upgrade
 from .services.accounts import create_user, find_team
 from .services.registration import DEFAULT_EXPIRY_HOURS, create_registration_token
 from .settings import Settings, load_settings
+from .vapid import new_key_pair, parse_vapid
 from .workers import APP, balanced_workers_supported, serve_workers
 
 __all__ = ["main"]
@@ -160,10 +162,26 @@ def _generate_secrets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _generate_vapid_keys(args: argparse.Namespace) -> int:
+    public, private = new_key_pair()
+    try:
+        parse_vapid(public, private, args.subject)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"VAPID_PUBLIC_KEY={public}")
+    print(f"VAPID_PRIVATE_KEY={private}")
+    print(f"VAPID_SUBJECT={args.subject}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shuttersense-coordinator",
         description="The ShutterSense coordinator: API, agent protocol and dashboard.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"shuttersense-coordinator {__version__}"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="run the HTTP server (uvicorn)")
@@ -199,6 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "generate-secrets", help="print a Fernet master key and two 32+ character secrets"
     ).set_defaults(run=_generate_secrets)
+    vapid = commands.add_parser(
+        "generate-vapid-keys", help="print a VAPID key pair for web push (docs/dashboard.md)"
+    )
+    vapid.add_argument(
+        "--subject", required=True, help="a contact for push services: mailto:you@example.com"
+    )
+    vapid.set_defaults(run=_generate_vapid_keys)
     return parser
 
 

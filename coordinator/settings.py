@@ -21,6 +21,7 @@ import platformdirs
 from cryptography.fernet import Fernet
 
 from .errors import SettingsError
+from .vapid import parse_vapid
 
 __all__ = ["APP_NAME", "MIN_SECRET_LENGTH", "Settings", "load_settings"]
 
@@ -28,6 +29,7 @@ APP_NAME = "shuttersense-coordinator"
 MIN_SECRET_LENGTH = 32
 _SECRETS_FILE = "secrets.json"
 _SECRET_NAMES = ("SHUSAI_MASTER_KEY", "SESSION_SECRET_KEY", "JWT_SECRET_KEY")
+_VAPID_NAMES = ("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
 _SAME_SITE = ("lax", "strict", "none")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _T = TypeVar("_T")
@@ -197,6 +199,11 @@ def _log_level(env: Mapping[str, str], production: bool) -> str:
     return log_level
 
 
+def _vapid(env: Mapping[str, str]) -> None:
+    """The three VAPID variables go together and must make a valid key pair (vapid.py)."""
+    parse_vapid(*(env.get(name) or None for name in _VAPID_NAMES))
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and check the settings; one SettingsError naming every offending variable."""
     env = os.environ if environ is None else environ
@@ -215,6 +222,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     same_site = problems.read("lax", _same_site, env)
     log_level = problems.read("INFO", _log_level, env, production)
     trusted_proxies = problems.read((), _networks, env, "SHUSAI_TRUSTED_PROXIES")
+    problems.read(None, _vapid, env)
     if problems.found:
         raise SettingsError.joined(problems.found)
     spa = env.get("SHUSAI_SPA_DIST_PATH", "").strip()

@@ -6,17 +6,26 @@ grouping per run serves both.
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count
+from operator import ne
 from sys import intern
 
 from ..catalog import Catalog
 from ..config import normalise_extension
 from ..files import FileEntry
 from ..folders import folder_of
-from ..grammar import FilenameGrammar, InvalidName, ParsedName, Reason, split_properties
+from ..grammar import (
+    FilenameGrammar,
+    InvalidName,
+    ParsedName,
+    Reason,
+    WholeMatch,
+    split_properties,
+)
 from ..name_runs import compact
 from ..results import InvalidFile, NameCollisions
 
@@ -33,6 +42,8 @@ MAX_COLLISION_SETS = 200
 
 
 _NO_METHODS: frozenset[str] = frozenset()
+# For a grammar without a whole-stem regex: nothing matches, every name is parsed.
+_NO_WHOLE_MATCH = WholeMatch(re.compile(r"(?!)").fullmatch, (0, 0, 0), None)
 
 
 @dataclass(slots=True)
@@ -145,13 +156,17 @@ def _collisions(catalog: Catalog, suffixes: list[str], grammar: FilenameGrammar)
     by_folders: dict[tuple[str, ...], list[str]] = {}
     for suffix in suffixes:
         stems = catalog.stems_by_suffix[suffix]
-        if len(set(stems)) == len(stems):
+        last = dict(zip(stems, count()))  # each stem's last position
+        if len(last) == len(stems):
             continue
-        repeated = {stem for stem, seen in Counter(stems).items() if seen > 1}
+        # A stem seen before its last position is repeated; all of this runs in C.
+        repeated = set(compress(stems, map(ne, map(last.__getitem__, stems), count())))
+        mask = list(map(repeated.__contains__, stems))
         folders: dict[str, set[str]] = {}
-        for entry, stem in zip(catalog.by_suffix[suffix], stems, strict=True):
-            if stem in repeated:
-                folders.setdefault(stem, set()).add(folder_of(entry.path))
+        for (path, _, _), stem in zip(
+            compress(catalog.by_suffix[suffix], mask), compress(stems, mask), strict=True
+        ):
+            folders.setdefault(stem, set()).add(folder_of(path))
         for stem, where in folders.items():
             if len(where) > 1 and isinstance(grammar.parse_stem(stem), ParsedName):
                 by_folders.setdefault(tuple(sorted(where)), []).append(stem + suffix)
@@ -166,57 +181,44 @@ def _collisions(catalog: Catalog, suffixes: list[str], grammar: FilenameGrammar)
 def _add_photos(
     grouping: Grouping, paths: list[str], stems: list[str], grammar: FilenameGrammar
 ) -> None:
-    """File every photo under its group and image. The grammar's whole-stem regex is applied
-    right here, one C-level `map` over all stems, so a valid name costs no intermediate object;
-    the others go through `parse_stem`, which also says why a name is invalid."""
-    fast = grammar.whole_match
-    if fast is None:
-        for path, stem in zip(paths, stems, strict=True):
-            _add(grouping, path, grammar.parse_stem(stem))
-        return
-    groups = grouping.groups
+    """File every photo under its group and image, in one loop that runs for most of a million
+    files. The grammar's whole-stem regex is applied right here, one C-level `map` over all
+    stems, so a valid name costs no intermediate object; the others go through `parse_stem`,
+    which also says why a name is invalid."""
+    fast = grammar.whole_match or _NO_WHOLE_MATCH
     camera_group, counter_group, rest_group = fast.groups
     forbidden = fast.forbidden_counter
+    groups = grouping.groups
     for path, stem, match in zip(paths, stems, map(fast.fullmatch, stems), strict=True):
+        base = None
         if match is not None:
             camera_id, counter, remainder = match.group(camera_group, counter_group, rest_group)
-            if camera_id and counter and counter != forbidden:
-                group_id = camera_id + counter
-                group = groups.get(group_id)
-                if group is None:
-                    base = stem[: len(stem) - len(remainder)]
-                    group = groups[group_id] = _group(group_id, camera_id, base)
-                separate_id, methods = split_properties(remainder)
-                _file(group, separate_id, methods, path)
+            if not camera_id or not counter or counter == forbidden:
+                match = None
+        if match is None:
+            parsed = grammar.parse_stem(stem)
+            if type(parsed) is InvalidName:
+                grouping.invalid_files.append(InvalidFile(path=path, reason=parsed.reason))
                 continue
-        _add(grouping, path, grammar.parse_stem(stem))
-
-
-def _group(group_id: str, camera_id: str, base: str) -> ImageGroup:
-    return ImageGroup(group_id, intern(camera_id), group_id if base == group_id else base)
+            camera_id, counter, base, separate_id, methods = parsed
+        else:
+            separate_id, methods = split_properties(remainder)
+        group_id = camera_id + counter
+        group = groups.get(group_id)
+        if group is None:
+            if base is None:
+                base = stem[: len(stem) - len(remainder)]
+            group = groups[group_id] = ImageGroup(
+                group_id, intern(camera_id), group_id if base == group_id else base
+            )
+        image = group.separate_images.get(separate_id)
+        if image is None:
+            image = group.separate_images[separate_id] = SeparateImage(separate_id)
+        image.files.append(path)
+        if methods:
+            image.methods = _with_methods(image.methods, methods)
 
 
 @lru_cache(maxsize=4096)
 def _with_methods(methods: frozenset[str], more: tuple[str, ...]) -> frozenset[str]:
     return methods.union(more)
-
-
-def _file(group: ImageGroup, separate_id: str, methods: tuple[str, ...], path: str) -> None:
-    image = group.separate_images.get(separate_id)
-    if image is None:
-        image = group.separate_images[separate_id] = SeparateImage(separate_id)
-    image.files.append(path)
-    if methods:
-        image.methods = _with_methods(image.methods, methods)
-
-
-def _add(grouping: Grouping, path: str, parsed: ParsedName | InvalidName) -> None:
-    if type(parsed) is InvalidName:
-        grouping.invalid_files.append(InvalidFile(path=path, reason=parsed.reason))
-        return
-    camera_id, counter, base, separate_id, methods = parsed
-    group_id = camera_id + counter
-    group = grouping.groups.get(group_id)
-    if group is None:
-        group = grouping.groups[group_id] = _group(group_id, camera_id, base)
-    _file(group, separate_id, methods, path)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from itertools import repeat
+from itertools import compress, repeat
+from operator import contains, gt, is_not, not_
 from typing import Any
 
+from ..catalog import append_each
 from ..files import FileEntry
 from ..grammar import FilenameGrammar, ParsedName
 from ..pipeline import PathMatcher, Pipeline, PipelinePath, enumerate_paths
@@ -71,14 +73,20 @@ def _attach(
     if not grouping.sidecars or not grouping.groups:
         return attached, aliased
     owners = _Owners(grouping, grammar)
-    names = [path[path.rfind("/") + 1 :] for path in grouping.sidecars]
+    paths = grouping.sidecars
+    names = [path[path.rfind("/") + 1 :] for path in paths]
     stems = [name[: name.rfind(".")] for name in names]
-    # Most sidecars are named after their image's base: one dict lookup each, in bulk.
-    direct = map(owners.by_base.get, stems)
-    for path, name, stem, image in zip(grouping.sidecars, names, stems, direct, strict=True):
-        if image is not None and "." not in stem:
-            attached[id(image)].append((name, path))
-            continue
+    # Most sidecars are named after their image's base: found and filed in bulk, in C. Such a
+    # sidecar has an image (`is_not None` is True) and no dot in its stem (`contains` is False),
+    # so True > False. The order of an image's sidecars does not matter.
+    direct = list(map(owners.by_base.get, stems))
+    plain = list(map(gt, map(is_not, direct, repeat(None)), map(contains, stems, repeat("."))))
+    pairs = zip(compress(names, plain), compress(paths, plain), strict=True)
+    append_each(attached, map(id, compress(direct, plain)), pairs)
+    others = list(map(not_, plain))
+    for path, name, stem in zip(
+        compress(paths, others), compress(names, others), compress(stems, others), strict=True
+    ):
         found = owners.find(name, len(stem))
         if found is not None:
             attached[id(found[0])].append((found[1], path))
@@ -118,42 +126,37 @@ def _judge_images(
 ) -> tuple[dict[Shape, int], list[ValidationIssue]]:
     total = grouping.image_count
     step = max(1, -(-total // 100))  # about every 1 %
-    tally: dict[Shape, int] = {}
-    shape_buckets: dict[Shape, list[dict[str, list[str]]] | None] = {}
+    # shape -> [images, issue buckets or None]: one lookup per image.
+    seen: dict[Shape, list[Any]] = {}
     issues = Issues()
     done = 0
     for group in grouping.groups.values():
         base = group.base
         cut = len(base)
-        base_lower = base.lower()
         for suffix, image in group.separate_images.items():
             names = [p[p.rfind("/") + 1 :] for p in image.files]
-            metadata = attached.get(id(image))
+            key = id(image)
+            metadata = attached.get(key)
             odd = False  # a D11 sidecar or a stranger: names are not all `base + tail`
             if metadata:
                 names += [name for name, _ in metadata]
-                odd = id(image) in aliased
-            tails = {name[cut:] for name in names}
-            if not all(map(str.startswith, names, repeat(base))):  # rare: compare carefully
-                tails = set()
-                for name in names:
-                    if name.startswith(base) or name[:cut].lower() == base_lower:
-                        tails.add(name[cut:])
-                    else:  # never matches; kept so that it counts as an extra file
-                        tails.add("\0" + name)
-                        odd = True
-            shape = (suffix, frozenset(tails))
+                odd = key in aliased
+            if all(map(str.startswith, names, repeat(base))):
+                tails = frozenset([name[cut:] for name in names])
+            else:  # rare: compare carefully
+                tails, stranger = _careful_tails(names, base)
+                odd = odd or stranger
+            shape = (suffix, tails)
             marker = "-" + suffix if suffix else ""
-            if shape in tally:
-                tally[shape] += 1
-                buckets = shape_buckets[shape]
-            else:
-                tally[shape] = 1
+            slot = seen.get(shape)
+            if slot is None:
                 keys = issue_keys(judge.outcome(shape), marker)
-                buckets = shape_buckets[shape] = None if keys is None else issues.buckets(keys)
+                slot = seen[shape] = [0, None if keys is None else issues.buckets(keys)]
+            slot[0] += 1
+            buckets = slot[1]
             if buckets is None or (odd and buckets):
                 # Extra files whose names this image alone can tell (rare).
-                real = real_names(image.files, metadata, base, base_lower) if odd else {}
+                real = real_names(image.files, metadata, base, base.lower()) if odd else {}
                 keys = image_keys(judge.outcome(shape), marker, base, real)
                 issues.add(issues.buckets(keys), image.files[0], base + marker)
             elif buckets:
@@ -163,7 +166,25 @@ def _judge_images(
                 on_progress(done, total)
     if on_progress is not None and done % step:
         on_progress(done, total)
+    tally = {shape: images for shape, (images, _) in seen.items()}
     return tally, issues.listed()
+
+
+def _careful_tails(names: list[str], base: str) -> tuple[frozenset[str], bool]:
+    """The tails of names that do not all start with `base` as written: a name that starts
+    with it in another case has a tail too; any other is a stranger, kept under a tail that
+    never matches so that it counts as an extra file. Also says whether there was one."""
+    cut = len(base)
+    base_lower = base.lower()
+    tails = set()
+    stranger = False
+    for name in names:
+        if name.startswith(base) or name[:cut].lower() == base_lower:
+            tails.add(name[cut:])
+        else:
+            tails.add("\0" + name)
+            stranger = True
+    return frozenset(tails), stranger
 
 
 def _result(

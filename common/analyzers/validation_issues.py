@@ -8,7 +8,7 @@ images make a handful of issues, and each image costs its name in one list.
 
 from __future__ import annotations
 
-from ..name_runs import compact
+from ..name_runs import Names, compact
 from ..pipeline import ImageOutcome, TerminationOutcome
 from ..results import Status, ValidationIssue
 
@@ -113,6 +113,9 @@ class Issues:
 
     def listed(self) -> list[ValidationIssue]:
         issues = []
+        # An image is filed under an issue per termination type, so the same names of a folder
+        # often make several lists: each is compacted once.
+        compacted: dict[tuple[str, ...], Names] = {}
         for (term, status, expected, missing, extra, completion), images in self.found.items():
             issues.append(
                 ValidationIssue(
@@ -123,8 +126,18 @@ class Issues:
                     extra=list(extra),
                     completion=completion,
                     image_count=sum(map(len, images.values())),
-                    images={folder: compact(images[folder]) for folder in sorted(images)},
+                    images={
+                        folder: _compact(images[folder], compacted) for folder in sorted(images)
+                    },
                 )
             )
         issues.sort(key=lambda i: (-i.image_count, i.termination or "", i.missing, i.extra))
         return issues
+
+
+def _compact(names: list[str], done: dict[tuple[str, ...], Names]) -> Names:
+    key = tuple(names)
+    found = done.get(key)
+    if found is None:
+        found = done[key] = compact(names)
+    return found

@@ -1,4 +1,5 @@
-"""Charts drawn as inline SVG: a donut with a legend, and a horizontal bar chart.
+"""Charts drawn as inline SVG: a donut with a legend, and a horizontal bar chart (a line chart
+over time, built from the same parts, is in line_chart.py).
 
 No script and no external resource: each chart is a <figure> holding its own SVG, so it prints
 and works offline. Labels come from data and go through the same escaping as the rest of the page.
@@ -14,7 +15,15 @@ from .format import format_count, format_ratio
 from .html import Markup, empty_note, render, tag
 from .palette import OTHER_COLOUR, SERIES_COLOURS
 
-__all__ = ["Datum", "bar_chart", "donut_chart"]
+__all__ = [
+    "NOTHING_TO_SHOW",
+    "Datum",
+    "ValueFormat",
+    "bar_chart",
+    "donut_chart",
+    "figure",
+    "number",
+]
 
 ValueFormat = Callable[[float], str]
 
@@ -30,7 +39,7 @@ class Datum:
     colour: str | None = None
 
 
-def _n(value: float) -> str:
+def number(value: float) -> str:
     """A coordinate: three decimals at most, no trailing zeros."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -45,7 +54,8 @@ def _coloured(data: Sequence[Datum]) -> list[Datum]:
     ]
 
 
-def _figure(title: str, *body: Markup, kind: str) -> Markup:
+def figure(title: str, *body: Markup, kind: str) -> Markup:
+    """A chart: its title as the caption, then its body."""
     return tag("figure", tag("figcaption", title), body, class_=f"chart {kind}")
 
 
@@ -71,7 +81,9 @@ _INNER = 58.0
 def _point(radius: float, turn: float) -> str:
     """The point at `turn` (0..1, clockwise from 12 o'clock) on a circle around the centre."""
     angle = 2 * math.pi * turn - math.pi / 2
-    return f"{_n(_CENTRE + radius * math.cos(angle))} {_n(_CENTRE + radius * math.sin(angle))}"
+    return (
+        f"{number(_CENTRE + radius * math.cos(angle))} {number(_CENTRE + radius * math.sin(angle))}"
+    )
 
 
 def _ring_segment(start: float, end: float) -> str:
@@ -81,8 +93,8 @@ def _ring_segment(start: float, end: float) -> str:
     coincide is dropped by SVG renderers, which would erase a slice of, say, 99.999 %.
     """
     middle = (start + end) / 2
-    outer = f"A {_n(_OUTER)} {_n(_OUTER)} 0 0 1"
-    inner = f"A {_n(_INNER)} {_n(_INNER)} 0 0 0"
+    outer = f"A {number(_OUTER)} {number(_OUTER)} 0 0 1"
+    inner = f"A {number(_INNER)} {number(_INNER)} 0 0 0"
     return (
         f"M {_point(_OUTER, start)} {outer} {_point(_OUTER, middle)} {outer} {_point(_OUTER, end)}"
         f" L {_point(_INNER, end)} {inner} {_point(_INNER, middle)} {inner} {_point(_INNER, start)}"
@@ -114,7 +126,7 @@ def donut_chart(
     items = _with_other(_coloured([d for d in data if d.value >= 0]), max_slices)
     total = sum(item.value for item in items)
     if total <= 0:
-        return _figure(title, empty_note(NOTHING_TO_SHOW), kind="donut")
+        return figure(title, empty_note(NOTHING_TO_SHOW), kind="donut")
 
     drawn = [item for item in items if item.value > 0]
     shapes: list[Markup] = []
@@ -125,12 +137,12 @@ def donut_chart(
             tag(
                 "circle",
                 tag("title", _describe(only, total, value_format)),
-                cx=_n(_CENTRE),
-                cy=_n(_CENTRE),
-                r=_n((_OUTER + _INNER) / 2),
+                cx=number(_CENTRE),
+                cy=number(_CENTRE),
+                r=number((_OUTER + _INNER) / 2),
                 fill="none",
                 stroke=only.colour,
-                stroke_width=_n(_OUTER - _INNER),
+                stroke_width=number(_OUTER - _INNER),
             )
         )
     else:
@@ -188,7 +200,7 @@ def donut_chart(
         for item in items
     )
     legend = tag("table", tag("tbody", legend_rows), class_="legend")
-    return _figure(title, tag("div", svg, legend, class_="donut-body"), kind="donut")
+    return figure(title, tag("div", svg, legend, class_="donut-body"), kind="donut")
 
 
 def _describe(item: Datum, total: float, value_format: ValueFormat) -> str:
@@ -223,7 +235,7 @@ def bar_chart(
     a note says how many bars were left out.
     """
     if not data:
-        return _figure(title, empty_note(NOTHING_TO_SHOW), kind="bars")
+        return figure(title, empty_note(NOTHING_TO_SHOW), kind="bars")
     items = _coloured(data[:max_bars])
     scale = max(max(item.value for item in items), 0) or 1
     span = _WIDTH - _LABEL_WIDTH - _VALUE_WIDTH
@@ -244,7 +256,7 @@ def bar_chart(
                     "text",
                     _clip(item.label),
                     x=_LABEL_WIDTH - 8,
-                    y=_n(middle),
+                    y=number(middle),
                     dy="0.35em",
                     text_anchor="end",
                     class_="bar-label",
@@ -252,8 +264,8 @@ def bar_chart(
                 tag(
                     "rect",
                     x=_LABEL_WIDTH,
-                    y=_n(middle - _BAR / 2),
-                    width=_n(length),
+                    y=number(middle - _BAR / 2),
+                    width=number(length),
                     height=_BAR,
                     rx=2,
                     fill=item.colour,
@@ -261,8 +273,8 @@ def bar_chart(
                 tag(
                     "text",
                     value_format(item.value),
-                    x=_n(_LABEL_WIDTH + length + 6),
-                    y=_n(middle),
+                    x=number(_LABEL_WIDTH + length + 6),
+                    y=number(middle),
                     dy="0.35em",
                     class_="bar-value",
                 ),
@@ -290,4 +302,4 @@ def bar_chart(
             "the rest are in the JSON output.",
             class_="more",
         )
-    return _figure(title, render(svg, note), kind="bars")
+    return figure(title, render(svg, note), kind="bars")

@@ -20,9 +20,12 @@ router = APIRouter(prefix="/api/results", tags=["results"], route_class=ApiRoute
 _UNAUTHORIZED = {401: {"description": "not signed in, or the token is invalid"}}
 _NOT_FOUND = {404: {"description": "no such result in your team"}}
 _NOTHING = {409: {"description": "a failed or cancelled result has nothing to render"}}
-# The page carries the same policy in a meta tag; the header covers browsers opening it directly.
+# The page carries the same policy in a meta tag; the header covers browsers opening it directly,
+# and lets only the dashboard's own pages frame it (a meta tag cannot say that).
 REPORT_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'self'"
+    ),
     "X-Content-Type-Options": "nosniff",
 }
 

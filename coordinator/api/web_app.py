@@ -1,6 +1,7 @@
-"""The web app at `/`: the built SPA from `SHUSAI_SPA_DIST_PATH`, or a pointer to the API.
+"""The operator's own web app at `/`: the built SPA from `SHUSAI_SPA_DIST_PATH`, in place of the
+dashboard (coordinator/web).
 
-With a dist folder, a GET of any path outside `/api`, `/health` and `/metrics` answers the file
+A GET of any path outside `/api`, `/health` and `/metrics` answers the file
 at that path inside the folder, or `index.html` when there is none (client-side routing). A path
 that resolves outside the folder (`..`, a symbolic link leading out) answers 404. The reserved
 prefixes are never matched here, so they keep their own 404 and 405 answers.
@@ -15,7 +16,6 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
-from .. import __version__
 from ..errors import SettingsError
 
 __all__ = ["RESERVED", "web_app_route"]
@@ -59,22 +59,6 @@ def _spa(dist: Path) -> Route:
     return _WebAppRoute("/{path:path}", serve, methods=["GET", "HEAD"], include_in_schema=False)
 
 
-def _pointer() -> Route:
-    def pointer(request: Request) -> Response:
-        return JSONResponse(
-            {
-                "service": "ShutterSense coordinator",
-                "version": __version__,
-                "api_docs": "/api/docs",
-                "openapi": "/api/openapi.json",
-                "health": "/health",
-                "web_app": "not served here: set SHUSAI_SPA_DIST_PATH to the built frontend",
-            }
-        )
-
-    return Route("/", pointer, methods=["GET", "HEAD"], include_in_schema=False)
-
-
-def web_app_route(dist: Path | None) -> Route:
+def web_app_route(dist: Path) -> Route:
     """The route to add after every other one; SettingsError when `dist` has no index.html."""
-    return _spa(dist) if dist is not None else _pointer()
+    return _spa(dist)

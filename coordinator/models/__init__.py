@@ -4,7 +4,9 @@ from .agent import Agent, RegistrationToken
 from .audit import AuditEvent, PushSubscription
 from .base import Base
 from .catalog import AnalysisConfig, Collection, Pipeline, PipelineVersion
+from .instance import InstanceValue
 from .limits import RateLimitHit
+from .push import PushDelivery, PushPreference
 from .schedule import CollectionSchedule
 from .team import ApiToken, Team, User, WebSession
 from .upload import Upload, UploadChunk
@@ -21,9 +23,12 @@ __all__ = [
     "Base",
     "Collection",
     "CollectionSchedule",
+    "InstanceValue",
     "Job",
     "Pipeline",
     "PipelineVersion",
+    "PushDelivery",
+    "PushPreference",
     "PushSubscription",
     "RateLimitHit",
     "RegistrationToken",

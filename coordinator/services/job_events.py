@@ -21,6 +21,7 @@ __all__ = [
     "deliver_after_commit",
     "job_changed",
     "job_event",
+    "note_event",
     "note_job_event",
     "public_view",
 ]
@@ -90,6 +91,12 @@ def note_job_event(
     """Note the job (read with Core, so not in the session) as it is now; announced when
     `session` commits."""
     session.info.setdefault(_PENDING, []).append(job_event(job, kind))
+
+
+def note_event(session: Session, event: Event) -> None:
+    """Note an event of another kind (`team` set, as on job events); announced when `session`
+    commits."""
+    session.info.setdefault(_PENDING, []).append(event)
 
 
 _INTERNAL = frozenset({"team", "agent"})

@@ -35,6 +35,7 @@ from .tray import Tray
 from .views.main_window import MainWindow
 from .views.overview import OverviewView
 from .views.settings_view import SettingsView
+from .views.team_views import TeamViews
 from .widgets.log_viewer import LogViewer
 from .workers import Workers
 
@@ -85,9 +86,9 @@ class DesktopApp(QObject):
         self.overview = OverviewView()
         self.log_viewer = LogViewer(log_file, self.workers)
         self.settings_view = SettingsView(settings, self.log_viewer, autostart, self.workers)
-        self.window = MainWindow(
-            settings, {"overview": self.overview, "settings": self.settings_view}
-        )
+        self.team_views = TeamViews(self.workers, context, settings)
+        views = {"overview": self.overview, "settings": self.settings_view}
+        self.window = MainWindow(settings, {**views, **self.team_views.by_name()})
         self.window.keep_in_tray = tray_available
         self.notifier = Notifier(settings, self.tray, self.window)
         self.session: ApiSession | None = None
@@ -117,6 +118,7 @@ class DesktopApp(QObject):
         self.window.quit_requested.connect(self.quit)
         self.window.hidden_to_tray.connect(self._hidden_to_tray)
         self.overview.refresh_requested.connect(self.refresh)
+        self.team_views.sign_in_needed.connect(self._signed_out_by_server)
         view = self.settings_view
         view.sign_out_requested.connect(self.sign_out)
         view.sign_in_requested.connect(self.sign_in)
@@ -239,12 +241,14 @@ class DesktopApp(QObject):
         self._show_identity()
         if account is None:
             self.session = None
+            self.team_views.set_session(None, None)
             self._refresh_timer.stop()
             self.overview.show_problem(
                 f"You are signed out of {server}.", "Sign &in…", self.sign_in
             )
             return
         self.session = ApiSession(account.server_url, lambda: self.context.keys)
+        self.team_views.set_session(self.session, account)
         self._refresh_timer.start()
         self.refresh()
 
@@ -314,6 +318,8 @@ class DesktopApp(QObject):
             self.notifier.post(self.news.unreachable(self.session_server(), str(error)))
 
     def _signed_out_by_server(self, error: Exception) -> None:
+        if self.session is None:
+            return  # told already (several views may hear it at once)
         log.warning("the coordinator no longer accepts the app's token: %s", error)
         self.settings.signed_out()
         self._signed_in_state(None)
@@ -383,6 +389,7 @@ class DesktopApp(QObject):
         """Stop the agent cleanly (a running job is handed back), then leave."""
         self._refresh_timer.stop()
         self._agent_timer.stop()
+        self.team_views.stop()
         if self.window.isVisible():
             self.window.save_state()
         self.settings.sync()

@@ -53,6 +53,14 @@ class AppSettings:
     def set_last_view(self, name: str) -> None:
         self._q.setValue("window/view", name)
 
+    def view_state(self, key: str) -> QByteArray | None:
+        """What a view kept of itself under `key` (a table's sort, a splitter)."""
+        value = self._q.value(f"views/{key}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_view_state(self, key: str, value: QByteArray) -> None:
+        self._q.setValue(f"views/{key}", value)
+
     # -- account -------------------------------------------------------------------------------
 
     def account(self) -> Account | None:

@@ -96,7 +96,12 @@ class Workers(QObject):
         owner: QObject | None = None,
     ) -> None:
         """Run `work` on the pool; `on_done(value)` or `on_error(exc)` on the UI thread, unless
-        `owner` was deleted meanwhile (by default the QObject `on_done` is a method of)."""
+        `owner` was deleted meanwhile (by default the QObject `on_done` is a method of). Once
+        shut down, nothing runs: work started then would still be running as the app is taken
+        down (a second quit asked for while quitting)."""
+        if self._closed:
+            log.debug("not run, the app is quitting: %r", work)
+            return
         if owner is None:
             bound_to = getattr(on_done, "__self__", None)
             owner = bound_to if isinstance(bound_to, QObject) else None

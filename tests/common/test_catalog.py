@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from shuttersense.common.catalog import Catalog, extension_of_suffix
+from collections import defaultdict
+
+from shuttersense.common.catalog import Catalog, append_each, extension_of_suffix
 from shuttersense.common.files import FileEntry, split_name
 
 PATHS = (
@@ -63,3 +65,11 @@ def test_of_reuses_a_catalog_and_reads_a_generator_once() -> None:
     assert Catalog.of(listing) is listing
     once = Catalog.of(FileEntry(path, 1, 0.0) for path in PATHS)
     assert len(once.entries) == len(PATHS)
+
+
+def test_append_each_files_items_under_their_keys_in_order() -> None:
+    buckets: defaultdict[str, list[int]] = defaultdict(list)
+    append_each(buckets, ["a", "b", "a", "c", "a"], range(5))
+    append_each(buckets, iter(["b"]), iter([9]))
+    assert buckets == {"a": [0, 2, 4], "b": [1, 9], "c": [3]}
+    assert list(buckets) == ["a", "b", "c"]

@@ -13,9 +13,21 @@ from sqlalchemy import update
 
 from shuttersense.coordinator.models import Job
 from tests.coordinator.factories import db, photostats_result, signed_completion, signed_in
+from tests.helpers.push_service import Browser
 from tests.helpers.samples import PIPELINE
 
-__all__ = ["AGENT_API", "ALPHA", "World", "build_world", "secrets_of", "snapshot"]
+__all__ = [
+    "AGENT_API",
+    "ALPHA",
+    "World",
+    "build_world",
+    "claim_job",
+    "complete_job",
+    "enrol_agent",
+    "run_tool",
+    "secrets_of",
+    "snapshot",
+]
 
 AGENT_API = "/api/agent/v1"
 ALPHA = "alpha"  # in every name, email and path of team A: its appearance in B's view is a leak
@@ -51,7 +63,7 @@ def _registration_token(client: TestClient, user: dict[str, str]) -> tuple[str, 
     return made["guid"], made["token"]
 
 
-def _agent(
+def enrol_agent(
     client: TestClient, user: dict[str, str], name: str, root: str
 ) -> tuple[str, dict[str, str]]:
     token = _registration_token(client, user)[1]
@@ -65,18 +77,18 @@ def _agent(
     return enrolled["agent_guid"], _bearer(enrolled["agent_key"])
 
 
-def _run(
+def run_tool(
     client: TestClient, user: dict[str, str], collection: str, tool: str = "photostats"
 ) -> str:
     made = client.post(f"/api/collections/{collection}/jobs", headers=user, json={"tool": tool})
     return str(_ok(made, 201)["guid"])
 
 
-def _claim(client: TestClient, agent: dict[str, str]) -> dict[str, Any]:
+def claim_job(client: TestClient, agent: dict[str, str]) -> dict[str, Any]:
     return _ok(client.post(f"{AGENT_API}/jobs/claim", headers=agent, params={"wait": 0}))
 
 
-def _complete(client: TestClient, agent: dict[str, str], claim: dict[str, Any]) -> str:
+def complete_job(client: TestClient, agent: dict[str, str], claim: dict[str, Any]) -> str:
     guid = claim["job_guid"]
     body = signed_completion(claim, photostats_result(), _HASH)
     return str(
@@ -89,13 +101,13 @@ def _complete(client: TestClient, agent: dict[str, str], claim: dict[str, Any]) 
 def build_world(client: TestClient, db_url: str) -> World:
     """Team A: admin and member, API token, agent, pipeline, collection, a completed job with
     its result, a running job, a queued job any agent may take, an unused registration token,
-    an open chunked upload.
+    an open chunked upload, a browser subscribed to push notifications.
     Team B: an admin with an API token and an agent."""
     a_user = signed_in(client, db_url, f"admin@{ALPHA}.example", f"{ALPHA} team")
     a_member = signed_in(client, db_url, f"member@{ALPHA}.example", f"{ALPHA} team")
     b_user = signed_in(client, db_url, "admin@beta.example", "beta team")
-    a_agent_guid, a_agent = _agent(client, a_user, f"{ALPHA}-agent", f"/{ALPHA}")
-    b_agent = _agent(client, b_user, "beta-agent", "/beta")[1]
+    a_agent_guid, a_agent = enrol_agent(client, a_user, f"{ALPHA}-agent", f"/{ALPHA}")
+    b_agent = enrol_agent(client, b_user, "beta-agent", "/beta")[1]
     pipeline = _ok(
         client.post(
             "/api/pipelines", headers=a_user, json={"name": f"{ALPHA}-flow", "definition": PIPELINE}
@@ -109,17 +121,17 @@ def build_world(client: TestClient, db_url: str) -> World:
     daily = {"kind": "daily", "time": "02:30"}
     _ok(client.put(f"/api/collections/{collection}/schedule", headers=a_user, json=daily))
     _ok(client.patch("/api/team/settings", headers=a_user, json={"time_zone": "Europe/Paris"}))
-    _run(client, a_user, collection)
-    result = _complete(client, a_agent, _claim(client, a_agent))
-    _run(client, a_user, collection)
-    running = _claim(client, a_agent)
+    run_tool(client, a_user, collection)
+    result = complete_job(client, a_agent, claim_job(client, a_agent))
+    run_tool(client, a_user, collection)
+    running = claim_job(client, a_agent)
     progress = {"claim_token": running["claim_token"], "percent": 10}
     _ok(
         client.post(
             f"{AGENT_API}/jobs/{running['job_guid']}/progress", headers=a_agent, json=progress
         )
     )
-    queued = _run(client, a_user, collection, "photo_pairing")  # photostats is running
+    queued = run_tool(client, a_user, collection, "photo_pairing")  # photostats is running
     with db(db_url) as session:  # open to every agent: a claim that ignored teams would take it
         session.execute(update(Job).where(Job.guid == queued).values(agent_id=None))
         session.commit()
@@ -131,6 +143,8 @@ def build_world(client: TestClient, db_url: str) -> World:
     api_token = _ok(client.get("/api/auth/tokens", headers=a_user))[0]["guid"]
     registration = _registration_token(client, a_user)[0]
     audit = _ok(client.get(f"/api/jobs/{running['job_guid']}", headers=a_user))["audit"]
+    browser = Browser(f"https://push.example.com/{ALPHA}-browser").subscription()
+    push = _ok(client.post("/api/push/subscriptions", headers=a_user, json=browser), 201)
     guids = {
         "agent": a_agent_guid,
         "audit": audit,
@@ -142,6 +156,7 @@ def build_world(client: TestClient, db_url: str) -> World:
         "api_token": api_token,
         "registration_token": registration,
         "upload": upload,
+        "push_subscription": push["guid"],
         "user": _ok(client.get("/api/auth/me", headers=a_member))["guid"],
     }
     return World(a_user=a_user, a_agent=a_agent, b_user=b_user, b_agent=b_agent, guids=guids)
@@ -184,6 +199,8 @@ def snapshot(client: TestClient, world: World) -> dict[str, Any]:
         "/api/users",
         "/api/team",
         "/api/team/settings",
+        "/api/push/subscriptions",
+        "/api/push/preferences",
     ]
     seen = {path: _ok(client.get(path, headers=world.a_user)) for path in user_paths}
     report = client.get(f"/api/collections/{g['collection']}/report", headers=world.a_user)

@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from fastapi import FastAPI
@@ -26,6 +27,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from tests.coordinator.factories import photostats_result
 from tests.coordinator.tenants import AGENT_API, World, build_world, secrets_of, snapshot
+from tests.helpers.push_service import Browser
 from tests.helpers.samples import PIPELINE
 
 Payload = Callable[[World, TestClient], dict[str, Any]]
@@ -51,6 +53,14 @@ class Unscoped:
 
 def _statuses(*codes: int) -> frozenset[int]:
     return frozenset(codes)
+
+
+def _form(**fields: str) -> Call:
+    """A dashboard form, as a browser posts it."""
+    return Call(
+        content=urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
 
 _CLAIM = {"claim_token": "clm_not-b-s-claim"}
@@ -146,6 +156,27 @@ CALLS: dict[tuple[str, str], Call] = {
         lambda w, c: {"kind": "weekly", "time": "04:00", "weekday": "sunday"}
     ),
     ("PATCH", "/api/team/settings"): Call(lambda w, c: {"time_zone": "Asia/Tokyo"}),
+    ("POST", "/api/push/subscriptions"): Call(
+        lambda w, c: Browser("https://push.example.com/beta-browser").subscription()
+    ),
+    ("PUT", "/api/push/preferences"): Call(lambda w, c: {"results_ready": True}),
+    # The dashboard's forms: B's API token needs no CSRF token, so each reaches its lookup.
+    ("POST", "/login"): _form(
+        email="admin@beta.example", password="correct horse battery", csrf="x"
+    ),
+    ("POST", "/logout"): _form(),
+    ("POST", "/setup"): _form(email="x@beta.example", password="long enough pw", team="t"),
+    ("POST", "/collections/{guid}/run"): _form(tool="photostats"),
+    ("POST", "/jobs/{guid}/cancel"): _form(back="/jobs"),
+    ("POST", "/jobs/{guid}/retry"): _form(back="/jobs"),
+    ("POST", "/settings/agents/registration-tokens"): _form(name="beta", expires_hours="1"),
+    ("POST", "/settings/agents/{guid}/rename"): _form(name="beta-renamed"),
+    ("POST", "/settings/agents/{guid}/revoke"): _form(),
+    ("POST", "/settings/users"): _form(email="n@beta.example", password="long enough pw"),
+    ("POST", "/settings/users/{guid}"): _form(role="member", active="no"),
+    ("POST", "/settings/tokens"): _form(name="beta-script"),
+    ("POST", "/settings/tokens/{guid}/revoke"): _form(),
+    ("POST", "/settings/notifications"): _form(job_failed="on"),
 }
 
 _OWN = "acts on B's own team only"
@@ -196,7 +227,32 @@ UNSCOPED: dict[tuple[str, str], Unscoped] = {
     ("GET", "/api/team/settings"): Unscoped(_statuses(200), "the caller's team's settings"),
     ("PATCH", "/api/team/settings"): Unscoped(_statuses(200), "B's own team's settings"),
     ("POST", "/api/collections/run-all"): Unscoped(_statuses(200), "B's own collections (none)"),
-    ("GET", "/"): Unscoped(_statuses(200), "points to the API; no web app configured"),
+    ("GET", "/api/push/vapid-public-key"): Unscoped(_statuses(200), "public: browsers need it"),
+    ("GET", "/api/push/subscriptions"): Unscoped(_statuses(200), "the caller's browsers"),
+    ("POST", "/api/push/subscriptions"): Unscoped(_statuses(201), "a browser of the caller"),
+    ("GET", "/api/push/preferences"): Unscoped(_statuses(200), "the caller's choices"),
+    ("PUT", "/api/push/preferences"): Unscoped(_statuses(200), "the caller's choices"),
+    # The dashboard (redirects followed: each ends on one of B's own pages).
+    ("GET", "/"): Unscoped(_statuses(200), "B's overview"),
+    ("GET", "/login"): Unscoped(_statuses(200), "the sign-in page"),
+    ("GET", "/setup"): Unscoped(_statuses(200), "the instance has users: the sign-in page"),
+    ("POST", "/login"): Unscoped(_statuses(403), "no pre-session CSRF cookie"),
+    ("POST", "/logout"): Unscoped(_statuses(200), "no session to end: the sign-in page"),
+    ("POST", "/setup"): Unscoped(_statuses(403), "no pre-session CSRF cookie"),
+    ("GET", "/collections"): Unscoped(_statuses(200), _OWN),
+    ("GET", "/jobs"): Unscoped(_statuses(200), _OWN),
+    ("GET", "/settings"): Unscoped(_statuses(200), "B's own settings"),
+    ("GET", "/settings/agents"): Unscoped(_statuses(200), _OWN),
+    ("POST", "/settings/agents/registration-tokens"): Unscoped(_statuses(200), _OWN),
+    ("GET", "/settings/users"): Unscoped(_statuses(200), _OWN),
+    ("POST", "/settings/users"): Unscoped(_statuses(200), "a user in B's own team"),
+    ("GET", "/settings/tokens"): Unscoped(_statuses(200), "the caller's tokens"),
+    ("POST", "/settings/tokens"): Unscoped(_statuses(200), "a token for the caller"),
+    ("GET", "/settings/notifications"): Unscoped(_statuses(200), "the caller's choices"),
+    ("POST", "/settings/notifications"): Unscoped(_statuses(200), "the caller's choices"),
+    ("GET", "/manifest.webmanifest"): Unscoped(_statuses(200), "the app's manifest, no data"),
+    ("GET", "/sw.js"): Unscoped(_statuses(200), "the service worker's script"),
+    ("GET", "/assets/{name}"): Unscoped(_statuses(404), "the package's files, by hashed name"),
     ("WS", "/api/tools/ws/jobs"): Unscoped(frozenset(), "the caller's own team's jobs"),
 }
 
@@ -212,8 +268,14 @@ GUID_KINDS = {
     "registration-tokens": "registration_token",
     "uploads": "upload",
     "users": "user",
+    "subscriptions": "push_subscription",
 }
-OTHER_PARAMETERS = {"{version}": "1", "{position}": "0", "{tool}": "photostats"}
+OTHER_PARAMETERS = {
+    "{version}": "1",
+    "{position}": "0",
+    "{tool}": "photostats",
+    "{name}": "app.000000000000.css",
+}
 
 
 def app_routes(app: FastAPI) -> Iterator[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""The web app at `/`: the SPA from SHUSAI_SPA_DIST_PATH with its fallback, or a pointer."""
+"""The web app at `/`: the SPA from SHUSAI_SPA_DIST_PATH with its fallback, else the dashboard."""
 
 from __future__ import annotations
 
@@ -107,8 +107,16 @@ def test_a_dist_folder_without_an_index_is_refused(settings: Settings, tmp_path:
         create_app(replace(settings, spa_dist_path=tmp_path / "nowhere"))
 
 
-def test_without_a_dist_folder_the_root_points_to_the_api(client: TestClient) -> None:
-    root = client.get("/")
-    assert root.status_code == 200
-    assert root.json()["api_docs"] == "/api/docs" and root.json()["health"] == "/health"
-    assert client.get("/collections").status_code == 404
+def test_without_a_dist_folder_the_dashboard_is_served(client: TestClient) -> None:
+    first = client.get("/", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/setup"
+    assert "first admin" in client.get("/setup").text
+    assert client.get("/no-such-page").status_code == 404
+
+
+def test_a_dist_folder_replaces_the_dashboard(spa: TestClient) -> None:
+    for path in ("/", "/setup", "/login", "/settings/agents"):
+        answer = spa.get(path, follow_redirects=False)
+        assert answer.status_code == 200 and answer.text == INDEX, path
+    assert spa.get("/manifest.webmanifest").text == INDEX
+    assert spa.get("/api/push/vapid-public-key").status_code == 200  # the API stays

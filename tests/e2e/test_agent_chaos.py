@@ -17,9 +17,9 @@ from .conftest import Coordinator, make_collection, registered
 LINKS, HOPS = 3000, 400
 
 
-def slow_collection(folder: Path, chain: Path) -> Path:
+def slow_collection(folder: Path, chain: Path, links: int = LINKS) -> Path:
     """A collection that takes long to scan with little to make: one photo, and in `slow/`
-    LINKS symlinks to it, each resolved through a chain of HOPS links kept in `chain` (outside
+    `links` symlinks to it, each resolved through a chain of HOPS links kept in `chain` (outside
     the collection, so the chain itself is not scanned). About 10 ms per link here: far longer
     than it takes to see the job's progress and kill the agent."""
     photo = folder / "AB3D0001.CR3"
@@ -30,7 +30,7 @@ def slow_collection(folder: Path, chain: Path) -> Path:
         target = chain / f"l{hop + 1:04d}" if hop < HOPS - 1 else photo
         (chain / f"l{hop:04d}").symlink_to(target)
     (folder / "slow").mkdir()
-    for number in range(LINKS):
+    for number in range(links):
         (folder / "slow" / f"AB3D{number + 2:04d}.CR3").symlink_to(chain / "l0000")
     return folder
 

@@ -95,8 +95,9 @@ class CleanPage:
         return [*self.console_errors, *self.csp_violations()]
 
 
-def open_page(browser: BrowserContext, path: Path) -> CleanPage:
-    """Open the file at `path` in a new tab, watching for errors and CSP violations."""
+def open_page(browser: BrowserContext, path: Path | str) -> CleanPage:
+    """Open the file at `path` (or the address `path`) in a new tab, watching for errors and
+    CSP violations."""
     page = browser.new_page()
     page.add_init_script(_WATCH_CSP)
     opened = CleanPage(page)
@@ -107,5 +108,5 @@ def open_page(browser: BrowserContext, path: Path) -> CleanPage:
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: opened.console_errors.append(str(error)))
-    page.goto(path.resolve().as_uri(), wait_until="load")
+    page.goto(path.resolve().as_uri() if isinstance(path, Path) else path, wait_until="load")
     return opened

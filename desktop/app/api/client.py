@@ -26,21 +26,31 @@ from .errors import (
     TooManyAttempts,
 )
 from .models import (
+    Agent,
     Collection,
+    Comparison,
     CreatedToken,
     Health,
     JobSummary,
+    Pipeline,
+    PipelineDetail,
+    PipelinePreview,
     PoolStatus,
     RegistrationToken,
+    RegistrationTokenInfo,
+    ResultDetail,
     ResultSummary,
+    SeriesPoint,
     Trend,
     TrendPoint,
     User,
+    Validation,
 )
 
-__all__ = ["UserApiClient"]
+__all__ = ["EXPORT_FORMATS", "UserApiClient"]
 
 _TIMEOUT = 20.0
+EXPORT_FORMATS = ("json", "yaml")
 _adapter = cache(TypeAdapter)  # one validator per answer shape
 
 
@@ -244,3 +254,97 @@ class UserApiClient:
         body = {"expires_hours": expires_hours}
         answer = self._call("POST", "/api/agents/registration-tokens", json=body)
         return self._read(answer, RegistrationToken)
+
+    def registration_tokens(self) -> list[RegistrationTokenInfo]:
+        answer = self._call("GET", "/api/agents/registration-tokens")
+        return self._read(answer, list[RegistrationTokenInfo])
+
+    # -- collections and their results ----------------------------------------------------------
+
+    def assign_pipeline(self, collection: str, pipeline: str | None) -> Collection:
+        """Check `collection` against `pipeline` (its current version); None: the team default."""
+        body = {"pipeline": pipeline, "version": None}
+        answer = self._call("PUT", f"/api/collections/{collection}/pipeline", json=body)
+        return self._read(answer, Collection)
+
+    def run_tool(self, collection: str, tool: str) -> JobSummary:
+        """Queue `tool` on `collection`; the job already queued or running there, if any."""
+        answer = self._call("POST", f"/api/collections/{collection}/jobs", json={"tool": tool})
+        return self._read(answer, JobSummary)
+
+    def result(self, guid: str) -> ResultDetail:
+        return self._read(self._call("GET", f"/api/results/{guid}"), ResultDetail)
+
+    def report(self, guid: str) -> str:
+        """The result's self-contained HTML report."""
+        return self._call("GET", f"/api/results/{guid}/report").text
+
+    def collection_trend(self, tool: str, collection: str, *, days: int = 90) -> list[SeriesPoint]:
+        """`tool`'s points on one collection over the last `days` days, oldest first."""
+        params = {"collection_guids": collection, "limit": days}
+        trend = self._read(self._call("GET", f"/api/trends/{tool}", params=params), Comparison)
+        return trend.series[0].points if trend.series else []
+
+    # -- jobs ---------------------------------------------------------------------------------
+
+    def cancel_job(self, guid: str) -> JobSummary:
+        return self._read(self._call("POST", f"/api/jobs/{guid}/cancel"), JobSummary)
+
+    def retry_job(self, guid: str) -> JobSummary:
+        return self._read(self._call("POST", f"/api/jobs/{guid}/retry"), JobSummary)
+
+    # -- pipelines ----------------------------------------------------------------------------
+
+    def pipelines(self) -> list[Pipeline]:
+        return self._read(self._call("GET", "/api/pipelines"), list[Pipeline])
+
+    def pipeline(self, guid: str) -> PipelineDetail:
+        return self._read(self._call("GET", f"/api/pipelines/{guid}"), PipelineDetail)
+
+    def create_pipeline(
+        self, name: str, definition: dict[str, Any], description: str = ""
+    ) -> PipelineDetail:
+        body = {"name": name, "description": description, "definition": definition}
+        return self._read(self._call("POST", "/api/pipelines", json=body), PipelineDetail)
+
+    def update_pipeline(
+        self, guid: str, definition: dict[str, Any], description: str | None = None
+    ) -> PipelineDetail:
+        """A new version; an invalid definition is kept, and the pipeline made inactive."""
+        body = {"definition": definition, "description": description}
+        return self._read(self._call("PUT", f"/api/pipelines/{guid}", json=body), PipelineDetail)
+
+    def validate_pipeline(self, definition: dict[str, Any]) -> Validation:
+        """The server's validator on a definition that is not stored."""
+        body = {"definition": definition}
+        return self._read(self._call("POST", "/api/pipelines/validate", json=body), Validation)
+
+    def import_pipeline(self, text: str, name: str | None = None) -> PipelineDetail:
+        """A new pipeline from a JSON or YAML document."""
+        body = {"text": text, "name": name}
+        return self._read(self._call("POST", "/api/pipelines/import", json=body), PipelineDetail)
+
+    def export_pipeline(self, guid: str, format: str) -> str:
+        """The current version as a JSON or YAML document that `import_pipeline` reads back."""
+        if format not in EXPORT_FORMATS:
+            raise Invalid(400, "format", f"export as {' or '.join(EXPORT_FORMATS)}, not {format}")
+        params = {"format": format}
+        return self._call("GET", f"/api/pipelines/{guid}/export", params=params).text
+
+    def preview_pipeline(self, guid: str, base: str, suffix: str = "") -> PipelinePreview:
+        """The files an image named `base` should have on each path of the pipeline."""
+        params = {"base": base, "suffix": suffix}
+        answer = self._call("GET", f"/api/pipelines/{guid}/preview", params=params)
+        return self._read(answer, PipelinePreview)
+
+    # -- agents (renaming and revoking: team admins only) -------------------------------------
+
+    def agents(self) -> list[Agent]:
+        return self._read(self._call("GET", "/api/agents"), list[Agent])
+
+    def rename_agent(self, guid: str, name: str) -> Agent:
+        answer = self._call("PATCH", f"/api/agents/{guid}", json={"name": name})
+        return self._read(answer, Agent)
+
+    def revoke_agent(self, guid: str) -> Agent:
+        return self._read(self._call("POST", f"/api/agents/{guid}/revoke"), Agent)

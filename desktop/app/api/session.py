@@ -51,6 +51,10 @@ class ApiSession:
         """A client speaking as the signed-in user; SignInRequired when there is no token."""
         return UserApiClient(self.server_url, self._read_token(), transport=self._transport)
 
+    def token(self) -> str:
+        """The user's API token (for the jobs WebSocket); SignInRequired when there is none."""
+        return self._read_token()
+
     def forget(self) -> None:
         """Drop the token read earlier (after signing out or in again)."""
         with self._lock:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from ..settings import AppSettings
 from ..widgets.panels import NoticeBar
-from .placeholder import PlaceholderView
 
 __all__ = ["VIEWS", "MainWindow"]
 
@@ -42,7 +41,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(760, 520))
         self._settings = settings
         self.keep_in_tray = False
-        self.views = {name: views.get(name) or PlaceholderView(name) for name, _ in VIEWS}
+        self.views = {name: views[name] for name, _ in VIEWS}
         self.nav = QListWidget()
         self.nav.setAccessibleName("Views")
         self.nav.setFixedWidth(self.nav.fontMetrics().horizontalAdvance("M" * 13))

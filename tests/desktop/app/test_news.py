@@ -15,7 +15,7 @@ from shuttersense.desktop.app.services.news import NewsTracker, Notice, NoticeKi
 from shuttersense.desktop.app.services.notifications import Notifier
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.tray import Tray
-from shuttersense.desktop.app.views.main_window import MainWindow
+from shuttersense.desktop.app.views.main_window import VIEWS, MainWindow
 
 NOON = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
@@ -113,7 +113,7 @@ def test_unreachable_for_minutes_is_told_once_per_outage() -> None:
 
 
 def test_each_kind_can_be_switched_off(qtbot: QtBot, app_settings: AppSettings) -> None:
-    window = MainWindow(app_settings, {"overview": QLabel(), "settings": QLabel()})
+    window = MainWindow(app_settings, {name: QLabel() for name, _ in VIEWS})
     qtbot.addWidget(window)
     tray = Tray(available=False, can_pause=True, can_run_all=True)
     notifier = Notifier(app_settings, tray, window)

@@ -1,22 +1,28 @@
-"""Screenshots of the first-run window and the main window (Overview with a studio's real
-results, Settings with the log viewer), saved in build/screenshots/ for people to look at."""
+"""Screenshots of the first-run window and of every view of the main window with a studio's
+real results (its history spread over weeks for the trend charts), jobs queued, running and
+failed, saved in build/screenshots/ for people to look at."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from shuttersense.coordinator.models import Result
 from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.dialogs.first_run import FirstRunDialog
 from shuttersense.desktop.app.logs import configure_app_logging
 from shuttersense.desktop.app.services.agent_control import AgentState, AgentStatus
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.workers import Workers
+from tests.coordinator.factories import db
+from tests.desktop.app.agent_calls import claim_job, fail_job, report_progress
 from tests.desktop.app.app_factory import MakeApp
 from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, TeamServer, dark
 from tests.desktop.app.fakes import FakeAgentControl
@@ -30,6 +36,7 @@ WAIT = 30_000
 
 def save(widget: QWidget, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()  # widgets just put in a shown layout are shown by an event
     path = SHOTS / f"{name}.png"
     assert widget.grab().save(str(path)), f"cannot write {path}"
     assert path.stat().st_size > 10_000  # a drawn window, not an empty image
@@ -124,3 +131,95 @@ def test_main_window(
     viewer.level.setCurrentIndex(2)  # warnings and errors
     assert viewer.filter.rowCount() >= 1
     save(app.window, "main-settings-warnings")
+
+
+def _backdate(server: TeamServer, guids: set[str], days: int) -> None:
+    """Results made now, told as made `days` ago: a studio's history, for the trend charts."""
+    with db(server.db_url) as session:
+        for result in session.scalars(select(Result).where(Result.guid.in_(guids))):
+            result.created_at -= timedelta(days=days)
+        session.commit()
+
+
+def _result_guids(server: TeamServer) -> set[str]:
+    with server.admin_api() as admin:
+        return {result["guid"] for result in admin.get("/api/results").json()}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_team_views(
+    qtbot: QtBot,
+    context: AgentContext,
+    app_settings: AppSettings,
+    team_server: TeamServer,
+    tmp_path: Path,
+    make_app: MakeApp,
+    qapp: QApplication,
+) -> None:
+    studio = Studio(context, team_server, tmp_path / "demo")
+    for weeks_ago, lost in ((6, 0), (4, 3), (2, 4), (0, 5)):
+        if lost:
+            studio.lose_sidecars(lost)
+        before = _result_guids(team_server)
+        studio.analyse()
+        _backdate(team_server, _result_guids(team_server) - before, 7 * weeks_ago)
+    studio.sign_in_app(app_settings)
+    collection = studio.collection["guid"]
+    with team_server.admin_api() as admin:
+        for tool in ("photostats", "photo_pairing", "pipeline_validation"):
+            queued = admin.post(f"/api/collections/{collection}/jobs", json={"tool": tool})
+            assert queued.status_code == 201, queued.text
+    with context.client() as agent:
+        failing = claim_job(agent)
+        reason = "the folder /Volumes/Studio/2024 cannot be read: the disk is not connected"
+        fail_job(agent, failing, reason)
+        running = claim_job(agent)
+        fields = {"stage": "analysing", "counts": {"files": 812}, "message": "812 of 1,930 files"}
+        report_progress(agent, running, 42, **fields)
+
+    app = make_app()
+    app.start()
+    app.window.resize(1180, 760)
+    app.window.notice.hide()  # offscreen has no tray: a desktop with one does not say so
+    views = app.team_views
+    app.window.show_view("collections")
+    detail = views.collections.detail
+    qtbot.waitUntil(lambda: detail.charts[0].latest() is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(detail.charts[0].points) == 4, timeout=WAIT)
+    save(app.window, "main-collections")
+    detail.tabs.setCurrentIndex(1)
+    save(app.window, "main-collections-what-to-fix")
+    detail.tabs.setCurrentIndex(0)
+    light = qapp.palette()
+    qapp.setPalette(dark(light))
+    try:
+        qapp.processEvents()
+        save(app.window, "main-collections-dark")
+    finally:
+        qapp.setPalette(light)
+
+    app.window.show_view("pipelines")
+    pipelines = views.pipelines
+    qtbot.waitUntil(lambda: pipelines.model.rowCount() == 1, timeout=WAIT)
+    pipelines.list.table.selectRow(0)
+    qtbot.waitUntil(lambda: pipelines.current is not None, timeout=WAIT)
+    pipelines.preview()
+    qtbot.waitUntil(lambda: "AB3D0001" in pipelines.preview_out.toPlainText(), timeout=WAIT)
+    pipelines.editor.edges.item(4, 1).setText("nowhere")
+    qtbot.waitUntil(lambda: bool(pipelines.errors_shown()), timeout=WAIT)
+    save(app.window, "main-pipelines")
+
+    app.window.show_view("jobs")
+    jobs = views.jobs
+    qtbot.waitUntil(lambda: jobs.model.rowCount() == 3, timeout=WAIT)
+    failed = next(i for i, job in enumerate(jobs.model.rows()) if job.status == "failed")
+    jobs.list.table.selectRow(failed)
+    save(app.window, "main-jobs")
+
+    app.window.show_view("agents")
+    agents = views.agents
+    qtbot.waitUntil(lambda: agents.model.rowCount() == 1, timeout=WAIT)
+    agents.create.click()
+    qtbot.waitUntil(lambda: agents.token.text().startswith("art_"), timeout=WAIT)
+    agents.list.table.selectRow(0)
+    save(app.window, "main-agents")

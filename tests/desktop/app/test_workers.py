@@ -89,3 +89,13 @@ def test_nothing_is_delivered_after_shut_down(qtbot: QtBot) -> None:
     assert workers.shut_down(5000)
     qtbot.waitUntil(lambda: not workers.busy())
     assert got == []  # the app quits: no callback touches what it is taking down
+
+
+def test_nothing_runs_after_shut_down(qtbot: QtBot) -> None:
+    workers = Workers()
+    assert workers.shut_down(1000)
+    ran = threading.Event()
+    workers.run(ran.set, print)
+    assert not workers.busy()
+    assert workers.shut_down(1000)
+    assert not ran.is_set()

@@ -1,0 +1,248 @@
+"""Collections: the team's collections with each tool's last result; add a folder of this
+computer (an authorized root and a collection in one step, as the first-run window does),
+assign a pipeline, run the tools, and for the selected collection its KPIs, HTML reports, trend
+charts and what to fix."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+)
+
+from shuttersense.common.results import ToolName
+from shuttersense.desktop.agent.context import AgentContext
+
+from ..api import Invalid, UserApiClient
+from ..api.collections_data import (
+    CollectionDetail,
+    CollectionRow,
+    CollectionsPage,
+    load_collections,
+    load_detail,
+    tools_to_run,
+)
+from ..api.models import JobSummary
+from ..api.overview import TOOL_LABELS
+from ..first_run_steps import authorize_folder
+from ..models.collection_models import collections_model
+from ..settings import AppSettings
+from ..widgets.collection_detail import CollectionDetailPane
+from ..widgets.panels import TablePane, heading
+from ..widgets.remembered import remember_header, remember_splitter
+from ..workers import Workers
+from .api_view import ApiView
+
+__all__ = ["CollectionsView", "write_report"]
+
+_GUID = re.compile(r"[a-z]{3}_[0-9a-z]{26}")
+
+
+def write_report(folder: Path, guid: str, html: str) -> Path:
+    """The report as `folder/<guid>.html`; a GUID that is not one is refused (no path from
+    the server is trusted)."""
+    if not _GUID.fullmatch(guid):
+        raise Invalid(400, "guid", f"{guid!r} is not a result's GUID; the report was not saved")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{guid}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+class CollectionsView(ApiView):
+    jobs_queued = Signal(list)  # the JobSummary of each tool asked for
+
+    def __init__(self, workers: Workers, context: AgentContext, settings: AppSettings) -> None:
+        super().__init__(workers)
+        self.context = context
+        self.page = CollectionsPage((), ())
+        self._shown: str | None = None  # the collection whose detail is asked for or shown
+
+        add = QPushButton("&Add folder…")
+        add.setToolTip("Make a folder of this computer a collection (and an authorized root)")
+        add.clicked.connect(self._pick_folder)
+        self.run_button = QToolButton()
+        self.run_button.setText("R&un all tools")
+        self.run_button.setToolTip("Run every tool that applies to the selected collection")
+        self.run_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.run_button.clicked.connect(lambda: self.run_tools(None))
+        menu = QMenu(self.run_button)
+        for tool in ToolName:
+            menu.addAction(f"Run {TOOL_LABELS[tool]}", lambda t=tool.value: self.run_tools([t]))
+        self.run_button.setMenu(menu)
+        self.pipeline = QComboBox()
+        self.pipeline.setAccessibleName("Pipeline of the selected collection")
+        self.pipeline.setMinimumContentsLength(18)
+        pipeline_label = QLabel("&Pipeline:")
+        pipeline_label.setBuddy(self.pipeline)
+        self.assign = QPushButton("A&ssign")
+        self.assign.setToolTip("Check the selected collection against this pipeline from now on")
+        self.assign.clicked.connect(self.assign_pipeline)
+        refresh = QPushButton("Re&fresh")
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.setToolTip("Load again from the coordinator (F5)")
+        refresh.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(heading("Collections", scale=1.5))
+        top.addStretch(1)
+        for widget in (add, self.run_button, pipeline_label, self.pipeline, self.assign, refresh):
+            top.addWidget(widget)
+
+        self.model = collections_model()
+        self.list = TablePane(
+            "The team's collections",
+            self.model,
+            "No collection yet. Add a folder of this computer to analyse it.",
+            stretch_column=1,
+        )
+        table = self.list.table
+        table.setSortingEnabled(True)
+        table.setAccessibleName("Collections")
+        table.selectionModel().currentRowChanged.connect(lambda *_: self._selected_changed())
+        remember_header(settings, "collections/list", table.horizontalHeader())
+        self.detail = CollectionDetailPane(settings)
+        self.detail.report_requested.connect(self.open_report)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.list)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setSizes([1500, 3500])
+        self.splitter.setChildrenCollapsible(False)
+        remember_splitter(settings, "collections/splitter", self.splitter)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.splitter, 1)
+        self._enable()
+
+    # -- the list ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.call(load_collections, self._loaded)
+
+    def _loaded(self, page: CollectionsPage) -> None:
+        keep = self._shown
+        self.page = page
+        self.model.set_rows(page.rows)
+        self.pipeline.clear()
+        self.pipeline.addItem("Team default", None)
+        for pipeline in page.pipelines:
+            state = "" if pipeline.is_active else " (invalid)"
+            self.pipeline.addItem(f"{pipeline.name}{state}", pipeline.guid)
+        guids = [row.collection.guid for row in page.rows]
+        if page.rows:
+            self.select(keep if keep in guids else guids[0])
+        self.notice.hide()
+        self._enable()
+
+    def select(self, guid: str) -> None:
+        for index, row in enumerate(self.model.rows()):
+            if row.collection.guid == guid:
+                self.list.table.selectRow(index)
+                self._selected_changed()
+                return
+
+    def selected(self) -> CollectionRow | None:
+        index = self.list.table.currentIndex()
+        return self.model.row(index.row()) if index.isValid() else None
+
+    def _selected_changed(self) -> None:
+        row = self.selected()
+        self._enable()
+        if row is None:
+            return
+        found = self.pipeline.findData(row.collection.pipeline)
+        self.pipeline.setCurrentIndex(max(found, 0))
+        guid = row.collection.guid
+        self._shown = guid
+        self.detail.loading(row.collection.name)
+        self.call(lambda client: load_detail(client, guid), self._detail_loaded)
+
+    def _detail_loaded(self, detail: CollectionDetail) -> None:
+        if detail.guid != self._shown:
+            return  # an answer about a collection left meanwhile
+        self.detail.show_detail(detail)
+        for index, row in enumerate(self.model.rows()):
+            if row.collection.guid == detail.guid:  # the list agrees with what is shown
+                latest = {**row.latest, **detail.newest()}
+                self.model.replace(index, CollectionRow(row.collection, row.pipeline, latest))
+
+    def _enable(self) -> None:
+        chosen = self.selected() is not None
+        for widget in (self.run_button, self.assign, self.pipeline):
+            widget.setEnabled(chosen)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _pick_folder(self) -> None:
+        dialog = QFileDialog(self, "Add a folder as a collection")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        dialog.fileSelected.connect(lambda chosen: self.add_folder(Path(chosen)))
+        dialog.open()
+
+    def add_folder(self, folder: Path) -> None:
+        """`folder` becomes an authorized root of this computer's agent and a collection."""
+        context = self.context
+        self.workers.run(
+            lambda: authorize_folder(context, folder),
+            self._folder_added,
+            lambda error: self.notice.say(f"{folder} was not added: {error}"),
+            owner=self,
+        )
+
+    def _folder_added(self, collection: dict[str, object]) -> None:
+        self._shown = str(collection["guid"])
+        self.tell(f"Added {collection['name']}")
+        self.refresh()
+
+    def run_tools(self, tools: list[str] | None) -> None:
+        """Queue `tools` (None: all that apply) on the selected collection."""
+        row = self.selected()
+        if row is None:
+            return
+        chosen = tools if tools is not None else tools_to_run(row, self.page)
+        guid = row.collection.guid
+
+        def run(client: UserApiClient) -> list[JobSummary]:
+            return [client.run_tool(guid, tool) for tool in chosen]
+
+        self.call(run, self._queued)
+
+    def _queued(self, jobs: list[JobSummary]) -> None:
+        names = ", ".join(TOOL_LABELS.get(job.tool, job.tool) for job in jobs)
+        self.tell(f"Queued {names}: follow them in Jobs")
+        self.jobs_queued.emit(jobs)
+
+    def assign_pipeline(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        guid, pipeline = row.collection.guid, self.pipeline.currentData()
+        self.call(lambda client: client.assign_pipeline(guid, pipeline), lambda _: self.refresh())
+
+    def open_report(self, result_guid: str) -> None:
+        """The result's HTML report, saved in the app's data folder, in the system browser."""
+        folder = self.context.dirs.data / "reports"
+
+        def fetch(client: UserApiClient) -> Path:
+            return write_report(folder, result_guid, client.report(result_guid))
+
+        self.call(fetch, lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+
+    def job_ended(self) -> None:
+        """A job ended somewhere in the team: the figures may have changed."""
+        if self.session is not None:
+            self.refresh()

@@ -1,0 +1,129 @@
+"""What to fix, from a result grouped as schema 2: runs of names as "first … last (n)", and a
+result with 10,000 invalid names that do not run as a Qt model of 10,000 rows (count, data,
+sorting) in a view that scrolls through them without a widget per row."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from shuttersense.common.folders import names_by_folder
+from shuttersense.common.results import (
+    FilesByFolder,
+    InvalidNames,
+    PhotoPairingResult,
+    PhotoStatsResult,
+)
+from shuttersense.desktop.app.api.collections_data import CollectionDetail, TrendLine
+from shuttersense.desktop.app.api.findings import findings, item_text
+from shuttersense.desktop.app.settings import AppSettings
+from shuttersense.desktop.app.widgets.collection_detail import CollectionDetailPane
+
+INVALID = 10_000
+
+
+def pairing(invalid: InvalidNames) -> PhotoPairingResult:
+    return PhotoPairingResult(
+        group_count=0,
+        image_count=0,
+        file_count=invalid.count,
+        camera_usage={},
+        method_usage={},
+        cameras={},
+        invalid_file_count=invalid.count,
+        invalid_names=[invalid],
+    )
+
+
+def scattered() -> InvalidNames:
+    """10,000 names in 20 folders, every other number: no run among them."""
+    paths = [f"2024/shoot-{i % 20:02d}/holiday {i * 2:06d}.jpg" for i in range(INVALID)]
+    return InvalidNames(reason="no camera ID", count=INVALID, by_folder=names_by_folder(paths))
+
+
+def test_runs_of_names_read_first_to_last() -> None:
+    assert item_text(("AB3D0001", "AB3D0420")) == ("AB3D0001 … AB3D0420 (420)", 420)
+    assert item_text("IMG_1.JPG") == ("IMG_1.JPG", 1)
+    orphans = FilesByFolder(
+        count=423,
+        by_folder={"": ["notes.xmp"], "2024/Wedding": [("AB3D0001.CR3", "AB3D0420.CR3"), "x.CR3"]},
+    )
+    stats = PhotoStatsResult(
+        total_files=500,
+        total_size=1,
+        file_counts={},
+        storage_by_type={},
+        metadata_extensions=[".xmp"],
+        paired_count=0,
+        orphaned_images=orphans,
+        orphaned_sidecars=FilesByFolder(),
+    )
+    rows = findings([stats])
+    assert [(r.what, r.folder, r.names, r.count) for r in rows] == [
+        ("image without its sidecar", "(top of the collection)", "notes.xmp", 1),
+        ("image without its sidecar", "2024/Wedding", "AB3D0001.CR3 … AB3D0420.CR3 (420)", 420),
+        ("image without its sidecar", "2024/Wedding", "x.CR3", 1),
+    ]
+
+
+def test_ten_thousand_invalid_names_scroll_in_a_model(
+    qtbot: QtBot, app_settings: AppSettings
+) -> None:
+    pane = CollectionDetailPane(app_settings)
+    qtbot.addWidget(pane)
+    pane.resize(1000, 600)
+    pane.show()
+    pane.tabs.setCurrentIndex(1)
+    empty = TrendLine("", "", ())
+    detail = CollectionDetail("col_1", (), findings([pairing(scattered())]), (empty,) * 3)
+    pane.loading("Holidays")
+    pane.show_detail(detail)
+    model = pane.findings_model
+    assert model.rowCount() == INVALID
+    assert pane.total.text() == "10,000 files or images in 10,000 rows"
+    first = [model.index(0, column).data() for column in range(5)]
+    assert first == [
+        "Photo Pairing",
+        "invalid name: no camera ID",
+        "2024/shoot-00",
+        "holiday 000000.jpg",
+        "1",
+    ]
+
+    table = pane.what_to_fix.table
+    started = time.monotonic()
+    table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # by name, as a click on the header
+    assert time.monotonic() - started < 5  # one pass of Python, not a comparison per pair
+    assert model.index(0, 3).data() == "holiday 019998.jpg"
+    assert model.index(INVALID - 1, 3).data() == "holiday 000000.jpg"
+    table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    assert model.index(INVALID - 1, 2).data() == "2024/shoot-19"
+
+    widgets_before = len(pane.findChildren(QWidget))
+    bar = table.verticalScrollBar()
+    started = time.monotonic()
+    for value in range(0, bar.maximum() + 1, max(1, bar.pageStep())):
+        bar.setValue(value)
+        table.viewport().repaint()  # draw each page, as scrolling does
+    assert time.monotonic() - started < 20  # generous: hundreds of pages on a busy machine
+    assert bar.value() > 0 and table.rowAt(0) > INVALID // 2
+    assert len(pane.findChildren(QWidget)) == widgets_before  # nothing made per row
+    assert table.indexWidget(model.index(table.rowAt(0), 3)) is None
+
+
+def test_a_new_result_keeps_the_sort(qtbot: QtBot, app_settings: AppSettings) -> None:
+    pane = CollectionDetailPane(app_settings)
+    qtbot.addWidget(pane)
+    table = pane.what_to_fix.table
+    table.sortByColumn(4, Qt.SortOrder.DescendingOrder)  # most files first
+    invalid = InvalidNames(
+        reason="no camera ID",
+        count=6,
+        by_folder={"a": ["one.jpg"], "b": [("x001.jpg", "x005.jpg")]},
+    )
+    empty = TrendLine("", "", ())
+    pane.show_detail(CollectionDetail("col_1", (), findings([pairing(invalid)]), (empty,) * 3))
+    assert [pane.findings_model.row(i).count for i in range(2)] == [5, 1]
