@@ -244,11 +244,6 @@ class UserApiClient:
         """The seed's pool status, which the coordinator also gives a signed-in user."""
         return self._read(self._call("GET", "/api/agent/v1/pool-status"), PoolStatus)
 
-    def run_tool(self, collection: str, tool: str) -> JobSummary:
-        """Queue `tool` on the collection (the job already queued or running there, if any)."""
-        answer = self._call("POST", f"/api/collections/{collection}/jobs", json={"tool": tool})
-        return self._read(answer, JobSummary)
-
     def create_registration_token(self, *, expires_hours: int = 1) -> RegistrationToken:
         """A one-time `art_…` token (team admins only: NotAllowed otherwise)."""
         body = {"expires_hours": expires_hours}
