@@ -67,6 +67,7 @@ class PushSender:
         self._allow_loopback_http = allow_loopback_http  # development: a local push service
         self._events: asyncio.Queue[Event] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._wake = asyncio.Event()  # an event recorded: send now rather than at the next retry
         # Set at stop: a pass in its thread ends after the message it is sending (its other
         # claims lapse and are sent later, by this or another instance).
         self._stopping = threading.Event()
@@ -86,10 +87,10 @@ class PushSender:
     async def start(self) -> None:
         self._stopping.clear()
         events: asyncio.Queue[Event] = asyncio.Queue(_QUEUE_SIZE)
-        wake = asyncio.Event()
+        self._wake = asyncio.Event()
         self._tasks = [
-            asyncio.create_task(self._record(events, wake)),
-            asyncio.create_task(self._send(wake)),
+            asyncio.create_task(self._record(events)),
+            asyncio.create_task(self._send()),
         ]
         self._events = events
 
@@ -106,8 +107,10 @@ class PushSender:
             self._http.close()
             self._http = None
 
-    async def _record(self, events: asyncio.Queue[Event], wake: asyncio.Event) -> None:
-        while True:
+    # Both loops also end on `_stopping`: Python 3.11's wait_for loses a cancel that comes in the
+    # same turn as the wake it waits for, and the loop would then wait on forever.
+    async def _record(self, events: asyncio.Queue[Event]) -> None:
+        while not self._stopping.is_set():
             batch = [await events.get()]
             while not events.empty():
                 batch.append(events.get_nowait())
@@ -115,13 +118,13 @@ class PushSender:
                 await run_in_threadpool(self._in_pass, self.record, batch)
             except Exception:  # the next event may fare better
                 log.exception("push notifications could not be queued")
-            wake.set()
+            self._wake.set()
 
-    async def _send(self, wake: asyncio.Event) -> None:
-        while True:
+    async def _send(self) -> None:
+        while not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):  # retries fall due by themselves
-                await asyncio.wait_for(wake.wait(), self._retry_every)
-            wake.clear()
+                await asyncio.wait_for(self._wake.wait(), self._retry_every)
+            self._wake.clear()
             try:
                 await run_in_threadpool(self._in_pass, self.deliver_due)
             except Exception:
