@@ -1,6 +1,6 @@
 """`serve --workers 2` on Linux: two processes with a listening socket each on the one port,
-a dead worker replaced, everything stopped by SIGTERM. On PostgreSQL, as `serve` refuses several
-workers on SQLite (tests/coordinator/test_cli_startup.py)."""
+a dead worker replaced, everything stopped by SIGTERM. On PostgreSQL: several workers on SQLite
+are refused (tests/coordinator/test_cli_startup.py)."""
 
 from __future__ import annotations
 
