@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import ipaddress
+import logging
 import os
 import secrets
 import sys
@@ -56,14 +57,15 @@ def _serve(args: argparse.Namespace) -> int:
 
     _trust_proxies(args)
     settings = _settings()  # refuse weak configuration before starting any worker
-    if settings.is_sqlite and args.workers > 1:
-        raise CoordinatorError(
-            f"--workers {args.workers} on the embedded SQLite database: its workers would miss "
-            "each other's live job updates and wait on each other's writes; serve with one "
-            "worker (leave --workers out) or set SHUSAI_DB_URL to a PostgreSQL database"
-        )
     check_database(settings.db_url)  # and a database it cannot reach
     warn_if_metrics_open(settings)
+    if settings.is_sqlite and args.workers > 1:
+        logging.getLogger("shuttersense").warning(
+            "%d workers on the embedded SQLite database: live job updates reach only the "
+            "sockets of the worker that made them, and writers wait on each other; use "
+            "PostgreSQL (SHUSAI_DB_URL) for several workers",
+            args.workers,
+        )
     options = {
         "factory": True,
         "host": args.host,
@@ -186,9 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP server (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument(
-        "--workers", type=int, default=1, help="server processes (1); several need PostgreSQL"
-    )
+    serve.add_argument("--workers", type=int, default=1)
     serve.add_argument(
         "--forwarded-allow-ips",
         metavar="LIST",

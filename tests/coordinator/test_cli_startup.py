@@ -94,21 +94,6 @@ def test_a_sqlite_file_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("url", ["", "sqlite:///{data}/team.db"])
-def test_several_workers_on_sqlite_are_refused(tmp_path: Path, url: str) -> None:
-    port = str(free_port())
-    database = {"SHUSAI_DB_URL": url.format(data=tmp_path / "data")} if url else {}
-    done = run(tmp_path, "serve", "--workers", "2", "--port", port, **database)
-    assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr
-    [line] = [line for line in done.stderr.splitlines() if " INFO " not in line]
-    assert line == (
-        "shuttersense-coordinator: error: --workers 2 on the embedded SQLite database: its "
-        "workers would miss each other's live job updates and wait on each other's writes; serve "
-        "with one worker (leave --workers out) or set SHUSAI_DB_URL to a PostgreSQL database"
-    )
-
-
 def assert_damage_named(
     done: subprocess.CompletedProcess[str], database: Path, reason: str
 ) -> None:

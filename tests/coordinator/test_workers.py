@@ -1,6 +1,5 @@
 """`serve --workers 2` on Linux: two processes with a listening socket each on the one port,
-a dead worker replaced, everything stopped by SIGTERM. On PostgreSQL: several workers on SQLite
-are refused (tests/coordinator/test_cli_startup.py)."""
+a dead worker replaced, everything stopped by SIGTERM."""
 
 from __future__ import annotations
 
@@ -19,10 +18,7 @@ from shuttersense.coordinator.workers import _START_GRACE, balanced_workers_supp
 from tests.helpers.agent_process import wait_for
 from tests.helpers.live_server import free_port
 
-pytestmark = [
-    pytest.mark.skipif(not balanced_workers_supported(), reason="SO_REUSEPORT is Linux's"),
-    pytest.mark.parametrize("db_url", ["postgresql"], indirect=True),
-]
+pytestmark = pytest.mark.skipif(not balanced_workers_supported(), reason="SO_REUSEPORT is Linux's")
 
 COORDINATOR = str(Path(sys.executable).with_name("shuttersense-coordinator"))
 
@@ -56,15 +52,22 @@ def kill_all(server: subprocess.Popen[bytes], port: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-@pytest.fixture
-def env(environ: dict[str, str]) -> dict[str, str]:
-    """The process environment of a development coordinator on the migrated `db_url`."""
-    return {**os.environ, **environ, "SHUSAI_ENV": "development"}
+def environment(tmp_path: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "SHUSAI_DB_URL": f"sqlite:///{tmp_path / 'coordinator.db'}",
+        "SHUSAI_DATA_DIR": str(tmp_path / "data"),
+        "SHUSAI_LOG_DIR": str(tmp_path / "logs"),
+        "SHUSAI_ENV": "development",
+    }
+    subprocess.run([COORDINATOR, "migrate"], env=env, check=True, capture_output=True)
+    return env
 
 
 def test_each_worker_listens_on_its_own_socket_and_sigterm_stops_them_all(
-    tmp_path: Path, env: dict[str, str]
+    tmp_path: Path,
 ) -> None:
+    env = environment(tmp_path)
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
@@ -97,7 +100,8 @@ def test_each_worker_listens_on_its_own_socket_and_sigterm_stops_them_all(
         log.close()
 
 
-def test_workers_that_cannot_listen_stop_the_command(env: dict[str, str]) -> None:
+def test_workers_that_cannot_listen_stop_the_command(tmp_path: Path) -> None:
+    env = environment(tmp_path)
     with socket.socket() as taken:  # a listener without SO_REUSEPORT keeps the port to itself
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -115,7 +119,8 @@ def test_workers_that_cannot_listen_stop_the_command(env: dict[str, str]) -> Non
     assert "Address already in use" in done.stderr
 
 
-def test_workers_end_when_their_supervisor_is_killed(env: dict[str, str]) -> None:
+def test_workers_end_when_their_supervisor_is_killed(tmp_path: Path) -> None:
+    env = environment(tmp_path)
     port = free_port()
     server = subprocess.Popen(
         [COORDINATOR, "serve", "--workers", "2", "--port", str(port)],
