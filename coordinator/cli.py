@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.orm import Session
 
 from . import __version__
-from .db import check_database, make_engine, make_session_factory
+from .db import check_database, damage_named, make_engine, make_session_factory
 from .errors import CoordinatorError, InvalidInput, SettingsError
 from .logs import configure_logging
 from .migrate import upgrade
@@ -87,7 +87,8 @@ def _serve(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     url = _settings().db_url
     check_database(url)
-    upgrade(url)
+    with damage_named(url):  # a damaged page may show only when the migrations read it
+        upgrade(url)
     print("database is at the newest schema")
     return 0
 

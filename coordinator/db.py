@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import DatabaseUnreachable
+from .errors import DatabaseDamaged, DatabaseUnreachable
 
-__all__ = ["check_database", "make_engine", "make_session_factory"]
+__all__ = ["check_database", "damage_named", "make_engine", "make_session_factory"]
 
 _CONNECT_TIMEOUT = 10  # seconds: a firewall that drops packets would otherwise hang for minutes
+# SQLite's answers for a file that is not a database and for one whose pages are damaged.
+_DAMAGED = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -47,9 +52,28 @@ def _reason(exc: OperationalError, password: str | None) -> str:
     return reason.replace(password, "***") if password else reason
 
 
+@contextmanager
+def damage_named(url: str) -> Iterator[None]:
+    """Within it, SQLite's "file is not a database" or "database disk image is malformed" on
+    `url` becomes DatabaseDamaged, naming the file and what to do, instead of a traceback."""
+    try:
+        yield
+    except DatabaseError as exc:
+        if getattr(exc.orig, "sqlite_errorcode", None) not in _DAMAGED:
+            raise
+        path = make_url(url).database
+        raise DatabaseDamaged(
+            f"the SQLite database {path} is damaged or is not a database ({exc.orig}); it was "
+            "left as it is. Stop the coordinator, move the file away (with its -wal and -shm "
+            "files, if there are any) and restore it from your latest backup; or, to start "
+            "afresh with an empty database, run `shuttersense-coordinator migrate` once it is "
+            "moved away"
+        ) from None
+
+
 def check_database(url: str) -> None:
     """Connect to `url` once; DatabaseUnreachable when that fails, naming the server (never the
-    password) and what to check."""
+    password) and what to check; DatabaseDamaged for a SQLite file that is not a database."""
     where = make_url(url)
     sqlite = where.get_backend_name() == "sqlite"
     options: dict[str, Any] = {}
@@ -58,7 +82,7 @@ def check_database(url: str) -> None:
         options = {"pool_size": 1, "max_overflow": 0, "connect_args": connect_args}
     engine = make_engine(url, **options)
     try:
-        with engine.connect() as connection:
+        with damage_named(url), engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except OperationalError as exc:
         reason = _reason(exc, where.password)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 __all__ = [
     "Conflict",
     "CoordinatorError",
+    "DatabaseDamaged",
     "DatabaseUnreachable",
     "Forbidden",
     "InvalidInput",
@@ -50,6 +51,10 @@ class SettingsError(CoordinatorError):
 
 class DatabaseUnreachable(CoordinatorError):
     """The database cannot be reached; the message names the server and what to check."""
+
+
+class DatabaseDamaged(CoordinatorError):
+    """The SQLite file is not a database or is damaged; the message says what to do."""
 
 
 class ServiceError(CoordinatorError):

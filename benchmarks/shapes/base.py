@@ -8,7 +8,9 @@ so the same seed always gives the same files.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import accumulate
@@ -26,6 +28,7 @@ __all__ = [
     "Camera",
     "Families",
     "File",
+    "GroupShoot",
     "Shape",
     "Shoot",
     "Stats",
@@ -159,3 +162,53 @@ class Shoot:
     def size(self, kind: str) -> int:
         low, high = SIZES[kind]
         return self.rng.randint(low, high)
+
+
+class GroupShoot(Shoot, ABC):
+    """A shoot whose images are named by a body's group ID (camera ID + counter) and follow
+    weighted workflows, one of them `invalid` (a badly named file): `default` and `selective`.
+
+    A subclass sets `families` and says how a body numbers its frames, what a bad name looks
+    like and which files each workflow leaves for a group.
+    """
+
+    families: Families
+
+    def fill(
+        self,
+        files: list[File],
+        target: int,
+        shots: Iterator[tuple[Camera, int]],
+        folder: str,
+        second: str,
+    ) -> list[File]:
+        """`files` with images added until there are `target` files, the last image cut short.
+        `shots` gives each image's body and time; `second` is the folder for later files
+        (exports, selects), which may be `folder` itself."""
+        while len(files) < target:
+            camera, shot = next(shots)
+            family = self.families.draw(self.rng)
+            files.extend(self._image_files(family, camera, folder, second, shot))
+        return files[:target]
+
+    def _image_files(
+        self, family: str, camera: Camera, folder: str, second: str, shot: int
+    ) -> list[File]:
+        self.stats.families[family] += 1
+        if family == "invalid":
+            return [self._invalid_file(camera, folder, shot)]
+        return self._group_files(family, self._next_group(camera), folder, second, shot)
+
+    @abstractmethod
+    def _next_group(self, camera: Camera) -> str:
+        """The next group ID of `camera`."""
+
+    @abstractmethod
+    def _invalid_file(self, camera: Camera, folder: str, shot: int) -> File:
+        """A file whose name the grammar rejects."""
+
+    @abstractmethod
+    def _group_files(
+        self, family: str, group: str, folder: str, second: str, shot: int
+    ) -> list[File]:
+        """The files that the workflow `family` leaves for the image group `group`."""

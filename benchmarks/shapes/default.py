@@ -13,13 +13,14 @@ digest of the tree).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
-from .base import DAY, EVENT_KINDS, EVENT_PLACES, Camera, Families, File, Shoot, midnight
+from .base import DAY, EVENT_KINDS, EVENT_PLACES, Camera, Families, File, GroupShoot, midnight
 
 __all__ = ["CREATIVE_METHODS", "FAMILIES", "INITIAL_CAMERAS", "DefaultShoot"]
 
-# Image workflows and their weights; each name is explained in `_image_files`.
+# Image workflows and their weights; each name is explained in `_group_files`.
 FAMILIES: tuple[tuple[str, int], ...] = (
     ("dng_jpg", 440),  # CR3 + XMP + DxO DNG + JPG from the DNG
     ("topaz", 150),  # ... + Topaz TIF + JPG from the TIF
@@ -36,7 +37,7 @@ CREATIVE_METHODS = ("HDR", "Focus Stack", "BW")
 INITIAL_CAMERAS = ("AB3D", "XY7Z", "R5M2")
 
 
-class DefaultShoot(Shoot):
+class DefaultShoot(GroupShoot):
     def __init__(self, seed: int) -> None:
         super().__init__(seed, INITIAL_CAMERAS)
         self.day = date(2015, 3, 1)
@@ -70,21 +71,19 @@ class DefaultShoot(Shoot):
             files.append((folder, "shoot notes.txt", self.size("txt"), start + DAY))
         if export != folder:
             files.append((export, ".DS_Store", 6148, start + 3 * DAY))
-        while len(files) < target:
-            shot_time += rng.randint(1, 90)
-            camera = primary if rng.random() < 0.85 else secondary
-            family = self.families.draw(rng)
-            files.extend(self._image_files(family, camera, folder, export, shot_time))
-        return files[:target]
+        return self.fill(files, target, self._shots(shot_time, primary, secondary), folder, export)
 
-    def _image_files(
-        self, family: str, camera: Camera, folder: str, export: str, shot: int
+    def _shots(self, shot: int, primary: Camera, secondary: Camera) -> Iterator[tuple[Camera, int]]:
+        """Each next image's body and time: seconds apart, mostly from the primary body."""
+        rng = self.rng
+        while True:
+            shot += rng.randint(1, 90)
+            yield (primary if rng.random() < 0.85 else secondary), shot
+
+    def _group_files(
+        self, family: str, group: str, folder: str, export: str, shot: int
     ) -> list[File]:
         rng = self.rng
-        self.stats.families[family] += 1
-        if family == "invalid":
-            return [self._invalid_file(camera, folder, shot)]
-        group = self._next_group(camera)
         if family != "xmp_only":
             self.stats.images += 1
 

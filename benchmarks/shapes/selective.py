@@ -18,9 +18,10 @@ expected, missing and extra files. The shape, per FAMILIES and the constants bel
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
-from .base import DAY, EVENT_KINDS, EVENT_PLACES, Camera, Families, File, Shoot, midnight
+from .base import DAY, EVENT_KINDS, EVENT_PLACES, Camera, Families, File, GroupShoot, midnight
 
 __all__ = ["CAMERAS", "FAMILIES", "FOLDER_FILES", "SEPARATE_SHARE", "SelectiveShoot"]
 
@@ -38,7 +39,7 @@ FOLDER_FILES = (200, 1000)
 SEPARATE_SHARE = 0.2
 
 
-class SelectiveShoot(Shoot):
+class SelectiveShoot(GroupShoot):
     def __init__(self, seed: int) -> None:
         super().__init__(seed, ())
         for _ in range(CAMERAS):
@@ -65,26 +66,24 @@ class SelectiveShoot(Shoot):
         start = midnight(self.day)
         shot = start + rng.randint(7 * 3600, 15 * 3600)
         bodies = rng.sample(self.cameras, rng.choice((1, 1, 2, 2, 2, 3)))
-        weights = [6, 3, 1][: len(bodies)]
 
         files: list[File] = [(folder, ".DS_Store", rng.choice((6148, 8196, 10244)), start)]
         if selects != folder:
             files.append((selects, ".DS_Store", 6148, start + 5 * DAY))
-        while len(files) < target:
-            shot += rng.randint(1, 60)
-            camera = rng.choices(bodies, weights=weights)[0]
-            family = self.families.draw(rng)
-            files.extend(self._image_files(family, camera, folder, selects, shot))
-        return files[:target]
+        return self.fill(files, target, self._shots(shot, bodies), folder, selects)
 
-    def _image_files(
-        self, family: str, camera: Camera, folder: str, selects: str, shot: int
+    def _shots(self, shot: int, bodies: list[Camera]) -> Iterator[tuple[Camera, int]]:
+        """Each next image's body and time: seconds apart, the first body the busiest."""
+        rng = self.rng
+        weights = [6, 3, 1][: len(bodies)]
+        while True:
+            shot += rng.randint(1, 60)
+            yield rng.choices(bodies, weights=weights)[0], shot
+
+    def _group_files(
+        self, family: str, group: str, folder: str, selects: str, shot: int
     ) -> list[File]:
         rng = self.rng
-        self.stats.families[family] += 1
-        if family == "invalid":
-            return [self._invalid_file(camera, folder, shot)]
-        group = self._next_group(camera)
         xmp_time = shot + rng.randint(DAY // 2, 3 * DAY)
         if family == "xmp_only":
             return [(folder, f"{group}.xmp", self.size("xmp"), xmp_time)]

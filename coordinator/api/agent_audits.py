@@ -18,12 +18,13 @@ from ..schemas.agent_audits import (
     JobHeld,
     OutcomeAnswer,
 )
-from ..schemas.agent_protocol import CollectionOut, PreviousResult, ProgressRequest
+from ..schemas.agent_protocol import ProgressRequest
 from ..services import audit_delivery, claims
 from ..services.agent_identity import AgentIdentity
 from ..vault import Vault
 from .agent_jobs import RESULT_BODY
 from .body_limits import body_limit
+from .claim_answers import collection_out, previous_result_out
 from .deps import AgentCallDep
 from .long_poll import long_poll
 from .routing import ApiRoute
@@ -44,14 +45,9 @@ def _claim_once(
     claim = claims.try_claim_audit(session, agent, vault)
     if claim is None:
         return agent, None
-    collection = claim.collection
     return agent, AuditClaimResponse(
         audit_guid=claim.audit_guid,
-        collection=None
-        if collection is None
-        else CollectionOut(
-            guid=collection.guid, name=collection.name, root_path=collection.root_path
-        ),
+        collection=collection_out(claim.collection),
         pipeline=claim.pipeline,
         config=claim.config,
         jobs=[
@@ -60,11 +56,7 @@ def _claim_once(
                 tool=job.tool,
                 attempt=job.attempt,
                 parameters=job.parameters,
-                previous_result=None
-                if job.previous is None
-                else PreviousResult(
-                    guid=job.previous.guid, input_state_hash=job.previous.input_state_hash
-                ),
+                previous_result=previous_result_out(job.previous),
             )
             for job in claim.jobs
         ],

@@ -11,13 +11,11 @@ from sqlalchemy.orm import Session
 
 from ..schemas.agent_protocol import (
     ClaimResponse,
-    CollectionOut,
     CompleteRequest,
     FailRequest,
     JobOutcome,
     NoChangeRequest,
     OfflineResult,
-    PreviousResult,
     ProgressRequest,
     ProgressResponse,
     ReleaseRequest,
@@ -27,6 +25,7 @@ from ..services import claims, completion, jobs, results
 from ..services.agent_identity import AgentIdentity
 from ..vault import Vault
 from .body_limits import MiB, body_limit
+from .claim_answers import collection_out, previous_result_out
 from .deps import AgentCallDep, AgentDep, SessionDep
 from .long_poll import long_poll
 from .routing import ApiRoute
@@ -46,24 +45,15 @@ def _claim_once(
     claim = claims.try_claim(session, agent, vault)
     if claim is None:
         return agent, None
-    collection = claim.collection
     return agent, ClaimResponse(
         job_guid=claim.job_guid,
         tool=claim.tool,
         attempt=claim.attempt,
         parameters=claim.parameters,
-        collection=None
-        if collection is None
-        else CollectionOut(
-            guid=collection.guid, name=collection.name, root_path=collection.root_path
-        ),
+        collection=collection_out(claim.collection),
         pipeline=claim.pipeline,
         config=claim.config,
-        previous_result=None
-        if claim.previous is None
-        else PreviousResult(
-            guid=claim.previous.guid, input_state_hash=claim.previous.input_state_hash
-        ),
+        previous_result=previous_result_out(claim.previous),
         claim_token=claim.token,
         claim_secret=claim.secret,
         lease_expires_at=claim.lease_expires_at,

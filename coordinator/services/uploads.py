@@ -1,4 +1,5 @@
-"""Chunked upload of large results (analysis spec 7.5): open, send chunks, finish.
+"""Chunked upload of large results (analysis spec 7.5): open, send chunks, finish; the chunks
+are taken and joined in services/upload_chunks.py.
 
 Chunks are kept in the database, not in the data folder: several coordinator instances behind
 a load balancer share the database but not a folder, so any instance can take any chunk; the
@@ -15,19 +16,14 @@ chunks; an agent has at most 4 uploads open; an upload expires an hour after its
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput
 from ..hashed_secrets import hash_secret
 from ..ids import new_guid
 from ..models import Agent, Collection, Job, Result, Upload, UploadChunk
@@ -36,6 +32,7 @@ from ..schemas.agent_audits import AuditOutcomes
 from ..vault import Vault
 from . import audit_delivery, completion, jobs, results
 from .collections import team_collection
+from .upload_chunks import LIFETIME, MAX_CHUNK, assembled, open_upload, put_chunk
 
 __all__ = [
     "LIFETIME",
@@ -52,12 +49,9 @@ __all__ = [
     "sweep_uploads",
 ]
 
-MAX_CHUNK = 5 * 1024 * 1024
 MAX_TOTAL = 200 * 1024 * 1024
 MAX_CHUNKS = 1024
 MAX_OPEN = 4
-LIFETIME = timedelta(hours=1)
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _check_shape(session: Session, agent: Agent, total_size: int, chunk_count: int) -> None:
@@ -145,130 +139,6 @@ def start_offline_upload(
     )
 
 
-def _open_upload(session: Session, agent: Agent, guid: str) -> Upload:
-    """The agent's own upload, still open; another agent's upload does not exist for it."""
-    upload = session.scalar(select(Upload).where(Upload.guid == guid, Upload.agent_id == agent.id))
-    if upload is None:
-        raise NotFound(f"no upload {guid}")
-    if upload.finished_at is not None:
-        raise Conflict("this upload was finished already: its result is stored")
-    if upload.expires_at <= utcnow():
-        raise Conflict("this upload expired: start a new one")
-    return upload
-
-
-def _renew_held(session: Session, agent: Agent, upload: Upload, now: datetime) -> None:
-    """Renew the leases of the jobs the upload is for, if the claim that opened it still holds
-    them; Conflict when it does not."""
-    if upload.audit_guid is not None:
-        token_hash = upload.claim_token_hash or ""
-        held = audit_delivery.held_jobs(session, agent, upload.audit_guid, token_hash)
-        running = [row.id for row in held if row.status in jobs.ACTIVE]
-        if running:
-            session.execute(
-                update(Job).where(Job.id.in_(running)).values(lease_expires_at=now + jobs.LEASE)
-            )
-        return
-    job = _held_job(session, upload)
-    if job is not None and job.status in jobs.ACTIVE:
-        job.lease_expires_at = now + jobs.LEASE
-
-
-def _held_job(session: Session, upload: Upload) -> Job | None:
-    """The upload's job, if the claim that opened the upload still holds it."""
-    if upload.job_id is None:
-        return None
-    job = session.get(Job, upload.job_id)
-    if job is None or job.claim_token_hash != upload.claim_token_hash:
-        raise Conflict("this claim was superseded: the job was given to another run")
-    if job.status not in jobs.RESULT_WANTED:
-        raise Conflict(f"the job is {job.status}; its result is no longer wanted")
-    return job
-
-
-def _same_chunk(session: Session, upload: Upload, position: int, digest: str) -> bool:
-    """Whether this chunk arrived already (True), or never (False); Conflict if it differed."""
-    known = session.scalar(
-        select(UploadChunk.sha256).where(
-            UploadChunk.upload_id == upload.id, UploadChunk.position == position
-        )
-    )
-    if known is not None and known != digest:
-        raise Conflict(f"chunk {position} was sent before with other content")
-    return known is not None
-
-
-def put_chunk(
-    session: Session, agent: Agent, guid: str, position: int, digest: str, data: bytes
-) -> bool:
-    """Store chunk `position` after checking its SHA-256; renews the upload and the job's lease.
-
-    Sending the same chunk again is harmless (returns False); other content is a Conflict.
-    """
-    upload = _open_upload(session, agent, guid)
-    if not 0 <= position < upload.chunk_count:
-        raise InvalidInput(f"chunk positions run from 0 to {upload.chunk_count - 1}")
-    if not 0 < len(data) <= MAX_CHUNK:
-        raise InvalidInput("a chunk holds 1 byte to 5 MiB")
-    if not _SHA256.fullmatch(digest) or hashlib.sha256(data).hexdigest() != digest:
-        raise InvalidInput(f"chunk {position} does not match its SHA-256: send it again")
-    now = utcnow()
-    _renew_held(session, agent, upload, now)
-    if _same_chunk(session, upload, position, digest):
-        return False
-    received = session.scalar(
-        select(func.coalesce(func.sum(UploadChunk.size), 0)).where(
-            UploadChunk.upload_id == upload.id
-        )
-    )
-    if (received or 0) + len(data) > upload.total_size:
-        raise InvalidInput(f"the chunks hold more than the announced {upload.total_size} bytes")
-    upload.expires_at = now + LIFETIME
-    session.add(
-        UploadChunk(
-            upload_id=upload.id, position=position, sha256=digest, size=len(data), data=data
-        )
-    )
-    try:
-        session.commit()
-    except IntegrityError:  # the same chunk raced us in
-        session.rollback()
-        _same_chunk(session, upload, position, digest)
-        return False
-    return True
-
-
-def _assembled(session: Session, upload: Upload, digest: str) -> dict[str, Any]:
-    """The upload's chunks joined, checked against `digest`, parsed as a JSON object."""
-    have = set(
-        session.scalars(select(UploadChunk.position).where(UploadChunk.upload_id == upload.id))
-    )
-    missing = [p for p in range(upload.chunk_count) if p not in have]
-    if missing:
-        shown = ", ".join(str(p) for p in missing[:20])
-        raise Conflict(f"chunks missing: {shown}{'…' if len(missing) > 20 else ''}")
-    document = bytearray()
-    pieces = session.scalars(
-        select(UploadChunk.data)
-        .where(UploadChunk.upload_id == upload.id)
-        .order_by(UploadChunk.position)
-        .execution_options(yield_per=4)
-    )
-    for piece in pieces:
-        document += piece
-    if len(document) != upload.total_size:
-        raise InvalidInput(f"the chunks hold {len(document)} bytes, not {upload.total_size}")
-    if hashlib.sha256(document).hexdigest() != digest:
-        raise InvalidInput("the assembled upload does not match its SHA-256")
-    try:
-        payload = json.loads(document)
-    except ValueError as exc:  # UnicodeDecodeError included
-        raise InvalidInput(f"the upload is not JSON: {exc}") from None
-    if not isinstance(payload, dict):
-        raise InvalidInput("the upload is not a JSON object")
-    return payload
-
-
 @dataclass(frozen=True)
 class Finished:
     """A finished upload and what it stored: a result (a job's or an offline one), or the
@@ -299,8 +169,8 @@ def finish_upload(
 ) -> Finished:
     """Assemble and store the result exactly as a direct complete, audit complete or offline
     upload would."""
-    upload = _open_upload(session, agent, guid)
-    payload = _assembled(session, upload, digest)
+    upload = open_upload(session, agent, guid)
+    payload = assembled(session, upload, digest)
     stored: Result | completion.StoredResult | None = None
     answers = None
     if upload.job_id is not None or upload.audit_guid is not None:

@@ -1,11 +1,14 @@
-"""The operator's first tries with the real `shuttersense-coordinator` command: weak settings and
-an unreachable database end in plain lines on stderr and exit 2, never a traceback."""
+"""The operator's first tries with the real `shuttersense-coordinator` command: weak settings, an
+unreachable database and a damaged SQLite file end in plain lines on stderr and exit 2, never a
+traceback."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,44 @@ def test_a_sqlite_file_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert f"cannot open the SQLite database {blocked}/coordinator.db" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def assert_damage_named(
+    done: subprocess.CompletedProcess[str], database: Path, reason: str
+) -> None:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    [line] = [line for line in done.stderr.splitlines() if " INFO " not in line]
+    assert line.startswith(
+        f"shuttersense-coordinator: error: the SQLite database {database} is damaged or is not a "
+        f"database ({reason}); it was left as it is."
+    )
+    assert "move the file away" in line and "restore it from your latest backup" in line
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["serve", "--port", "0"]])
+def test_a_file_of_random_bytes_as_the_database_is_named_and_left_alone(
+    tmp_path: Path, command: list[str]
+) -> None:
+    database = tmp_path / "data" / "coordinator.db"
+    database.parent.mkdir()
+    garbage = os.urandom(64 * 1024)
+    database.write_bytes(garbage)
+    done = run(tmp_path, *command)
+    assert_damage_named(done, database, "file is not a database")
+    assert database.read_bytes() == garbage
+
+
+def test_a_damaged_page_that_the_migrations_read_is_named(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "coordinator.db"
+    assert run(tmp_path, "migrate").returncode == 0
+    with closing(sqlite3.connect(database)) as connection:
+        [page_size] = connection.execute("PRAGMA page_size").fetchone()
+        [page] = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'alembic_version'"
+        ).fetchone()
+    with database.open("r+b") as file:  # the header and the schema stay readable
+        file.seek((page - 1) * page_size)
+        file.write(b"\xff" * page_size)
+    done = run(tmp_path, "migrate")
+    assert_damage_named(done, database, "database disk image is malformed")
