@@ -110,6 +110,7 @@ class CollectionsView(ApiView):
         )
         table = self.list.table
         table.setSortingEnabled(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a folder keeps its last part
         table.setAccessibleName("Collections")
         table.selectionModel().currentRowChanged.connect(lambda *_: self._selected_changed())
         remember_header(settings, "collections/list", table.horizontalHeader())

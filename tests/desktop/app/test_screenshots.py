@@ -112,6 +112,7 @@ def test_main_window(
     app = make_app(control=control, log_file=app_log, solo=Solo(coordinator))  # never started
     app.start()
     app.window.resize(1180, 760)
+    app.window.notice.hide()  # offscreen has no tray: a desktop with one does not say so
     view = app.overview
     qtbot.waitUntil(lambda: view.worse_model.rowCount() > 0, timeout=WAIT)
     qtbot.waitUntil(lambda: view.agent_state.text() == "Working: 42 %", timeout=WAIT)
