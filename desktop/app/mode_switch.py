@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
+
 from shuttersense.desktop.agent.context import AgentContext
 
 from .api.session import ApiSession
@@ -44,6 +46,7 @@ class ModeSwitching:
     team_views: TeamViews
     tray: Tray
     first_run: FirstRunDialog | None
+    _refresh_timer: QTimer
 
     def switch_mode(self) -> None:
         """The first-run steps again, to solo mode or another coordinator (see `Switching`)."""
@@ -101,6 +104,7 @@ class ModeSwitching:
         self.window.statusBar().showMessage(
             f"Switching mode failed: {error}. Nothing was lost; try again from Settings."
         )
+        self._signed_in_state(self.settings.account())  # as kept: signed in, or asked to
         self._start_agent()
 
     def _sign_in_solo_again(self, solo: Solo) -> None:
