@@ -20,7 +20,7 @@ from .db import check_database, damage_named, make_engine, make_session_factory
 from .errors import CoordinatorError, InvalidInput, SettingsError
 from .logs import configure_logging
 from .migrate import upgrade
-from .services.accounts import create_user, find_team
+from .services.accounts import create_user, find_team, reset_password
 from .services.registration import DEFAULT_EXPIRY_HOURS, create_registration_token
 from .settings import Settings, load_settings
 from .vapid import new_key_pair, parse_vapid
@@ -105,9 +105,9 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
-def _new_password(args: argparse.Namespace) -> str:
+def _new_password(args: argparse.Namespace, nothing: str = "nothing was created") -> str:
     """--password; else with --password-stdin the first line of stdin; else asked twice on the
-    terminal, not echoed."""
+    terminal, not echoed. `nothing` says what did not happen when none is given."""
     if args.password is not None:
         return str(args.password)
     if args.password_stdin:
@@ -121,9 +121,9 @@ def _new_password(args: argparse.Namespace) -> str:
         again = getpass.getpass("The same password again: ")
     except (EOFError, KeyboardInterrupt):
         print(file=sys.stderr)
-        raise InvalidInput("no password given; nothing was created") from None
+        raise InvalidInput(f"no password given; {nothing}") from None
     if again != password:
-        raise InvalidInput("the two passwords differ; nothing was created, try again")
+        raise InvalidInput(f"the two passwords differ; {nothing}, try again")
     return password
 
 
@@ -133,6 +133,25 @@ def _create_user(args: argparse.Namespace) -> int:
         user = create_user(session, args.email, password, admin=args.admin, team=args.team)
         print(f"created {user.role} {user.email} ({user.guid})")
     return 0
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    with _session() as session:
+        password = _new_password(args, "the password was not changed")
+        user = reset_password(session, args.email, password)
+        print(f"new password set for {user.email} ({user.guid})")
+    return 0
+
+
+def _password_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--email", required=True)
+    given = command.add_mutually_exclusive_group()
+    given.add_argument(
+        "--password", help="seen in the shell's history and by ps; without it, you are asked"
+    )
+    given.add_argument(
+        "--password-stdin", action="store_true", help="read it from the first line of stdin"
+    )
 
 
 def _create_registration_token(args: argparse.Namespace) -> int:
@@ -198,17 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
     commands.add_parser("migrate", help="alembic upgrade head").set_defaults(run=_migrate)
     user = commands.add_parser("create-user", help="add a user (the first one is an admin)")
-    user.add_argument("--email", required=True)
-    given = user.add_mutually_exclusive_group()
-    given.add_argument(
-        "--password", help="seen in the shell's history and by ps; without it, you are asked"
-    )
-    given.add_argument(
-        "--password-stdin", action="store_true", help="read it from the first line of stdin"
-    )
+    _password_arguments(user)
     user.add_argument("--admin", action="store_true", help="make the user an admin of the team")
     user.add_argument("--team", metavar="NAME", help="the team (created if new)")
     user.set_defaults(run=_create_user)
+    reset = commands.add_parser("reset-password", help="give a user a new password")
+    _password_arguments(reset)
+    reset.set_defaults(run=_reset_password)
     token = commands.add_parser(
         "create-registration-token", help="print a one-time art_… token for an agent"
     )

@@ -13,11 +13,16 @@ from ..models import Team, User
 from ..passwords import hash_password
 from . import audit
 
-__all__ = ["DEFAULT_TEAM", "MIN_PASSWORD_LENGTH", "create_user", "find_team"]
+__all__ = ["DEFAULT_TEAM", "MIN_PASSWORD_LENGTH", "create_user", "find_team", "reset_password"]
 
 DEFAULT_TEAM = "My team"
 MIN_PASSWORD_LENGTH = 8
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def find_team(session: Session, name: str | None) -> Team:
@@ -49,8 +54,7 @@ def create_user(
     email = email.strip().lower()
     if not _EMAIL.fullmatch(email):
         raise InvalidInput(f"{email!r} is not an email address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     if session.scalar(select(User).where(User.email == email)) is not None:
         raise Conflict(f"a user with email {email} exists already")
     first_user = session.scalar(select(func.count()).select_from(User)) == 0
@@ -79,5 +83,19 @@ def create_user(
         {"email": email, "role": user.role},
         user_id=actor.id if actor else None,
     )
+    session.commit()
+    return user
+
+
+def reset_password(session: Session, email: str, password: str) -> User:
+    """Give the user a new password (an administrator's command, for a password that is lost).
+    The user's API tokens stay valid: revoke them in the dashboard if they may be lost too."""
+    email = email.strip().lower()
+    _check_password(password)
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        raise NotFound(f"no user with email {email}")
+    user.password_hash = hash_password(password)
+    audit.record(session, user.team_id, "user.password_reset", user.guid, {"email": email})
     session.commit()
     return user

@@ -78,6 +78,7 @@ def counts(tool: str, payload: Mapping[str, Any]) -> Counts:
         return {
             "group_count": _number(payload.get("group_count")),
             "image_count": _number(payload.get("image_count")),
+            "invalid_file_count": _number(payload.get("invalid_file_count")),
             "camera_usage": {str(k): _camera_images(v) for k, v in cameras.items()},
         }
     if tool == ToolName.PIPELINE_VALIDATION:

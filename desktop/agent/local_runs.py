@@ -60,7 +60,10 @@ def team_settings(
         if candidate["guid"] == wanted:
             chosen = candidate
     config = TeamConfig.model_validate(agent_config.get("config") or {})
-    return config, checked_pipeline(chosen["definition"]) if chosen else None
+    if not chosen:
+        return config, None
+    # The stored definition may carry no name: the pipeline is named as the team knows it.
+    return config, checked_pipeline({"name": chosen.get("name"), **chosen["definition"]})
 
 
 def run_locally(

@@ -23,8 +23,9 @@ from shuttersense.desktop.agent.context import AgentContext
 from .api import ServerFailed, ServerUnreachable, SignInRequired
 from .api.overview import Overview, load_overview
 from .api.session import ApiSession
-from .dialogs.first_run import FirstRunDialog
+from .dialogs.first_run import FirstRunDialog, Switching
 from .first_run_steps import SignedIn, keep_sign_in
+from .mode_switch import ModeSwitching
 from .services.agent_control import AgentControl, AgentState, AgentStatus, describe
 from .services.autostart import Autostart
 from .services.news import NewsTracker
@@ -52,7 +53,7 @@ REFRESH_MS = 30_000
 AGENT_POLL_MS = 2_000
 
 
-class DesktopApp(QObject):
+class DesktopApp(QObject, ModeSwitching):
     finished = Signal()  # quit: the entry point ends the event loop
     ready = Signal()  # signed in (solo mode: its coordinator up) and the agent connected
 
@@ -122,6 +123,7 @@ class DesktopApp(QObject):
         view = self.settings_view
         view.sign_out_requested.connect(self.sign_out)
         view.sign_in_requested.connect(self.sign_in)
+        view.switch_requested.connect(self.switch_mode)
 
     # -- starting --------------------------------------------------------------------------------
 
@@ -205,17 +207,24 @@ class DesktopApp(QObject):
             lambda error: self._agent_failed(error),
         )
 
-    def _open_first_run(self, *, sign_in_only: bool = False) -> None:
+    def _open_first_run(
+        self, *, sign_in_only: bool = False, switching: Switching | None = None
+    ) -> None:
         dialog = FirstRunDialog(
             self.context,
             self.workers,
             solo=self.solo,
-            server_url=self.settings.server_url(),
+            server_url="" if switching else self.settings.server_url(),
             sign_in_only=sign_in_only,
-            parent=self.window if sign_in_only else None,
+            switching=switching,
+            parent=self.window if sign_in_only or switching else None,
         )
-        dialog.completed.connect(self._set_up)
-        if not sign_in_only:
+        if switching is not None:
+            dialog.completed.connect(self._switched)
+            dialog.rejected.connect(self._switch_cancelled)
+        else:
+            dialog.completed.connect(self._set_up)
+        if not sign_in_only and switching is None:
             dialog.rejected.connect(self._first_run_cancelled)
         self.first_run = dialog
         dialog.show()
@@ -237,7 +246,7 @@ class DesktopApp(QObject):
 
     def _signed_in_state(self, account: Account | None) -> None:
         server = account.server_url if account else self.settings.server_url()
-        self.settings_view.show_account(account, server)
+        self.settings_view.show_account(account, server, solo=self.settings.solo())
         self._show_identity()
         if account is None:
             self.session = None
@@ -321,6 +330,9 @@ class DesktopApp(QObject):
         if self.session is None:
             return  # told already (several views may hear it at once)
         log.warning("the coordinator no longer accepts the app's token: %s", error)
+        if self.settings.solo() and self.solo is not None:
+            self._sign_in_solo_again(self.solo)  # the user has no password to type
+            return
         self.settings.signed_out()
         self._signed_in_state(None)
         self.overview.show_problem(

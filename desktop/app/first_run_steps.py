@@ -35,6 +35,7 @@ __all__ = [
     "keep_sign_in",
     "register_machine",
     "registration_token",
+    "revoke_sign_in",
     "sign_in",
 ]
 
@@ -101,6 +102,19 @@ def sign_in(
 def keep_sign_in(context: AgentContext, signed_in: SignedIn) -> None:
     """The API token into the key store (the OS keyring, or its reported fallback)."""
     context.keys.set(USER_TOKEN, signed_in.token)
+
+
+def revoke_sign_in(signed_in: SignedIn) -> str:
+    """Revoke the app's token of a sign-in not kept (a cancelled switch); what became of it."""
+    try:
+        with UserApiClient(signed_in.server_url, signed_in.token) as client:
+            client.revoke_token(signed_in.token_guid)
+    except ApiError as exc:
+        return (
+            f"the token could not be revoked ({exc}): revoke 'ShutterSense desktop' of "
+            f"{signed_in.user.email} on {signed_in.server_url}"
+        )
+    return f"the token made on {signed_in.server_url} was revoked"
 
 
 def registration_token(client: UserApiClient, pasted: str | None) -> str:

@@ -82,6 +82,40 @@ def test_bad_users_are_refused_with_a_reason(
     assert message in capsys.readouterr().err
 
 
+def test_reset_password_gives_a_user_a_new_one(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main(["create-user", "--email", "a@example.com", "--password", "s3cret-pass"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another-pass\n"))
+    assert main(["reset-password", "--email", "A@example.com", "--password-stdin"]) == 0
+    out = capsys.readouterr().out
+    assert "new password set for a@example.com (usr_" in out and "another-pass" not in out
+    [user] = _rows(env["SHUSAI_DB_URL"], User)
+    assert verify_password("another-pass", user.password_hash)
+    assert not verify_password("s3cret-pass", user.password_hash)
+    actions = [e.action for e in _rows(env["SHUSAI_DB_URL"], AuditEvent)]
+    assert actions == ["user.created", "user.password_reset"]
+    assert "another-pass" not in str([e.details for e in _rows(env["SHUSAI_DB_URL"], AuditEvent)])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--email", "b@example.com", "--password", "s3cret-pass"], "no user with email"),
+        (["--email", "a@example.com", "--password", "short"], "at least 8"),
+    ],
+)
+def test_reset_password_refusals_change_nothing(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    main(["create-user", "--email", "a@example.com", "--password", "s3cret-pass"])
+    capsys.readouterr()
+    assert main(["reset-password", *args]) == 2
+    assert message in capsys.readouterr().err
+    [user] = _rows(env["SHUSAI_DB_URL"], User)
+    assert verify_password("s3cret-pass", user.password_hash)
+
+
 def test_registration_token_is_printed_once_and_stored_hashed(
     env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:

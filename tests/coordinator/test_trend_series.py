@@ -59,10 +59,16 @@ def test_pairing_camera_usage_takes_ints_or_image_counts() -> None:
         {
             "group_count": 4,
             "image_count": 5,
+            "invalid_file_count": 2,
             "camera_usage": {"AB3D": 3, "XY12": {"image_count": 2}},
         },
     )
-    assert found == {"group_count": 4, "image_count": 5, "camera_usage": {"AB3D": 3, "XY12": 2}}
+    assert found == {
+        "group_count": 4,
+        "image_count": 5,
+        "invalid_file_count": 2,
+        "camera_usage": {"AB3D": 3, "XY12": 2},
+    }
 
 
 def test_validation_ratios_come_from_summed_counts() -> None:

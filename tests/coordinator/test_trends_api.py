@@ -82,6 +82,7 @@ def test_days_before_any_result_are_null(client: TestClient, db_url: str, studio
     ]
     assert [p["metrics"] for p in points[:2]] == [None, None]
     assert points[2]["metrics"]["camera_usage"] == {"AB3D": 1}
+    assert points[2]["metrics"]["invalid_file_count"] == 1
 
 
 def test_without_a_range_the_last_limit_days(

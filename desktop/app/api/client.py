@@ -6,6 +6,7 @@ transport failure and error status becomes one of the errors of `errors.py` here
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -36,6 +37,7 @@ from .models import (
     PipelineDetail,
     PipelinePreview,
     PoolStatus,
+    QueuedAudit,
     RegistrationToken,
     RegistrationTokenInfo,
     ResultDetail,
@@ -262,17 +264,21 @@ class UserApiClient:
         answer = self._call("PUT", f"/api/collections/{collection}/pipeline", json=body)
         return self._read(answer, Collection)
 
-    def run_tool(self, collection: str, tool: str) -> JobSummary:
-        """Queue `tool` on `collection`; the job already queued or running there, if any."""
-        answer = self._call("POST", f"/api/collections/{collection}/jobs", json={"tool": tool})
-        return self._read(answer, JobSummary)
+    def run_audit(self, collection: str, tools: Sequence[str] | None = None) -> QueuedAudit:
+        """Queue `tools` (None: every tool that applies) on `collection` as one audit: its agent
+        lists the collection once and delivers their results together. A tool queued or
+        running there already keeps its job (`unfinished`)."""
+        body = {"tools": None if tools is None else list(tools)}
+        answer = self._call("POST", f"/api/collections/{collection}/audits", json=body)
+        return self._read(answer, QueuedAudit)
 
     def result(self, guid: str) -> ResultDetail:
         return self._read(self._call("GET", f"/api/results/{guid}"), ResultDetail)
 
-    def report(self, guid: str) -> str:
-        """The result's self-contained HTML report."""
-        return self._call("GET", f"/api/results/{guid}/report").text
+    def collection_report(self, collection: str) -> str:
+        """The collection's self-contained HTML report: the newest analysed result of each
+        tool in one page (Invalid, 409, while it has none)."""
+        return self._call("GET", f"/api/collections/{collection}/report").text
 
     def collection_trend(self, tool: str, collection: str, *, days: int = 90) -> list[SeriesPoint]:
         """`tool`'s points on one collection over the last `days` days, oldest first."""

@@ -1,7 +1,6 @@
 """What the Collections view shows, gathered from the user API on a worker thread: the team's
 collections with each tool's last result, and for one collection its KPIs (result schema 2),
-its findings and its trends (orphans and consistency from `/api/trends`, invalid names from its
-Photo Pairing results, which trends do not follow)."""
+its findings and its trends (orphans, invalid names and consistency, from `/api/trends`)."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ from shuttersense.common.results import (
 
 from .client import UserApiClient
 from .findings import Finding, findings
-from .models import Collection, Pipeline, ResultSummary
+from .models import Collection, Pipeline, ResultSummary, SeriesPoint
 
 __all__ = [
     "ANALYSED",
@@ -34,11 +33,16 @@ __all__ = [
     "load_collections",
     "load_detail",
     "shown_results",
-    "tools_to_run",
 ]
 
 ANALYSED = ("COMPLETED", "NO_CHANGE")
 TREND_DAYS = 90
+# The charts, in the order drawn: (title, unit, tool, the `/api/trends` metric it follows).
+TRENDS = (
+    ("Orphaned files", "", ToolName.PHOTOSTATS, "orphaned_files"),
+    ("Invalid names", "", ToolName.PHOTO_PAIRING, "invalid_file_count"),
+    ("Consistent images", "%", ToolName.PIPELINE_VALIDATION, "consistent_ratio"),
+)
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,6 @@ class CollectionRow:
 class CollectionsPage:
     rows: tuple[CollectionRow, ...]
     pipelines: tuple[Pipeline, ...]
-
-    @property
-    def default(self) -> Pipeline | None:
-        return next((p for p in self.pipelines if p.is_default), None)
 
 
 @dataclass(frozen=True)
@@ -119,14 +119,6 @@ def shown_results(results: Iterable[ResultSummary]) -> dict[str, ResultSummary]:
     return shown
 
 
-def tools_to_run(row: CollectionRow, page: CollectionsPage) -> list[str]:
-    """The tools that apply to the collection: Pipeline Validation needs a pipeline."""
-    tools = [ToolName.PHOTOSTATS.value, ToolName.PHOTO_PAIRING.value]
-    if row.collection.pipeline is not None or page.default is not None:
-        tools.append(ToolName.PIPELINE_VALIDATION.value)
-    return tools
-
-
 def _n(value: int) -> str:
     return f"{value:,}"
 
@@ -185,8 +177,9 @@ def _latest(
     return ToolLatest(result.tool, result, figures), read
 
 
-def _trend(points: Sequence[tuple[datetime, object]]) -> tuple[tuple[datetime, float], ...]:
-    return tuple((at, float(v)) for at, v in points if isinstance(v, int | float))
+def _trend(points: Sequence[SeriesPoint], metric: str) -> tuple[tuple[datetime, float], ...]:
+    values = [(point.created_at, point.metrics.get(metric)) for point in points]
+    return tuple((at, float(v)) for at, v in values if isinstance(v, int | float))
 
 
 def load_detail(client: UserApiClient, guid: str) -> CollectionDetail:
@@ -203,24 +196,8 @@ def load_detail(client: UserApiClient, guid: str) -> CollectionDetail:
             shown, document = _latest(client, shown_per_tool[tool.value], newest[tool.value])
             latest.append(shown)
             read += [document] if document is not None else []
-    stats = client.collection_trend(ToolName.PHOTOSTATS, guid, days=TREND_DAYS)
-    checked = client.collection_trend(ToolName.PIPELINE_VALIDATION, guid, days=TREND_DAYS)
-    pairing = [r for r in reversed(results) if r.tool == ToolName.PHOTO_PAIRING]
-    trends = (
-        TrendLine(
-            "Orphaned files",
-            "",
-            _trend([(p.created_at, p.metrics.get("orphaned_files")) for p in stats]),
-        ),
-        TrendLine(
-            "Invalid names",
-            "",
-            _trend([(r.created_at, r.issues_found) for r in pairing if r.status in ANALYSED]),
-        ),
-        TrendLine(
-            "Consistent images",
-            "%",
-            _trend([(p.created_at, p.metrics.get("consistent_ratio")) for p in checked]),
-        ),
+    trends = tuple(
+        TrendLine(title, unit, _trend(client.collection_trend(tool, guid, days=TREND_DAYS), metric))
+        for title, unit, tool, metric in TRENDS
     )
     return CollectionDetail(guid, tuple(latest), findings(read), trends)

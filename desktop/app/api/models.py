@@ -20,6 +20,7 @@ __all__ = [
     "PipelineDetail",
     "PipelinePreview",
     "PoolStatus",
+    "QueuedAudit",
     "RegistrationToken",
     "RegistrationTokenInfo",
     "ResultDetail",
@@ -103,6 +104,7 @@ class JobSummary(_Answer):
     guid: str
     tool: str
     status: str
+    audit: str | None = None  # the audit it is part of: its agent runs the audit's jobs together
     collection: str | None = None
     attempts: int = 0
     max_attempts: int = 0
@@ -112,6 +114,18 @@ class JobSummary(_Answer):
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+
+class QueuedAudit(_Answer):
+    """`POST /api/collections/{guid}/audits`: the audit queued now (None when every tool asked
+    for was queued or running already), its jobs, and the jobs left as they were."""
+
+    audit: str | None = None
+    queued: list[JobSummary] = Field(default_factory=list)
+    unfinished: list[JobSummary] = Field(default_factory=list)
+
+    def jobs(self) -> list[JobSummary]:
+        return [*self.queued, *self.unfinished]
 
 
 class PoolStatus(_Answer):

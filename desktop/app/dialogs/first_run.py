@@ -2,13 +2,17 @@
 
 Each step runs on the worker pool (first_run_steps.py); the window only shows what is asked
 and what came back. A failed step stays on its page with the reason, nothing lost. With
-`sign_in_only` it is the sign-in prompt of an app already set up.
+`sign_in_only` it is the sign-in prompt of an app already set up; with `switching`, the same
+steps move an app already set up to solo mode or another coordinator (Settings): the new
+sign-in is handed to the app, which keeps it, instead of being kept here.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -36,6 +40,7 @@ from ..first_run_steps import (
     keep_sign_in,
     register_machine,
     registration_token,
+    revoke_sign_in,
     sign_in,
 )
 from ..workers import Workers
@@ -49,12 +54,24 @@ from .first_run_pages import (
     TextPage,
 )
 
-__all__ = ["FirstRunDialog"]
+__all__ = ["FirstRunDialog", "Switching"]
 
 log = logging.getLogger(__name__)
 
 _ERROR = QColor("#d3343b")
 _NEXT_TEXT = {"folders": "&Finish", "done": "&Open ShutterSense"}
+
+
+@dataclass(frozen=True)
+class Switching:
+    """An app already set up moving to solo mode or another coordinator: the mode it is in,
+    its folders (offered again, to become collections there), and what must happen before this
+    computer registers anew (on a worker: the agent stopped, so that it stops speaking for the
+    old registration)."""
+
+    solo_now: bool
+    folders: Sequence[Path]
+    before_register: Callable[[], None]
 
 
 class FirstRunDialog(QDialog):
@@ -68,16 +85,25 @@ class FirstRunDialog(QDialog):
         solo: SoloMode | None = None,
         server_url: str = "",
         sign_in_only: bool = False,
+        switching: Switching | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sign in to ShutterSense" if sign_in_only else "Set up ShutterSense")
+        self.setWindowTitle(
+            "Sign in to ShutterSense"
+            if sign_in_only
+            else "Switch mode"
+            if switching
+            else "Set up ShutterSense"
+        )
         self.setMinimumSize(560, 420)
         self._context = context
         self._workers = workers
         self._solo = solo
         self._solo_chosen = False
         self._sign_in_only = sign_in_only
+        self._switching = switching
+        self._registered = False
         self._server = server_url
         self._signed: SignedIn | None = None
         self._history: list[str] = []
@@ -96,6 +122,10 @@ class FirstRunDialog(QDialog):
             "done": self.done_page,
         }
         self.server_page.url.setText(server_url)
+        if switching is not None:
+            self.mode_page.for_switch(switching.solo_now)
+            for folder in switching.folders:
+                self.folders_page.add(folder)
         self.stack = QStackedWidget()
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -191,10 +221,12 @@ class FirstRunDialog(QDialog):
             return
         context = self._context
         self._solo_chosen = True
+        before = self._before_register()
 
         def set_up() -> tuple[SignedIn, Identity | None]:
+            before()
             signed = solo.set_up(context)
-            keep_sign_in(context, signed)
+            self._keep(signed)
             return signed, context.config.identity
 
         self._step("Setting up ShutterSense on this computer…", set_up, self._signed_in)
@@ -216,7 +248,7 @@ class FirstRunDialog(QDialog):
 
         def work() -> tuple[SignedIn, Identity | None]:
             signed = sign_in(server, email, password)
-            keep_sign_in(context, signed)
+            self._keep(signed)
             return signed, context.config.identity
 
         self._step("Signing in…", work, self._signed_in)
@@ -229,6 +261,7 @@ class FirstRunDialog(QDialog):
         if self._sign_in_only:
             self._finish()
         elif identity is not None and identity.server_url == signed.server_url:
+            self._registered = True
             self.folders_page.intro.setText(
                 f"This computer is registered already, as {identity.name}. "
                 + self.folders_page.intro.text()
@@ -247,12 +280,28 @@ class FirstRunDialog(QDialog):
             self._context,
         )
 
+        before = self._before_register()
+
         def work() -> Identity:
             with UserApiClient(signed.server_url, signed.token) as client:
                 token = registration_token(client, pasted)
+            before()
             return register_machine(context, signed.server_url, token, name)
 
-        self._step("Registering this computer…", work, lambda _identity: self._go("folders"))
+        self._step("Registering this computer…", work, self._registered_now)
+
+    def _registered_now(self, _identity: Identity) -> None:
+        self._registered = True
+        self._go("folders")
+
+    def _keep(self, signed: SignedIn) -> None:
+        """The new sign-in into the key store (on a worker); a switch leaves that to the app,
+        which still speaks to the old coordinator until the switch is done."""
+        if self._switching is None:
+            keep_sign_in(self._context, signed)
+
+    def _before_register(self) -> Callable[[], None]:
+        return self._switching.before_register if self._switching is not None else lambda: None
 
     def _authorize(self) -> None:
         folders, context = self.folders_page.chosen(), self._context
@@ -271,6 +320,8 @@ class FirstRunDialog(QDialog):
             if self._solo_chosen
             else f"Signed in to {signed.server_url} as {signed.user.email}."
         )
+        if self._switching is not None:
+            where += " Results this computer kept for upload go there too."
         self.done_page.say(
             f"{where} "
             + (
@@ -296,14 +347,21 @@ class FirstRunDialog(QDialog):
         """Cancel (also Escape, or closing the window). Not while a step runs: it would land
         on a window that is gone. On the last page the set-up is done: it finishes. Cancelled
         after signing in, the app's token is revoked and forgotten, not left valid behind a
-        set-up that did not happen (the registration, if any, stays)."""
+        set-up that did not happen (the registration, if any, stays). A switch whose
+        registration is made is done: cancelling it finishes it (without more folders)."""
         if self.busy.text():
             return
-        if self.current_page() == "done":
+        if self.current_page() == "done" or (self._switching is not None and self._registered):
             self._finish()
             return
         signed, context = self._signed, self._context
-        if signed is not None:
+        if signed is not None and self._switching is not None:
+            self._signed = None  # the key store still holds the old sign-in: leave it
+            self._workers.run(
+                lambda: revoke_sign_in(signed),
+                lambda told: log.info("switch cancelled after signing in: %s", told),
+            )
+        elif signed is not None:
             self._signed = None
             session = ApiSession(signed.server_url, lambda: context.keys)
             self._workers.run(

@@ -83,6 +83,22 @@ class ModePage(Page):
         team_note.setIndent(24)
         self.body.addStretch(1)
 
+    def for_switch(self, solo_now: bool) -> None:
+        """The page as Settings' switch shows it: the other mode chosen to begin with."""
+        now = (
+            "ShutterSense runs on this computer alone now (solo mode)."
+            if solo_now
+            else "ShutterSense is connected to a team coordinator now."
+        )
+        self.title.setText("Switch mode")
+        self.intro.setText(
+            f"{now} Whichever you choose, this computer registers there anew, its folders "
+            "become collections there, and the results it keeps for upload go there."
+        )
+        if not solo_now:
+            self.team.setText("&Connect to another team coordinator")
+        (self.team if solo_now or not self.solo.isEnabled() else self.solo).setChecked(True)
+
     def first_field(self) -> QWidget:
         return self.solo if self.solo.isChecked() else self.team
 

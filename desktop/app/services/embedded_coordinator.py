@@ -93,6 +93,7 @@ class EmbeddedCoordinator:
         self._process: subprocess.Popen[str] | None = None
         self._child_log: ChildLog | None = None
         self.url: str | None = None
+        self.earlier_url: str | None = None  # where the last start served, when known
 
     # -- the child's environment and commands ----------------------------------------------------
 
@@ -135,6 +136,8 @@ class EmbeddedCoordinator:
         self.log_folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._replace_stale()
         self.run_command("migrate")
+        saved = self._saved_port()
+        self.earlier_url = None if saved is None else f"http://127.0.0.1:{saved}"
         port = self._port()
         process = subprocess.Popen(  # noqa: S603 (our own program: program_command)
             program_command("coordinator", "serve", "--host", "127.0.0.1", "--port", str(port)),
@@ -155,15 +158,18 @@ class EmbeddedCoordinator:
         log.info("solo mode: coordinator %d serving %s", process.pid, url)
         return url
 
+    def _saved_port(self) -> int | None:
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+            return int(json.loads((self.folder / _STATE).read_text(encoding="utf-8"))["port"])
+        return None
+
     def _port(self) -> int:
         """The port of the last start while it is free, else a new free one (kept)."""
-        path = self.folder / _STATE
-        with contextlib.suppress(OSError, ValueError, TypeError):
-            saved = int(json.loads(path.read_text(encoding="utf-8"))["port"])
-            if _port_free(saved):
-                return saved
+        saved = self._saved_port()
+        if saved is not None and _port_free(saved):
+            return saved
         port = _free_port()
-        path.write_text(json.dumps({"port": port}), encoding="utf-8")
+        (self.folder / _STATE).write_text(json.dumps({"port": port}), encoding="utf-8")
         return port
 
     def _wait_ready(self, process: subprocess.Popen[str], url: str) -> None:

@@ -32,9 +32,8 @@ from ..api.collections_data import (
     CollectionsPage,
     load_collections,
     load_detail,
-    tools_to_run,
 )
-from ..api.models import JobSummary
+from ..api.models import JobSummary, QueuedAudit
 from ..api.overview import TOOL_LABELS
 from ..first_run_steps import authorize_folder
 from ..models.collection_models import collections_model
@@ -54,7 +53,7 @@ def write_report(folder: Path, guid: str, html: str) -> Path:
     """The report as `folder/<guid>.html`; a GUID that is not one is refused (no path from
     the server is trusted)."""
     if not _GUID.fullmatch(guid):
-        raise Invalid(400, "guid", f"{guid!r} is not a result's GUID; the report was not saved")
+        raise Invalid(400, "guid", f"{guid!r} is not a GUID; the report was not saved")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{guid}.html"
     path.write_text(html, encoding="utf-8")
@@ -62,7 +61,7 @@ def write_report(folder: Path, guid: str, html: str) -> Path:
 
 
 class CollectionsView(ApiView):
-    jobs_queued = Signal(list)  # the JobSummary of each tool asked for
+    jobs_queued = Signal(list)  # the JobSummary of each tool asked for, queued or running
 
     def __init__(self, workers: Workers, context: AgentContext, settings: AppSettings) -> None:
         super().__init__(workers)
@@ -75,7 +74,9 @@ class CollectionsView(ApiView):
         add.clicked.connect(self._pick_folder)
         self.run_button = QToolButton()
         self.run_button.setText("R&un all tools")
-        self.run_button.setToolTip("Run every tool that applies to the selected collection")
+        self.run_button.setToolTip(
+            "Audit the selected collection: every tool that applies, on one listing of its files"
+        )
         self.run_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.run_button.clicked.connect(lambda: self.run_tools(None))
         menu = QMenu(self.run_button)
@@ -109,6 +110,7 @@ class CollectionsView(ApiView):
         )
         table = self.list.table
         table.setSortingEnabled(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a folder keeps its last part
         table.setAccessibleName("Collections")
         table.selectionModel().currentRowChanged.connect(lambda *_: self._selected_changed())
         remember_header(settings, "collections/list", table.horizontalHeader())
@@ -209,22 +211,23 @@ class CollectionsView(ApiView):
         self.refresh()
 
     def run_tools(self, tools: list[str] | None) -> None:
-        """Queue `tools` (None: all that apply) on the selected collection."""
+        """Queue `tools` (None: every tool that applies, as the coordinator decides) on the
+        selected collection as one audit."""
         row = self.selected()
         if row is None:
             return
-        chosen = tools if tools is not None else tools_to_run(row, self.page)
         guid = row.collection.guid
+        self.call(lambda client: client.run_audit(guid, tools), self._queued)
 
-        def run(client: UserApiClient) -> list[JobSummary]:
-            return [client.run_tool(guid, tool) for tool in chosen]
+    def _queued(self, audit: QueuedAudit) -> None:
+        def names(jobs: list[JobSummary]) -> str:
+            return ", ".join(TOOL_LABELS.get(job.tool, job.tool) for job in jobs)
 
-        self.call(run, self._queued)
-
-    def _queued(self, jobs: list[JobSummary]) -> None:
-        names = ", ".join(TOOL_LABELS.get(job.tool, job.tool) for job in jobs)
-        self.tell(f"Queued {names}: follow them in Jobs")
-        self.jobs_queued.emit(jobs)
+        told = [f"Queued {names(audit.queued)}"] if audit.queued else []
+        if audit.unfinished:
+            told.append(f"{names(audit.unfinished)} already queued or running")
+        self.tell(f"{'; '.join(told)}: follow them in Jobs")
+        self.jobs_queued.emit(audit.jobs())
 
     def assign_pipeline(self) -> None:
         row = self.selected()
@@ -233,12 +236,16 @@ class CollectionsView(ApiView):
         guid, pipeline = row.collection.guid, self.pipeline.currentData()
         self.call(lambda client: client.assign_pipeline(guid, pipeline), lambda _: self.refresh())
 
-    def open_report(self, result_guid: str) -> None:
-        """The result's HTML report, saved in the app's data folder, in the system browser."""
+    def open_report(self) -> None:
+        """The shown collection's HTML report (the last result of each tool), saved in the
+        app's data folder, in the system browser."""
+        guid = self._shown
+        if guid is None:
+            return
         folder = self.context.dirs.data / "reports"
 
         def fetch(client: UserApiClient) -> Path:
-            return write_report(folder, result_guid, client.report(result_guid))
+            return write_report(folder, guid, client.collection_report(guid))
 
         self.call(fetch, lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 

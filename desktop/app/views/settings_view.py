@@ -1,5 +1,6 @@
-"""Settings: server and account, start at login, notifications per kind, log level, and the
-log viewer. Start at login is switched on the worker pool (it writes a file)."""
+"""Settings: server and account (and switching between solo mode and a team coordinator),
+start at login, notifications per kind, log level, and the log viewer. Start at login is
+switched on the worker pool (it writes a file)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ NOTICE_LABELS = {
 class SettingsView(QWidget):
     sign_out_requested = Signal()
     sign_in_requested = Signal()
+    switch_requested = Signal()  # to solo mode, or to (another) team coordinator
 
     def __init__(
         self, settings: AppSettings, log_viewer: LogViewer, autostart: Autostart, workers: Workers
@@ -52,21 +54,30 @@ class SettingsView(QWidget):
         self._signed_in = False
         self.log_viewer = log_viewer
 
+        self.mode = QLabel("—")
         self.server = QLabel("—")
         self.user = QLabel("—")
         self.agent = QLabel("—")
-        for label in (self.server, self.user, self.agent):
+        for label in (self.mode, self.server, self.user, self.agent):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
         self.account_button = QPushButton()
         self.account_button.clicked.connect(self._account_clicked)
         account_box = QGroupBox("Server and account")
         account_form = QFormLayout(account_box)
+        account_form.addRow("Mode:", self.mode)
         account_form.addRow("Coordinator:", self.server)
         account_form.addRow("Signed in as:", self.user)
         account_form.addRow("This computer:", self.agent)
+        self.switch_button = QPushButton("S&witch mode…")
+        self.switch_button.setToolTip(
+            "Solo mode or a team coordinator: this computer registers there, its folders "
+            "become collections there and the results it kept go there"
+        )
+        self.switch_button.clicked.connect(self.switch_requested)
         button_row = QHBoxLayout()
         button_row.addWidget(self.account_button)
+        button_row.addWidget(self.switch_button)
         button_row.addStretch(1)
         account_form.addRow("", button_row)
 
@@ -113,8 +124,11 @@ class SettingsView(QWidget):
         layout.addWidget(heading("Log", scale=1.1))
         layout.addWidget(log_viewer, 1)
 
-    def show_account(self, account: Account | None, server_url: str) -> None:
-        self.server.setText(server_url or "not connected")
+    def show_account(self, account: Account | None, server_url: str, *, solo: bool) -> None:
+        self.mode.setText("solo mode (this computer alone)" if solo else "team coordinator")
+        self.server.setText(
+            "ShutterSense's own, on this computer" if solo else server_url or "not connected"
+        )
         self._signed_in = account is not None
         if account is None:
             self.user.setText("signed out")

@@ -1,5 +1,5 @@
-"""The selected collection: each tool's last result with its KPIs and a button for its HTML
-report, trend charts, and what to fix (a table model, however many names)."""
+"""The selected collection: each tool's last result with its KPIs, a button for the
+collection's HTML report, trend charts, and what to fix (a table model, however many names)."""
 
 from __future__ import annotations
 
@@ -38,9 +38,7 @@ _NOTES = ("Failed", "Last run failed", "Result")  # sentences, not figures
 
 class ToolBox(QGroupBox):
     """One tool's last result: its KPIs (names and values side by side, two labels whose text
-    changes: nothing is made or removed per result), a note, and its report."""
-
-    report_requested = Signal(str)  # the result's GUID
+    changes: nothing is made or removed per result) and a note."""
 
     def __init__(self, tool: str) -> None:
         super().__init__(TOOL_LABELS[tool])
@@ -54,9 +52,6 @@ class ToolBox(QGroupBox):
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.values.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.report = QPushButton("Open &report")
-        self.report.setToolTip(f"The {TOOL_LABELS[tool]} report, in your web browser")
-        self.report.clicked.connect(lambda: self.report_requested.emit(self.result_guid or ""))
         figures = QHBoxLayout()
         figures.addWidget(self.names)
         figures.addWidget(self.values, 1)
@@ -64,7 +59,6 @@ class ToolBox(QGroupBox):
         layout.addLayout(figures)
         layout.addWidget(self.note)
         layout.addStretch(1)
-        layout.addWidget(self.report)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.show_latest(None)
 
@@ -81,7 +75,6 @@ class ToolBox(QGroupBox):
         self.values.setText("\n".join(value for _, value in shown))
         self.note.setText("\n".join(notes))
         self.note.setVisible(bool(notes))
-        self.report.setEnabled(latest is not None and latest.result.status in ANALYSED)
         self.setAccessibleDescription("; ".join([*(f"{k}: {v}" for k, v in shown), *notes]))
 
     def kpi(self, label: str) -> str | None:
@@ -92,16 +85,19 @@ class ToolBox(QGroupBox):
 
 
 class CollectionDetailPane(QWidget):
-    report_requested = Signal(str)
+    report_requested = Signal()  # the shown collection's report
 
     def __init__(self, settings: AppSettings) -> None:
         super().__init__()
         self._name = ""
         self.title = heading("Select a collection", scale=1.1)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.report = QPushButton("Open the &report")
+        self.report.setToolTip(
+            "The collection's report (the last result of each tool), in your web browser"
+        )
+        self.report.clicked.connect(self.report_requested)
         self.boxes = {tool.value: ToolBox(tool.value) for tool in ToolName}
-        for box in self.boxes.values():
-            box.report_requested.connect(self.report_requested)
         boxes = QHBoxLayout()
         for box in self.boxes.values():
             boxes.addWidget(box, 1)
@@ -161,18 +157,24 @@ class CollectionDetailPane(QWidget):
         self.tabs.addTab(fix, "&What to fix")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.report)
+        layout.addLayout(title_row)
         layout.addWidget(self.tabs, 1)
+        self.report.setEnabled(False)
 
     def loading(self, name: str) -> None:
         self.title.setText(f"{name} — loading…")
         self._name = name
+        self.report.setEnabled(False)
 
     def show_detail(self, detail: CollectionDetail) -> None:
         self.title.setText(self._name)
         latest = {shown.tool: shown for shown in detail.latest}
         for tool, box in self.boxes.items():
             box.show_latest(latest.get(tool))
+        self.report.setEnabled(any(shown.result.status in ANALYSED for shown in detail.latest))
         for chart, line in zip(self.charts, detail.trends, strict=True):
             chart.set_points(line.points)
         self.findings = detail.findings

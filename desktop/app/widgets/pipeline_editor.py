@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import yaml
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -90,6 +90,9 @@ class PipelineEditor(QWidget):
         self.nodes.setItemDelegateForColumn(1, _TypeDelegate(self.nodes))
         self.edges = _table(_EDGE_COLUMNS)
         self.edges.setAccessibleName("Edges")
+        # two short ids side by side: both columns share the width, no sideways scrolling
+        self.edges.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.edges.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for table in (self.nodes, self.edges):
             table.itemChanged.connect(self._edited)
         add_node = QPushButton("Add &node")

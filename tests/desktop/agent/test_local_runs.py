@@ -49,6 +49,13 @@ def test_the_collections_own_pipeline_wins_over_the_default() -> None:
     assert for_a_folder.name == "Test workflow"
 
 
+def test_a_definition_without_a_name_is_named_as_the_team_knows_it() -> None:
+    unnamed = {k: v for k, v in PIPELINE.items() if k != "name"}  # as the coordinator stores it
+    answer = {"default_pipeline": {**pipeline_out("pip_1", PIPELINE), "definition": unnamed}}
+    _, pipeline = team_settings(answer, None)
+    assert pipeline is not None and pipeline.name == "Test workflow"
+
+
 def test_a_broken_pipeline_from_the_coordinator_is_refused() -> None:
     answer = {"config": {}, "default_pipeline": pipeline_out("p", {**PIPELINE, "edges": []})}
     with pytest.raises(PipelineInvalidError):

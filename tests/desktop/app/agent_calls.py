@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shuttersense.common.agent_protocol import ProgressRequest
+from shuttersense.common.audit_protocol import AuditCompleteRequest, FailOutcome
 from shuttersense.desktop.agent.client import CoordinatorClient
 
 __all__ = ["Claimed", "claim_job", "fail_job", "report_progress"]
@@ -22,21 +24,21 @@ def claim_job(agent: CoordinatorClient) -> Claimed:
     """The next queued job; the test queued it alone, so its audit holds only it."""
     audit = agent.claim_audit(wait=5)
     assert audit is not None, "no job to claim"
-    (job,) = audit["jobs"]
-    return Claimed(audit["audit_guid"], job["job_guid"], audit["claim_token"])
+    (job,) = audit.jobs
+    return Claimed(audit.audit_guid, job.job_guid, audit.claim_token)
 
 
 def report_progress(
     agent: CoordinatorClient, claimed: Claimed, percent: float, **fields: Any
 ) -> bool:
     """Post progress; whether the job's cancellation was asked for."""
-    body = {"claim_token": claimed.claim_token, "percent": percent, **fields}
+    body = ProgressRequest(claim_token=claimed.claim_token, percent=percent, **fields)
     answer = agent.audit_progress(claimed.audit_guid, body)
-    (held,) = [job for job in answer["jobs"] if job["job_guid"] == claimed.job_guid]
-    return bool(held["cancel_requested"])
+    (held,) = [job for job in answer.jobs if job.job_guid == claimed.job_guid]
+    return held.cancel_requested
 
 
 def fail_job(agent: CoordinatorClient, claimed: Claimed, reason: str) -> None:
-    outcome = {"kind": "fail", "job_guid": claimed.job_guid, "error": reason, "retryable": False}
-    body = {"claim_token": claimed.claim_token, "outcomes": [outcome]}
+    outcome = FailOutcome(kind="fail", job_guid=claimed.job_guid, error=reason)
+    body = AuditCompleteRequest(claim_token=claimed.claim_token, outcomes=[outcome])
     agent.complete_audit(claimed.audit_guid, body)

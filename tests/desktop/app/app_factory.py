@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from shuttersense.desktop.agent.context import AgentContext
@@ -16,9 +17,11 @@ from shuttersense.desktop.app.services.autostart import XdgAutostart
 from shuttersense.desktop.app.settings import AppSettings
 from tests.desktop.app.fakes import FakeAgentControl
 
-__all__ = ["MakeApp", "make_app"]
+__all__ = ["MakeApp", "make_app", "open_view"]
 
 MakeApp = Callable[..., DesktopApp]
+View = TypeVar("View", bound=QWidget)
+WAIT = 30_000
 
 
 @pytest.fixture
@@ -53,3 +56,22 @@ def make_app(qtbot: QtBot, context: AgentContext, app_settings: AppSettings) -> 
         if id(app) not in ended:
             with qtbot.waitSignal(app.finished, timeout=10_000):
                 app.quit()
+
+
+def open_view(
+    qtbot: QtBot,
+    make_app: MakeApp,
+    name: str,
+    kind: type[View],
+    ready: Callable[[View], bool],
+    **options: Any,
+) -> tuple[DesktopApp, View]:
+    """An app started on the main window's view `name` (a `kind`), once `ready` says the view
+    shows what the test needs from the coordinator."""
+    app = make_app(**options)
+    app.start()
+    app.window.show_view(name)
+    view = app.window.views[name]
+    assert isinstance(view, kind)
+    qtbot.waitUntil(lambda: ready(view), timeout=WAIT)
+    return app, view

@@ -14,20 +14,11 @@ from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.first_run_steps import keep_sign_in, sign_in
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.agents_view import ADMINS_ONLY, AgentsView
-from tests.desktop.app.app_factory import MakeApp
+from tests.desktop.app.app_factory import MakeApp, open_view
 from tests.desktop.app.conftest import MEMBER, MEMBER_PASSWORD, TeamServer
 from tests.desktop.app.studio import Studio, keep_account
 
 WAIT = 30_000
-
-
-def opened(qtbot: QtBot, make_app: MakeApp) -> AgentsView:
-    app = make_app()
-    app.start()
-    app.window.show_view("agents")
-    view = app.team_views.agents
-    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=WAIT)
-    return view
 
 
 def test_token_rename_and_revoke(
@@ -40,7 +31,7 @@ def test_token_rename_and_revoke(
 ) -> None:
     studio = Studio(context, team_server, tmp_path / "demo")
     studio.sign_in_app(app_settings)
-    view = opened(qtbot, make_app)
+    _, view = open_view(qtbot, make_app, "agents", AgentsView, lambda v: v.model.rowCount() == 1)
     model = view.model
     assert [model.index(0, c).data() for c in (0, 1)] == ["Studio Mac", "idle"]
     assert model.index(0, 2).data() != "never"  # it has sent its heartbeat
@@ -86,7 +77,7 @@ def test_a_member_sees_the_agents_and_changes_nothing(
     member = sign_in(team_server.base, MEMBER, MEMBER_PASSWORD)
     keep_sign_in(context, member)
     keep_account(app_settings, member)
-    view = opened(qtbot, make_app)
+    _, view = open_view(qtbot, make_app, "agents", AgentsView, lambda v: v.model.rowCount() == 1)
     view.list.table.selectRow(0)
     assert view.model.index(0, 0).data() == "Studio Mac"
     assert view.admins_only.isVisibleTo(view) and view.admins_only.text() == ADMINS_ONLY

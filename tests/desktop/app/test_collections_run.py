@@ -16,7 +16,7 @@ from shuttersense.desktop.agent.credentials import ENV_KEY_STORE
 from shuttersense.desktop.agent.locations import APP_NAME, AgentDirs
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.collections_view import CollectionsView
-from tests.desktop.app.app_factory import MakeApp
+from tests.desktop.app.app_factory import MakeApp, open_view
 from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.studio import Studio
 from tests.desktop.conftest import write_tree
@@ -63,11 +63,9 @@ def test_add_a_folder_and_run_all_tools(
 ) -> None:
     studio = Studio(context, team_server, tmp_path / "demo")
     studio.sign_in_app(app_settings)
-    app = make_app()
-    app.start()
-    app.window.show_view("collections")
-    view = app.team_views.collections
-    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=WAIT)
+    _, view = open_view(
+        qtbot, make_app, "collections", CollectionsView, lambda v: v.model.rowCount() == 1
+    )
 
     folder = write_tree(tmp_path / "Portraits", FAMILY)
     view.add_folder(folder)
@@ -78,7 +76,16 @@ def test_add_a_folder_and_run_all_tools(
     assert all(box.result_guid is None for box in boxes.values())  # not run yet
 
     machine.start()
-    view.run_button.click()  # all tools that apply: the team has a default pipeline
+    with qtbot.waitSignal(view.jobs_queued, timeout=WAIT) as queued:
+        view.run_button.click()  # all tools that apply: the team has a default pipeline
+    jobs = queued.args[0]
+    assert sorted(job.tool for job in jobs) == [
+        "photo_pairing",
+        "photostats",
+        "pipeline_validation",
+    ]
+    audits = {job.audit for job in jobs}
+    assert len(audits) == 1 and None not in audits  # one audit: one listing, one delivery
     qtbot.waitUntil(
         lambda: all(box.result_guid is not None for box in boxes.values()), timeout=WAIT
     )
@@ -92,7 +99,10 @@ def test_add_a_folder_and_run_all_tools(
 
     (folder / "2024" / "AB3D0002.xmp").unlink()  # AB3D0002.CR3 loses its sidecar
     first_guid = stats.result_guid
-    view.run_tools(["photostats"])
+    with qtbot.waitSignal(view.jobs_queued, timeout=WAIT) as queued:
+        view.run_tools(["photostats"])
+    [job] = queued.args[0]
+    assert job.tool == "photostats" and job.audit not in audits  # an audit of its own
     qtbot.waitUntil(lambda: stats.result_guid != first_guid, timeout=WAIT)
     qtbot.waitUntil(lambda: orphans.latest() == before + 1, timeout=WAIT)
     assert stats.kpi("Images without sidecar") == "2"

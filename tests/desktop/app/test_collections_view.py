@@ -18,7 +18,7 @@ from shuttersense.common.results import (
 from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.collections_view import CollectionsView
-from tests.desktop.app.app_factory import MakeApp
+from tests.desktop.app.app_factory import MakeApp, open_view
 from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.studio import Studio
 
@@ -56,13 +56,15 @@ def test_kpis_trend_findings_and_report(
     assert isinstance(stats, PhotoStatsResult) and isinstance(pairing, PhotoPairingResult)
     orphans = stats.orphaned_images.count + stats.orphaned_sidecars.count
     studio.sign_in_app(app_settings)
-    app = make_app()
-    app.start()
-    app.window.show_view("collections")
-    view = app.team_views.collections
+    _, view = open_view(
+        qtbot,
+        make_app,
+        "collections",
+        CollectionsView,
+        lambda v: v.detail.boxes["photostats"].result_guid is not None,
+    )
     detail = view.detail
     box = detail.boxes["photostats"]
-    qtbot.waitUntil(lambda: box.result_guid is not None, timeout=WAIT)
     name = studio.collection["name"]
     assert view.model.rowCount() == 1
     assert view.model.index(0, 0).data() == name
@@ -74,8 +76,10 @@ def test_kpis_trend_findings_and_report(
     assert isinstance(checked, PipelineValidationResult)
     consistent = checked.overall_status["CONSISTENT"]
     assert detail.boxes["pipeline_validation"].kpi("Consistent") == f"{consistent:,}"
-    orphans_chart = detail.charts[0]
+    orphans_chart, invalid_chart, consistent_chart = detail.charts
     assert orphans_chart.latest() == orphans
+    assert invalid_chart.latest() == pairing.invalid_file_count  # from /api/trends
+    assert consistent_chart.latest() is not None
     # the findings: every orphan is in a row, runs of names as "first … last (n)"
     findings = detail.findings_model
     orphan_rows = [
@@ -83,16 +87,23 @@ def test_kpis_trend_findings_and_report(
     ]
     assert sum(row.count for row in orphan_rows) == orphans
 
+    # one report of the collection: the last result of each tool in one page
     browser = Browser()
     QDesktopServices.setUrlHandler("file", browser, "open")
     try:
-        box.report.click()
+        assert detail.report.isEnabled()
+        detail.report.click()
         qtbot.waitUntil(lambda: bool(browser.opened), timeout=WAIT)
     finally:
         QDesktopServices.unsetUrlHandler("file")
     report = Path(browser.opened[0].toLocalFile())
-    assert report.parent == context.dirs.data / "reports"
-    assert "<html" in report.read_text(encoding="utf-8").lower()
+    assert report == context.dirs.data / "reports" / f"{studio.collection['guid']}.html"
+    page = report.read_text(encoding="utf-8")
+    for title in ("PhotoStats", "Photo Pairing", "Pipeline Validation"):
+        assert title in page
+    assert checked.pipeline_name in page
+    assert pairing.invalid_names[0].by_folder  # an invalid name of Photo Pairing is in it
+    assert next(iter(pairing.invalid_names[0].by_folder.values()))[0] in page
 
     studio.lose_sidecars(4)
     second = studio.analyse()
@@ -102,5 +113,7 @@ def test_kpis_trend_findings_and_report(
     assert orphans_now > orphans
     view.refresh()
     qtbot.waitUntil(lambda: orphans_chart.latest() == orphans_now, timeout=WAIT)
+    # every chart has the trends' points: the day's last result, however many were made
+    assert len(invalid_chart.points) == len(orphans_chart.points)
     assert view.model.index(0, 4).data() == f"{orphans_now:,}"
     assert box.kpi("Images without sidecar") == f"{later.orphaned_images.count:,}"

@@ -15,7 +15,7 @@ from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.jobs_view import JobsView
 from shuttersense.desktop.app.workers import Workers
 from tests.desktop.app.agent_calls import Claimed, claim_job, fail_job, report_progress
-from tests.desktop.app.app_factory import MakeApp
+from tests.desktop.app.app_factory import MakeApp, open_view
 from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.studio import Studio
 
@@ -71,11 +71,9 @@ def test_live_progress_cancel_failure_and_retry(
 ) -> None:
     studio = Studio(context, team_server, tmp_path / "demo")
     studio.sign_in_app(app_settings)
-    app = make_app()
-    app.start()
-    app.window.show_view("jobs")
-    view = app.team_views.jobs
-    qtbot.waitUntil(lambda: view.live.text() == "Live updates: on", timeout=WAIT)
+    _, view = open_view(
+        qtbot, make_app, "jobs", JobsView, lambda v: v.live.text() == "Live updates: on"
+    )
     collection = studio.collection["guid"]
 
     running = queue(team_server, collection, "photostats")

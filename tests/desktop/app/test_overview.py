@@ -11,7 +11,8 @@ from shuttersense.common.results import PhotoStatsResult, PipelineValidationResu
 from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.services.news import NoticeKind
 from shuttersense.desktop.app.settings import AppSettings
-from tests.desktop.app.app_factory import MakeApp
+from shuttersense.desktop.app.views.overview import OverviewView
+from tests.desktop.app.app_factory import MakeApp, open_view
 from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.studio import Studio
 
@@ -34,10 +35,9 @@ def test_figures_results_and_worse_collections(
     orphans = stats.orphaned_images.count + stats.orphaned_sidecars.count
     studio.sign_in_app(app_settings)
 
-    app = make_app()
-    app.start()
-    view = app.overview
-    qtbot.waitUntil(lambda: view.recent_model.rowCount() == 3, timeout=WAIT)
+    app, view = open_view(
+        qtbot, make_app, "overview", OverviewView, lambda v: v.recent_model.rowCount() == 3
+    )
     assert view.collections.value.text() == "1"
     assert view.files.value.text() == f"{stats.total_files:,}"
     assert view.orphans.value.text() == f"{orphans:,}"
@@ -85,10 +85,14 @@ def test_a_revoked_sign_in_asks_to_sign_in_again(
     with team_server.admin_api() as admin:
         revoked = admin.delete(f"/api/auth/tokens/{studio.signed.token_guid}")
         assert revoked.status_code == 204, revoked.text
-    app = make_app()
-    app.start()
-    notice = app.overview.notice
-    qtbot.waitUntil(lambda: "expired or was revoked" in notice.text.text(), timeout=WAIT)
+    _, view = open_view(
+        qtbot,
+        make_app,
+        "overview",
+        OverviewView,
+        lambda v: "expired or was revoked" in v.notice.text.text(),
+    )
+    notice = view.notice
     assert notice.action.text() == "Sign &in…"
     assert app_settings.account() is None  # signed out, the server kept for signing in again
     assert app_settings.server_url() == team_server.base

@@ -14,20 +14,11 @@ from shuttersense.common.demo import DEMO_PIPELINE
 from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.pipelines_view import PipelinesView
-from tests.desktop.app.app_factory import MakeApp
+from tests.desktop.app.app_factory import MakeApp, open_view
 from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.studio import Studio
 
 WAIT = 30_000
-
-
-def opened(qtbot: QtBot, make_app: MakeApp) -> PipelinesView:
-    app = make_app()
-    app.start()
-    app.window.show_view("pipelines")
-    view = app.team_views.pipelines
-    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=WAIT)
-    return view
 
 
 def test_edit_with_an_error_fix_save_and_preview(
@@ -40,7 +31,9 @@ def test_edit_with_an_error_fix_save_and_preview(
 ) -> None:
     studio = Studio(context, team_server, tmp_path / "demo")
     studio.sign_in_app(app_settings)
-    view = opened(qtbot, make_app)
+    _, view = open_view(
+        qtbot, make_app, "pipelines", PipelinesView, lambda v: v.model.rowCount() == 1
+    )
     view.list.table.selectRow(0)
     qtbot.waitUntil(lambda: view.current is not None, timeout=WAIT)
     assert view.name.text() == "Demo RAW workflow"
@@ -88,7 +81,9 @@ def test_import_a_yaml_file_and_export(
 ) -> None:
     studio = Studio(context, team_server, tmp_path / "demo")
     studio.sign_in_app(app_settings)
-    view = opened(qtbot, make_app)
+    _, view = open_view(
+        qtbot, make_app, "pipelines", PipelinesView, lambda v: v.model.rowCount() == 1
+    )
     document = tmp_path / "wedding.yaml"
     document.write_text(DEMO_PIPELINE.replace("Demo RAW workflow", "Wedding workflow"))
     view.import_file(document)

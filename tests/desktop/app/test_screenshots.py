@@ -19,6 +19,8 @@ from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.dialogs.first_run import FirstRunDialog
 from shuttersense.desktop.app.logs import configure_app_logging
 from shuttersense.desktop.app.services.agent_control import AgentState, AgentStatus
+from shuttersense.desktop.app.services.embedded_coordinator import EmbeddedCoordinator
+from shuttersense.desktop.app.services.solo import Solo
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.workers import Workers
 from tests.coordinator.factories import db
@@ -106,9 +108,11 @@ def test_main_window(
     app_settings.set_log_level("DEBUG")  # as app_log configured it
     control = FakeAgentControl()
     control.set(AgentStatus(AgentState.WORKING, percent=42, job="job_01"))
-    app = make_app(control=control, log_file=app_log)
+    coordinator = EmbeddedCoordinator(context.dirs.data / "coordinator", context.dirs.logs)
+    app = make_app(control=control, log_file=app_log, solo=Solo(coordinator))  # never started
     app.start()
     app.window.resize(1180, 760)
+    app.window.notice.hide()  # offscreen has no tray: a desktop with one does not say so
     view = app.overview
     qtbot.waitUntil(lambda: view.worse_model.rowCount() > 0, timeout=WAIT)
     qtbot.waitUntil(lambda: view.agent_state.text() == "Working: 42 %", timeout=WAIT)
@@ -131,6 +135,15 @@ def test_main_window(
     viewer.level.setCurrentIndex(2)  # warnings and errors
     assert viewer.filter.rowCount() >= 1
     save(app.window, "main-settings-warnings")
+
+    app.settings_view.switch_button.click()
+    qtbot.waitUntil(lambda: app.first_run is not None, timeout=WAIT)
+    switch = app.first_run
+    assert switch is not None
+    switch.resize(620, 460)
+    qtbot.waitUntil(switch.isVisible, timeout=WAIT)
+    save(switch, "settings-switch-mode")
+    switch.reject()  # nothing asked yet: everything stays as it was
 
 
 def _backdate(server: TeamServer, guids: set[str], days: int) -> None:
