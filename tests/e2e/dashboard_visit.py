@@ -86,6 +86,14 @@ class Visit:
         self.submit("Create the admin and sign in")
         assert self.page.url == self.base + "/"
 
+    def sign_in(self, email: str = EMAIL, password: str = PASSWORD) -> None:
+        """On the sign-in page: sign in, and land on the overview."""
+        assert self.page.url.startswith(self.base + "/login")
+        self.page.get_by_label("Email").fill(email)
+        self.page.get_by_label("Password").fill(password)
+        self.submit("Sign in")
+        assert self.page.url == self.base + "/"
+
 
 def within(page: Page, condition: Callable[[], T], what: str, seconds: float = 30) -> T:
     """Poll `condition` while the page keeps running (Playwright's events included)."""

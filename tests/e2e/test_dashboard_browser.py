@@ -27,7 +27,7 @@ from tests.helpers.agent_process import AgentHome
 from tests.helpers.browser import browser
 
 from .conftest import make_collection
-from .dashboard_visit import EMAIL, HOSTILE, PASSWORD, Visit, base
+from .dashboard_visit import HOSTILE, Visit, base
 from .test_agent_chaos import slow_collection
 
 __all__ = ["base", "browser"]  # the fixtures, imported to be used here
@@ -147,9 +147,6 @@ def test_an_operator_runs_the_coordinator_from_a_browser(
     visit.submit("Sign out")
     assert page.url.startswith(base + "/login")
     visit.photograph("login")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    visit.submit("Sign in")
-    assert page.url == base + "/"
+    visit.sign_in()
     visit.check()
     assert len(visit.shot) == 14
