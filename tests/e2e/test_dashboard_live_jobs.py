@@ -1,7 +1,8 @@
 """The dashboard's live job lists in a real headless Chromium against a real coordinator on
 127.0.0.1 (SQLite and PostgreSQL): a job queued after a page loaded (by another user, through
 the API) shows on the Overview, the Jobs page and its collection's page, in the page's order
-and within its filters, then follows the job."""
+and within its filters, then follows the job; a socket the server closes with 1013 (a client
+too slow for a burst of events) reconnects and the page shows what changed meanwhile."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, WebSocket, expect
+from sqlalchemy import select
 
 from shuttersense.coordinator.app import create_app
+from shuttersense.coordinator.event_bus import QUEUE_SIZE
+from shuttersense.coordinator.models import Collection
 from shuttersense.coordinator.services.accounts import create_user
+from shuttersense.coordinator.services.jobs import create_job
 from shuttersense.coordinator.settings import Settings
 from tests.coordinator.factories import db
-from tests.coordinator.test_jobs_api import add_collection
+from tests.coordinator.test_jobs_api import add_collection, set_job
 from tests.helpers.browser import browser
 from tests.helpers.live_server import live_server
 
@@ -47,6 +52,15 @@ class Studio:
         )
         assert made.status_code == 201, made.text
         return str(made.json()["guid"])
+
+    def queue_quietly(self, collection: str) -> str:
+        """Queue a job the way no event announces (a session outside the app's)."""
+        with db(self.db_url) as session:
+            found = session.scalar(select(Collection).where(Collection.guid == collection))
+            assert found is not None
+            queued = create_job(session, found, "photostats")
+            session.commit()
+            return queued.job.guid
 
 
 @pytest.fixture
@@ -116,3 +130,36 @@ def test_jobs_queued_after_the_pages_loaded_show_on_each_list_that_holds_them(
     assert _listed(failed) == []  # a filter the new jobs do not pass
     for visit in visits:
         visit.check()
+
+
+def test_a_socket_closed_with_1013_reconnects_and_the_page_shows_what_changed_meanwhile(
+    browser: BrowserContext, studio: Studio
+) -> None:
+    visit = Visit(browser, studio.base)
+    visit.sign_in()
+    shown = studio.queue(studio.weddings)
+    page = _live(visit, "/jobs")
+    assert _listed(page) == [shown]
+    page.evaluate("window.__sameDocument = true")
+    reconnected: list[WebSocket] = []
+
+    def opened(socket: WebSocket) -> None:
+        reconnected.append(socket)
+
+    page.on("websocket", opened)
+
+    # Changes no event tells the page of: only reading the list again can show them.
+    set_job(studio.db_url, shown, status="cancelled")
+    hidden = studio.queue_quietly(studio.portraits)
+    # A burst of events, more than a socket's queue holds before its reader catches up: the
+    # server drops this client and closes its socket with 1013.
+    burst = [{"team": studio.team_id, "event": "ping"}] * (QUEUE_SIZE * 2)
+    studio.app.state.events.publish(*burst)
+
+    expect(page.locator(f'tr[data-job="{shown}"] [data-field=status]')).to_have_text("cancelled")
+    expect(page.locator(f'tr[data-job="{hidden}"]')).to_have_count(1)
+    assert _listed(page) == [hidden, shown]
+    assert len(reconnected) == 1 and not reconnected[0].is_closed()
+    assert page.evaluate("window.__sameDocument") is True  # no reload
+    expect(page.locator("body")).to_have_attribute("data-live", "on")
+    visit.check()
