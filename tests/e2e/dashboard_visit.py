@@ -59,18 +59,33 @@ class Visit:
         self.page.goto(self.base + path, wait_until="load")
 
     def photograph(self, name: str) -> None:
-        """Desktop and phone shots of the page; at 360 px nothing may stick out sideways."""
+        """Desktop and phone shots of the page; at either width nothing may stick out sideways,
+        nor need a table scrolled sideways to be read."""
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=SHOTS / f"dashboard-{name}-desktop.png", full_page=True)
+        cut = self._cut_off()
+        assert cut == [], f"{name}: at {DESKTOP['width']} px these tables are cut off: {cut}"
         self.page.set_viewport_size(PHONE)
         self.page.screenshot(path=SHOTS / f"dashboard-{name}-phone.png", full_page=True)
         overflow = self.page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{name}: {overflow} px wider than a 360 px phone"
+        cut = self._cut_off()
+        assert cut == [], f"{name}: at {PHONE['width']} px these tables are cut off: {cut}"
         self.page.set_viewport_size(DESKTOP)
         self.shot.add(name)
         self.check()
+
+    def _cut_off(self) -> list[str]:
+        """The headings of the tables wider than their box (shown only in part)."""
+        return list(
+            self.page.eval_on_selector_all(
+                ".table-wrap",
+                "boxes => boxes.filter(b => b.scrollWidth > b.clientWidth)"
+                ".map(b => b.closest('section')?.querySelector('h2')?.textContent || '?')",
+            )
+        )
 
     def submit(self, button: str) -> None:
         with self.page.expect_navigation(wait_until="load"):
