@@ -125,7 +125,7 @@ def _notifications_open_pages_of_the_site(
         ("PhotoStats failed", f"{host}\n\n{HOSTILE}"),  # the text, as sent
     ]
 
-    _click(desktop, "Elsewhere")  # this window shows a result: it goes to the overview
+    _click(desktop, "Elsewhere")  # this window shows another page of the site: now the overview
     page.wait_for_url(base + "/")
     _click(desktop, "PhotoStats failed")
     page.wait_for_url(base + "/jobs?status=failed")
@@ -135,7 +135,7 @@ def _notifications_open_pages_of_the_site(
     other.page.evaluate("window.__sameDocument = true")
     push.deliver(failed)
     _click(desktop, "PhotoStats failed")  # a window shows that page: focused, nothing moves
-    page.wait_for_timeout(2000)
+    page.wait_for_timeout(2000)  # what should happen is nothing: a quiet while to see none
     assert page.evaluate("window.__sameDocument") is True
     assert other.page.evaluate("window.__sameDocument") is True
     assert (page.url, other.page.url, opened) == (
