@@ -6,7 +6,7 @@ issued, so an id planted in the browser before sign-in is never the signed-in on
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
@@ -24,12 +24,11 @@ from ..services import auth
 from ..services.accounts import MIN_PASSWORD_LENGTH
 from ..services.first_run import create_first_admin, instance_empty
 from .page_route import DashboardDep, Form, FormDep, PageRoute, local_target, read_form, redirect
+from .rendering import Dashboard
 
 __all__ = ["router"]
 
 router = APIRouter(route_class=PageRoute)
-
-FormBody = Annotated[Form, Depends(read_form)]
 
 
 def _address(request: Request) -> str:
@@ -56,20 +55,44 @@ def _signed_in(request: Request, session: Session, email: str, password: str) ->
     return response
 
 
-def _login_page(
-    request: Request, dashboard: DashboardDep, *, error: str = "", status: int = 200
+def _pre_session_page(
+    request: Request,
+    dashboard: Dashboard,
+    template: str,
+    *,
+    error: str,
+    status: int,
+    **context: Any,
 ) -> Response:
+    """A page with a form sent before sign-in: its CSRF token is the pre-session cookie's
+    (set on the answer when the browser has none yet)."""
     settings = request.app.state.settings
     csrf = pre_session(request, settings)
     page = dashboard.render(
-        request,
-        "login.html",
-        http_status=status,
-        csrf=csrf.token,
-        error=error,
-        next=local_target(request.query_params.get("next"), ""),
+        request, template, http_status=status, csrf=csrf.token, error=error, **context
     )
     return csrf.keep(page, settings)
+
+
+async def _pre_session_form(request: Request) -> Form:
+    """A form sent before sign-in, its origin and pre-session CSRF token checked."""
+    form = await read_form(request)
+    settings = request.app.state.settings
+    check_origin(request, settings)
+    check_csrf(request, settings, form.get(CSRF_FIELD), None)
+    return form
+
+
+PreSessionForm = Annotated[Form, Depends(_pre_session_form)]
+
+
+def _login_page(
+    request: Request, dashboard: Dashboard, *, error: str = "", status: int = 200
+) -> Response:
+    target = local_target(request.query_params.get("next"), "")
+    return _pre_session_page(
+        request, dashboard, "login.html", error=error, status=status, next=target
+    )
 
 
 @router.get("/login")
@@ -81,11 +104,8 @@ def login_page(request: Request, session: SessionDep, dashboard: DashboardDep) -
 
 @router.post("/login")
 def login(
-    request: Request, form: FormBody, session: SessionDep, dashboard: DashboardDep
+    request: Request, form: PreSessionForm, session: SessionDep, dashboard: DashboardDep
 ) -> Response:
-    settings = request.app.state.settings
-    check_origin(request, settings)
-    check_csrf(request, settings, form.get(CSRF_FIELD), None)
     try:
         return _signed_in(request, session, form.get("email", ""), form.get("password", ""))
     except ServiceError as exc:  # wrong password, disabled account, too many attempts
@@ -103,19 +123,16 @@ def logout(request: Request, form: FormDep, session: SessionDep) -> Response:
 
 
 def _setup_page(
-    request: Request, dashboard: DashboardDep, *, error: str = "", status: int = 200
+    request: Request, dashboard: Dashboard, *, error: str = "", status: int = 200
 ) -> Response:
-    settings = request.app.state.settings
-    csrf = pre_session(request, settings)
-    page = dashboard.render(
+    return _pre_session_page(
         request,
+        dashboard,
         "setup.html",
-        http_status=status,
-        csrf=csrf.token,
         error=error,
+        status=status,
         min_password=MIN_PASSWORD_LENGTH,
     )
-    return csrf.keep(page, settings)
 
 
 @router.get("/setup")
@@ -128,11 +145,8 @@ def setup_page(request: Request, session: SessionDep, dashboard: DashboardDep) -
 
 @router.post("/setup")
 def setup(
-    request: Request, form: FormBody, session: SessionDep, dashboard: DashboardDep
+    request: Request, form: PreSessionForm, session: SessionDep, dashboard: DashboardDep
 ) -> Response:
-    settings = request.app.state.settings
-    check_origin(request, settings)
-    check_csrf(request, settings, form.get(CSRF_FIELD), None)
     email, password = form.get("email", ""), form.get("password", "")
     try:
         if password != form.get("password_again"):

@@ -11,10 +11,19 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
+from shuttersense.coordinator.models import Collection
 from tests.coordinator.dashboard_rig import csrf_of, sign_in, submit
-from tests.coordinator.factories import PASSWORD, Teams, photostats_result, signed_completion
+from tests.coordinator.factories import (
+    PASSWORD,
+    Teams,
+    db,
+    photostats_result,
+    signed_completion,
+)
 from tests.coordinator.tenants import AGENT_API, claim_job, enrol_agent, run_tool
+from tests.coordinator.test_jobs_api import add_collection
 from tests.helpers.samples import PIPELINE
 
 SCRIPT = "<script>alert(1)</script>"
@@ -167,6 +176,26 @@ def test_the_forms_run_cancel_and_retry_jobs(client: TestClient, teams: Teams) -
     assert claim_job(client, agent)["job_guid"] != job["guid"]
     failed_only = client.get("/jobs?status=cancelled").text
     assert failed_only.count("data-job=") == 1
+
+
+def test_a_collection_page_says_only_what_its_analyses_told(
+    client: TestClient, teams: Teams, db_url: str
+) -> None:
+    collection = add_collection(db_url, "admin@studio.example", "Weddings", "/photos/weddings")
+    sign_in(client, "member@studio.example", PASSWORD)
+    facts = re.compile(r'<p class="muted small">(.*?)</p>')
+    assert facts.findall(client.get(f"/collections/{collection}").text)[0] == (
+        "not analysed yet · no pipeline"
+    )
+    with db(db_url) as session:  # what a PhotoStats result leaves (collection_stats)
+        session.execute(
+            update(Collection)
+            .where(Collection.guid == collection)
+            .values(file_count=2250, storage_bytes=603)
+        )
+        session.commit()
+    shown = facts.findall(client.get(f"/collections/{collection}").text)[0]
+    assert shown == "2,250 files · 603.00 B · no pipeline"  # no dashes for what is unknown
 
 
 def test_users_tokens_and_notification_choices(client: TestClient, teams: Teams) -> None:

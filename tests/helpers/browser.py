@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -17,7 +18,14 @@ from typing import NoReturn
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, sync_playwright
 
-__all__ = ["CleanPage", "browser", "chromium_missing", "chromium_path", "open_page"]
+__all__ = [
+    "CleanPage",
+    "browser",
+    "chromium_missing",
+    "chromium_path",
+    "launch_chromium",
+    "open_page",
+]
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -56,16 +64,14 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    """A headless Chromium with a fresh profile for one test module; open pages with
-    `open_page`. Not for longer: while Playwright's sync API is open it keeps an event loop
-    running in the main thread and its driver as a child process, so later tests could neither
-    call asyncio.run nor count their own children."""
+@contextmanager
+def launch_chromium(
+    profile: Path, env: Mapping[str, str] | None = None
+) -> Iterator[BrowserContext]:
+    """The headless Chromium on a fresh `profile`, with `env` added to its environment."""
     executable = chromium_path()
     if executable is None:
         chromium_missing()
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(profile),
@@ -73,11 +79,22 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext
             headless=True,
             args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 900},
+            env={**os.environ, **(env or {})},
         )
         try:
             yield context
         finally:
             context.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    """A headless Chromium with a fresh profile for one test module; open pages with
+    `open_page`. Not for longer: while Playwright's sync API is open it keeps an event loop
+    running in the main thread and its driver as a child process, so later tests could neither
+    call asyncio.run nor count their own children."""
+    with launch_chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
+        yield context
 
 
 @dataclass

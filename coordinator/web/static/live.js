@@ -1,7 +1,9 @@
 // Live job progress on the pages that list jobs: the team's job socket, /api/tools/ws/jobs.
-// Reconnects with a growing pause after a drop; after a reconnect (the server closes a client
-// that reads too slowly with 1013) it reads the listed jobs again from the REST API, since
-// events sent meanwhile are lost.
+// Reconnects with a growing pause after a drop (the server closes a client that reads too
+// slowly with 1013). Events sent while no socket listened are lost, so whenever the socket is
+// (re)subscribed, and when a job the page does not list is queued, the page reads its own
+// address again and takes the job rows from it: the server renders them (escaped, with their
+// forms), this script only moves them into place.
 "use strict";
 
 (function () {
@@ -61,7 +63,7 @@
     if (!event.job) return;
     const shown = rows(event.job);
     if (shown.length === 0 && event.event === "state" && event.status === "queued") {
-      say("A new job was queued: reload the page to list it.");
+      reread();
     }
     shown.forEach(function (row) {
       if (event.event === "progress") {
@@ -75,23 +77,59 @@
     });
   }
 
-  async function reread() {
-    const shown = document.querySelectorAll("tr[data-job]");
-    for (const row of shown) {
-      if (FINAL.includes(row.dataset.status)) continue;
-      try {
-        const answer = await fetch("/api/jobs/" + encodeURIComponent(row.dataset.job), { credentials: "same-origin" });
-        if (!answer.ok) continue;
-        const job = await answer.json();
-        apply({ event: "state", job: job.guid, status: job.status, cancel_requested: job.cancel_requested, error: job.error });
-        if (job.progress) {
-          showPercent(row, job.progress.percent);
-          showMessage(row, job.progress.message || job.progress.stage || "");
-        }
-      } catch (error) {
-        return; // unreachable again: the next reconnect reads them
+  async function freshRows() {
+    const answer = await fetch(location.pathname + location.search, { credentials: "same-origin" });
+    if (!answer.ok || answer.redirected) return null; // signed out meanwhile: nothing to show
+    const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+    const table = page.querySelector("table[data-live-jobs]");
+    return table ? Array.from(table.tBodies[0].rows) : null;
+  }
+
+  // The server's rows in the server's order: a job not listed yet goes after the row listed
+  // before it; a listed job not final yet takes the server's row (its buttons too); a final
+  // row stays, since an event newer than this read may have ended it.
+  function merge(fresh) {
+    const table = document.querySelector("table[data-live-jobs]");
+    if (!fresh || !table) return;
+    const body = table.tBodies[0];
+    let previous = null;
+    for (const row of fresh) {
+      const shown = body.querySelector('tr[data-job="' + CSS.escape(row.dataset.job) + '"]');
+      if (shown && FINAL.includes(shown.dataset.status)) {
+        previous = shown;
+        continue;
       }
+      const adopted = document.importNode(row, true);
+      if (shown) shown.replaceWith(adopted);
+      else if (previous) previous.after(adopted);
+      else body.prepend(adopted);
+      previous = adopted;
     }
+    const listed = body.rows.length > 0;
+    table.closest("[data-live-table]").hidden = !listed;
+    document.querySelectorAll("[data-live-empty]").forEach(function (note) { note.hidden = listed; });
+  }
+
+  let reading = null;
+  let readAgain = false;
+
+  // One read at a time; whatever asks meanwhile gets one more read after it.
+  function reread() {
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    reading = (async function () {
+      do {
+        readAgain = false;
+        try {
+          merge(await freshRows());
+        } catch (error) {
+          // unreachable again: the next reconnect reads them
+        }
+      } while (readAgain);
+      reading = null;
+    })();
   }
 
   function say(text) {
@@ -102,7 +140,6 @@
 
   function connect() {
     let pause = 1000;
-    let dropped = false;
     function open() {
       const scheme = location.protocol === "https:" ? "wss://" : "ws://";
       const socket = new WebSocket(scheme + location.host + "/api/tools/ws/jobs");
@@ -117,7 +154,7 @@
           pause = 1000;
           say("Live: progress updates as the agents report it.");
           document.body.dataset.live = "on";
-          if (dropped) reread();
+          reread();
           return;
         }
         apply(event);
@@ -128,7 +165,6 @@
           say("Live updates stopped: " + (closed.reason || "sign in again") + ".");
           return;
         }
-        dropped = true;
         say("Live updates interrupted: reconnecting…");
         setTimeout(open, pause);
         pause = Math.min(pause * 2, MAX_PAUSE_MS);
