@@ -7,11 +7,12 @@ grouping per run serves both.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, count
-from operator import ne
+from itertools import chain, compress, count
+from operator import attrgetter, itemgetter, ne
 from sys import intern
 
 from ..catalog import Catalog
@@ -46,29 +47,36 @@ _NO_METHODS: frozenset[str] = frozenset()
 _NO_WHOLE_MATCH = WholeMatch(re.compile(r"(?!)").fullmatch, (0, 0, 0), None)
 
 
-@dataclass(slots=True)
 class SeparateImage:
-    """One image of a group: `id` is its all-digit separate-image marker, `""` for the main one.
+    """One image of a group: its photo files, and the processing methods they carry.
 
     `methods` is a frozenset shared by every image with the same methods: a million images hold
-    a handful of distinct sets, not a million sets."""
+    a handful of distinct sets, not a million sets. A plain class with slots, not a dataclass:
+    grouping makes one per image, and a dataclass's `__init__` (default factories) costs more."""
 
-    id: str
-    files: list[str] = field(default_factory=list)
-    methods: frozenset[str] = _NO_METHODS
+    __slots__ = ("files", "methods")
+
+    def __init__(self, first_file: str) -> None:
+        self.files = [first_file]
+        self.methods: frozenset[str] = _NO_METHODS
 
 
-@dataclass(slots=True)
 class ImageGroup:
     """Every photo file sharing a camera ID and counter; `base` is the name they start with.
 
     Camera IDs are shared strings, and `base` is `group_id` itself where they are equal (the
-    ShutterSense convention), so a group costs little more than its images."""
+    ShutterSense convention), so a group costs little more than its images. `separate_images`
+    maps each image's all-digit separate-image marker (`""` for the main one) to the image."""
 
-    group_id: str
-    camera_id: str
-    base: str
-    separate_images: dict[str, SeparateImage] = field(default_factory=dict)
+    __slots__ = ("base", "camera_id", "group_id", "separate_images")
+
+    def __init__(
+        self, group_id: str, camera_id: str, base: str, separate_images: dict[str, SeparateImage]
+    ) -> None:
+        self.group_id = group_id
+        self.camera_id = camera_id
+        self.base = base
+        self.separate_images = separate_images
 
     @property
     def counter(self) -> str:
@@ -109,6 +117,11 @@ class Grouping:
         return [self.groups[key] for key in sorted(self.groups)]
 
 
+_path = itemgetter(0)
+_images = attrgetter("separate_images")
+_files = attrgetter("files")
+
+
 def _plain(suffix: str) -> bool:
     """D4: a photo extension must be ASCII letters and digits."""
     return suffix[1:].isascii() and suffix[1:].isalnum()
@@ -132,19 +145,19 @@ def group_photos(
     photo_suffixes = catalog.suffixes(photo)
     bad = [e.path for s in photo_suffixes if not _plain(s) for e in catalog.by_suffix[s]]
     plain = [s for s in photo_suffixes if _plain(s)]
-    photos = [path for path, _, _ in catalog.select(plain)]
+    photos = list(map(_path, catalog.select(plain)))
     photo_stems = catalog.select_stems(plain)
     grouping = Grouping(
         {},
         [InvalidFile(path=path, reason=Reason.BAD_EXTENSION) for path in bad],
         len(bad) + len(photos),
-        [path for path, _, _ in catalog.select(catalog.suffixes(metadata))],
+        list(map(_path, catalog.select(catalog.suffixes(metadata)))),
     )
     _add_photos(grouping, photos, photo_stems, grammar)
     grouping.collisions = _collisions(catalog, plain, grammar)
-    for group in grouping.groups.values():
-        for image in group.separate_images.values():
-            image.files.sort()
+    # Every image's files sorted, in C: most images hold one or two.
+    images = chain.from_iterable(map(dict.values, map(_images, grouping.groups.values())))
+    deque(map(list.sort, map(_files, images)), maxlen=0)
     grouping.invalid_files.sort(key=lambda f: f.path)
     return grouping
 
@@ -201,20 +214,29 @@ def _add_photos(
                 grouping.invalid_files.append(InvalidFile(path=path, reason=parsed.reason))
                 continue
             camera_id, counter, base, separate_id, methods = parsed
-        else:
+        elif remainder:
             separate_id, methods = split_properties(remainder)
+        else:  # most names: no properties at all
+            separate_id, methods = "", ()
         group_id = camera_id + counter
         group = groups.get(group_id)
         if group is None:
             if base is None:
                 base = stem[: len(stem) - len(remainder)]
-            group = groups[group_id] = ImageGroup(
-                group_id, intern(camera_id), group_id if base == group_id else base
+            image = SeparateImage(path)
+            groups[group_id] = ImageGroup(
+                group_id,
+                intern(camera_id),
+                group_id if base == group_id else base,
+                {separate_id: image},
             )
-        image = group.separate_images.get(separate_id)
-        if image is None:
-            image = group.separate_images[separate_id] = SeparateImage(separate_id)
-        image.files.append(path)
+        else:
+            images = group.separate_images
+            image = images.get(separate_id)
+            if image is None:
+                image = images[separate_id] = SeparateImage(path)
+            else:
+                image.files.append(path)
         if methods:
             image.methods = _with_methods(image.methods, methods)
 

@@ -77,11 +77,17 @@ def image_keys(
 
 
 def real_names(
-    photos: list[str], metadata: list[tuple[str, str]] | None, base: str, base_lower: str
+    photos: list[str],
+    sidecars: list[str] | None,
+    aliases: list[tuple[str, str]] | None,
+    base: str,
+    base_lower: str,
 ) -> dict[str, list[str]]:
-    """Tail -> real names, for images whose names are not all `base + tail` (slow, rare)."""
+    """Tail -> real names, for images whose names are not all `base + tail` (slow, rare).
+    `sidecars` are named as themselves, `aliases` are (name it stands for, real name)."""
     pairs = [(p[p.rfind("/") + 1 :],) * 2 for p in photos]
-    pairs += [(name, path[path.rfind("/") + 1 :]) for name, path in metadata or ()]
+    pairs += [(name, name) for name in sidecars or ()]
+    pairs += aliases or ()
     real: dict[str, list[str]] = {}
     cut = len(base)
     for name, shown in pairs:
