@@ -37,6 +37,7 @@ __all__ = [
     "ImageGroup",
     "SeparateImage",
     "group_photos",
+    "name_collisions",
 ]
 
 MAX_COLLISION_SETS = 200
@@ -107,7 +108,7 @@ class Grouping:
 
     @property
     def image_count(self) -> int:
-        return sum(len(g.separate_images) for g in self.groups.values())
+        return sum(map(len, map(_images, self.groups.values())))
 
     @property
     def grouped_file_count(self) -> int:
@@ -132,9 +133,12 @@ def group_photos(
     photo_extensions: Collection[str],
     grammar: FilenameGrammar,
     metadata_extensions: Collection[str] = (),
+    *,
+    with_collisions: bool = True,
 ) -> Grouping:
     """Group the photo files among `files` (records or a Catalog); names the grammar rejects go
-    to `invalid_files`.
+    to `invalid_files`. Without `with_collisions`, `collisions` stays empty: the caller finds
+    them with `name_collisions` (in another process, say).
 
     Only the basename counts, so `a/X.cr3` and `b/X.dng` share a group. Files within an image and
     invalid files are sorted by path; separate images keep first-seen order.
@@ -154,12 +158,24 @@ def group_photos(
         list(map(_path, catalog.select(catalog.suffixes(metadata)))),
     )
     _add_photos(grouping, photos, photo_stems, grammar)
-    grouping.collisions = _collisions(catalog, plain, grammar)
+    if with_collisions:
+        grouping.collisions = _collisions(catalog, plain, grammar)
     # Every image's files sorted, in C: most images hold one or two.
     images = chain.from_iterable(map(dict.values, map(_images, grouping.groups.values())))
     deque(map(list.sort, map(_files, images)), maxlen=0)
     grouping.invalid_files.sort(key=lambda f: f.path)
     return grouping
+
+
+def name_collisions(
+    files: Catalog | Iterable[FileEntry],
+    photo_extensions: Collection[str],
+    grammar: FilenameGrammar,
+) -> Collisions:
+    """The `collisions` that `group_photos` finds, on their own."""
+    catalog = Catalog.of(files)
+    photo = frozenset(normalise_extension(ext) for ext in photo_extensions)
+    return _collisions(catalog, [s for s in catalog.suffixes(photo) if _plain(s)], grammar)
 
 
 def _collisions(catalog: Catalog, suffixes: list[str], grammar: FilenameGrammar) -> Collisions:
