@@ -57,7 +57,8 @@ def compact(names: Iterable[str]) -> Names:
                 first = entries[start][1]
                 items.append((first, (first, entries[end - 1][1])))
             else:
-                items += ((name, name) for _, name in entries[start:end])
+                for _, name in entries[start:end]:
+                    items.append((name, name))
             start = end
     items.sort(key=_first)  # names are distinct: the first name orders the items
     return [item for _, item in items]

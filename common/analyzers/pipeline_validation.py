@@ -128,7 +128,9 @@ def _judge_images(
 ) -> tuple[dict[Shape, int], list[ValidationIssue]]:
     total = grouping.image_count
     step = max(1, -(-total // 100))  # about every 1 %
-    # shape -> [images, issue buckets or None]: one lookup per image.
+    # shape -> [images, issue buckets or None, first files, bases]: one lookup per image. The
+    # images of a shape are filed under its issues in bulk at the end, from their first files
+    # (their folders) and bases (their names).
     seen: dict[Shape, list[Any]] = {}
     issues = Issues()
     done = 0
@@ -152,27 +154,36 @@ def _judge_images(
                 tails, stranger = _careful_tails(names, base)
                 odd = odd or stranger
             shape = (suffix, tails)
-            marker = "-" + suffix if suffix else ""
             slot = seen.get(shape)
             if slot is None:
-                keys = issue_keys(judge.outcome(shape), marker)
-                slot = seen[shape] = [0, None if keys is None else issues.buckets(keys)]
+                keys = issue_keys(judge.outcome(shape), _marker(suffix))
+                slot = seen[shape] = [0, None if keys is None else issues.buckets(keys), [], []]
             slot[0] += 1
             buckets = slot[1]
             if buckets is None or (odd and buckets):
                 # Extra files whose names this image alone can tell (rare).
+                marker = _marker(suffix)
                 real = real_names(image.files, metadata, aliases, base, base.lower()) if odd else {}
                 keys = image_keys(judge.outcome(shape), marker, base, real)
                 issues.add(issues.buckets(keys), image.files[0], base + marker)
             elif buckets:
-                issues.add(buckets, image.files[0], base + marker)
+                slot[2].append(image.files[0])
+                slot[3].append(base)
             done += 1
             if on_progress is not None and done % step == 0:
                 on_progress(done, total)
     if on_progress is not None and done % step:
         on_progress(done, total)
-    tally = {shape: images for shape, (images, _) in seen.items()}
+    for (suffix, _), (_, buckets, first_files, bases) in seen.items():
+        if first_files:
+            issues.add_all(buckets, first_files, bases, _marker(suffix))
+    tally = {shape: images for shape, (images, *_) in seen.items()}
     return tally, issues.listed()
+
+
+def _marker(suffix: str) -> str:
+    """What a separate image's name adds to its group's base: `-2` for image `2`."""
+    return "-" + suffix if suffix else ""
 
 
 def _careful_tails(names: list[str], base: str) -> tuple[frozenset[str], bool]:
