@@ -87,8 +87,9 @@ class AnalysisRequest:
     collection_name: str = ""  # what the report calls it; the folder's name when empty
     # How the caller gets a pipeline, told when Pipeline Validation has none.
     pipeline_hint: str = "pass --pipeline FILE"
-    # Walk half of the folders, then run PhotoStats and the input-state hash, in forked children
-    # beside the rest: only for a single-threaded caller (the command line), see common/beside.py.
+    # Walk half of the folders, then run PhotoStats, the input-state hash and the search for name
+    # collisions, in forked children beside the rest: only for a single-threaded caller (the
+    # command line), see common/beside.py.
     fork_helpers: bool = False
 
 
