@@ -234,8 +234,7 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
     entries, root = listing.entries, listing.root
 
     results: dict[str, ToolResult] = {}
-    # One classification pass, shared by PhotoStats and grouping and dropped once both are done,
-    # since Pipeline Validation needs the memory.
+    # One classification pass, shared by PhotoStats and grouping and dropped once both are done.
     catalog: Catalog | None = None
     grouping: Grouping | None = None
     helper: Beside[_Beside] | None = None
@@ -264,14 +263,13 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
                     settings.metadata_extensions,
                     with_collisions=helper is None,
                 )
+                # Dropped as soon as no tool needs it, since Pipeline Validation needs the memory.
+                if helper is not None or ToolName.PHOTOSTATS not in ordered[index + 1 :]:
+                    catalog = None
             if helper is not None and tool is ToolName.PHOTO_PAIRING:
                 answer = helper.result()
                 grouping.collisions = answer[2] or Collisions()
             result = _run_grouped_tool(tool, entries, grouping, settings, request, sink)
-        if grouping is not None and (
-            helper is not None or ToolName.PHOTOSTATS not in ordered[index + 1 :]
-        ):
-            catalog = None
         result.scan_time = round(time.perf_counter() - tool_started, 3)
         results[tool.value] = result
         sink.update(tool.value, 1, 1)
