@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .analyzers.grouping import Grouping, group_photos
+from .analyzers.grouping import Collisions, Grouping, group_photos, name_collisions
 from .analyzers.pairing import photo_pairing
 from .analyzers.photostats import photostats
 from .analyzers.pipeline_validation import validate_collection
@@ -87,8 +87,9 @@ class AnalysisRequest:
     collection_name: str = ""  # what the report calls it; the folder's name when empty
     # How the caller gets a pipeline, told when Pipeline Validation has none.
     pipeline_hint: str = "pass --pipeline FILE"
-    # Walk half of the folders, then run PhotoStats and the input-state hash, in forked children
-    # beside the rest: only for a single-threaded caller (the command line), see common/beside.py.
+    # Walk half of the folders, then run PhotoStats, the input-state hash and the search for name
+    # collisions, in forked children beside the rest: only for a single-threaded caller (the
+    # command line), see common/beside.py.
     fork_helpers: bool = False
 
 
@@ -233,17 +234,20 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
     entries, root = listing.entries, listing.root
 
     results: dict[str, ToolResult] = {}
-    # One classification pass, shared by PhotoStats and grouping and dropped once both are done,
-    # since Pipeline Validation needs the memory.
+    # One classification pass, shared by PhotoStats and grouping and dropped once both are done.
     catalog: Catalog | None = None
     grouping: Grouping | None = None
-    helper: Beside[tuple[ToolResult, str]] | None = None
+    helper: Beside[_Beside] | None = None
+    ordered = list(tools)
     if request.fork_helpers and ToolName.PHOTOSTATS in tools and len(tools) > 1:
         catalog = Catalog(entries)
-        helper = _photostats_beside(catalog, settings, request, listing)
-    for index, tool in enumerate(tools):
-        if helper is not None and tool is ToolName.PHOTOSTATS:
-            continue
+        pairing = ToolName.PHOTO_PAIRING in tools
+        helper = _photostats_beside(catalog, settings, request, listing, collisions=pairing)
+        # Photo Pairing needs the name collisions the helper finds: it goes last.
+        ordered = [t for t in tools if t not in (ToolName.PHOTOSTATS, ToolName.PHOTO_PAIRING)]
+        ordered += [ToolName.PHOTO_PAIRING] if pairing else []
+    answer: _Beside | None = None
+    for index, tool in enumerate(ordered):
         tool_started = time.perf_counter()
         sink.update(tool.value, 0, 1)
         if tool is ToolName.PHOTOSTATS:
@@ -257,19 +261,23 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
                     settings.photo_extensions,
                     settings.grammar,
                     settings.metadata_extensions,
+                    with_collisions=helper is None,
                 )
+                # Dropped as soon as no tool needs it, since Pipeline Validation needs the memory.
+                if helper is not None or ToolName.PHOTOSTATS not in ordered[index + 1 :]:
+                    catalog = None
+            if helper is not None and tool is ToolName.PHOTO_PAIRING:
+                answer = helper.result()
+                grouping.collisions = answer[2] or Collisions()
             result = _run_grouped_tool(tool, entries, grouping, settings, request, sink)
-        if grouping is not None and (
-            helper is not None or ToolName.PHOTOSTATS not in tools[index + 1 :]
-        ):
-            catalog = None
         result.scan_time = round(time.perf_counter() - tool_started, 3)
         results[tool.value] = result
         sink.update(tool.value, 1, 1)
 
     sink.update("hashing", 0, 1)
     if helper is not None:
-        results[ToolName.PHOTOSTATS.value], files_hash = helper.result()
+        answer = answer or helper.result()
+        results[ToolName.PHOTOSTATS.value], files_hash = answer[0], answer[1]
         results = {tool.value: results[tool.value] for tool in tools}
         sink.update(ToolName.PHOTOSTATS.value, 1, 1)
     else:
@@ -296,17 +304,33 @@ def _run(request: AnalysisRequest, listing: Listing, sink: ProgressSink) -> Anal
     )
 
 
-def _photostats_beside(
-    catalog: Catalog, settings: _ToolSettings, request: AnalysisRequest, listing: Listing
-) -> Beside[tuple[ToolResult, str]]:
-    """PhotoStats and the file-list hash in a child process. The parent keeps no reference
-    to `catalog` through this, so it can drop it once grouping is done."""
+# What the helper answers: PhotoStats, the file-list hash and, for Photo Pairing, the name
+# collisions (grouping's one step that needs only the catalog).
+_Beside = tuple[ToolResult, str, Collisions | None]
 
-    def work() -> tuple[ToolResult, str]:
+
+def _photostats_beside(
+    catalog: Catalog,
+    settings: _ToolSettings,
+    request: AnalysisRequest,
+    listing: Listing,
+    *,
+    collisions: bool,
+) -> Beside[_Beside]:
+    """PhotoStats, the file-list hash and, if asked, the name collisions in a child process.
+    The parent keeps no reference to `catalog` through this, so it can drop it once grouping
+    is done."""
+
+    def work() -> _Beside:
         started = time.perf_counter()
         result = _run_photostats(catalog, settings, request, listing.root, NullProgress())
         result.scan_time = round(time.perf_counter() - started, 3)
-        return result, file_list_hash(listing.entries)
+        found = (
+            name_collisions(catalog, settings.photo_extensions, settings.grammar)
+            if collisions
+            else None
+        )
+        return result, file_list_hash(listing.entries), found
 
     return Beside(work)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 __all__ = ["MIN_RUN", "Names", "compact", "count_names", "expand"]
 
@@ -18,6 +19,7 @@ Names = list[str | tuple[str, str]]
 """Names in order, a `(first, last)` pair standing for the run between them."""
 
 MIN_RUN = 3
+_first = itemgetter(0)
 # The last run of 3+ digits: the greedy head backs off from the end until one starts there.
 _NUMBER = re.compile(r"(.*)(?<![0-9])([0-9]{3,})(?![0-9])(.*)", re.DOTALL)
 
@@ -38,8 +40,8 @@ def compact(names: Iterable[str]) -> Names:
         if found is None:
             items.append((name, name))
             continue
-        digits = found[2]
-        key = (found[1], len(digits), found[3])
+        before, digits, after = found.groups()
+        key = (before, len(digits), after)
         runs = numbered.get(key)
         if runs is None:
             numbered[key] = [(int(digits), name)]
@@ -55,14 +57,11 @@ def compact(names: Iterable[str]) -> Names:
                 first = entries[start][1]
                 items.append((first, (first, entries[end - 1][1])))
             else:
-                items += ((name, name) for _, name in entries[start:end])
+                for _, name in entries[start:end]:
+                    items.append((name, name))
             start = end
-    items.sort(key=_first)
+    items.sort(key=_first)  # names are distinct: the first name orders the items
     return [item for _, item in items]
-
-
-def _first(item: tuple[str, object]) -> str:
-    return item[0]
 
 
 def _bounds(item: tuple[str, str]) -> tuple[str, int, int, int, str]:

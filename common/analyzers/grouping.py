@@ -7,11 +7,12 @@ grouping per run serves both.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, count
-from operator import ne
+from itertools import chain, compress, count
+from operator import attrgetter, itemgetter, ne
 from sys import intern
 
 from ..catalog import Catalog
@@ -36,6 +37,7 @@ __all__ = [
     "ImageGroup",
     "SeparateImage",
     "group_photos",
+    "name_collisions",
 ]
 
 MAX_COLLISION_SETS = 200
@@ -46,29 +48,36 @@ _NO_METHODS: frozenset[str] = frozenset()
 _NO_WHOLE_MATCH = WholeMatch(re.compile(r"(?!)").fullmatch, (0, 0, 0), None)
 
 
-@dataclass(slots=True)
 class SeparateImage:
-    """One image of a group: `id` is its all-digit separate-image marker, `""` for the main one.
+    """One image of a group: its photo files, and the processing methods they carry.
 
     `methods` is a frozenset shared by every image with the same methods: a million images hold
-    a handful of distinct sets, not a million sets."""
+    a handful of distinct sets, not a million sets. A plain class with slots, not a dataclass:
+    grouping makes one per image, and a dataclass's `__init__` (default factories) costs more."""
 
-    id: str
-    files: list[str] = field(default_factory=list)
-    methods: frozenset[str] = _NO_METHODS
+    __slots__ = ("files", "methods")
+
+    def __init__(self, first_file: str) -> None:
+        self.files = [first_file]
+        self.methods: frozenset[str] = _NO_METHODS
 
 
-@dataclass(slots=True)
 class ImageGroup:
     """Every photo file sharing a camera ID and counter; `base` is the name they start with.
 
     Camera IDs are shared strings, and `base` is `group_id` itself where they are equal (the
-    ShutterSense convention), so a group costs little more than its images."""
+    ShutterSense convention), so a group costs little more than its images. `separate_images`
+    maps each image's all-digit separate-image marker (`""` for the main one) to the image."""
 
-    group_id: str
-    camera_id: str
-    base: str
-    separate_images: dict[str, SeparateImage] = field(default_factory=dict)
+    __slots__ = ("base", "camera_id", "group_id", "separate_images")
+
+    def __init__(
+        self, group_id: str, camera_id: str, base: str, separate_images: dict[str, SeparateImage]
+    ) -> None:
+        self.group_id = group_id
+        self.camera_id = camera_id
+        self.base = base
+        self.separate_images = separate_images
 
     @property
     def counter(self) -> str:
@@ -99,7 +108,7 @@ class Grouping:
 
     @property
     def image_count(self) -> int:
-        return sum(len(g.separate_images) for g in self.groups.values())
+        return sum(map(len, map(_images, self.groups.values())))
 
     @property
     def grouped_file_count(self) -> int:
@@ -107,6 +116,11 @@ class Grouping:
 
     def sorted_groups(self) -> list[ImageGroup]:
         return [self.groups[key] for key in sorted(self.groups)]
+
+
+_path = itemgetter(0)
+_images = attrgetter("separate_images")
+_files = attrgetter("files")
 
 
 def _plain(suffix: str) -> bool:
@@ -119,9 +133,12 @@ def group_photos(
     photo_extensions: Collection[str],
     grammar: FilenameGrammar,
     metadata_extensions: Collection[str] = (),
+    *,
+    with_collisions: bool = True,
 ) -> Grouping:
     """Group the photo files among `files` (records or a Catalog); names the grammar rejects go
-    to `invalid_files`.
+    to `invalid_files`. Without `with_collisions`, `collisions` stays empty: the caller finds
+    them with `name_collisions` (in another process, say).
 
     Only the basename counts, so `a/X.cr3` and `b/X.dng` share a group. Files within an image and
     invalid files are sorted by path; separate images keep first-seen order.
@@ -132,21 +149,33 @@ def group_photos(
     photo_suffixes = catalog.suffixes(photo)
     bad = [e.path for s in photo_suffixes if not _plain(s) for e in catalog.by_suffix[s]]
     plain = [s for s in photo_suffixes if _plain(s)]
-    photos = [path for path, _, _ in catalog.select(plain)]
+    photos = list(map(_path, catalog.select(plain)))
     photo_stems = catalog.select_stems(plain)
     grouping = Grouping(
         {},
         [InvalidFile(path=path, reason=Reason.BAD_EXTENSION) for path in bad],
         len(bad) + len(photos),
-        [path for path, _, _ in catalog.select(catalog.suffixes(metadata))],
+        list(map(_path, catalog.select(catalog.suffixes(metadata)))),
     )
     _add_photos(grouping, photos, photo_stems, grammar)
-    grouping.collisions = _collisions(catalog, plain, grammar)
-    for group in grouping.groups.values():
-        for image in group.separate_images.values():
-            image.files.sort()
+    if with_collisions:
+        grouping.collisions = _collisions(catalog, plain, grammar)
+    # Every image's files sorted, in C: most images hold one or two.
+    images = chain.from_iterable(map(dict.values, map(_images, grouping.groups.values())))
+    deque(map(list.sort, map(_files, images)), maxlen=0)
     grouping.invalid_files.sort(key=lambda f: f.path)
     return grouping
+
+
+def name_collisions(
+    files: Catalog | Iterable[FileEntry],
+    photo_extensions: Collection[str],
+    grammar: FilenameGrammar,
+) -> Collisions:
+    """The `collisions` that `group_photos` finds, on their own."""
+    catalog = Catalog.of(files)
+    photo = frozenset(normalise_extension(ext) for ext in photo_extensions)
+    return _collisions(catalog, [s for s in catalog.suffixes(photo) if _plain(s)], grammar)
 
 
 def _collisions(catalog: Catalog, suffixes: list[str], grammar: FilenameGrammar) -> Collisions:
@@ -201,20 +230,29 @@ def _add_photos(
                 grouping.invalid_files.append(InvalidFile(path=path, reason=parsed.reason))
                 continue
             camera_id, counter, base, separate_id, methods = parsed
-        else:
+        elif remainder:
             separate_id, methods = split_properties(remainder)
+        else:  # most names: no properties at all
+            separate_id, methods = "", ()
         group_id = camera_id + counter
         group = groups.get(group_id)
         if group is None:
             if base is None:
                 base = stem[: len(stem) - len(remainder)]
-            group = groups[group_id] = ImageGroup(
-                group_id, intern(camera_id), group_id if base == group_id else base
+            image = SeparateImage(path)
+            groups[group_id] = ImageGroup(
+                group_id,
+                intern(camera_id),
+                group_id if base == group_id else base,
+                {separate_id: image},
             )
-        image = group.separate_images.get(separate_id)
-        if image is None:
-            image = group.separate_images[separate_id] = SeparateImage(separate_id)
-        image.files.append(path)
+        else:
+            images = group.separate_images
+            image = images.get(separate_id)
+            if image is None:
+                image = images[separate_id] = SeparateImage(path)
+            else:
+                image.files.append(path)
         if methods:
             image.methods = _with_methods(image.methods, methods)
 

@@ -63,35 +63,37 @@ class _Owners:
         return None if image is None else (image, name)
 
 
-def _attach(
-    grouping: Grouping, grammar: FilenameGrammar
-) -> tuple[dict[int, list[tuple[str, str]]], set[int]]:
-    """id(image) -> [(name it stands for, path)] for every sidecar that has an image, and the
-    ids of images holding a D11 sidecar (matched under a name that is not its own)."""
-    attached: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    aliased: set[int] = set()
+Attached = dict[int, list[str]]
+Aliased = dict[int, list[tuple[str, str]]]
+
+
+def _attach(grouping: Grouping, grammar: FilenameGrammar) -> tuple[Attached, Aliased]:
+    """id(image) -> [name] of every sidecar that has an image and stands for its own name, and
+    id(image) -> [(name it stands for, its own name)] of the D11 sidecars, matched under a name
+    that is not their own (`X.CR3.xmp` stands for `X.xmp`)."""
+    attached: defaultdict[int, list[str]] = defaultdict(list)
+    aliased: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
     if not grouping.sidecars or not grouping.groups:
         return attached, aliased
     owners = _Owners(grouping, grammar)
-    paths = grouping.sidecars
-    names = [path[path.rfind("/") + 1 :] for path in paths]
+    names = [path[path.rfind("/") + 1 :] for path in grouping.sidecars]
     stems = [name[: name.rfind(".")] for name in names]
     # Most sidecars are named after their image's base: found and filed in bulk, in C. Such a
     # sidecar has an image (`is_not None` is True) and no dot in its stem (`contains` is False),
     # so True > False. The order of an image's sidecars does not matter.
     direct = list(map(owners.by_base.get, stems))
     plain = list(map(gt, map(is_not, direct, repeat(None)), map(contains, stems, repeat("."))))
-    pairs = zip(compress(names, plain), compress(paths, plain), strict=True)
-    append_each(attached, map(id, compress(direct, plain)), pairs)
+    append_each(attached, map(id, compress(direct, plain)), compress(names, plain))
     others = list(map(not_, plain))
-    for path, name, stem in zip(
-        compress(paths, others), compress(names, others), compress(stems, others), strict=True
-    ):
+    for name, stem in zip(compress(names, others), compress(stems, others), strict=True):
         found = owners.find(name, len(stem))
-        if found is not None:
-            attached[id(found[0])].append((found[1], path))
-            if found[1] != name:
-                aliased.add(id(found[0]))
+        if found is None:
+            continue
+        image, stands_for = found
+        if stands_for == name:
+            attached[id(image)].append(name)
+        else:
+            aliased[id(image)].append((stands_for, name))
     return attached, aliased
 
 
@@ -120,13 +122,15 @@ def validate_collection(
 def _judge_images(
     grouping: Grouping,
     judge: PathMatcher,
-    attached: dict[int, list[tuple[str, str]]],
-    aliased: set[int],
+    attached: Attached,
+    aliased: Aliased,
     on_progress: Progress | None,
 ) -> tuple[dict[Shape, int], list[ValidationIssue]]:
     total = grouping.image_count
     step = max(1, -(-total // 100))  # about every 1 %
-    # shape -> [images, issue buckets or None]: one lookup per image.
+    # shape -> [images, issue buckets or None, first files, bases]: one lookup per image. The
+    # images of a shape are filed under its issues in bulk at the end, from their first files
+    # (their folders) and bases (their names).
     seen: dict[Shape, list[Any]] = {}
     issues = Issues()
     done = 0
@@ -137,37 +141,49 @@ def _judge_images(
             names = [p[p.rfind("/") + 1 :] for p in image.files]
             key = id(image)
             metadata = attached.get(key)
-            odd = False  # a D11 sidecar or a stranger: names are not all `base + tail`
             if metadata:
-                names += [name for name, _ in metadata]
-                odd = key in aliased
+                names += metadata
+            # A D11 sidecar or a stranger: names are not all `base + tail`.
+            aliases = aliased.get(key) if aliased else None
+            odd = aliases is not None
+            if odd:
+                names += [name for name, _ in aliases]
             if all(map(str.startswith, names, repeat(base))):
                 tails = frozenset([name[cut:] for name in names])
             else:  # rare: compare carefully
                 tails, stranger = _careful_tails(names, base)
                 odd = odd or stranger
             shape = (suffix, tails)
-            marker = "-" + suffix if suffix else ""
             slot = seen.get(shape)
             if slot is None:
-                keys = issue_keys(judge.outcome(shape), marker)
-                slot = seen[shape] = [0, None if keys is None else issues.buckets(keys)]
+                keys = issue_keys(judge.outcome(shape), _marker(suffix))
+                slot = seen[shape] = [0, None if keys is None else issues.buckets(keys), [], []]
             slot[0] += 1
             buckets = slot[1]
             if buckets is None or (odd and buckets):
                 # Extra files whose names this image alone can tell (rare).
-                real = real_names(image.files, metadata, base, base.lower()) if odd else {}
+                marker = _marker(suffix)
+                real = real_names(image.files, metadata, aliases, base, base.lower()) if odd else {}
                 keys = image_keys(judge.outcome(shape), marker, base, real)
                 issues.add(issues.buckets(keys), image.files[0], base + marker)
             elif buckets:
-                issues.add(buckets, image.files[0], base + marker)
+                slot[2].append(image.files[0])
+                slot[3].append(base)
             done += 1
             if on_progress is not None and done % step == 0:
                 on_progress(done, total)
     if on_progress is not None and done % step:
         on_progress(done, total)
-    tally = {shape: images for shape, (images, _) in seen.items()}
+    for (suffix, _), (_, buckets, first_files, bases) in seen.items():
+        if first_files:
+            issues.add_all(buckets, first_files, bases, _marker(suffix))
+    tally = {shape: images for shape, (images, *_) in seen.items()}
     return tally, issues.listed()
+
+
+def _marker(suffix: str) -> str:
+    """What a separate image's name adds to its group's base: `-2` for image `2`."""
+    return "-" + suffix if suffix else ""
 
 
 def _careful_tails(names: list[str], base: str) -> tuple[frozenset[str], bool]:

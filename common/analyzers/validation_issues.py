@@ -8,6 +8,11 @@ images make a handful of issues, and each image costs its name in one list.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from itertools import repeat
+from operator import add, itemgetter
+
+from ..catalog import append_each
 from ..name_runs import Names, compact
 from ..pipeline import ImageOutcome, TerminationOutcome
 from ..results import Status, ValidationIssue
@@ -18,6 +23,7 @@ __all__ = ["NOTHING_APPLIES", "IssueKey", "Issues", "image_keys", "issue_keys", 
 IssueKey = tuple[str | None, Status, tuple[str, ...], tuple[str, ...], tuple[str, ...], float]
 """(termination, status, expected, missing, extra, completion), names relative to the image."""
 NOTHING_APPLIES: IssueKey = (None, Status.INCONSISTENT, (), (), (), 0.0)
+_head = itemgetter(0)
 
 
 def _relative(tail: str, marker: str) -> str | None:
@@ -77,11 +83,17 @@ def image_keys(
 
 
 def real_names(
-    photos: list[str], metadata: list[tuple[str, str]] | None, base: str, base_lower: str
+    photos: list[str],
+    sidecars: list[str] | None,
+    aliases: list[tuple[str, str]] | None,
+    base: str,
+    base_lower: str,
 ) -> dict[str, list[str]]:
-    """Tail -> real names, for images whose names are not all `base + tail` (slow, rare)."""
+    """Tail -> real names, for images whose names are not all `base + tail` (slow, rare).
+    `sidecars` are named as themselves, `aliases` are (name it stands for, real name)."""
     pairs = [(p[p.rfind("/") + 1 :],) * 2 for p in photos]
-    pairs += [(name, path[path.rfind("/") + 1 :]) for name, path in metadata or ()]
+    pairs += [(name, name) for name in sidecars or ()]
+    pairs += aliases or ()
     real: dict[str, list[str]] = {}
     cut = len(base)
     for name, shown in pairs:
@@ -94,22 +106,34 @@ class Issues:
     """Images filed under what is wrong with them: issue key -> folder -> image names."""
 
     def __init__(self) -> None:
-        self.found: dict[IssueKey, dict[str, list[str]]] = {}
-        self._folders: dict[str, str] = {}  # one string per folder, however many images
+        self.found: dict[IssueKey, defaultdict[str, list[str]]] = {}
 
-    def buckets(self, keys: list[IssueKey]) -> list[dict[str, list[str]]]:
-        return [self.found.setdefault(key, {}) for key in keys]
+    def buckets(self, keys: list[IssueKey]) -> list[defaultdict[str, list[str]]]:
+        found = self.found
+        return [
+            found[key] if key in found else found.setdefault(key, defaultdict(list)) for key in keys
+        ]
 
-    def add(self, buckets: list[dict[str, list[str]]], first_file: str, name: str) -> None:
+    def add(self, buckets: list[defaultdict[str, list[str]]], first_file: str, name: str) -> None:
         """File image `name` under each bucket's issue, in the folder of its first file."""
         folder = first_file[: max(first_file.rfind("/"), 0)]
-        folder = self._folders.setdefault(folder, folder)
         for bucket in buckets:
-            names = bucket.get(folder)
-            if names is None:
-                bucket[folder] = [name]
-            else:
-                names.append(name)
+            bucket[folder].append(name)
+
+    def add_all(
+        self,
+        buckets: list[defaultdict[str, list[str]]],
+        first_files: list[str],
+        bases: list[str],
+        marker: str,
+    ) -> None:
+        """`add` for many images at once, in C: image `base + marker` for each of `bases`, in
+        the folder of the matching first file. The order of the names in a folder does not
+        matter: they are compacted, which sorts them."""
+        folders = list(map(_head, map(str.rpartition, first_files, repeat("/"))))
+        names = list(map(add, bases, repeat(marker))) if marker else bases
+        for bucket in buckets:
+            append_each(bucket, folders, names)
 
     def listed(self) -> list[ValidationIssue]:
         issues = []

@@ -30,7 +30,9 @@ def test_a_failure_in_the_child_is_an_error_in_the_parent() -> None:
 
 
 def test_the_document_is_the_same_with_or_without_the_helper(tmp_path: Path) -> None:
-    for rel, content in {**FAMILY, "2024/notes.txt": b"hi", "2025/AB3D0009.CR3": 10}.items():
+    # AB3D0002.CR3 in two folders: a name collision, which the helper finds for Photo Pairing.
+    extra = {"2024/notes.txt": b"hi", "2025/AB3D0009.CR3": 10, "2025/AB3D0002.CR3": 10}
+    for rel, content in {**FAMILY, **extra}.items():
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"\0" * content if isinstance(content, int) else content)
@@ -50,5 +52,8 @@ def test_the_document_is_the_same_with_or_without_the_helper(tmp_path: Path) -> 
     alone, beside = document(False), document(True)
     assert list(beside["results"]) == ["photostats", "photo_pairing", "pipeline_validation"]
     assert beside == alone
+    pairing = beside["results"]["photo_pairing"]
+    assert pairing["name_collision_count"] == 1
+    assert pairing["name_collisions"][0]["folders"] == ["2024", "2025"]
     orphaned = beside["results"]["photostats"]["orphaned_sidecars"]
     assert orphaned == {"count": 1, "by_folder": {"2024": ["AB3D0003.xmp"]}}
