@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -98,6 +99,10 @@ class DesktopApp(QObject, ModeSwitching):
         self.exit_code = 0
         self._quit_when_ready = False
         self._is_ready = False
+        # Start and stop run on the worker pool, in either order: a start that comes after the
+        # app began quitting must not leave the agent running once the app is gone.
+        self._agent_calls = threading.Lock()
+        self._quitting = False
         self._refreshing = False
         self._polling = False
         self._refresh_timer = QTimer(self)
@@ -201,8 +206,15 @@ class DesktopApp(QObject, ModeSwitching):
         self.quit()
 
     def _start_agent(self) -> None:
+        control = self.control
+
+        def start() -> None:
+            with self._agent_calls:
+                if not self._quitting:
+                    control.start()
+
         self.workers.run(
-            self.control.start,
+            start,
             lambda _: self.poll_agent(),
             lambda error: self._agent_failed(error),
         )
@@ -406,10 +418,12 @@ class DesktopApp(QObject, ModeSwitching):
             self.window.save_state()
         self.settings.sync()
         control, solo = self.control, self.solo
+        self._quitting = True
 
         def stop() -> None:
             try:
-                control.stop()  # first: it hands its job back to the coordinator
+                with self._agent_calls:
+                    control.stop()  # first: it hands its job back to the coordinator
             finally:
                 if solo is not None:
                     solo.stop()

@@ -128,11 +128,13 @@ class JobsView(ApiView):
         if kind not in ("state", "progress"):
             return
         guid = event.get("job")
+        # Told on the event itself, not on a change of the row: a list read again in between
+        # may already show the job ended (a short job, events late on a busy coordinator).
+        if kind == "state" and event.get("status") in ENDED and isinstance(guid, str):
+            self.job_ended.emit(guid)
         index = self._row_of(guid)
         if index is None:
             self.refresh()  # a job queued since the list was read
-            if kind == "state" and event.get("status") in ENDED and isinstance(guid, str):
-                self.job_ended.emit(guid)  # it ran before the list could show it
             return
         job = self.model.row(index)
         update: dict[str, Any] = {k: event[k] for k in _EVENT_FIELDS if k in event}
@@ -142,8 +144,6 @@ class JobsView(ApiView):
             }
         changed = job.model_copy(update=update)
         self.model.replace(index, changed)
-        if changed.status in ENDED and job.status not in ENDED:
-            self.job_ended.emit(changed.guid)
         if index == self.list.table.currentIndex().row():
             self._selected_changed()
 

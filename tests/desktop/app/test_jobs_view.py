@@ -4,12 +4,14 @@ failing job with its reason, and a retry."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pytestqt.qtbot import QtBot
 
 from shuttersense.desktop.agent.context import AgentContext
+from shuttersense.desktop.app.api.models import JobSummary
 from shuttersense.desktop.app.models.table import VALUE_ROLE
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.jobs_view import JobsView
@@ -132,3 +134,23 @@ def test_a_job_that_ended_before_the_list_showed_it_is_told(
     assert told.args == ["job_1"]
     with qtbot.assertNotEmitted(view.job_ended):
         view.bridge.event.emit({**ended, "job": "job_2", "status": "running"})
+
+
+def test_a_job_the_list_already_shows_ended_is_still_told_when_its_end_arrives(
+    qtbot: QtBot, app_settings: AppSettings
+) -> None:
+    """The list read again after a short job ended, and its events came after that read."""
+    view = JobsView(Workers(), app_settings)
+    qtbot.addWidget(view)
+    done = JobSummary(
+        guid="job_1",
+        tool="photostats",
+        status="completed",
+        collection="col_a",
+        created_at=datetime(2026, 12, 2, 12, tzinfo=UTC),
+    )
+    view.model.set_rows([done])
+    ended = {"event": "state", "job": "job_1", "tool": "photostats", "status": "completed"}
+    with qtbot.waitSignal(view.job_ended, timeout=5_000) as told:
+        view.bridge.event.emit(ended)
+    assert told.args == ["job_1"]

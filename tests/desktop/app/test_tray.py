@@ -144,9 +144,22 @@ def test_closing_the_window_without_a_tray_quits(
     app = make_app(control=control, tray=False)
     app.start(minimized=True)
     assert app.window.isVisible()  # --minimized, but there is no tray to start in
+    qtbot.waitUntil(lambda: control.calls == ["start"])  # the agent starts with the app
     with qtbot.waitSignal(app.finished, timeout=5000):
         app.window.close()
-    assert control.calls == ["start", "stop"]  # the agent started with the app, stopped with it
+    assert control.calls == ["start", "stop"]  # and stops with it
+
+
+def test_an_app_closed_before_its_agent_started_leaves_no_agent_running(
+    qtbot: QtBot, context: AgentContext, app_settings: AppSettings, make_app: MakeApp
+) -> None:
+    app_settings.set_account(ACCOUNT)
+    control = FakeAgentControl()
+    app = make_app(control=control, tray=False)
+    app.start(minimized=True)
+    with qtbot.waitSignal(app.finished, timeout=5000):
+        app.window.close()  # at once: the start may not have run on its thread yet
+    assert control.calls in (["start", "stop"], ["stop"])  # never a start after the stop
 
 
 def test_closing_the_window_with_a_tray_keeps_running(
