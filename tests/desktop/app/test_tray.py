@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from shuttersense.desktop.agent.context import AgentContext
-from shuttersense.desktop.app.application import NO_TRAY
+from shuttersense.desktop.app.application import NO_TRAY, DesktopApp
 from shuttersense.desktop.app.icons import STATE_COLOURS
 from shuttersense.desktop.app.services.agent_control import AgentState, AgentStatus
 from shuttersense.desktop.app.settings import Account, AppSettings
@@ -136,13 +136,21 @@ def test_without_a_tray_host_the_window_is_the_entry_point(
     assert app.first_run is not None and app.first_run.isVisible()
 
 
-def test_closing_the_window_without_a_tray_quits(
-    qtbot: QtBot, context: AgentContext, app_settings: AppSettings, make_app: MakeApp
-) -> None:
+def started_without_tray(
+    app_settings: AppSettings, make_app: MakeApp
+) -> tuple[DesktopApp, FakeAgentControl]:
+    """A signed-in app started --minimized where there is no tray: its window shows."""
     app_settings.set_account(ACCOUNT)
     control = FakeAgentControl()
     app = make_app(control=control, tray=False)
     app.start(minimized=True)
+    return app, control
+
+
+def test_closing_the_window_without_a_tray_quits(
+    qtbot: QtBot, context: AgentContext, app_settings: AppSettings, make_app: MakeApp
+) -> None:
+    app, control = started_without_tray(app_settings, make_app)
     assert app.window.isVisible()  # --minimized, but there is no tray to start in
     qtbot.waitUntil(lambda: control.calls == ["start"])  # the agent starts with the app
     with qtbot.waitSignal(app.finished, timeout=5000):
@@ -153,10 +161,7 @@ def test_closing_the_window_without_a_tray_quits(
 def test_an_app_closed_before_its_agent_started_leaves_no_agent_running(
     qtbot: QtBot, context: AgentContext, app_settings: AppSettings, make_app: MakeApp
 ) -> None:
-    app_settings.set_account(ACCOUNT)
-    control = FakeAgentControl()
-    app = make_app(control=control, tray=False)
-    app.start(minimized=True)
+    app, control = started_without_tray(app_settings, make_app)
     with qtbot.waitSignal(app.finished, timeout=5000):
         app.window.close()  # at once: the start may not have run on its thread yet
     assert control.calls in (["start", "stop"], ["stop"])  # never a start after the stop
