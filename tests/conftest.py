@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -41,3 +42,20 @@ def shared_tree() -> Iterator[Path]:
             for sub in subfolders:
                 os.chmod(os.path.join(folder, sub), 0o700)
         shutil.rmtree(base)
+
+
+@pytest.fixture(autouse=True)
+def _shuttersense_logger_restored() -> Iterator[None]:
+    """A test that sets logging up (a CLI's main, the app factory) leaves the `shuttersense`
+    logger as it found it: a handler left writing to pytest's captured stderr, closed once the
+    test ends, turns every later log line into a "Logging error" trace."""
+    logger = logging.getLogger("shuttersense")
+    handlers, level, marks = list(logger.handlers), logger.level, dict(vars(logger))
+    yield
+    for handler in list(logger.handlers):
+        if handler not in handlers:
+            logger.removeHandler(handler)
+            handler.close()
+    logger.setLevel(level)
+    for name in set(vars(logger)) - set(marks):
+        delattr(logger, name)

@@ -27,7 +27,6 @@ from shuttersense.desktop.agent.context import AgentContext
 
 from ..api import Invalid, UserApiClient
 from ..api.collections_data import (
-    CollectionDetail,
     CollectionRow,
     CollectionsPage,
     load_collections,
@@ -38,7 +37,7 @@ from ..api.overview import TOOL_LABELS
 from ..first_run_steps import authorize_folder
 from ..models.collection_models import collections_model
 from ..settings import AppSettings
-from ..widgets.collection_detail import CollectionDetailPane
+from ..widgets.collection_detail import CollectionDetailPane, PreparedDetail
 from ..widgets.panels import TablePane, heading
 from ..widgets.remembered import remember_header, remember_splitter
 from ..workers import Workers
@@ -170,12 +169,14 @@ class CollectionsView(ApiView):
         guid = row.collection.guid
         self._shown = guid
         self.detail.loading(row.collection.name)
-        self.call(lambda client: load_detail(client, guid), self._detail_loaded)
+        pane = self.detail
+        self.call(lambda client: pane.prepare(load_detail(client, guid)), self._detail_loaded)
 
-    def _detail_loaded(self, detail: CollectionDetail) -> None:
+    def _detail_loaded(self, prepared: PreparedDetail) -> None:
+        detail = prepared.detail
         if detail.guid != self._shown:
             return  # an answer about a collection left meanwhile
-        self.detail.show_detail(detail)
+        self.detail.show_detail(prepared)
         for index, row in enumerate(self.model.rows()):
             if row.collection.guid == detail.guid:  # the list agrees with what is shown
                 latest = {**row.latest, **detail.newest()}

@@ -1,5 +1,6 @@
 """The app as the entry point puts it together, with the test's folders, a fake agent runtime
-and no tray host (offscreen) unless asked; each app made is quit when the test ends."""
+and no tray host (offscreen) unless asked; each app made is quit when the test ends, before
+its window is deleted."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ WAIT = 30_000
 
 @pytest.fixture
 def make_app(qtbot: QtBot, context: AgentContext, app_settings: AppSettings) -> Iterator[MakeApp]:
-    made: list[DesktopApp] = []
     ended: set[int] = set()
 
     def make(
@@ -47,15 +47,17 @@ def make_app(qtbot: QtBot, context: AgentContext, app_settings: AppSettings) -> 
             **options,
         )
         app.finished.connect(lambda: ended.add(id(app)))
-        qtbot.addWidget(app.window)
-        made.append(app)
+        # pytest-qt deletes the window before fixtures end: quit first, as a user's quit does,
+        # or work still under way lands in deleted widgets.
+        qtbot.addWidget(app.window, before_close_func=lambda _: quit_app(app))
         return app
 
-    yield make
-    for app in made:
+    def quit_app(app: DesktopApp) -> None:
         if id(app) not in ended:
             with qtbot.waitSignal(app.finished, timeout=10_000):
                 app.quit()
+
+    yield make
 
 
 def open_view(

@@ -80,7 +80,7 @@ def test_ten_thousand_invalid_names_scroll_in_a_model(
     empty = TrendLine("", "", ())
     detail = CollectionDetail("col_1", (), findings([pairing(scattered())]), (empty,) * 3)
     pane.loading("Holidays")
-    pane.show_detail(detail)
+    pane.show_detail(pane.prepare(detail))
     model = pane.findings_model
     assert model.rowCount() == INVALID
     assert pane.total.text() == "10,000 files or images in 10,000 rows"
@@ -125,5 +125,6 @@ def test_a_new_result_keeps_the_sort(qtbot: QtBot, app_settings: AppSettings) ->
         by_folder={"a": ["one.jpg"], "b": [("x001.jpg", "x005.jpg")]},
     )
     empty = TrendLine("", "", ())
-    pane.show_detail(CollectionDetail("col_1", (), findings([pairing(invalid)]), (empty,) * 3))
+    detail = CollectionDetail("col_1", (), findings([pairing(invalid)]), (empty,) * 3)
+    pane.show_detail(pane.prepare(detail))
     assert [pane.findings_model.row(i).count for i in range(2)] == [5, 1]
