@@ -37,6 +37,7 @@ from typing import Any
 
 from .collection import PHOTOS_DIR, PIPELINE_NAME, ensure_collection
 from .machine import machine_facts
+from .stall_watch import StallWatch
 
 __all__ = ["TARGET_MS", "main"]
 
@@ -120,7 +121,8 @@ def _measure(collection: Path, pipeline: Path, timeout: float, idle: float) -> d
     # Lateness of each tick, by phase: "idle" (connected, nothing to do, for `idle` seconds: the
     # machine's own noise) and then "analysing" (from the click to the three results).
     late: dict[str, list[float]] = {"idle": [], "analysing": []}
-    worst: list[tuple[str, float]] = []  # when the stalls over the target happened
+    worst: list[tuple[str, float, list[str]]] = []  # when and where stalls over the target were
+    watch = StallWatch()
     clock = QElapsedTimer()
     ticker = QTimer()
     ticker.setInterval(TICK_MS)
@@ -128,17 +130,20 @@ def _measure(collection: Path, pipeline: Path, timeout: float, idle: float) -> d
 
     def tick() -> None:
         now = clock.nsecsElapsed() / 1e6
+        watch.ticked()
+        where = watch.where()
         phase = state["phase"]
         if phase is not None:
             late[phase].append(max(0.0, now - state["since"] - TICK_MS))
             if phase == "analysing" and late[phase][-1] >= TARGET_MS:
                 at = datetime.now(UTC).isoformat(timespec="milliseconds")
-                worst.append((at, late[phase][-1]))
+                worst.append((at, late[phase][-1], where))
         state["since"] = now
 
     ticker.timeout.connect(tick)
     clock.start()
     ticker.start()
+    watch.start()
     started = time.monotonic()
 
     def count_results() -> None:  # off the UI thread: the benchmark must not stall it itself
@@ -170,12 +175,13 @@ def _measure(collection: Path, pipeline: Path, timeout: float, idle: float) -> d
     checker.timeout.connect(check)
     checker.start()
     qt.exec()
+    watch.stop()
     done.set()
     api.close()
     found: dict[str, object] = {
         "seconds": round(float(state.get("seconds", 0.0)), 1),
         "results": state["results"],
-        "stalls_over_target": [(at, round(ms, 1)) for at, ms in worst],
+        "stalls_over_target": [(at, round(ms, 1), where) for at, ms, where in worst],
     }
     for phase, values in late.items():
         ticks = sorted(values)

@@ -77,6 +77,9 @@ class TablePane(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # From the rows in sight only: Qt's default reads 1,000 rows' cells at every reset, 0.3 s
+        # on the UI thread for the 100,000 findings of a 1M-file collection.
+        header.setResizeContentsPrecision(0)
         if stretch_column < 0:
             header.setStretchLastSection(True)
         else:
