@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,9 +34,10 @@ from ..api.collections_data import (
 )
 from ..api.models import JobSummary, QueuedAudit
 from ..api.overview import TOOL_LABELS
+from ..api.session import ApiSession
 from ..first_run_steps import authorize_folder
 from ..models.collection_models import collections_model
-from ..settings import AppSettings
+from ..settings import Account, AppSettings
 from ..widgets.collection_detail import CollectionDetailPane, PreparedDetail
 from ..widgets.panels import TablePane, heading
 from ..widgets.remembered import remember_header, remember_splitter
@@ -59,6 +60,9 @@ def write_report(folder: Path, guid: str, html: str) -> Path:
     return path
 
 
+ENDED_REFRESH_MS = 300
+
+
 class CollectionsView(ApiView):
     jobs_queued = Signal(list)  # the JobSummary of each tool asked for, queued or running
 
@@ -67,6 +71,15 @@ class CollectionsView(ApiView):
         self.context = context
         self.page = CollectionsPage((), ())
         self._shown: str | None = None  # the collection whose detail is asked for or shown
+        # A detail of a 1M-file collection takes a worker a quarter of a second of Python (the
+        # findings): one at a time per collection, asked again once if needed meanwhile.
+        self._detail_loading: str | None = None
+        self._detail_again = False
+        # The jobs of one audit end together: one refresh for them all.
+        self._ended = QTimer(self)
+        self._ended.setSingleShot(True)
+        self._ended.setInterval(ENDED_REFRESH_MS)
+        self._ended.timeout.connect(self._refresh_if_signed_in)
 
         add = QPushButton("&Add folder…")
         add.setToolTip("Make a folder of this computer a collection (and an authorized root)")
@@ -130,6 +143,10 @@ class CollectionsView(ApiView):
 
     # -- the list ------------------------------------------------------------------------------
 
+    def set_session(self, session: ApiSession | None, account: Account | None) -> None:
+        self._detail_loading = None  # one asked of the old session may never answer here
+        super().set_session(session, account)
+
     def refresh(self) -> None:
         self.call(load_collections, self._loaded)
 
@@ -151,8 +168,10 @@ class CollectionsView(ApiView):
     def select(self, guid: str) -> None:
         for index, row in enumerate(self.model.rows()):
             if row.collection.guid == guid:
-                self.list.table.selectRow(index)
-                self._selected_changed()
+                if self.list.table.currentIndex().row() == index:
+                    self._selected_changed()  # current already: no signal will say so
+                else:
+                    self.list.table.selectRow(index)
                 return
 
     def selected(self) -> CollectionRow | None:
@@ -166,14 +185,31 @@ class CollectionsView(ApiView):
             return
         found = self.pipeline.findData(row.collection.pipeline)
         self.pipeline.setCurrentIndex(max(found, 0))
-        guid = row.collection.guid
-        self._shown = guid
+        self._shown = row.collection.guid
         self.detail.loading(row.collection.name)
+        self._load_detail(row.collection.guid)
+
+    def _load_detail(self, guid: str) -> None:
+        if self._detail_loading == guid:
+            self._detail_again = True
+            return
         pane = self.detail
-        self.call(lambda client: pane.prepare(load_detail(client, guid)), self._detail_loaded)
+        if self.call(
+            lambda client: pane.prepare(load_detail(client, guid)),
+            self._detail_loaded,
+            self._detail_failed,
+        ):
+            self._detail_loading, self._detail_again = guid, False
+
+    def _detail_failed(self, error: Exception) -> None:
+        self._detail_loading = None
+        self.show_problem(str(error))
 
     def _detail_loaded(self, prepared: PreparedDetail) -> None:
         detail = prepared.detail
+        self._detail_loading = None
+        if self._detail_again and self._shown is not None:
+            self._load_detail(self._shown)
         if detail.guid != self._shown:
             return  # an answer about a collection left meanwhile
         self.detail.show_detail(prepared)
@@ -252,5 +288,8 @@ class CollectionsView(ApiView):
 
     def job_ended(self) -> None:
         """A job ended somewhere in the team: the figures may have changed."""
+        self._ended.start()
+
+    def _refresh_if_signed_in(self) -> None:
         if self.session is not None:
             self.refresh()
