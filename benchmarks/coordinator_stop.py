@@ -1,13 +1,16 @@
-"""How long `shuttersense-coordinator serve` takes to stop on SIGTERM while agents long-poll.
+"""How long the coordinator takes to stop on SIGTERM while agents long-poll, served by
+`shuttersense-coordinator serve`, gunicorn or uvicorn.
 
 Usage, from the repository root (docs/performance.md, "Stopping while agents long-poll"):
 
     .venv/bin/python -m benchmarks.coordinator_stop                  # 50 polls, 1 and 2 workers
     .venv/bin/python -m benchmarks.coordinator_stop --polls 200 --workers 2
+    .venv/bin/python -m benchmarks.coordinator_stop --server gunicorn --workers 2
     .venv/bin/python -m benchmarks.coordinator_stop --db-url postgresql://user@host/postgres
 
 It sets up like benchmarks/coordinator_load.py (a fresh database on PostgreSQL, `--polls` agents
-enrolled, a real `shuttersense-coordinator serve` in production mode), has every agent ask for a
+enrolled, a real coordinator in production mode: `serve`, or with `--server` the ASGI app under
+gunicorn or uvicorn, as README's "Under gunicorn" runs it), has every agent ask for a
 job with the agent's 30 s long poll while the queue is empty, waits until every request is sent
 and then a second more, sends SIGTERM and measures how long the process takes to exit and how each
 poll ended: 204 (no job), another status, or `closed` (the connection ended without an answer;
@@ -30,7 +33,13 @@ from pathlib import Path
 
 import httpx
 
-from .coordinator_load import COORDINATOR, environment, fresh_database, start_coordinator
+from .coordinator_load import (
+    COORDINATOR,
+    SERVERS,
+    environment,
+    fresh_database,
+    start_coordinator,
+)
 from .load_drive import AGENT_API
 from .load_fleet import enrol_fleet
 from .machine import machine_facts
@@ -44,6 +53,7 @@ _LIMIT = 60.0  # seconds the process is given to exit
 
 @dataclass(frozen=True)
 class StopFigures:
+    server: str  # serve, gunicorn or uvicorn
     workers: int
     polls: int
     seconds_to_exit: float  # from SIGTERM to the process's exit
@@ -88,11 +98,13 @@ class _Polls:
         )
 
 
-def measure_stop(env: dict[str, str], folder: Path, keys: list[str], workers: int) -> StopFigures:
-    """Start the coordinator on `env` (migrated, the agents of `keys` enrolled), long-poll with
-    every key, SIGTERM once all have waited a second, and measure the stop. The process is
-    killed if it outlives the limit."""
-    server, base = start_coordinator(env, folder, workers)
+def measure_stop(
+    env: dict[str, str], folder: Path, keys: list[str], workers: int, kind: str = "serve"
+) -> StopFigures:
+    """Start the coordinator on `env` (migrated, the agents of `keys` enrolled) with `kind` of
+    server, long-poll with every key, SIGTERM once all have waited a second, and measure the
+    stop. The process is killed if it outlives the limit."""
+    server, base = start_coordinator(env, folder, workers, kind)
     polls = _Polls(base, keys)
     try:
         with ThreadPoolExecutor(len(keys)) as pool:
@@ -116,6 +128,7 @@ def measure_stop(env: dict[str, str], folder: Path, keys: list[str], workers: in
             server.kill()
         server.wait()
     return StopFigures(
+        server=kind,
         workers=workers,
         polls=len(keys),
         seconds_to_exit=round(exited - signalled, 3),
@@ -130,8 +143,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.coordinator_stop")
     parser.add_argument("--polls", type=int, default=50, help="agents long-polling (50)")
     parser.add_argument(
-        "--workers", type=int, action="append", help="serve --workers N (repeatable; 1 and 2)"
+        "--workers", type=int, action="append", help="server processes (repeatable; 1 and 2)"
     )
+    parser.add_argument("--server", choices=SERVERS, default="serve", help="(serve)")
     parser.add_argument("--db-url", help="a PostgreSQL server (default: a throwaway one)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     return parser.parse_args(argv)
@@ -146,11 +160,12 @@ def main(argv: list[str] | None = None) -> int:
             env = environment(db_url, folder)
             subprocess.run([COORDINATOR, "migrate"], env=env, check=True, capture_output=True)
             keys = enrol_fleet(db_url, env["JWT_SECRET_KEY"], args.polls, 0, 0).agent_keys
-            runs.append(measure_stop(env, folder, keys, workers))
-    print(f"{'workers':>7}{'polls':>7}{'exit s':>8}{'status':>8}{'last answer s':>15}  answers")
+            runs.append(measure_stop(env, folder, keys, workers, args.server))
+    heading = f"{'server':>8}{'workers':>8}{'polls':>7}{'exit s':>8}{'status':>8}"
+    print(f"{heading}{'last answer s':>15}  answers")
     for run in runs:
         print(
-            f"{run.workers:>7}{run.polls:>7}{run.seconds_to_exit:>8.2f}{run.exit_status:>8}"
+            f"{run.server:>8}{run.workers:>8}{run.polls:>7}{run.seconds_to_exit:>8.2f}{run.exit_status:>8}"
             f"{run.slowest_answer:>15.2f}  {run.answers}"
         )
     if args.json:

@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext, suppress
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +57,7 @@ from .services.job_events import deliver_after_commit
 from .services.scheduler import run_due
 from .services.sweeper import SWEEP_INTERVAL, sweep
 from .settings import Settings, load_settings
+from .stop_signals import on_stop_signals
 from .vapid import VapidSource, parse_vapid
 from .vault import Vault
 from .web import install_dashboard
@@ -128,8 +129,13 @@ def _lifespan(
             gc.collect()
             gc.freeze()
         task = asyncio.create_task(loop()) if interval else None
+        # In its own process, a stop signal ends the waiting claims at once (stop_signals.py).
+        signals: AbstractContextManager[None] = (
+            on_stop_signals(app.state.claim_wakeups.close) if own_process else nullcontext()
+        )
         try:
-            yield
+            with signals:
+                yield
         finally:
             if task is not None:
                 # A pass runs on in its thread whatever happens to the task: let it end before
@@ -153,7 +159,8 @@ def create_app(
     """Build the coordinator for `settings` (read from the environment when omitted).
 
     `sweep_interval` None turns the background sweeper and scheduler off (tests drive them by
-    hand). `own_process`: the app is all its process runs (`serve`), so it may tune the process.
+    hand). `own_process`: the app is all its process runs (`serve`, a process manager's worker),
+    so it may tune the process and catch its stop signals.
     `clock` tells the background passes the time (tests set it).
     """
     settings = settings or load_settings()

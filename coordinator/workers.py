@@ -6,7 +6,7 @@ connection. A fleet's agents keep their connections open, so a split made at con
 under the load benchmark one worker carried twice the other's requests and its tail latency
 with them (docs/performance.md). This supervisor starts the workers, restarts one that dies
 after it started, and stops them all on SIGINT or SIGTERM (each ends its waiting claims at once:
-served.py); a worker whose supervisor is killed outright gets SIGTERM from the kernel.
+stop_signals.py); a worker whose supervisor is killed outright gets SIGTERM from the kernel.
 """
 
 from __future__ import annotations
@@ -63,9 +63,9 @@ def _worker(options: dict[str, Any], supervisor: int) -> None:
     if not _end_with(supervisor):
         return
     sock = _listening_socket(options["host"], options["port"])
-    from .served import ServedServer
+    from .served import served_server
 
-    ServedServer(options).run(sockets=[sock])
+    served_server(options).run(sockets=[sock])
 
 
 def serve_workers(options: dict[str, Any], workers: int) -> int:
