@@ -17,6 +17,7 @@ html { -webkit-text-size-adjust: 100%; }
 body {
   margin: 0 auto; padding: 24px 20px 40px; max-width: 1160px;
   font: 14px/1.5 var(--sans); color: var(--text); background: var(--page);
+  overflow-wrap: break-word; /* a long name breaks rather than widen the page */
 }
 h1, h2, h3, h4 { line-height: 1.25; margin: 0; }
 h1 { font-size: 22px; font-weight: 650; margin: 4px 0 12px; overflow-wrap: anywhere; }
@@ -71,8 +72,8 @@ section.block { margin-top: 20px; }
 .description { color: var(--muted); font-size: 12.5px; }
 
 .kpis {
-  display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px;
-  margin: 10px 0 16px;
+  display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 150px), 1fr));
+  gap: 10px; margin: 10px 0 16px;
 }
 .kpi {
   border: 1px solid var(--line); border-left: 4px solid; border-radius: 8px; padding: 10px 12px;
@@ -85,16 +86,17 @@ section.block { margin-top: 20px; }
 .kpi-hint { font-size: 12px; color: var(--muted); }
 
 .chart-row {
-  display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 14px;
-  margin: 6px 0 4px;
+  display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr));
+  gap: 14px; margin: 6px 0 4px;
 }
 figure.chart {
   margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; min-width: 0;
 }
-figure.chart figcaption { font-weight: 650; margin-bottom: 8px; }
+figure.chart figcaption { font-weight: 650; margin-bottom: 8px; overflow-wrap: anywhere; }
 .donut-body { display: flex; flex-wrap: wrap; align-items: center; gap: 14px; }
 .donut-body > svg { flex: 0 0 auto; width: 180px; height: 180px; }
 .bars svg { display: block; max-width: 720px; }
+.bars svg.narrow { display: none; }
 .donut-total { font-size: 26px; font-weight: 700; fill: var(--text); }
 .donut-total.long { font-size: 21px; }
 .donut-total.longer { font-size: 17px; }
@@ -177,6 +179,29 @@ ul.also-in li { display: inline-block; margin-right: 16px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 24px; }
 """
 
+# A phone: one column, less padding, each table scrolling in its own box (.table-wrap).
+_NARROW = """
+@media screen and (max-width: 640px) {
+  body { padding: 12px 8px 24px; }
+  h1 { font-size: 19px; }
+  .report-header, section.tool, section.panel { padding: 14px 12px; border-radius: 8px; }
+  .header-grid { grid-template-columns: minmax(0, 1fr); }
+  .kpis { grid-template-columns: repeat(auto-fit, minmax(min(100%, 130px), 1fr)); gap: 8px; }
+  .kpi-value { font-size: 21px; }
+  .chart-row { grid-template-columns: minmax(0, 1fr); }
+  figure.chart { padding: 10px; }
+  .donut-body > svg { width: 150px; height: 150px; }
+  .bars svg.wide { display: none; }
+  .bars svg.narrow { display: block; }
+  table.data th, table.data td { padding: 5px 8px; }
+  /* Long names wrap in a column of readable width; a table wider than that scrolls. */
+  table.data td { min-width: 7em; overflow-wrap: anywhere; }
+  table.data td.num { min-width: 0; }
+  .action-tool { float: none; display: block; margin: 0 0 2px; }
+  ul.names, ul.also-in { margin-left: 4px; }
+}
+"""
+
 _PRINT = """
 @media print {
   @page { margin: 14mm 12mm; }
@@ -221,4 +246,4 @@ def _tone_rules() -> str:
     return "\n".join(rules)
 
 
-STYLESHEET = _BASE + _tone_rules() + "\n" + _PRINT
+STYLESHEET = _BASE + _tone_rules() + "\n" + _NARROW + _PRINT

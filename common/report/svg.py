@@ -209,16 +209,32 @@ def _describe(item: Datum, total: float, value_format: ValueFormat) -> str:
 
 # --- bars --------------------------------------------------------------------------------------
 
-_WIDTH = 640
-_LABEL_WIDTH = 190
-_VALUE_WIDTH = 96
-_ROW = 26
-_BAR = 16
+
+@dataclass(frozen=True, slots=True)
+class _Bars:
+    """Where a bar chart puts its parts; `label_y` and `bar_y` are from the top of a row."""
+
+    kind: str
+    width: int
+    bar_x: int
+    span: int
+    row: int
+    label_x: int
+    label_y: int
+    label_anchor: str
+    label_chars: int
+    bar_y: int
+    bar_height: int
+
+
+# Wide: the label left of its bar. Narrow (a phone, see the stylesheet): the label above its
+# bar, so both keep a readable size in a third of the width.
+_WIDE = _Bars("wide", 640, 190, 354, 26, 182, 13, "end", 28, 5, 16)
+_NARROW = _Bars("narrow", 320, 0, 250, 36, 0, 9, "start", 38, 18, 12)
 _PAD = 6
-_LABEL_CHARS = 28
 
 
-def _clip(text: str, limit: int = _LABEL_CHARS) -> str:
+def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -229,7 +245,8 @@ def bar_chart(
     value_format: ValueFormat = format_count,
     max_bars: int = 25,
 ) -> Markup:
-    """Horizontal bars in the given order, each with its value at the end.
+    """Horizontal bars in the given order, each with its value at the end: drawn twice, for a
+    wide and a narrow screen (the stylesheet shows one).
 
     Long labels are clipped on the axis and given in full in the bar's tooltip. Past `max_bars`
     a note says how many bars were left out.
@@ -237,63 +254,7 @@ def bar_chart(
     if not data:
         return figure(title, empty_note(NOTHING_TO_SHOW), kind="bars")
     items = _coloured(data[:max_bars])
-    scale = max(max(item.value for item in items), 0) or 1
-    span = _WIDTH - _LABEL_WIDTH - _VALUE_WIDTH
-    height = len(items) * _ROW + 2 * _PAD
-
-    rows: list[Markup] = []
-    for i, item in enumerate(items):
-        top = _PAD + i * _ROW
-        middle = top + _ROW / 2
-        length = max(item.value, 0) / scale * span
-        if item.value > 0:
-            length = max(length, 1.5)  # keep tiny values visible
-        rows.append(
-            tag(
-                "g",
-                tag("title", f"{item.label}: {value_format(item.value)}"),
-                tag(
-                    "text",
-                    _clip(item.label),
-                    x=_LABEL_WIDTH - 8,
-                    y=number(middle),
-                    dy="0.35em",
-                    text_anchor="end",
-                    class_="bar-label",
-                ),
-                tag(
-                    "rect",
-                    x=_LABEL_WIDTH,
-                    y=number(middle - _BAR / 2),
-                    width=number(length),
-                    height=_BAR,
-                    rx=2,
-                    fill=item.colour,
-                ),
-                tag(
-                    "text",
-                    value_format(item.value),
-                    x=number(_LABEL_WIDTH + length + 6),
-                    y=number(middle),
-                    dy="0.35em",
-                    class_="bar-value",
-                ),
-            )
-        )
-    axis = tag(
-        "line", x1=_LABEL_WIDTH, y1=_PAD - 2, x2=_LABEL_WIDTH, y2=height - _PAD + 2, class_="axis"
-    )
-    svg = tag(
-        "svg",
-        tag("title", title),
-        rows,
-        axis,
-        viewBox=f"0 0 {_WIDTH} {height}",
-        width="100%",
-        preserveAspectRatio="xMinYMin meet",
-        role="img",
-        aria_label=title,
-    )
+    drawn = (_bars(items, layout, title, value_format) for layout in (_WIDE, _NARROW))
     note = None
     if len(data) > max_bars:
         note = tag(
@@ -302,4 +263,68 @@ def bar_chart(
             "the rest are in the JSON output.",
             class_="more",
         )
-    return figure(title, render(svg, note), kind="bars")
+    return figure(title, render(drawn, note), kind="bars")
+
+
+def _bars(items: list[Datum], layout: _Bars, title: str, value_format: ValueFormat) -> Markup:
+    scale = max(max(item.value for item in items), 0) or 1
+    height = len(items) * layout.row + 2 * _PAD
+    rows: list[Markup] = []
+    for i, item in enumerate(items):
+        top = _PAD + i * layout.row
+        bar_middle = top + layout.bar_y + layout.bar_height / 2
+        length = max(item.value, 0) / scale * layout.span
+        if item.value > 0:
+            length = max(length, 1.5)  # keep tiny values visible
+        rows.append(
+            tag(
+                "g",
+                tag("title", f"{item.label}: {value_format(item.value)}"),
+                tag(
+                    "text",
+                    _clip(item.label, layout.label_chars),
+                    x=layout.label_x,
+                    y=number(top + layout.label_y),
+                    dy="0.35em",
+                    text_anchor=layout.label_anchor,
+                    class_="bar-label",
+                ),
+                tag(
+                    "rect",
+                    x=layout.bar_x,
+                    y=number(top + layout.bar_y),
+                    width=number(length),
+                    height=layout.bar_height,
+                    rx=2,
+                    fill=item.colour,
+                ),
+                tag(
+                    "text",
+                    value_format(item.value),
+                    x=number(layout.bar_x + length + 6),
+                    y=number(bar_middle),
+                    dy="0.35em",
+                    class_="bar-value",
+                ),
+            )
+        )
+    axis = tag(
+        "line",
+        x1=layout.bar_x,
+        y1=_PAD - 2,
+        x2=layout.bar_x,
+        y2=height - _PAD + 2,
+        class_="axis",
+    )
+    return tag(
+        "svg",
+        tag("title", title),
+        rows,
+        axis,
+        viewBox=f"0 0 {layout.width} {height}",
+        width="100%",
+        preserveAspectRatio="xMinYMin meet",
+        role="img",
+        aria_label=title,
+        class_=layout.kind,
+    )

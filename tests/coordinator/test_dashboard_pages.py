@@ -183,7 +183,7 @@ def test_a_collection_page_says_only_what_its_analyses_told(
 ) -> None:
     collection = add_collection(db_url, "admin@studio.example", "Weddings", "/photos/weddings")
     sign_in(client, "member@studio.example", PASSWORD)
-    facts = re.compile(r'<p class="muted small">(.*?)</p>')
+    facts = re.compile(r'<p class="muted small" data-live-part="numbers">(.*?)</p>')
     assert facts.findall(client.get(f"/collections/{collection}").text)[0] == (
         "not analysed yet · no pipeline"
     )

@@ -17,7 +17,7 @@ from shuttersense.coordinator.settings import Settings
 from tests.helpers.browser import CleanPage, open_page
 from tests.helpers.live_server import live_server
 
-__all__ = ["EMAIL", "HOSTILE", "PASSWORD", "SHOTS", "Visit", "base", "within"]
+__all__ = ["DESKTOP", "EMAIL", "HOSTILE", "PASSWORD", "PHONE", "SHOTS", "Visit", "base", "within"]
 
 T = TypeVar("T")
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"

@@ -105,6 +105,9 @@ def test_an_operator_runs_the_coordinator_from_a_browser(
     page.wait_for_url(f"**/collections/{collection}")
     visit.submit("Run PhotoStats")
     page.evaluate("window.__sameDocument = true")
+    results = page.locator("[data-live-part=results]")
+    expect(results.get_by_text("No results yet.")).to_be_visible()
+    expect(page.locator("[data-live-part=numbers]")).to_contain_text("not analysed yet")
     expect(page.locator("body")).to_have_attribute("data-live", "on")
     seen = [_progress(page)]
     deadline = time.monotonic() + 120
@@ -114,11 +117,14 @@ def test_an_operator_runs_the_coordinator_from_a_browser(
             seen.append(_progress(page))
     assert seen[-1] == ("completed", 100.0), (seen, agent_home.log()[-2000:])
     assert any(0 < value < 100 for _, value in seen), seen  # it moved on the way
+    # The job's end brings its result, its trends and the collection's numbers, still no reload.
+    expect(results.get_by_role("link", name="PhotoStats")).to_have_count(1)
+    expect(page.locator("[data-live-part=trends] figure.chart svg").first).to_be_visible()
+    expect(page.locator("[data-live-part=numbers]")).not_to_contain_text("not analysed yet")
     assert page.evaluate("window.__sameDocument") is True  # no reload
     visit.photograph("collection-job-done")
 
-    page.reload(wait_until="load")
-    page.locator("section", has_text="Results").get_by_role("link", name="PhotoStats").click()
+    results.get_by_role("link", name="PhotoStats").click()
     page.wait_for_url("**/results/res_*")
     report = page.frame_locator("iframe.report-frame")
     assert "PhotoStats" in report.locator("body").inner_text(timeout=30_000)

@@ -3,7 +3,8 @@
 // slowly with 1013). Events sent while no socket listened are lost, so whenever the socket is
 // (re)subscribed, and when a job the page does not list is queued, the page reads its own
 // address again and takes the job rows from it: the server renders them (escaped, with their
-// forms), this script only moves them into place.
+// forms), this script only moves them into place. When a job the page lists ends, the page's
+// other live parts (a collection's numbers, trends and results) are taken from a new read too.
 "use strict";
 
 (function () {
@@ -65,6 +66,9 @@
     if (shown.length === 0 && event.event === "state" && event.status === "queued") {
       reread();
     }
+    const ends = event.event === "state" && FINAL.includes(event.status) &&
+      Array.from(shown).some(function (row) { return !FINAL.includes(row.dataset.status); });
+    if (ends && document.querySelector("[data-live-part]")) reread();
     shown.forEach(function (row) {
       if (event.event === "progress") {
         showStatus(row, event.status, false);
@@ -77,12 +81,28 @@
     });
   }
 
-  async function freshRows() {
+  async function freshPage() {
     const answer = await fetch(location.pathname + location.search, { credentials: "same-origin" });
     if (!answer.ok || answer.redirected) return null; // signed out meanwhile: nothing to show
-    const page = new DOMParser().parseFromString(await answer.text(), "text/html");
-    const table = page.querySelector("table[data-live-jobs]");
+    return new DOMParser().parseFromString(await answer.text(), "text/html");
+  }
+
+  function freshRows(page) {
+    const table = page && page.querySelector("table[data-live-jobs]");
     return table ? Array.from(table.tBodies[0].rows) : null;
+  }
+
+  // Each live part as the server renders it now; one that did not change stays (and keeps
+  // the keyboard focus it holds).
+  function replaceParts(page) {
+    if (!page) return;
+    document.querySelectorAll("[data-live-part]").forEach(function (part) {
+      const name = CSS.escape(part.dataset.livePart);
+      const fresh = page.querySelector('[data-live-part="' + name + '"]');
+      if (fresh && fresh.innerHTML !== part.innerHTML) {
+        part.replaceWith(document.importNode(fresh, true));
+      }
+    });
   }
 
   // The server's rows in the server's order: a job not listed yet goes after the row listed
@@ -123,7 +143,9 @@
       do {
         readAgain = false;
         try {
-          merge(await freshRows());
+          const page = await freshPage();
+          merge(freshRows(page));
+          replaceParts(page);
         } catch (error) {
           // unreachable again: the next reconnect reads them
         }

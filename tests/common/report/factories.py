@@ -180,3 +180,65 @@ def document(
         "scan_time": 0.4,
     }
     return AnalysisDocument(**(fields | overrides))
+
+
+# A name as long as names get, with nowhere to break a line, hostile in HTML (and without the
+# "/" a file name cannot hold).
+LONG_NAME = (
+    "Wedding_of_Alexandra_and_Maximilian_at_the_Chateau_de_Montmirail_2024_" * 2
+    + '"><img_src=x_onerror=alert(2)>'
+)
+
+
+def long_names_document() -> AnalysisDocument:
+    """A run of the three tools in which every name is a LONG_NAME: collection, folders, files,
+    file types, cameras, methods, pipeline and its steps, terminations, scan issues."""
+    folder = f"2024/{LONG_NAME}/{LONG_NAME}"
+    raw = f"{folder}/AB3D0001-{LONG_NAME}.CR3"
+    kind = "." + LONG_NAME.lower()
+    stats = photostats(
+        file_counts={".cr3": 3, ".xmp": 2, kind: 2},
+        storage_by_type={".cr3": 90 * 1024 * 1024, ".xmp": 4096, kind: 1000},
+        orphaned_images=files(raw, f"{folder}/AB3D0002.CR3"),
+        orphaned_sidecars=files(f"{folder}/{LONG_NAME}.xmp"),
+    )
+    names = pairing(
+        invalid_names=[invalid(f"no camera ID: {LONG_NAME}", raw, f"misc/{LONG_NAME}.jpg")],
+        camera_usage={f"Canon EOS R5 {LONG_NAME}": 3, "AB3D": 1},
+        method_usage={LONG_NAME: 2, "DxO": 1},
+        name_collisions=[collisions([folder, f"2023/{LONG_NAME}"], "AB3D0001", "AB3D0002")],
+    )
+    termination = f"Archive {LONG_NAME}"
+    checked = validation(
+        pipeline_name=f"Pipeline {LONG_NAME}",
+        by_termination={termination: {"CONSISTENT": 2, "PARTIAL": 1, "INCONSISTENT": 1}},
+        path_stats=[
+            PathStat(
+                path=["capture", "raw", "archive"],
+                names=["Camera", f"RAW {LONG_NAME}", termination],
+                image_count=4,
+            )
+        ],
+        issues=[
+            issue(
+                Status.PARTIAL,
+                termination,
+                images={folder: [f"AB3D0002{LONG_NAME}"]},
+                expected=[".CR3", f"-{LONG_NAME}.TIF"],
+                missing=[f"-{LONG_NAME}.TIF"],
+            )
+        ],
+    )
+    return document(
+        stats,
+        names,
+        checked,
+        collection=CollectionSummary(
+            path=f"/Volumes/{LONG_NAME}/{folder}",
+            name=f"Collection {LONG_NAME}",
+            total_files=9,
+            total_size=157290496,
+        ),
+        skipped={"photo_pairing_extra": f"not run: {LONG_NAME}"},
+        scan_issues=[ScanIssue(path=raw, reason=f"unreadable: {LONG_NAME}")],
+    )

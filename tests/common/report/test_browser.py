@@ -1,8 +1,10 @@
 """Reports opened in a real headless Chromium: a small one from a real `shuttersense analyze`
 run and the 1,000,000-file one. They must load with no console error and no CSP violation,
-open a list on click, stay a sane length, and print their lists expanded.
+open a list on click, stay a sane length, and print their lists expanded. A report of long
+hostile names fits a 360 px phone without scrolling sideways, and keeps its desktop layout.
 
-Full-page screenshots are kept in build/screenshots/ (report-small.png, report-1m.png).
+Full-page screenshots are kept in build/screenshots/ (report-small.png, report-1m.png,
+report-long-names-phone.png, report-long-names-desktop.png).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page
 
 from shuttersense.common.demo import build_demo
 from shuttersense.common.report import write_report
+from tests.common.report.factories import LONG_NAME, long_names_document
 from tests.common.report.million import million_file_document
 from tests.helpers.browser import chromium_missing, chromium_path, open_page
 
@@ -79,6 +82,68 @@ def test_the_report_opens_cleanly_and_its_lists_open_on_click(
         assert names.inner_text().strip()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+        assert opened.problems() == []
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def long_names_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    report = tmp_path_factory.mktemp("long-names") / "report.html"
+    write_report(long_names_document(), report)
+    return report
+
+
+def _sideways(page: Page) -> int:
+    """How much wider than its window the page is, in px (0 or less: not at all)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
+
+
+def _columns(page: Page, selector: str) -> int:
+    """How many grid columns the first `selector` lays out."""
+    return int(
+        page.locator(selector).first.evaluate(
+            "grid => getComputedStyle(grid).gridTemplateColumns.split(' ').length"
+        )
+    )
+
+
+def test_a_report_of_long_hostile_names_fits_a_phone_and_keeps_its_desktop_layout(
+    browser: BrowserContext, long_names_report: Path
+) -> None:
+    opened = open_page(browser, long_names_report)
+    page = opened.page
+    try:
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        wide, narrow = page.locator("figure.bars svg.wide"), page.locator("figure.bars svg.narrow")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+        page.set_viewport_size({"width": 360, "height": 760})
+        assert _sideways(page) <= 0
+        assert _columns(page, ".header-grid") == 1  # the verdict under the facts
+        assert _columns(page, ".kpis") == 2
+        assert _columns(page, ".chart-row") == 1
+        assert narrow.first.is_visible() and not wide.first.is_visible()
+        # Long names wrap in their column; a table wider still would scroll in its own box.
+        boxes = page.eval_on_selector_all(
+            ".table-wrap",
+            "bs => bs.map(b => [b.scrollWidth - b.clientWidth, getComputedStyle(b).overflowX])",
+        )
+        assert boxes and all(extra <= 0 and scroll == "auto" for extra, scroll in boxes), boxes
+        page.screenshot(path=SCREENSHOTS / "report-long-names-phone.png", full_page=True)
+
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert _sideways(page) <= 0
+        assert _columns(page, ".header-grid") == 2  # facts and verdict side by side
+        assert _columns(page, ".kpis") >= 5
+        assert _columns(page, ".chart-row") >= 2
+        assert wide.first.is_visible() and not narrow.first.is_visible()
+        page.screenshot(path=SCREENSHOTS / "report-long-names-desktop.png", full_page=True)
+
+        assert LONG_NAME in page.locator("h1").inner_text()  # shown as text
+        assert page.locator("img").count() == 0
         assert opened.problems() == []
     finally:
         page.close()

@@ -139,6 +139,20 @@ def test_long_labels_are_clipped_on_the_axis_but_whole_in_the_tooltip() -> None:
     assert ">Canon EOS R5 Mark II with a…</text>" in chart
 
 
+def test_bars_are_drawn_again_for_a_narrow_screen_each_label_above_its_bar() -> None:
+    label = "Canon EOS R5 Mark II with a very long name"
+    chart = bar_chart([Datum(label, 40), Datum("DxO", 10)], title="Methods")
+    assert chart.count("<svg") == 2
+    narrow = chart[chart.rindex("<svg") :]
+    assert 'viewBox="0 0 320 ' in narrow and 'class="narrow"' in narrow
+    widths = [float(w) for w in re.findall(r'<rect x="0" y="[^"]*" width="([^"]*)"', narrow)]
+    assert widths[0] == 4 * widths[1]
+    label_y = float(re.findall(r'<text x="0" y="([^"]*)"', narrow)[0])
+    bar_y = float(re.findall(r'<rect x="0" y="([^"]*)"', narrow)[0])
+    assert label_y < bar_y
+    assert ">Canon EOS R5 Mark II with a very long…</text>" in narrow  # room for more of it
+
+
 def test_bar_chart_caps_its_rows() -> None:
     chart = bar_chart([Datum(f"m{i}", i + 1) for i in range(30)], title="t", max_bars=25)
     assert len(_bar_widths(chart)) == 25
