@@ -134,4 +134,3 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         if role == VALUE_ROLE:
             return self._value(column, row)
         return None
-
