@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shuttersense.common.analysis import Listing
+from shuttersense.common.listing import Listing
 from shuttersense.common.progress import ProgressSink
 from shuttersense.desktop.agent import executor
 from shuttersense.desktop.agent.backoff import Backoff
