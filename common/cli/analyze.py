@@ -8,7 +8,8 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..analysis import AnalysisRequest, analyse_listing, parse_tools, scan_for
+from ..analysis import analyse_listing, scan_for
+from ..analysis_request import AnalysisRequest, parse_tools
 from ..config import TeamConfig, load_team_config
 from ..errors import OutputError
 from ..json_stream import json_chunks

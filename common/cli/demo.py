@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ..analysis import AnalysisRequest
+from ..analysis_request import AnalysisRequest
 from ..config import load_team_config
 from ..demo import MARKER, DemoCollection, build_demo
 from ..errors import OutputError

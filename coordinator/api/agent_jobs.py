@@ -21,7 +21,7 @@ from ..schemas.agent_protocol import (
     ReleaseRequest,
     UploadOutcome,
 )
-from ..services import claims, completion, jobs, results
+from ..services import claims, completion, job_lifecycle, results
 from ..services.agent_identity import AgentIdentity
 from ..vault import Vault
 from .body_limits import MiB, body_limit
@@ -79,7 +79,9 @@ async def progress(guid: str, body: ProgressRequest, call: AgentCallDep) -> Prog
     """Report progress; renews the lease and says whether the job was cancelled."""
     report = body.model_dump(exclude={"claim_token"})
     job = await call.run(
-        lambda session, agent: jobs.progress(session, agent, guid, body.claim_token, report)
+        lambda session, agent: job_lifecycle.progress(
+            session, agent, guid, body.claim_token, report
+        )
     )
     return ProgressResponse(
         lease_expires_at=job.lease_expires_at, cancel_requested=job.cancel_requested
@@ -121,8 +123,8 @@ def no_change(guid: str, body: NoChangeRequest, agent: AgentDep, session: Sessio
 def fail(guid: str, body: FailRequest, agent: AgentDep, session: SessionDep) -> JobOutcome:
     """Give up the job: retried later if `retryable` and attempts remain, else failed (with a
     FAILED result that carries the error)."""
-    job = jobs.fail(session, agent, guid, body.claim_token, body.error, body.retryable)
-    ended = jobs.stored_result(session, job)  # the FAILED or CANCELLED result, if it ended
+    job = job_lifecycle.fail(session, agent, guid, body.claim_token, body.error, body.retryable)
+    ended = job_lifecycle.stored_result(session, job)  # the FAILED or CANCELLED result, if it ended
     return JobOutcome(job_guid=guid, status=job.status, result_guid=ended.guid if ended else None)
 
 
@@ -130,7 +132,7 @@ def fail(guid: str, body: FailRequest, agent: AgentDep, session: SessionDep) -> 
 def release(guid: str, body: ReleaseRequest, agent: AgentDep, session: SessionDep) -> JobOutcome:
     """Hand the job back unfinished (the agent is stopping): queued again at once, the attempt
     not counted; a job whose cancellation was asked for ends cancelled."""
-    job = jobs.release(session, agent, guid, body.claim_token)
+    job = job_lifecycle.release(session, agent, guid, body.claim_token)
     return JobOutcome(job_guid=guid, status=job.status)
 
 

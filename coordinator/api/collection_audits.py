@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ..models import Job
 from ..schemas.jobs import AuditCreate, AuditOut, QueuedAuditOut
 from ..services import collection_audits, collection_report, job_admin
-from ..services.jobs import ACTIVE
+from ..services.job_lifecycle import ACTIVE
 from .deps import CurrentUser, SessionDep
 from .jobs import job_out
 from .results import REPORT_HEADERS

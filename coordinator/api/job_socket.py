@@ -22,7 +22,7 @@ from ..errors import NotFound, ServiceError
 from ..event_bus import SlowConsumer, Subscription
 from ..ids import is_guid
 from ..services.job_events import public_view
-from ..services.jobs import find_team_job
+from ..services.job_lifecycle import find_team_job
 from .deps import socket_user
 
 __all__ = ["POLICY_VIOLATION", "TRY_AGAIN_LATER", "router"]

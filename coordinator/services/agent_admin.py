@@ -17,7 +17,7 @@ from ..models.base import utcnow
 from ..models.team import User
 from . import audit
 from .agents import OFFLINE_AFTER, pool_counts
-from .jobs import ACTIVE, give_back
+from .job_lifecycle import ACTIVE, give_back
 from .lookup import in_team
 from .registration import DEFAULT_EXPIRY_HOURS, IssuedToken, create_registration_token
 

@@ -2,7 +2,7 @@
 outcomes delivered together.
 
 Each outcome is taken or refused on its own, through the very services of the per-job calls
-(completion.complete, completion.no_change, jobs.fail): the same checks (fence, signature,
+(completion.complete, completion.no_change, job_lifecycle.fail): the same checks (fence, signature,
 schema), the same idempotency (a repeated delivery answers the stored results), one result per
 job. A job whose claim was superseded, or whose result is refused, does not hold the others up.
 """
@@ -21,7 +21,7 @@ from ..models import Job
 from ..models.base import utcnow
 from ..schemas.agent_audits import AuditOutcome, CompleteOutcome, NoChangeOutcome
 from ..vault import Vault
-from . import completion, jobs
+from . import completion, job_lifecycle
 from .agent_identity import AgentIdentity
 from .job_events import JOB_VIEW_COLUMNS, note_job_event
 
@@ -38,7 +38,7 @@ _HELD = select(_jobs.c.id, _jobs.c.status).where(
     *_FENCED, _jobs.c.status.in_(bindparam("states", expanding=True))
 )
 _PROGRESS = (
-    jobs.fenced_update(jobs.ACTIVE)
+    job_lifecycle.fenced_update(job_lifecycle.ACTIVE)
     .values(status="running", progress=bindparam("report"), lease_expires_at=bindparam("lease"))
     .returning(_jobs.c.lease_expires_at, *(_jobs.c[name] for name in JOB_VIEW_COLUMNS))
 )
@@ -71,7 +71,7 @@ def held_jobs(
     agent: AgentIdentity,
     guid: str,
     token_hash: str,
-    states: tuple[str, ...] = jobs.RESULT_WANTED,
+    states: tuple[str, ...] = job_lifecycle.RESULT_WANTED,
 ) -> list[Row[Any]]:
     """The audit's jobs (id, status) the claim of `token_hash` holds in one of `states` (by
     default: those whose result is still wanted); NotFound for another team's audit, Conflict
@@ -80,7 +80,7 @@ def held_jobs(
     rows = session.connection().execute(_HELD, {**fence, "token_hash": token_hash}).all()
     if not rows:
         _audit_jobs(session, agent, guid)
-        raise Conflict(jobs.SUPERSEDED)
+        raise Conflict(job_lifecycle.SUPERSEDED)
     return rows
 
 
@@ -91,9 +91,9 @@ def audit_progress(
     Returns those jobs (guid, lease_expires_at, cancel_requested…); the caller tells the agent
     which it still holds and which were cancelled."""
     token_hash = hash_secret(token)
-    before = held_jobs(session, agent, guid, token_hash, jobs.ACTIVE)
+    before = held_jobs(session, agent, guid, token_hash, job_lifecycle.ACTIVE)
     connection = session.connection()
-    lease = utcnow() + jobs.LEASE
+    lease = utcnow() + job_lifecycle.LEASE
     renewed = []
     for held in before:
         values = {"job": held.id, "token_hash": token_hash, "report": report, "lease": lease}
@@ -106,7 +106,7 @@ def audit_progress(
         renewed.append(job)
     if not renewed:
         session.rollback()
-        raise Conflict(jobs.SUPERSEDED)
+        raise Conflict(job_lifecycle.SUPERSEDED)
     session.commit()
     return renewed
 
@@ -132,8 +132,8 @@ def _deliver_one(
             session, agent, guid, token, outcome.input_state_hash, outcome.source_result_guid
         )
         return Answer(guid, "no_change", copy.guid)
-    job = jobs.fail(session, agent, guid, token, outcome.error, outcome.retryable)
-    ended = jobs.stored_result(session, job)  # the FAILED or CANCELLED result, if it ended
+    job = job_lifecycle.fail(session, agent, guid, token, outcome.error, outcome.retryable)
+    ended = job_lifecycle.stored_result(session, job)  # the FAILED or CANCELLED result, if it ended
     return Answer(guid, job.status, ended.guid if ended else None)
 
 

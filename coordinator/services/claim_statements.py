@@ -23,7 +23,7 @@ from ..models.base import utcnow
 from ..vault import Vault
 from .agent_identity import AgentIdentity
 from .job_events import JOB_VIEW_COLUMNS
-from .jobs import LEASE
+from .job_lifecycle import LEASE
 
 __all__ = ["CLAIM", "CLAIM_SIBLINGS", "CONTEXT", "claim_values"]
 

@@ -24,7 +24,8 @@ from ..models import Collection, Job
 from ..models.team import User
 from . import audit
 from .collections import team_collection
-from .jobs import QueuedJob, applicable_tools, cancel, create_job
+from .job_lifecycle import cancel
+from .jobs import QueuedJob, applicable_tools, create_job
 
 __all__ = [
     "QueuedAudit",

@@ -24,7 +24,7 @@ from ..vault import Vault
 from .agent_identity import AgentIdentity
 from .collection_stats import record_stats
 from .job_events import JOB_VIEW_COLUMNS, note_job_event
-from .jobs import (
+from .job_lifecycle import (
     RESULT_WANTED,
     check_fence,
     fenced_job,

@@ -33,7 +33,8 @@ from ..models.team import User
 from . import audit
 from .collection_audits import audit_parameters
 from .collections import team_collection
-from .jobs import QueuedJob, cancel, create_job, find_team_job
+from .job_lifecycle import cancel, find_team_job
+from .jobs import QueuedJob, create_job
 from .results import parse_tool_result
 
 __all__ = [

@@ -25,7 +25,7 @@ from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Job
-from .jobs import ACTIVE, LEASE, end_unsuccessfully, requeue
+from .job_lifecycle import ACTIVE, LEASE, end_unsuccessfully, requeue
 
 __all__ = ["LOST_BY_AGENT", "heartbeat_leases", "lose"]
 

@@ -21,7 +21,7 @@ from ..models import Agent, Job
 from ..models.base import utcnow
 from .agents import OFFLINE_AFTER
 from .job_events import note_event
-from .jobs import ACTIVE
+from .job_lifecycle import ACTIVE
 from .leases import lose
 from .retention import RETENTION_BATCH, expire_results
 from .sole_owner import sole_owner

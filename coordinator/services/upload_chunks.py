@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import Agent, Job, Upload, UploadChunk
 from ..models.base import utcnow
-from . import audit_delivery, jobs
+from . import audit_delivery, job_lifecycle
 
 __all__ = ["LIFETIME", "MAX_CHUNK", "assembled", "open_upload", "put_chunk"]
 
@@ -44,15 +44,14 @@ def _renew_held(session: Session, agent: Agent, upload: Upload, now: datetime) -
     if upload.audit_guid is not None:
         token_hash = upload.claim_token_hash or ""
         held = audit_delivery.held_jobs(session, agent, upload.audit_guid, token_hash)
-        running = [row.id for row in held if row.status in jobs.ACTIVE]
+        running = [row.id for row in held if row.status in job_lifecycle.ACTIVE]
         if running:
-            session.execute(
-                update(Job).where(Job.id.in_(running)).values(lease_expires_at=now + jobs.LEASE)
-            )
+            renewed = {"lease_expires_at": now + job_lifecycle.LEASE}
+            session.execute(update(Job).where(Job.id.in_(running)).values(renewed))
         return
     job = _held_job(session, upload)
-    if job is not None and job.status in jobs.ACTIVE:
-        job.lease_expires_at = now + jobs.LEASE
+    if job is not None and job.status in job_lifecycle.ACTIVE:
+        job.lease_expires_at = now + job_lifecycle.LEASE
 
 
 def _held_job(session: Session, upload: Upload) -> Job | None:
@@ -62,7 +61,7 @@ def _held_job(session: Session, upload: Upload) -> Job | None:
     job = session.get(Job, upload.job_id)
     if job is None or job.claim_token_hash != upload.claim_token_hash:
         raise Conflict("this claim was superseded: the job was given to another run")
-    if job.status not in jobs.RESULT_WANTED:
+    if job.status not in job_lifecycle.RESULT_WANTED:
         raise Conflict(f"the job is {job.status}; its result is no longer wanted")
     return job
 

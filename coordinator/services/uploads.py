@@ -30,7 +30,7 @@ from ..models import Agent, Collection, Job, Result, Upload, UploadChunk
 from ..models.base import utcnow
 from ..schemas.agent_audits import AuditOutcomes
 from ..vault import Vault
-from . import audit_delivery, completion, jobs, results
+from . import audit_delivery, completion, job_lifecycle, results
 from .collections import team_collection
 from .upload_chunks import LIFETIME, MAX_CHUNK, assembled, open_upload, put_chunk
 
@@ -87,8 +87,8 @@ def start_job_upload(
     session: Session, agent: Agent, job_guid: str, token: str, total_size: int, chunk_count: int
 ) -> Upload:
     """Open an upload for the result of a job this agent holds the claim of."""
-    job = jobs.fenced_job(session, agent, job_guid, token)
-    if job.status not in jobs.RESULT_WANTED:
+    job = job_lifecycle.fenced_job(session, agent, job_guid, token)
+    if job.status not in job_lifecycle.RESULT_WANTED:
         raise Conflict(f"the job is {job.status}; its result is no longer wanted")
     _check_shape(session, agent, total_size, chunk_count)
     return _new_upload(

@@ -16,15 +16,12 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from shuttersense.common.analysis import (
-    AnalysisRequest,
-    analyse_listing,
-    input_state_hashes,
-    scan_collection,
-)
+from shuttersense.common.analysis import analyse_listing
+from shuttersense.common.analysis_request import AnalysisRequest, input_state_hashes
 from shuttersense.common.audit_protocol import AuditClaimResponse, AuditJob
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.errors import ShutterSenseError
+from shuttersense.common.listing import scan_collection
 from shuttersense.common.pipeline import Pipeline, checked_pipeline
 from shuttersense.common.protocol import result_signature
 from shuttersense.common.results import ToolName

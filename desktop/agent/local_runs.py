@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shuttersense.common.analysis import AnalysisRequest, analyse_listing, scan_for
+from shuttersense.common.analysis import analyse_listing, scan_for
+from shuttersense.common.analysis_request import AnalysisRequest
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.pipeline import Pipeline, checked_pipeline
 from shuttersense.common.progress import ProgressSink

@@ -10,64 +10,29 @@ under `sending(key)`: a lock file per result in `sending/` beside the database, 
 waiting. Whoever holds it sends the result and removes it; the others skip it. A process that
 dies while sending drops its lock with it, and the next pass sends the result again.
 
-The file carries its schema version (SQLite's `user_version`). Stores made before versioning
-(version 0 with the tables of version 1) are stamped 1 as they are; a later version adds its
-step to `_UPGRADES`. A store written by a newer agent is refused, not altered.
+The file, its schema and its versions: offline_schema.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from .errors import AgentError
+from .offline_handover import move_to_new_coordinator
+from .offline_schema import open_store_file, stamp
 from .private_files import held_if_free
 
-__all__ = ["SCHEMA_VERSION", "OfflineStore", "PendingResult"]
+__all__ = ["OfflineStore", "PendingResult"]
 
 Kind = Literal["complete", "no-change", "upload", "audit"]
-
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS pending (
-    key TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    job_guid TEXT,
-    claim_token TEXT,
-    collection_guid TEXT,
-    root_path TEXT,
-    collection_name TEXT,
-    tool TEXT NOT NULL,
-    body TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'pending',
-    last_error TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS cache (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL,
-    fetched_at TEXT NOT NULL
-);
-"""
-
-# Version reached -> the statements that reach it from the one before. Version 1 is `_SCHEMA`
-# itself: the stores made before versioning hold exactly its tables, with rows of the kinds
-# `complete`, `no-change` and `upload`, and, from agents that claim audits, `audit` rows (tool
-# `audit`, the body holding `audit_guid`, `jobs`, `outcomes`, and from this version on `tools`,
-# with the collection's folder and name in their columns); an older row lacking the folder is
-# still sent, but cannot follow a new registration.
-_UPGRADES: dict[int, str] = {1: _SCHEMA}
 
 _SELECT = (
     "SELECT key, kind, tool, body, job_guid, claim_token, collection_guid, root_path,"
@@ -94,48 +59,11 @@ class PendingResult:
     last_error: str | None
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class OfflineStore:
     def __init__(self, path: Path, key: bytes) -> None:
         self.path = path
         self._fernet = Fernet(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            (path.parent / "sending").mkdir(exist_ok=True, mode=0o700)
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._upgrade()
-        except (sqlite3.Error, OSError) as exc:
-            raise AgentError(f"cannot open the offline store {path}: {exc}") from None
-
-    def _upgrade(self) -> None:
-        """Bring the file to SCHEMA_VERSION, one step per transaction (another process may be
-        opening it too: each step reads the version under the write lock); refuse a newer one."""
-        while True:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                found = self._db.execute("PRAGMA user_version").fetchone()[0]
-                if found < SCHEMA_VERSION:
-                    for statement in filter(str.strip, _UPGRADES[found + 1].split(";")):
-                        self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version = {found + 1}")
-            except sqlite3.Error:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-            if found + 1 >= SCHEMA_VERSION:
-                break
-        if found > SCHEMA_VERSION:
-            self._db.close()
-            raise AgentError(
-                f"the offline store {self.path} was written by a newer ShutterSense (schema "
-                f"{found}, this one knows {SCHEMA_VERSION}): update ShutterSense; the results "
-                "it keeps are left untouched"
-            )
+        self._db = open_store_file(path)
 
     def close(self) -> None:
         self._db.close()
@@ -169,7 +97,7 @@ class OfflineStore:
                 collection_name,
                 tool,
                 json.dumps(body),
-                _now(),
+                stamp(),
             ),
         )
         return key
@@ -206,57 +134,15 @@ class OfflineStore:
                 root_path,
                 collection_name,
                 json.dumps(body),
-                _now(),
+                stamp(),
             ),
         )
         return key
 
     def move_to_new_coordinator(self) -> int:
-        """This agent now works for another coordinator (solo mode to a team, or back): what it
-        keeps for the old one goes to the new one as results of its folders. Jobs' results, and
-        the results among an audit's outcomes, become uploads (their claims and collections
-        meant nothing there); a no-change refers to a result the new one does not have, and a
-        failure is the old one's business, so they go. Returns how many results will go."""
-        moved = 0
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            rows = self._db.execute(
-                "SELECT key, kind, body, root_path, collection_name FROM pending"
-                " WHERE state = 'pending'"
-            ).fetchall()
-            for key, kind, body, root_path, name in rows:
-                if kind == "audit" and root_path is not None:
-                    moved += self._audit_as_uploads(json.loads(body), root_path, name)
-                if kind in ("no-change", "audit") or root_path is None:
-                    self._db.execute("DELETE FROM pending WHERE key = ?", (key,))
-                    continue
-                kept = {k: v for k, v in json.loads(body).items() if k != "signature"}
-                self._db.execute(
-                    "UPDATE pending SET kind = 'upload', job_guid = NULL, claim_token = NULL,"
-                    " collection_guid = NULL, body = ? WHERE key = ?",
-                    (json.dumps(kept), key),
-                )
-                moved += 1
-        except sqlite3.Error:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-        return moved
-
-    def _audit_as_uploads(self, body: dict[str, Any], root_path: str, name: str | None) -> int:
-        """An audit's results as uploads of its folder, in its order (within a transaction)."""
-        made = 0
-        for tool, outcome in zip(body.get("tools", []), body["outcomes"], strict=False):
-            if outcome.get("kind") != "complete":
-                continue
-            kept = {k: outcome[k] for k in ("result", "input_state_hash") if k in outcome}
-            self._db.execute(
-                "INSERT INTO pending (key, kind, root_path, collection_name, tool, body,"
-                " created_at) VALUES (?, 'upload', ?, ?, ?, ?, ?)",
-                (f"run-{uuid.uuid4().hex}", root_path, name, tool, json.dumps(kept), _now()),
-            )
-            made += 1
-        return made
+        """What this store keeps goes to the coordinator the agent now works for; how many
+        results will go (offline_handover.py says which)."""
+        return move_to_new_coordinator(self._db)
 
     def add_local_result(
         self,
@@ -272,7 +158,7 @@ class OfflineStore:
         self._db.execute(
             "INSERT INTO pending (key, kind, collection_guid, root_path, collection_name, tool,"
             " body, created_at) VALUES (?, 'upload', ?, ?, ?, ?, ?, ?)",
-            (key, collection_guid, root_path, collection_name, tool, json.dumps(body), _now()),
+            (key, collection_guid, root_path, collection_name, tool, json.dumps(body), stamp()),
         )
         return key
 
@@ -374,7 +260,7 @@ class OfflineStore:
             "INSERT INTO cache (name, value, fetched_at) VALUES (?, ?, ?)"
             " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
             " fetched_at = excluded.fetched_at",
-            (name, json.dumps(value), _now()),
+            (name, json.dumps(value), stamp()),
         )
 
     def cache_get(self, name: str) -> Any | None:

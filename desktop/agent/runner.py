@@ -29,35 +29,21 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from shuttersense.common.agent_protocol import HeartbeatRequest, ProgressRequest
-from shuttersense.common.audit_protocol import AuditClaimResponse, AuditCompleteRequest
+from shuttersense.common.agent_protocol import HeartbeatRequest
 
+from .backoff import Backoff
 from .client import CoordinatorClient
-from .errors import AuthRefused, ClaimLost, CoordinatorRefused, CoordinatorUnreachable
-from .executor import Outcome, execute_audit, wire_outcome
+from .errors import AuthRefused, CoordinatorRefused, CoordinatorUnreachable
+from .executor import Outcome, wire_outcome
 from .offline_store import OfflineStore
 from .roots import AuthorizedRoots
+from .running_audit import RunningAudit, release_audit, report_refusal, send_progress
 from .runtime_state import RuntimeState
 from .sync import deliver, sync_pending
 
-__all__ = ["AgentRunner", "Backoff", "RunnerSettings"]
+__all__ = ["AgentRunner", "RunnerSettings"]
 
 log = logging.getLogger(__name__)
-
-
-class Backoff:
-    """1 s, 2 s, 4 s … up to `ceiling`, back to the start after a success."""
-
-    def __init__(self, ceiling: float = 60.0) -> None:
-        self.ceiling = ceiling
-        self._next = 1.0
-
-    def next(self) -> float:
-        delay, self._next = self._next, min(self._next * 2, self.ceiling)
-        return delay
-
-    def reset(self) -> None:
-        self._next = 1.0
 
 
 @dataclass(frozen=True)
@@ -66,33 +52,6 @@ class RunnerSettings:
     poll_wait: int = 30
     progress_interval: float = 1.0
     capabilities: tuple[str, ...] = field(default_factory=tuple)
-
-
-@dataclass
-class _RunningAudit:
-    """A claimed audit. `cancel` stops the scan (every job's cancellation was asked for, the
-    claim was lost, or the agent stops); a job cancelled alone is only left out (`cancelled`)."""
-
-    claim: AuditClaimResponse
-    cancel: threading.Event = field(default_factory=threading.Event)
-    cancelled: set[str] = field(default_factory=set)
-    latest: tuple[str, float, dict[str, int], str] = ("initializing", 0.0, {}, "")
-
-    @property
-    def guid(self) -> str:
-        return self.claim.audit_guid
-
-    @property
-    def jobs(self) -> list[str]:
-        return [job.job_guid for job in self.claim.jobs]
-
-    def cancel_jobs(self, guids: set[str]) -> None:
-        self.cancelled |= guids & set(self.jobs)
-        if self.cancelled >= set(self.jobs):
-            self.cancel.set()
-
-    def report(self, stage: str, percent: float, counts: dict[str, int], message: str) -> None:
-        self.latest = (stage, percent, counts, message)
 
 
 class AgentRunner:
@@ -117,7 +76,7 @@ class AgentRunner:
         self._beat_now = threading.Event()  # the heartbeat thread beats without waiting
         self.polling = False
         self.failure: AuthRefused | None = None  # why the coordinator sent us away
-        self._audit: _RunningAudit | None = None
+        self._audit: RunningAudit | None = None
         # Held by a heartbeat on its way, and to start or end a claim: a heartbeat saying no
         # claim is in flight stays true until it is answered.
         self._claims = threading.Lock()
@@ -208,14 +167,14 @@ class AgentRunner:
             return
         try:
             if self._holding_back():  # its claim was answered as it was being cut short
-                self._release(audit)
+                release_audit(self._client, audit)
             else:
                 self._run(audit)
         finally:
             self._audit = None
             self._state.update(current_job=None, percent=None)
 
-    def _claim(self) -> _RunningAudit | None:
+    def _claim(self) -> RunningAudit | None:
         """Long-poll for an audit; it is the agent's (`_audit`) before the claim is over."""
         with self._claims:
             if self._holding_back():  # stopped or paused while a heartbeat was on its way
@@ -234,13 +193,13 @@ class AgentRunner:
                 claim = None  # stop() or pause() cut the long poll short
             finally:
                 self.polling = False
-            audit = None if claim is None else _RunningAudit(claim)
+            audit = None if claim is None else RunningAudit(claim)
         finally:
             with self._claims:
                 self._audit, self._claiming = audit, False
         return audit
 
-    def _run(self, audit: _RunningAudit) -> None:
+    def _run(self, audit: RunningAudit) -> None:
         claim = audit.claim
         where = claim.collection.root_path if claim.collection else "no collection"
         tools = ", ".join(job.tool for job in claim.jobs)
@@ -250,14 +209,7 @@ class AgentRunner:
         roots = self._roots()
 
         def work() -> None:
-            try:
-                outcomes.append(execute_audit(claim, roots, audit.report, audit.cancel.is_set))
-            except Exception as exc:  # a bug must fail the jobs, not kill the agent
-                log.exception("audit %s crashed", audit.guid)
-                error = f"the agent failed: {exc}"
-                outcomes.append(
-                    [Outcome("fail", error=error, retryable=True, job_guid=g) for g in audit.jobs]
-                )
+            outcomes.append(audit.run_jobs(roots))
 
         worker = threading.Thread(target=work, name=f"audit-{audit.guid}", daemon=True)
         worker.start()
@@ -267,50 +219,16 @@ class AgentRunner:
             if self.stopping.is_set():
                 audit.cancel.set()
             if worker.is_alive() and not lost:
-                lost = self._progress(audit)
+                lost = send_progress(self._client, audit)
                 self._state.update(percent=audit.latest[1])
         if lost:
             log.warning("audit %s was taken away; its work is dropped", audit.guid)
         elif self.stopping.is_set() and all(o.kind == "fail" for o in outcomes[0]):
-            self._release(audit)
+            release_audit(self._client, audit)
         else:
-            self._deliver(audit, self._without_cancelled(audit, outcomes[0]))
+            self._deliver(audit, audit.without_cancelled(outcomes[0]))
 
-    @staticmethod
-    def _without_cancelled(audit: _RunningAudit, outcomes: list[Outcome]) -> list[Outcome]:
-        """A job whose cancellation was asked for while the others ran ends with a `fail`
-        (the coordinator ends it cancelled) instead of its result."""
-        return [
-            Outcome("fail", error="the job was cancelled", job_guid=o.job_guid)
-            if o.job_guid in audit.cancelled
-            else o
-            for o in outcomes
-        ]
-
-    def _progress(self, audit: _RunningAudit) -> bool:
-        """Report progress; True when the claim is lost. An unreachable coordinator is fine:
-        the work goes on and its results are kept until it is back."""
-        stage, percent, counts, message = audit.latest
-        body = ProgressRequest(
-            claim_token=audit.claim.claim_token,
-            stage=stage,
-            percent=percent,
-            counts=counts,
-            message=message[:500],
-        )
-        try:
-            answer = self._client.audit_progress(audit.guid, body)
-        except ClaimLost:
-            audit.cancel.set()
-            return True
-        except (CoordinatorUnreachable, CoordinatorRefused) as exc:
-            log.debug("progress of %s not sent: %s", audit.guid, exc)
-            return False
-        lost = set(audit.jobs) - {job.job_guid for job in answer.jobs}
-        audit.cancel_jobs(lost | {job.job_guid for job in answer.jobs if job.cancel_requested})
-        return False
-
-    def _deliver(self, audit: _RunningAudit, outcomes: list[Outcome]) -> None:
+    def _deliver(self, audit: RunningAudit, outcomes: list[Outcome]) -> None:
         tools = {job.job_guid: job.tool for job in audit.claim.jobs}
         collection = audit.claim.collection
         with self._claims:  # a heartbeat names the jobs as run or as kept, never as both
@@ -329,29 +247,12 @@ class AgentRunner:
             log.warning("audit %s done; outcomes kept until the coordinator is back", audit.guid)
             return
         if delivery.state == "rejected":
-            # Do not leave the jobs whose result was refused to time out and run again.
-            error = f"the coordinator refused the result: {delivery.error}"
-            refused = delivery.refused or audit.jobs  # some outcomes, or the whole request
-            failed = [wire_outcome(Outcome("fail", error=error, job_guid=g)) for g in refused]
-            body = {"claim_token": audit.claim.claim_token, "outcomes": failed}
-            try:
-                self._client.complete_audit(audit.guid, AuditCompleteRequest.model_validate(body))
-            except (ClaimLost, CoordinatorUnreachable, CoordinatorRefused) as exc:
-                log.warning("could not report the refusal for audit %s: %s", audit.guid, exc)
+            report_refusal(self._client, audit, delivery)
         elif delivery.state == "taken":  # a `sync` beside the agent picked it up first
             log.info("audit %s done; another agent process is sending it", audit.guid)
         else:
             kinds = ", ".join(outcome.kind for outcome in outcomes)
             log.info("audit %s done (%s; %s)", audit.guid, kinds, delivery.state)
-
-    def _release(self, audit: _RunningAudit) -> None:
-        token = audit.claim.claim_token
-        for guid in audit.jobs:
-            try:
-                self._client.release(guid, claim_token=token)
-                log.info("released job %s on the way out", guid)
-            except (CoordinatorUnreachable, CoordinatorRefused) as exc:
-                log.warning("could not release job %s: %s", guid, exc)
 
     def _heartbeat_body(self) -> HeartbeatRequest:
         audit = self._audit
@@ -402,9 +303,4 @@ class AgentRunner:
         audit = self._audit
         if audit is None:
             return
-        cancelled = {
-            command.get("job") for command in answer.commands if command.get("type") == "cancel_job"
-        }
-        if cancelled & set(audit.jobs):
-            log.info("jobs %s cancelled by the coordinator", sorted(cancelled & set(audit.jobs)))
-            audit.cancel_jobs(cancelled)
+        audit.cancel_as_told(answer.commands)

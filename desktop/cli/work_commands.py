@@ -13,8 +13,9 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from shuttersense.common.analysis import parse_tools, scan_collection
+from shuttersense.common.analysis_request import parse_tools
 from shuttersense.common.cli.progress_bar import TerminalProgress
+from shuttersense.common.listing import scan_collection
 
 from ..agent.context import AgentContext
 from ..agent.errors import AgentError

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from shuttersense.common.analysis import AnalysisRequest, analyse_listing, scan_collection
+from shuttersense.common.analysis import analyse_listing
+from shuttersense.common.analysis_request import AnalysisRequest
 from shuttersense.common.beside import Beside
 from shuttersense.common.errors import ToolError
+from shuttersense.common.listing import scan_collection
 from shuttersense.common.pipeline import checked_pipeline
 from tests.helpers.samples import FAMILY, PIPELINE
 

@@ -6,16 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from shuttersense.common.analysis import (
-    AnalysisRequest,
-    input_state_hashes,
-    run_analysis,
-    scan_collection,
-)
+from shuttersense.common.analysis import run_analysis
+from shuttersense.common.analysis_request import AnalysisRequest, input_state_hashes
 from shuttersense.common.cli.main import main
 from shuttersense.common.config import TeamConfig
 from shuttersense.common.conventions import config_convention
 from shuttersense.common.grammar import ParsedName
+from shuttersense.common.listing import scan_collection
 from shuttersense.common.results import PhotoPairingResult
 
 CAMERA_NAMES = {

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from shuttersense.common.analysis import AnalysisRequest, run_analysis
+from shuttersense.common.analysis import run_analysis
+from shuttersense.common.analysis_request import AnalysisRequest
 from shuttersense.common.cli.main import main
 from shuttersense.common.json_stream import json_chunks
 from shuttersense.common.pipeline import load_pipeline

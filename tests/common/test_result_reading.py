@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from shuttersense.common.analysis import AnalysisRequest, run_analysis
+from shuttersense.common.analysis import run_analysis
+from shuttersense.common.analysis_request import AnalysisRequest
 from shuttersense.common.pipeline import load_pipeline
 from shuttersense.common.result_reading import read_tool_result, upgrade_payload
 from shuttersense.common.results import (

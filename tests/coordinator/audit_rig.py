@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from shuttersense.common.analysis import AnalysisRequest, run_analysis
+from shuttersense.common.analysis import run_analysis
+from shuttersense.common.analysis_request import AnalysisRequest
 from shuttersense.common.pipeline import checked_pipeline
 from shuttersense.common.protocol import result_signature
 from shuttersense.common.results import AnalysisDocument

@@ -9,7 +9,7 @@ import shutil
 import signal
 from pathlib import Path
 
-from shuttersense.coordinator.services.jobs import LEASE
+from shuttersense.coordinator.services.job_lifecycle import LEASE
 from tests.helpers.agent_process import AgentHome, wait_for
 
 from .conftest import Coordinator, make_collection, registered

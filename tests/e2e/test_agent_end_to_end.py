@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from shuttersense.common.analysis import AnalysisRequest, run_analysis
+from shuttersense.common.analysis import run_analysis
+from shuttersense.common.analysis_request import AnalysisRequest
 from shuttersense.common.demo import build_demo
 from shuttersense.common.pipeline import load_pipeline
 from tests.coordinator.factories import invalid

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import update
 
-from shuttersense.common.analysis import _SCAN_TICK as SCAN_TICK
+from shuttersense.common.listing import SCAN_TICK
 from shuttersense.coordinator.models import Agent
 from shuttersense.coordinator.models.base import utcnow
 from shuttersense.coordinator.services.agents import OFFLINE_AFTER

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from shuttersense.common.analysis import AnalysisRequest, run_analysis
+from shuttersense.common.analysis import run_analysis
+from shuttersense.common.analysis_request import AnalysisRequest
 from shuttersense.common.audit_protocol import AuditClaimResponse
 from shuttersense.common.pipeline import checked_pipeline
 from shuttersense.common.protocol import signature_matches

@@ -11,7 +11,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from shuttersense.desktop.agent.errors import AgentError
-from shuttersense.desktop.agent.offline_store import SCHEMA_VERSION, OfflineStore
+from shuttersense.desktop.agent.offline_schema import SCHEMA_VERSION
+from shuttersense.desktop.agent.offline_store import OfflineStore
 
 
 def _rows(path: Path, query: str) -> list[tuple]:

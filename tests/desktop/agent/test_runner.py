@@ -12,14 +12,15 @@ from typing import Any
 import httpx
 import pytest
 
-from shuttersense.common.analysis import Listing
+from shuttersense.common.listing import Listing
 from shuttersense.common.progress import ProgressSink
 from shuttersense.desktop.agent import executor
+from shuttersense.desktop.agent.backoff import Backoff
 from shuttersense.desktop.agent.client import CoordinatorClient
 from shuttersense.desktop.agent.errors import AuthRefused
 from shuttersense.desktop.agent.offline_store import OfflineStore
 from shuttersense.desktop.agent.roots import AuthorizedRoots
-from shuttersense.desktop.agent.runner import AgentRunner, Backoff, RunnerSettings
+from shuttersense.desktop.agent.runner import AgentRunner, RunnerSettings
 from shuttersense.desktop.agent.runtime_state import RuntimeState, read_state
 from tests.desktop.conftest import SERVER
 from tests.desktop.fake_coordinator import AGENT_KEY, FakeCoordinator, audit_claim, make_claim

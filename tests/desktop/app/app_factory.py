@@ -1,12 +1,12 @@
 """The app as the entry point puts it together, with the test's folders, a fake agent runtime
 and no tray host (offscreen) unless asked; each app made is quit when the test ends, before
-its window is deleted."""
+its window is deleted. `signed_in_view` opens a view of it signed in to the demo studio."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pytest
 from PySide6.QtWidgets import QWidget
@@ -17,8 +17,9 @@ from shuttersense.desktop.app.application import DesktopApp
 from shuttersense.desktop.app.services.autostart import XdgAutostart
 from shuttersense.desktop.app.settings import AppSettings
 from tests.desktop.app.fakes import FakeAgentControl
+from tests.desktop.app.studio import Studio
 
-__all__ = ["MakeApp", "make_app", "open_view"]
+__all__ = ["MakeApp", "SignedInView", "make_app", "open_view", "signed_in_view"]
 
 MakeApp = Callable[..., DesktopApp]
 View = TypeVar("View", bound=QWidget)
@@ -77,3 +78,25 @@ def open_view(
     assert isinstance(view, kind)
     qtbot.waitUntil(lambda: ready(view), timeout=WAIT)
     return app, view
+
+
+class SignedInView(Protocol):
+    def __call__(
+        self, name: str, kind: type[View], ready: Callable[[View], bool], **options: Any
+    ) -> tuple[DesktopApp, View]: ...
+
+
+@pytest.fixture
+def signed_in_view(
+    qtbot: QtBot, make_app: MakeApp, studio: Studio, app_settings: AppSettings
+) -> SignedInView:
+    """`open_view` of an app signed in as the studio's admin (what the first-run window keeps);
+    whatever the test does to the studio before calling it is there to be seen."""
+
+    def open_signed_in(
+        name: str, kind: type[View], ready: Callable[[View], bool], **options: Any
+    ) -> tuple[DesktopApp, View]:
+        studio.sign_in_app(app_settings)
+        return open_view(qtbot, make_app, name, kind, ready, **options)
+
+    return open_signed_in

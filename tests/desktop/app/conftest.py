@@ -1,73 +1,27 @@
 """The desktop app's tests: Qt offscreen, the agent's folders under tmp_path, its key store a
-file, and a real coordinator on 127.0.0.1 (SQLite and PostgreSQL) with a team to sign in to."""
+file, a real coordinator on 127.0.0.1 (SQLite and PostgreSQL) with a team to sign in to
+(team_server.py), the app as the entry point makes it (app_factory.py) and the demo studio
+(studio.py)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import select
 
-from shuttersense.coordinator.app import create_app
-from shuttersense.coordinator.models import Team
-from shuttersense.coordinator.services.accounts import create_user
-from shuttersense.coordinator.services.registration import create_registration_token
-from shuttersense.coordinator.settings import Settings
 from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.agent.credentials import ENV_KEY_STORE
 from shuttersense.desktop.agent.locations import AgentDirs
 from shuttersense.desktop.app.settings import FILE_NAME, AppSettings
-from tests.coordinator.factories import db, team_with_token
-from tests.desktop.app.app_factory import make_app  # noqa: F401 (a fixture of these tests)
-from tests.helpers.live_server import live_server
+from tests.desktop.app.app_factory import make_app, signed_in_view  # noqa: F401 (fixtures)
+from tests.desktop.app.studio import studio  # noqa: F401 (a fixture of these tests)
+from tests.desktop.app.team_server import team_server  # noqa: F401 (a fixture of these tests)
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # read when pytest-qt makes the QApplication
-
-ADMIN = "admin@studio.example"
-ADMIN_PASSWORD = "s3cret-pass"  # what team_with_token gives the team's admin
-MEMBER = "member@studio.example"
-MEMBER_PASSWORD = "member-pass-123"
-
-
-@dataclass
-class TeamServer:
-    """A live coordinator with the team Studio and its admin."""
-
-    base: str
-    db_url: str
-
-    def add_member(self) -> None:
-        with db(self.db_url) as session:
-            create_user(session, MEMBER, MEMBER_PASSWORD, team="Studio")
-
-    def registration_token(self) -> str:
-        with db(self.db_url) as session:
-            team = session.scalar(select(Team).where(Team.name == "Studio"))
-            return create_registration_token(session, team).token
-
-    @contextmanager
-    def admin_api(self) -> Iterator[httpx.Client]:
-        """The admin, signed in with a session cookie."""
-        with httpx.Client(base_url=self.base, timeout=30) as client:
-            login = client.post(
-                "/api/auth/login", json={"email": ADMIN, "password": ADMIN_PASSWORD}
-            )
-            assert login.status_code == 200, login.text
-            yield client
-
-
-@pytest.fixture
-def team_server(settings: Settings, db_url: str) -> Iterator[TeamServer]:
-    team_with_token(db_url, "Studio")
-    with live_server(create_app(settings, sweep_interval=None)) as base:
-        yield TeamServer(base, db_url)
 
 
 @pytest.fixture

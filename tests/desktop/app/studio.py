@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from shuttersense.common.demo import DEMO_PIPELINE, DemoCollection, build_demo
 from shuttersense.common.results import AnalysisDocument
@@ -24,9 +25,9 @@ from shuttersense.desktop.app.first_run_steps import (
     sign_in,
 )
 from shuttersense.desktop.app.settings import Account, AppSettings
-from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, TeamServer
+from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, TeamServer
 
-__all__ = ["Studio", "keep_account", "set_up_agent"]
+__all__ = ["Studio", "keep_account", "set_up_agent", "studio"]
 
 
 def set_up_agent(context: AgentContext, server: TeamServer, name: str = "Studio Mac") -> SignedIn:
@@ -81,3 +82,10 @@ class Studio:
         assert len(sidecars) == count
         for sidecar in sidecars:
             sidecar.unlink()
+
+
+@pytest.fixture
+def studio(context: AgentContext, team_server: TeamServer, tmp_path: Path) -> Studio:
+    """The demo studio, set up by this machine's agent for the team's admin (the app not yet
+    signed in: `signed_in_view` does that)."""
+    return Studio(context, team_server, tmp_path / "demo")

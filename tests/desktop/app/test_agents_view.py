@@ -4,8 +4,7 @@ revokes an agent; a member sees the agents and may change nothing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -14,24 +13,17 @@ from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.first_run_steps import keep_sign_in, sign_in
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.agents_view import ADMINS_ONLY, AgentsView
-from tests.desktop.app.app_factory import MakeApp, open_view
-from tests.desktop.app.conftest import MEMBER, MEMBER_PASSWORD, TeamServer
-from tests.desktop.app.studio import Studio, keep_account
+from tests.desktop.app.app_factory import MakeApp, SignedInView, open_view
+from tests.desktop.app.studio import keep_account
+from tests.desktop.app.team_server import MEMBER, MEMBER_PASSWORD, TeamServer
 
 WAIT = 30_000
 
 
 def test_token_rename_and_revoke(
-    qtbot: QtBot,
-    context: AgentContext,
-    app_settings: AppSettings,
-    team_server: TeamServer,
-    tmp_path: Path,
-    make_app: MakeApp,
+    qtbot: QtBot, team_server: TeamServer, signed_in_view: SignedInView
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
-    studio.sign_in_app(app_settings)
-    _, view = open_view(qtbot, make_app, "agents", AgentsView, lambda v: v.model.rowCount() == 1)
+    _, view = signed_in_view("agents", AgentsView, lambda v: v.model.rowCount() == 1)
     model = view.model
     assert [model.index(0, c).data() for c in (0, 1)] == ["Studio Mac", "idle"]
     assert model.index(0, 2).data() != "never"  # it has sent its heartbeat
@@ -64,15 +56,14 @@ def test_token_rename_and_revoke(
     assert not view.rename.isEnabled() and not view.revoke.isEnabled()
 
 
+@pytest.mark.usefixtures("studio")
 def test_a_member_sees_the_agents_and_changes_nothing(
     qtbot: QtBot,
     context: AgentContext,
     app_settings: AppSettings,
     team_server: TeamServer,
-    tmp_path: Path,
     make_app: MakeApp,
 ) -> None:
-    Studio(context, team_server, tmp_path / "demo")
     team_server.add_member()
     member = sign_in(team_server.base, MEMBER, MEMBER_PASSWORD)
     keep_sign_in(context, member)

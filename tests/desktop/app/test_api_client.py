@@ -16,7 +16,7 @@ from shuttersense.desktop.app.api import (
     SignInRequired,
     UserApiClient,
 )
-from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, MEMBER, MEMBER_PASSWORD, TeamServer
+from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, MEMBER, MEMBER_PASSWORD, TeamServer
 from tests.helpers.live_server import free_port, live_server
 
 

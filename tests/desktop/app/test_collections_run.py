@@ -14,11 +14,8 @@ from pytestqt.qtbot import QtBot
 from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.agent.credentials import ENV_KEY_STORE
 from shuttersense.desktop.agent.locations import APP_NAME, AgentDirs
-from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.collections_view import CollectionsView
-from tests.desktop.app.app_factory import MakeApp, open_view
-from tests.desktop.app.conftest import TeamServer
-from tests.desktop.app.studio import Studio
+from tests.desktop.app.app_factory import SignedInView
 from tests.desktop.conftest import write_tree
 from tests.helpers.agent_process import AgentHome
 from tests.helpers.samples import FAMILY
@@ -55,17 +52,11 @@ def collection_row(view: CollectionsView, name: str) -> int | None:
 def test_add_a_folder_and_run_all_tools(
     qtbot: QtBot,
     context: AgentContext,
-    app_settings: AppSettings,
-    team_server: TeamServer,
     machine: AgentHome,
     tmp_path: Path,
-    make_app: MakeApp,
+    signed_in_view: SignedInView,
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
-    studio.sign_in_app(app_settings)
-    _, view = open_view(
-        qtbot, make_app, "collections", CollectionsView, lambda v: v.model.rowCount() == 1
-    )
+    _, view = signed_in_view("collections", CollectionsView, lambda v: v.model.rowCount() == 1)
 
     folder = write_tree(tmp_path / "Portraits", FAMILY)
     view.add_folder(folder)

@@ -16,10 +16,8 @@ from shuttersense.common.results import (
     PipelineValidationResult,
 )
 from shuttersense.desktop.agent.context import AgentContext
-from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.collections_view import CollectionsView
-from tests.desktop.app.app_factory import MakeApp, open_view
-from tests.desktop.app.conftest import TeamServer
+from tests.desktop.app.app_factory import SignedInView
 from tests.desktop.app.studio import Studio
 
 WAIT = 30_000
@@ -42,23 +40,14 @@ def shown_rows(view: CollectionsView) -> dict[str, object]:
 
 
 def test_kpis_trend_findings_and_report(
-    qtbot: QtBot,
-    context: AgentContext,
-    app_settings: AppSettings,
-    team_server: TeamServer,
-    tmp_path: Path,
-    make_app: MakeApp,
+    qtbot: QtBot, context: AgentContext, studio: Studio, signed_in_view: SignedInView
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
     first = studio.analyse()
     stats = first.results["photostats"]
     pairing = first.results["photo_pairing"]
     assert isinstance(stats, PhotoStatsResult) and isinstance(pairing, PhotoPairingResult)
     orphans = stats.orphaned_images.count + stats.orphaned_sidecars.count
-    studio.sign_in_app(app_settings)
-    _, view = open_view(
-        qtbot,
-        make_app,
+    _, view = signed_in_view(
         "collections",
         CollectionsView,
         lambda v: v.detail.boxes["photostats"].result_guid is not None,

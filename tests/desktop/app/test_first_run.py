@@ -16,7 +16,7 @@ from shuttersense.desktop.app.first_run_steps import SignedIn
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.workers import Workers
 from tests.desktop.app.app_factory import MakeApp
-from tests.desktop.app.conftest import (
+from tests.desktop.app.team_server import (
     ADMIN,
     ADMIN_PASSWORD,
     MEMBER,

@@ -12,7 +12,7 @@ from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.settings import Settings
 from shuttersense.desktop.app.api.job_events import JobEvents, SocketState, socket_url
 from tests.coordinator.factories import team_with_token
-from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, TeamServer
+from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, TeamServer
 from tests.desktop.app.test_api_client import api_token
 from tests.helpers.agent_process import wait_for
 from tests.helpers.live_server import free_port, live_server

@@ -5,7 +5,6 @@ failing job with its reason, and a retry."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from pytestqt.qtbot import QtBot
@@ -17,9 +16,9 @@ from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.jobs_view import JobsView
 from shuttersense.desktop.app.workers import Workers
 from tests.desktop.app.agent_calls import Claimed, claim_job, fail_job, report_progress
-from tests.desktop.app.app_factory import MakeApp, open_view
-from tests.desktop.app.conftest import TeamServer
+from tests.desktop.app.app_factory import SignedInView
 from tests.desktop.app.studio import Studio
+from tests.desktop.app.team_server import TeamServer
 
 WAIT = 30_000
 PROGRESS = 4
@@ -66,16 +65,11 @@ def status_of(view: JobsView, guid: str) -> str | None:
 def test_live_progress_cancel_failure_and_retry(
     qtbot: QtBot,
     context: AgentContext,
-    app_settings: AppSettings,
     team_server: TeamServer,
-    tmp_path: Path,
-    make_app: MakeApp,
+    studio: Studio,
+    signed_in_view: SignedInView,
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
-    studio.sign_in_app(app_settings)
-    _, view = open_view(
-        qtbot, make_app, "jobs", JobsView, lambda v: v.live.text() == "Live updates: on"
-    )
+    _, view = signed_in_view("jobs", JobsView, lambda v: v.live.text() == "Live updates: on")
     collection = studio.collection["guid"]
 
     running = queue(team_server, collection, "photostats")

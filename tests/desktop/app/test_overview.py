@@ -3,8 +3,6 @@ got worse, once the agent has analysed a real collection (twice, a few sidecars 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pytestqt.qtbot import QtBot
 
 from shuttersense.common.results import PhotoStatsResult, PipelineValidationResult
@@ -12,32 +10,23 @@ from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.services.news import NoticeKind
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.overview import OverviewView
-from tests.desktop.app.app_factory import MakeApp, open_view
-from tests.desktop.app.conftest import TeamServer
+from tests.desktop.app.app_factory import SignedInView
 from tests.desktop.app.studio import Studio
+from tests.desktop.app.team_server import TeamServer
 
 WAIT = 30_000
 
 
 def test_figures_results_and_worse_collections(
-    qtbot: QtBot,
-    context: AgentContext,
-    app_settings: AppSettings,
-    team_server: TeamServer,
-    tmp_path: Path,
-    make_app: MakeApp,
+    qtbot: QtBot, studio: Studio, signed_in_view: SignedInView
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
     first = studio.analyse()
     stats = first.results["photostats"]
     checked = first.results["pipeline_validation"]
     assert isinstance(stats, PhotoStatsResult) and isinstance(checked, PipelineValidationResult)
     orphans = stats.orphaned_images.count + stats.orphaned_sidecars.count
-    studio.sign_in_app(app_settings)
 
-    app, view = open_view(
-        qtbot, make_app, "overview", OverviewView, lambda v: v.recent_model.rowCount() == 3
-    )
+    app, view = signed_in_view("overview", OverviewView, lambda v: v.recent_model.rowCount() == 3)
     assert view.collections.value.text() == "1"
     assert view.files.value.text() == f"{stats.total_files:,}"
     assert view.orphans.value.text() == f"{orphans:,}"
@@ -73,21 +62,16 @@ def test_figures_results_and_worse_collections(
 
 
 def test_a_revoked_sign_in_asks_to_sign_in_again(
-    qtbot: QtBot,
     context: AgentContext,
     app_settings: AppSettings,
     team_server: TeamServer,
-    tmp_path: Path,
-    make_app: MakeApp,
+    studio: Studio,
+    signed_in_view: SignedInView,
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
-    studio.sign_in_app(app_settings)
     with team_server.admin_api() as admin:
         revoked = admin.delete(f"/api/auth/tokens/{studio.signed.token_guid}")
         assert revoked.status_code == 204, revoked.text
-    _, view = open_view(
-        qtbot,
-        make_app,
+    _, view = signed_in_view(
         "overview",
         OverviewView,
         lambda v: "expired or was revoked" in v.notice.text.text(),

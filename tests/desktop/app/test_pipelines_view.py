@@ -11,29 +11,16 @@ import yaml
 from pytestqt.qtbot import QtBot
 
 from shuttersense.common.demo import DEMO_PIPELINE
-from shuttersense.desktop.agent.context import AgentContext
-from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.pipelines_view import PipelinesView
-from tests.desktop.app.app_factory import MakeApp, open_view
-from tests.desktop.app.conftest import TeamServer
-from tests.desktop.app.studio import Studio
+from tests.desktop.app.app_factory import SignedInView
 
 WAIT = 30_000
 
 
 def test_edit_with_an_error_fix_save_and_preview(
-    qtbot: QtBot,
-    context: AgentContext,
-    app_settings: AppSettings,
-    team_server: TeamServer,
-    tmp_path: Path,
-    make_app: MakeApp,
+    qtbot: QtBot, signed_in_view: SignedInView
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
-    studio.sign_in_app(app_settings)
-    _, view = open_view(
-        qtbot, make_app, "pipelines", PipelinesView, lambda v: v.model.rowCount() == 1
-    )
+    _, view = signed_in_view("pipelines", PipelinesView, lambda v: v.model.rowCount() == 1)
     view.list.table.selectRow(0)
     qtbot.waitUntil(lambda: view.current is not None, timeout=WAIT)
     assert view.name.text() == "Demo RAW workflow"
@@ -72,18 +59,9 @@ def test_edit_with_an_error_fix_save_and_preview(
 
 
 def test_import_a_yaml_file_and_export(
-    qtbot: QtBot,
-    context: AgentContext,
-    app_settings: AppSettings,
-    team_server: TeamServer,
-    tmp_path: Path,
-    make_app: MakeApp,
+    qtbot: QtBot, tmp_path: Path, signed_in_view: SignedInView
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
-    studio.sign_in_app(app_settings)
-    _, view = open_view(
-        qtbot, make_app, "pipelines", PipelinesView, lambda v: v.model.rowCount() == 1
-    )
+    _, view = signed_in_view("pipelines", PipelinesView, lambda v: v.model.rowCount() == 1)
     document = tmp_path / "wedding.yaml"
     document.write_text(DEMO_PIPELINE.replace("Demo RAW workflow", "Wedding workflow"))
     view.import_file(document)

@@ -3,19 +3,16 @@ per collection of this computer's agent, and nothing doubled when asked again.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.api import UserApiClient
 from shuttersense.desktop.app.services.run_all import run_all_collections
-from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.studio import Studio
+from tests.desktop.app.team_server import TeamServer
 
 
 def test_one_audit_per_collection_and_nothing_doubled(
-    context: AgentContext, team_server: TeamServer, tmp_path: Path
+    context: AgentContext, team_server: TeamServer, studio: Studio
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
     agent = context.identity().agent_guid
     with UserApiClient(team_server.base, studio.signed.token) as client:
         assert run_all_collections(client, agent) == 3  # with the team's default pipeline

@@ -22,13 +22,16 @@ from shuttersense.desktop.app.services.agent_control import AgentState, AgentSta
 from shuttersense.desktop.app.services.embedded_coordinator import EmbeddedCoordinator
 from shuttersense.desktop.app.services.solo import Solo
 from shuttersense.desktop.app.settings import AppSettings
+from shuttersense.desktop.app.views.collections_view import CollectionsView
+from shuttersense.desktop.app.views.overview import OverviewView
 from shuttersense.desktop.app.workers import Workers
 from tests.coordinator.factories import db
 from tests.desktop.app.agent_calls import claim_job, fail_job, report_progress
-from tests.desktop.app.app_factory import MakeApp
-from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, TeamServer, dark
+from tests.desktop.app.app_factory import SignedInView
+from tests.desktop.app.conftest import dark
 from tests.desktop.app.fakes import FakeAgentControl
 from tests.desktop.app.studio import Studio
+from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, TeamServer
 from tests.desktop.conftest import write_tree
 from tests.helpers.samples import FAMILY
 
@@ -93,29 +96,29 @@ def test_main_window(
     qtbot: QtBot,
     context: AgentContext,
     app_settings: AppSettings,
-    team_server: TeamServer,
-    tmp_path: Path,
-    app_log: Path,
-    make_app: MakeApp,
+    app_log: Path,  # before the studio: its set-up is in the log the settings view shows
+    studio: Studio,
+    signed_in_view: SignedInView,
     qapp: QApplication,
 ) -> None:
     light = qapp.palette()
-    studio = Studio(context, team_server, tmp_path / "demo")
     studio.analyse()
     studio.lose_sidecars(6)
     studio.analyse()
-    studio.sign_in_app(app_settings)
     app_settings.set_log_level("DEBUG")  # as app_log configured it
     control = FakeAgentControl()
     control.set(AgentStatus(AgentState.WORKING, percent=42, job="job_01"))
     coordinator = EmbeddedCoordinator(context.dirs.data / "coordinator", context.dirs.logs)
-    app = make_app(control=control, log_file=app_log, solo=Solo(coordinator))  # never started
-    app.start()
+    app, view = signed_in_view(
+        "overview",
+        OverviewView,
+        lambda v: v.worse_model.rowCount() > 0 and v.agent_state.text() == "Working: 42 %",
+        control=control,
+        log_file=app_log,
+        solo=Solo(coordinator),  # never started
+    )
     app.window.resize(1180, 760)
     app.window.notice.hide()  # offscreen has no tray: a desktop with one does not say so
-    view = app.overview
-    qtbot.waitUntil(lambda: view.worse_model.rowCount() > 0, timeout=WAIT)
-    qtbot.waitUntil(lambda: view.agent_state.text() == "Working: 42 %", timeout=WAIT)
     view.notice.hide()
     save(app.window, "main-overview")
     qapp.setPalette(dark(light))  # a desktop in dark mode
@@ -163,20 +166,17 @@ def _result_guids(server: TeamServer) -> set[str]:
 def test_team_views(
     qtbot: QtBot,
     context: AgentContext,
-    app_settings: AppSettings,
     team_server: TeamServer,
-    tmp_path: Path,
-    make_app: MakeApp,
+    studio: Studio,
+    signed_in_view: SignedInView,
     qapp: QApplication,
 ) -> None:
-    studio = Studio(context, team_server, tmp_path / "demo")
     for weeks_ago, lost in ((6, 0), (4, 3), (2, 4), (0, 5)):
         if lost:
             studio.lose_sidecars(lost)
         before = _result_guids(team_server)
         studio.analyse()
         _backdate(team_server, _result_guids(team_server) - before, 7 * weeks_ago)
-    studio.sign_in_app(app_settings)
     collection = studio.collection["guid"]
     with team_server.admin_api() as admin:
         for tool in ("photostats", "photo_pairing", "pipeline_validation"):
@@ -190,15 +190,15 @@ def test_team_views(
         fields = {"stage": "analysing", "counts": {"files": 812}, "message": "812 of 1,930 files"}
         report_progress(agent, running, 42, **fields)
 
-    app = make_app()
-    app.start()
+    app, collections = signed_in_view(
+        "collections",
+        CollectionsView,
+        lambda v: v.detail.charts[0].latest() is not None and len(v.detail.charts[0].points) == 4,
+    )
     app.window.resize(1180, 760)
     app.window.notice.hide()  # offscreen has no tray: a desktop with one does not say so
     views = app.team_views
-    app.window.show_view("collections")
-    detail = views.collections.detail
-    qtbot.waitUntil(lambda: detail.charts[0].latest() is not None, timeout=WAIT)
-    qtbot.waitUntil(lambda: len(detail.charts[0].points) == 4, timeout=WAIT)
+    detail = collections.detail
     save(app.window, "main-collections")
     detail.tabs.setCurrentIndex(1)
     save(app.window, "main-collections-what-to-fix")

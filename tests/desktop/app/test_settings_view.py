@@ -14,8 +14,8 @@ from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.api.session import USER_TOKEN
 from shuttersense.desktop.app.settings import AppSettings
 from tests.desktop.app.app_factory import MakeApp
-from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, TeamServer
 from tests.desktop.app.studio import keep_account, set_up_agent
+from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, TeamServer
 
 WAIT = 30_000
 

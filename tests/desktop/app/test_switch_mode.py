@@ -21,9 +21,9 @@ from shuttersense.desktop.app.services.agent_control import AgentState
 from shuttersense.desktop.app.settings import AppSettings
 from tests.coordinator.factories import team_with_token
 from tests.desktop.app.app_factory import MakeApp
-from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.solo_app import solo_app, user_api
 from tests.desktop.app.studio import keep_account, set_up_agent
+from tests.desktop.app.team_server import TeamServer
 from tests.desktop.conftest import write_tree
 from tests.helpers.live_server import live_server
 from tests.helpers.samples import FAMILY
