@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QPalette
@@ -43,6 +43,7 @@ from ..first_run_steps import (
     revoke_sign_in,
     sign_in,
 )
+from ..replaced_registration import Ended, end_replaced, registration_in_use
 from ..workers import Workers
 from .first_run_pages import (
     FoldersPage,
@@ -60,6 +61,7 @@ log = logging.getLogger(__name__)
 
 _ERROR = QColor("#d3343b")
 _NEXT_TEXT = {"folders": "&Finish", "done": "&Open ShutterSense"}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ class Switching:
     """An app already set up moving to solo mode or another coordinator: the mode it is in,
     its folders (offered again, to become collections there), and what must happen before this
     computer registers anew (on a worker: the agent stopped, so that it stops speaking for the
-    old registration)."""
+    old registration). Once registered anew, the old registration is ended on its coordinator
+    (replaced_registration.py)."""
 
     solo_now: bool
     folders: Sequence[Path]
@@ -104,6 +107,7 @@ class FirstRunDialog(QDialog):
         self._sign_in_only = sign_in_only
         self._switching = switching
         self._registered = False
+        self.old_registration = Ended()  # a switch: what became of the registration it replaced
         self._server = server_url
         self._signed: SignedIn | None = None
         self._history: list[str] = []
@@ -221,11 +225,9 @@ class FirstRunDialog(QDialog):
             return
         context = self._context
         self._solo_chosen = True
-        before = self._before_register()
 
         def set_up() -> tuple[SignedIn, Identity | None]:
-            before()
-            signed = solo.set_up(context)
+            signed = self._registering(lambda: solo.set_up(context))
             self._keep(signed)
             return signed, context.config.identity
 
@@ -280,13 +282,12 @@ class FirstRunDialog(QDialog):
             self._context,
         )
 
-        before = self._before_register()
-
         def work() -> Identity:
             with UserApiClient(signed.server_url, signed.token) as client:
                 token = registration_token(client, pasted)
-            before()
-            return register_machine(context, signed.server_url, token, name)
+            return self._registering(
+                lambda: register_machine(context, signed.server_url, token, name)
+            )
 
         self._step("Registering this computer…", work, self._registered_now)
 
@@ -300,8 +301,18 @@ class FirstRunDialog(QDialog):
         if self._switching is None:
             keep_sign_in(self._context, signed)
 
-    def _before_register(self) -> Callable[[], None]:
-        return self._switching.before_register if self._switching is not None else lambda: None
+    def _registering(self, register: Callable[[], T]) -> T:
+        """On a worker: `register` as a switch needs it: the agent stopped before, and the
+        registration it replaces ended on its coordinator after (the new one first: a failed
+        registration leaves the old one working)."""
+        switching = self._switching
+        if switching is None:
+            return register()
+        switching.before_register()
+        old = registration_in_use(self._context, "solo mode" if switching.solo_now else None)
+        made = register()
+        self.old_registration = end_replaced(self._context, old)  # read once this step is done
+        return made
 
     def _authorize(self) -> None:
         folders, context = self.folders_page.chosen(), self._context
@@ -322,6 +333,7 @@ class FirstRunDialog(QDialog):
         )
         if self._switching is not None:
             where += " Results this computer kept for upload go there too."
+            where += f" {self.old_registration.text}" if self.old_registration.text else ""
         self.done_page.say(
             f"{where} "
             + (
