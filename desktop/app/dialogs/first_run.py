@@ -37,6 +37,7 @@ from ..first_run_steps import (
     SoloMode,
     authorize_folder,
     check_server,
+    collections_again,
     keep_sign_in,
     register_machine,
     registration_token,
@@ -55,7 +56,7 @@ from .first_run_pages import (
     TextPage,
 )
 
-__all__ = ["FirstRunDialog", "Switching"]
+__all__ = ["FirstRunDialog", "RegisteringAgain", "Switching"]
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,16 @@ class Switching:
     before_register: Callable[[], None]
 
 
+@dataclass(frozen=True)
+class RegisteringAgain:
+    """An app whose agent registration was lost (its key gone, or revoked) registering this
+    computer again with the coordinator it is signed in to: the register step alone, its
+    folders and kept results staying as they are."""
+
+    signed: SignedIn  # the app's own sign-in: kept, not ended, whatever happens here
+    name: str  # the computer's name so far
+
+
 class FirstRunDialog(QDialog):
     completed = Signal(object)  # SignedIn
 
@@ -89,6 +100,7 @@ class FirstRunDialog(QDialog):
         server_url: str = "",
         sign_in_only: bool = False,
         switching: Switching | None = None,
+        again: RegisteringAgain | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -97,6 +109,8 @@ class FirstRunDialog(QDialog):
             if sign_in_only
             else "Switch mode"
             if switching
+            else "Register this computer again"
+            if again
             else "Set up ShutterSense"
         )
         self.setMinimumSize(560, 420)
@@ -106,6 +120,7 @@ class FirstRunDialog(QDialog):
         self._solo_chosen = False
         self._sign_in_only = sign_in_only
         self._switching = switching
+        self._again = again
         self._registered = False
         self.old_registration = Ended()  # a switch: what became of the registration it replaced
         self._server = server_url
@@ -155,7 +170,16 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self._go("server" if sign_in_only else "mode", remember=False)
+        first = "server" if sign_in_only else "mode"
+        if again is not None:
+            first, self._signed, self._server = "register", again.signed, again.signed.server_url
+            self.register_page.for_user(again.signed.user.is_admin)
+            self.register_page.name.setText(again.name or self.register_page.name.text())
+            self.register_page.intro.setText(
+                f"This computer's agent registration with {again.signed.server_url} no longer "
+                "works. Register it again: its folders and the results it kept stay."
+            )
+        self._go(first, remember=False)
 
     # -- navigation ------------------------------------------------------------------------------
 
@@ -282,18 +306,30 @@ class FirstRunDialog(QDialog):
             self._context,
         )
 
-        def work() -> Identity:
+        def work() -> tuple[Identity, list[str]]:
             with UserApiClient(signed.server_url, signed.token) as client:
                 token = registration_token(client, pasted)
-            return self._registering(
+            identity = self._registering(
                 lambda: register_machine(context, signed.server_url, token, name)
             )
+            return identity, collections_again(context) if self._again is not None else []
 
         self._step("Registering this computer…", work, self._registered_now)
 
-    def _registered_now(self, _identity: Identity) -> None:
+    def _registered_now(self, outcome: tuple[Identity, list[str]]) -> None:
         self._registered = True
-        self._go("folders")
+        if self._again is None:
+            self._go("folders")
+            return
+        identity, problems = outcome
+        self.done_page.say(
+            f"This computer is registered again, as {identity.name}. Its folders are "
+            "collections of this registration (the earlier collections keep their results), "
+            "the results it kept go there too, and its agent starts again."
+            + "".join(f"\nNot a collection: {problem}" for problem in problems)
+        )
+        self._go("done")
+        self.next_button.setFocus()
 
     def _keep(self, signed: SignedIn) -> None:
         """The new sign-in into the key store (on a worker); a switch leaves that to the app,
@@ -362,6 +398,9 @@ class FirstRunDialog(QDialog):
         set-up that did not happen (the registration, if any, stays). A switch whose
         registration is made is done: cancelling it finishes it (without more folders)."""
         if self.busy.text():
+            return
+        if self._again is not None and self.current_page() != "done":
+            super().reject()  # the sign-in is the app's: it stays
             return
         if self.current_page() == "done" or (self._switching is not None and self._registered):
             self._finish()
