@@ -117,6 +117,7 @@ class AgentSteering:
             self.bring_to_front()
             return
         session, account, context = self.session, self.settings.account(), self.context
+        where = "solo mode" if self.settings.solo() else session.server_url if session else ""
         if session is None or account is None:
             self.window.statusBar().showMessage(
                 "Sign in first, then choose Register this computer again… in the Overview."
@@ -129,7 +130,7 @@ class AgentSteering:
                 user = client.me()
             signed = SignedIn(session.server_url, user, session.token(), account.token_guid)
             identity = context.config.identity
-            return RegisteringAgain(signed, identity.name if identity else "")
+            return RegisteringAgain(signed, identity.name if identity else "", where)
 
         self.workers.run(read, self._open_register_again, self._register_again_failed)
 

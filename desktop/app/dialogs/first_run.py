@@ -86,6 +86,7 @@ class RegisteringAgain:
 
     signed: SignedIn  # the app's own sign-in: kept, not ended, whatever happens here
     name: str  # the computer's name so far
+    where: str  # for the user: the coordinator's address, or "solo mode" (which shows none)
 
 
 class FirstRunDialog(QDialog):
@@ -176,8 +177,8 @@ class FirstRunDialog(QDialog):
             self.register_page.for_user(again.signed.user.is_admin)
             self.register_page.name.setText(again.name or self.register_page.name.text())
             self.register_page.intro.setText(
-                f"This computer's agent registration with {again.signed.server_url} no longer "
-                "works. Register it again: its folders and the results it kept stay."
+                f"This computer's agent registration ({again.where}) no longer works. Register "
+                "it again: its folders and the results it kept stay."
             )
         self._go(first, remember=False)
 

@@ -26,6 +26,7 @@ from shuttersense.desktop.app.services.embedded_agent import EmbeddedAgent
 from shuttersense.desktop.app.settings import AppSettings
 from tests.desktop.app.app_factory import MakeApp
 from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, MEMBER, MEMBER_PASSWORD, TeamServer
+from tests.desktop.app.solo_app import set_up_solo, solo_app
 from tests.desktop.app.studio import keep_account
 from tests.desktop.app.test_screenshots import save
 from tests.desktop.conftest import write_tree
@@ -60,7 +61,7 @@ def _register_again(qtbot: QtBot, app: DesktopApp) -> FirstRunDialog:
     window = app.first_run
     assert window is not None and window.current_page() == "register"  # the one step
     assert window.windowTitle() == "Register this computer again"
-    assert window.register_page.name.text() == "Studio Mac"
+    assert window.register_page.name.text() == app.context.identity().name  # as it was
     return window
 
 
@@ -168,3 +169,24 @@ def test_cancelling_keeps_the_sign_in_and_asks_again_later(
         tokens = admin.get("/api/auth/tokens").json()
     assert [t["revoked_at"] for t in tokens if t["guid"] == signed.token_guid] == [None]
     assert app.tray.status.registration_lost and not app.overview.register_again.isHidden()
+
+
+def test_solo_mode_registers_again_without_showing_an_address(
+    qtbot: QtBot, context: AgentContext, app_settings: AppSettings, make_app: MakeApp
+) -> None:
+    parts = solo_app(make_app, context, agent_poll_ms=100)
+    base = set_up_solo(parts, app_settings)
+    old = context.identity()
+    context.keys.delete(AGENT_KEY)
+    app = parts.app
+    assert app is not None
+    app.start()
+    window = _register_again(qtbot, app)
+    said = window.register_page.intro.text()
+    assert "(solo mode)" in said and base not in said and "127.0.0.1" not in said
+    assert window.register_page.create.isChecked()  # solo mode's user is its admin
+    _next(qtbot, window)
+    _next(qtbot, window)
+    qtbot.waitUntil(lambda: app.tray.status.state is AgentState.IDLE, timeout=WAIT)
+    new = context.identity()
+    assert new.agent_guid != old.agent_guid and app_settings.solo()
