@@ -1,8 +1,8 @@
-"""The agent protocol, `/api/agent/v1`: registration, heartbeats, pool status."""
+"""The agent protocol, `/api/agent/v1`: registration and its end, heartbeats, pool status."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,9 +20,10 @@ from ..schemas.agent_protocol import (
 )
 from ..schemas.agents import PoolStatus
 from ..services import agent_admin, agents, collections, rate_limits
+from ..services.agent_identity import authenticate_agent
 from ..services.config import team_config
 from .answers import TOO_MANY, problem
-from .deps import AgentCallDep, AgentDep, CallerTeam, SessionDep
+from .deps import AgentCallDep, AgentDep, AgentKey, CallerTeam, SessionDep
 from .routing import ApiRoute
 
 __all__ = ["router"]
@@ -51,6 +52,19 @@ def register(body: RegisterRequest, request: Request, session: SessionDep) -> Re
         heartbeat_interval=agents.HEARTBEAT_INTERVAL,
         poll_interval=agents.POLL_INTERVAL,
     )
+
+
+@router.post(
+    "/deregister",
+    status_code=204,
+    responses=problem(401, "no agent holds this key"),
+)
+def deregister(key: AgentKey, session: SessionDep) -> Response:
+    """This agent leaves the coordinator (its computer moves elsewhere): it is revoked as an
+    admin would revoke it (its key stops working, the jobs it held are queued again) and stays
+    listed, marked revoked. Harmless when it is revoked already; only the agent itself can."""
+    agent_admin.deregister_agent(session, authenticate_agent(session, key, revoked_too=True))
+    return Response(status_code=204)
 
 
 @router.post("/heartbeat", response_model=HeartbeatResponse)

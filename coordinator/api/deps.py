@@ -27,7 +27,7 @@ from .session_cookie import (
     set_session_cookie,
 )
 
-__all__ = ["AgentCall", "AgentCallDep", "AgentDep", "Now", "SessionDep"]
+__all__ = ["AgentCall", "AgentCallDep", "AgentDep", "AgentKey", "Now", "SessionDep"]
 __all__ += ["AdminUser", "CallerTeam", "CurrentUser", "UserCall", "UserCallDep", "socket_user"]
 
 _bearer = HTTPBearer(auto_error=False)

@@ -25,6 +25,7 @@ __all__ = [
     "TokenRow",
     "agent_status",
     "create_token",
+    "deregister_agent",
     "get_agent",
     "list_agents",
     "list_tokens",
@@ -87,25 +88,44 @@ def revoke_agent(session: Session, user: User, guid: str) -> Agent:
     harmless and audited once.
     """
     agent = get_agent(session, user.team_id, guid)
+    _revoke(session, agent, "agent.revoked", "the agent running it was revoked", user_id=user.id)
+    return agent
+
+
+def deregister_agent(session: Session, agent: Agent) -> None:
+    """The agent ends its own registration (it leaves this coordinator): revoked as an admin
+    would revoke it, audited as its own act. Once more is harmless and audited once."""
+    _revoke(session, agent, "agent.deregistered", "the agent running it left", agent_id=agent.id)
+
+
+def _revoke(
+    session: Session,
+    agent: Agent,
+    action: str,
+    why: str,
+    *,
+    user_id: int | None = None,
+    agent_id: int | None = None,
+) -> None:
     if agent.revoked_at is not None:
-        return agent
+        return
     agent.revoked_at = utcnow()
     agent.status = "offline"
     held = session.scalars(
         select(Job).where(Job.claimed_by_id == agent.id, Job.status.in_(ACTIVE)).with_for_update()
     ).all()
     for job in held:
-        give_back(job, "the agent running it was revoked")
+        give_back(job, why)
     audit.record(
         session,
-        user.team_id,
-        "agent.revoked",
+        agent.team_id,
+        action,
         agent.guid,
         {"name": agent.name, "requeued_jobs": [job.guid for job in held]},
-        user_id=user.id,
+        user_id=user_id,
+        agent_id=agent_id,
     )
     session.commit()
-    return agent
 
 
 def overall_status(counts: dict[str, int]) -> str:

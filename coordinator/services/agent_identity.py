@@ -53,11 +53,12 @@ def identify_agent(session: Session, key: str) -> CallingAgent:
     return CallingAgent(row.id, row.team_id)
 
 
-def authenticate_agent(session: Session, key: str) -> Agent:
-    """The active agent holding `key`, as a whole row; Unauthorized as `identify_agent`."""
+def authenticate_agent(session: Session, key: str, *, revoked_too: bool = False) -> Agent:
+    """The active agent holding `key`, as a whole row; Unauthorized as `identify_agent`.
+    `revoked_too`: a revoked agent's key still names it (for a call that is harmless then)."""
     agent = session.scalar(select(Agent).where(Agent.key_hash == hash_secret(key)))
     if agent is None:
         raise Unauthorized(UNKNOWN_KEY)
-    if agent.revoked_at is not None:
+    if agent.revoked_at is not None and not revoked_too:
         raise Unauthorized(_REVOKED)
     return agent

@@ -187,6 +187,10 @@ class CoordinatorClient:
     def register(self, body: RegisterRequest) -> RegisterResponse:
         return self._answer("/register", body, RegisterResponse)
 
+    def deregister(self) -> None:
+        """End this agent's registration: the coordinator revokes it (harmless when it is)."""
+        self._call("POST", "/deregister")
+
     def heartbeat(self, body: HeartbeatRequest) -> HeartbeatResponse:
         return self._answer("/heartbeat", body, HeartbeatResponse)
 

@@ -107,7 +107,9 @@ def register(context: AgentContext, server_url: str, token: str, name: str) -> R
             poll_interval=answer.poll_interval,
         )
     registration = _keep_key(context, store, identity, answer.agent_key)
-    if before is not None and before.server_url != identity.server_url:
+    if before is not None and (
+        before.server_url != identity.server_url or before.agent_guid != identity.agent_guid
+    ):  # a new agent cannot finish the old one's jobs, even on the same coordinator
         moved = context.store.move_to_new_coordinator()
         log.info("%d kept result(s) will go to %s", moved, identity.server_url)
     return registration

@@ -8,31 +8,28 @@ back is applied here, on the UI thread.
 from __future__ import annotations
 
 import logging
-import sys
 import threading
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from shuttersense.desktop.agent.context import AgentContext
 
-from .api import ServerFailed, ServerUnreachable, SignInRequired
-from .api.overview import Overview, load_overview
+from .agent_steering import AgentSteering
 from .api.session import ApiSession
-from .dialogs.first_run import FirstRunDialog, Switching
-from .first_run_steps import SignedIn, keep_sign_in
+from .coordinator_link import CoordinatorLink
+from .dialogs.first_run import FirstRunDialog, RegisteringAgain, Switching
+from .first_run_steps import SignedIn
 from .mode_switch import ModeSwitching
-from .services.agent_control import AgentControl, AgentState, AgentStatus, describe
+from .quitting import Quitting
+from .services.agent_control import AgentControl
 from .services.autostart import Autostart
 from .services.news import NewsTracker
 from .services.notifications import Notifier
 from .services.solo import Solo
 from .settings import Account, AppSettings
+from .solo_start import SoloStart
 from .tray import Tray
 from .views.main_window import MainWindow
 from .views.overview import OverviewView
@@ -54,7 +51,7 @@ REFRESH_MS = 30_000
 AGENT_POLL_MS = 2_000
 
 
-class DesktopApp(QObject, ModeSwitching):
+class DesktopApp(QObject, CoordinatorLink, ModeSwitching, SoloStart, AgentSteering, Quitting):
     finished = Signal()  # quit: the entry point ends the event loop
     ready = Signal()  # signed in (solo mode: its coordinator up) and the agent connected
 
@@ -96,6 +93,7 @@ class DesktopApp(QObject, ModeSwitching):
         self.session: ApiSession | None = None
         self.first_run: FirstRunDialog | None = None
         self._told_tray = False
+        self._told_lost = False
         self.exit_code = 0
         self._quit_when_ready = False
         self._is_ready = False
@@ -124,6 +122,7 @@ class DesktopApp(QObject, ModeSwitching):
         self.window.quit_requested.connect(self.quit)
         self.window.hidden_to_tray.connect(self._hidden_to_tray)
         self.overview.refresh_requested.connect(self.refresh)
+        self.overview.register_again_requested.connect(self.register_again)
         self.team_views.sign_in_needed.connect(self._signed_out_by_server)
         view = self.settings_view
         view.sign_out_requested.connect(self.sign_out)
@@ -159,68 +158,12 @@ class DesktopApp(QObject, ModeSwitching):
         if not quit_when_ready and (not minimized or not self.tray.available):
             self.window.show()
 
-    def _start_solo(self) -> None:
-        """Solo mode's coordinator first (seconds, on the worker pool), then the rest."""
-        solo, context = self.solo, self.context
-        if solo is None:
-            return
-        self.overview.show_problem("Starting ShutterSense on this computer…")
-        self.workers.run(lambda: solo.start(context), self._solo_started, self._solo_failed)
-
-    def _solo_started(self, url: str) -> None:
-        account = self.settings.account()
-        if account is not None and account.server_url != url:
-            account = replace(account, server_url=url)
-            self.settings.set_account(account)
-        self._signed_in_state(account)
-        self._start_agent()
-
-    def _solo_failed(self, error: Exception) -> None:
-        log.error("solo mode's coordinator did not start: %s", error)
-        if self._quit_when_ready:
-            self._give_up(f"solo mode's coordinator did not start: {error}")
-            return
-        self.overview.show_problem(
-            f"ShutterSense's own coordinator did not start: {error}. Nothing was lost; fix "
-            "what the reason says (or look at the log in Settings), then try again.",
-            "&Retry",
-            self._start_solo,
-        )
-
-    def _set_up_solo_unattended(self) -> None:
-        solo, context = self.solo, self.context
-        if solo is None:
-            self._give_up("nothing is set up and solo mode is not available")
-            return
-
-        def set_up() -> SignedIn:
-            signed = solo.set_up(context)
-            keep_sign_in(context, signed)
-            return signed
-
-        self.workers.run(set_up, self._set_up, self._solo_failed)
-
-    def _give_up(self, reason: str) -> None:
-        print(f"shuttersense-desktop: error: {reason}", file=sys.stderr, flush=True)
-        self.exit_code = 1
-        self.quit()
-
-    def _start_agent(self) -> None:
-        control = self.control
-
-        def start() -> None:
-            with self._agent_calls:
-                if not self._quitting:
-                    control.start()
-
-        self.workers.run(
-            start,
-            lambda _: self.poll_agent(),
-            lambda error: self._agent_failed(error),
-        )
-
     def _open_first_run(
-        self, *, sign_in_only: bool = False, switching: Switching | None = None
+        self,
+        *,
+        sign_in_only: bool = False,
+        switching: Switching | None = None,
+        again: RegisteringAgain | None = None,
     ) -> None:
         dialog = FirstRunDialog(
             self.context,
@@ -229,14 +172,18 @@ class DesktopApp(QObject, ModeSwitching):
             server_url="" if switching else self.settings.server_url(),
             sign_in_only=sign_in_only,
             switching=switching,
-            parent=self.window if sign_in_only or switching else None,
+            again=again,
+            parent=self.window if sign_in_only or switching or again else None,
         )
         if switching is not None:
             dialog.completed.connect(self._switched)
             dialog.rejected.connect(self._switch_cancelled)
+        elif again is not None:
+            dialog.completed.connect(self._registered_again)
+            dialog.rejected.connect(self._register_again_cancelled)
         else:
             dialog.completed.connect(self._set_up)
-        if not sign_in_only and switching is None:
+        if not sign_in_only and switching is None and again is None:
             dialog.rejected.connect(self._first_run_cancelled)
         self.first_run = dialog
         dialog.show()
@@ -256,35 +203,6 @@ class DesktopApp(QObject, ModeSwitching):
         if not self._quit_when_ready:
             self.window.bring_to_front()
 
-    def _signed_in_state(self, account: Account | None) -> None:
-        server = account.server_url if account else self.settings.server_url()
-        self.settings_view.show_account(account, server, solo=self.settings.solo())
-        self._show_identity()
-        if account is None:
-            self.session = None
-            self.team_views.set_session(None, None)
-            self._refresh_timer.stop()
-            self.overview.show_problem(
-                f"You are signed out of {server}.", "Sign &in…", self.sign_in
-            )
-            return
-        self.session = ApiSession(account.server_url, lambda: self.context.keys)
-        self.team_views.set_session(self.session, account)
-        self._refresh_timer.start()
-        self.refresh()
-
-    def _show_identity(self) -> None:
-        def read() -> str:
-            identity = self.context.config.identity
-            if identity is None:
-                return "not registered as an agent"
-            return f"{identity.name} ({identity.agent_guid})"
-
-        self.workers.run(read, self.settings_view.show_agent, self._agent_unknown)
-
-    def _agent_unknown(self, error: Exception) -> None:
-        self.settings_view.show_agent(f"unknown: {error}")
-
     # -- the window and the tray -----------------------------------------------------------------
 
     def bring_to_front(self) -> None:
@@ -303,135 +221,3 @@ class DesktopApp(QObject, ModeSwitching):
         if not self._told_tray:
             self._told_tray = True
             self.tray.show_message("ShutterSense", _STILL_RUNNING)
-
-    # -- the coordinator -------------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        session = self.session
-        if session is None or self._refreshing:
-            return
-        self._refreshing = True
-
-        def work() -> Overview:
-            with session.client() as client:
-                return load_overview(client)
-
-        self.workers.run(work, self._overview_loaded, self._overview_failed)
-
-    def _overview_loaded(self, overview: Overview) -> None:
-        self._refreshing = False
-        self.overview.show_overview(overview, datetime.now(UTC))
-        self.window.statusBar().showMessage(f"Connected to {self.session_server()}")
-        self.notifier.post(self.news.overview(overview))
-
-    def _overview_failed(self, error: Exception) -> None:
-        self._refreshing = False
-        if isinstance(error, SignInRequired):
-            self._signed_out_by_server(error)
-            return
-        self.overview.show_problem(
-            f"{error}. The figures below are the last ones loaded; ShutterSense tries again "
-            "every 30 seconds.",
-            "&Retry",
-            self.refresh,
-        )
-        if isinstance(error, ServerUnreachable | ServerFailed):
-            self.notifier.post(self.news.unreachable(self.session_server(), str(error)))
-
-    def _signed_out_by_server(self, error: Exception) -> None:
-        if self.session is None:
-            return  # told already (several views may hear it at once)
-        log.warning("the coordinator no longer accepts the app's token: %s", error)
-        if self.settings.solo() and self.solo is not None:
-            self._sign_in_solo_again(self.solo)  # the user has no password to type
-            return
-        self.settings.signed_out()
-        self._signed_in_state(None)
-        self.overview.show_problem(
-            f"Your sign-in to {self.settings.server_url()} expired or was revoked: sign in "
-            "again. Nothing on this computer was lost.",
-            "Sign &in…",
-            self.sign_in,
-        )
-
-    def session_server(self) -> str:
-        return self.session.server_url if self.session else self.settings.server_url()
-
-    def sign_in(self) -> None:
-        self._open_first_run(sign_in_only=True)
-
-    def sign_out(self) -> None:
-        account, session = self.settings.account(), self.session
-        if account is None or session is None:
-            return
-        self.settings.signed_out()
-        self._signed_in_state(None)
-        self.workers.run(
-            lambda: session.sign_out(account.token_guid, account.email),
-            lambda told: self.window.statusBar().showMessage(f"Signed out: {told}"),
-            lambda error: self.window.statusBar().showMessage(f"Signing out failed: {error}"),
-        )
-
-    # -- the agent -------------------------------------------------------------------------------
-
-    def poll_agent(self) -> None:
-        if self._polling:
-            return
-        self._polling = True
-        self.workers.run(  # the Overview shows it: nothing to do once it is gone
-            self.control.status, self._agent_status, self._agent_failed, owner=self.overview
-        )
-
-    def _agent_status(self, status: AgentStatus) -> None:
-        self._polling = False
-        if status != self.tray.status:
-            log.debug("agent: %s", describe(status))
-        self.tray.set_status(status)
-        self.overview.show_agent(status)
-        if status.state is AgentState.IDLE and self.session is not None and not self._is_ready:
-            self._is_ready = True
-            log.info("ShutterSense is ready: %s", self.session.server_url)
-            self.ready.emit()
-            if self._quit_when_ready:
-                print(f"ShutterSense is ready ({self.session.server_url})", flush=True)
-                self.quit()
-
-    def _agent_failed(self, error: Exception) -> None:
-        self._polling = False
-        self._agent_status(AgentStatus(AgentState.ERROR, reason=str(error)))
-
-    def _agent_action(self, action: Callable[[], Any]) -> None:
-        self.workers.run(
-            action,
-            lambda _: self.poll_agent(),
-            lambda error: self.window.statusBar().showMessage(str(error)),
-        )
-
-    # -- quitting --------------------------------------------------------------------------------
-
-    def quit(self) -> None:
-        """Stop the agent cleanly (a running job is handed back), then leave."""
-        self._refresh_timer.stop()
-        self._agent_timer.stop()
-        self.team_views.stop()
-        if self.window.isVisible():
-            self.window.save_state()
-        self.settings.sync()
-        control, solo = self.control, self.solo
-        self._quitting = True
-
-        def stop() -> None:
-            try:
-                with self._agent_calls:
-                    control.stop()  # first: it hands its job back to the coordinator
-            finally:
-                if solo is not None:
-                    solo.stop()
-
-        self.workers.run(stop, self._stopped, self._stopped)
-
-    def _stopped(self, _: object = None) -> None:
-        log.info("ShutterSense quits")
-        self.tray.remove()
-        self.workers.shut_down()
-        self.finished.emit()

@@ -19,6 +19,7 @@ import httpx
 
 from shuttersense.desktop.agent.agent_config import Identity
 from shuttersense.desktop.agent.context import AgentContext
+from shuttersense.desktop.agent.errors import AgentError
 from shuttersense.desktop.agent.local_collections import collection_for_path
 from shuttersense.desktop.agent.registration import register
 
@@ -32,6 +33,7 @@ __all__ = [
     "SoloMode",
     "authorize_folder",
     "check_server",
+    "collections_again",
     "keep_sign_in",
     "register_machine",
     "registration_token",
@@ -156,3 +158,17 @@ def authorize_folder(context: AgentContext, folder: Path) -> dict[str, Any]:
         collection = collection_for_path(client, str(real), real.name or str(real))
     log.info("authorized %s as collection %s", real, collection["guid"])
     return collection
+
+
+def collections_again(context: AgentContext) -> list[str]:
+    """Once this computer registered again: each folder it kept becomes a collection of the new
+    registration (the earlier ones keep their results). What could not be done, one line each:
+    a folder gone stops no other."""
+    problems = []
+    for root in context.config.roots:
+        try:
+            authorize_folder(context, Path(root))
+        except (ApiError, AgentError) as exc:
+            log.warning("folder %s is not a collection of the new registration: %s", root, exc)
+            problems.append(f"{root}: {exc}")
+    return problems

@@ -17,6 +17,7 @@ from shuttersense.desktop.agent.context import AgentContext
 from .api.session import ApiSession
 from .dialogs.first_run import FirstRunDialog, Switching
 from .first_run_steps import SignedIn, keep_sign_in
+from .replaced_registration import Ended
 from .services.agent_control import AgentControl
 from .services.solo import Solo, SoloSignIn
 from .settings import Account, AppSettings
@@ -71,6 +72,7 @@ class ModeSwitching:
         used, then go on as after a first run: the agent starts with its new identity and sends
         what it kept."""
         old, session, solo, context = self.settings.account(), self.session, self.solo, self.context
+        replaced = self.first_run.old_registration if self.first_run is not None else Ended()
         leaving_solo = self.settings.solo() and solo is not None and solo.url != signed.server_url
         self.session = None
         self.team_views.set_session(None, None)
@@ -89,8 +91,10 @@ class ModeSwitching:
             self._set_up(signed)
             self.window.statusBar().showMessage(
                 f"Switched: {'solo mode' if self.settings.solo() else signed.server_url}. "
-                f"The earlier sign-in: {told}."
+                f"The earlier sign-in: {told}. {replaced.text}".rstrip()
             )
+            if replaced.remains:  # the admin there has something to do: keep it in sight
+                self.window.notice.say(replaced.text)
 
         self.workers.run(work, done, self._switch_failed)
 

@@ -10,10 +10,12 @@ from shuttersense.common import __version__
 from shuttersense.common.errors import ShutterSenseError
 
 from ..agent.context import AgentContext
-from ..agent.errors import AgentError
+from ..agent.errors import AgentError, AuthRefused, NotRegistered
 from . import setup_commands, work_commands
 
-__all__ = ["build_parser", "main"]
+__all__ = ["NOT_REGISTERED", "build_parser", "main"]
+
+NOT_REGISTERED = 4  # exit status: no registration here, or the coordinator refused its key
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +35,10 @@ def main(argv: Sequence[str] | None = None, context: AgentContext | None = None)
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args, context or AgentContext.default()))
+    except (NotRegistered, AuthRefused) as exc:
+        print(f"shuttersense-agent: error: {exc}", file=sys.stderr)
+        # The desktop app offers to register again; `register` itself was refused its token.
+        return 2 if args.command == "register" else NOT_REGISTERED
     except (AgentError, ShutterSenseError) as exc:
         print(f"shuttersense-agent: error: {exc}", file=sys.stderr)
         return 2

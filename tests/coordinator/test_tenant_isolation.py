@@ -71,6 +71,8 @@ CALLS: dict[tuple[str, str], Call] = {
         lambda w, c: {"registration_token": w.new_b_registration_token(c), "name": "beta-2"}
     ),
     ("POST", f"{AGENT_API}/heartbeat"): Call(lambda w, c: {"status": "idle"}),
+    # A key no agent holds: B's agent must stay registered for the routes after this one.
+    ("POST", f"{AGENT_API}/deregister"): Call(headers={"Authorization": "Bearer agt_key_none"}),
     ("POST", f"{AGENT_API}/collections"): Call(
         lambda w, c: {"name": "beta-shoot", "root_path": "/beta/photos"}
     ),
@@ -189,6 +191,9 @@ UNSCOPED: dict[tuple[str, str], Unscoped] = {
     ("GET", "/api/audit"): Unscoped(_statuses(200), f"{_OWN}; A's GUID as a filter finds none"),
     ("POST", f"{AGENT_API}/register"): Unscoped(_statuses(201), "spends B's own token"),
     ("POST", f"{AGENT_API}/heartbeat"): Unscoped(_statuses(200), "the calling agent itself"),
+    ("POST", f"{AGENT_API}/deregister"): Unscoped(
+        _statuses(401), "the calling agent itself (test_agent_deregister.py: A untouched)"
+    ),
     ("GET", f"{AGENT_API}/pool-status"): Unscoped(_statuses(200), _OWN),
     ("GET", f"{AGENT_API}/collections"): Unscoped(_statuses(200), "the agent's own collections"),
     ("POST", f"{AGENT_API}/collections"): Unscoped(_statuses(201), _OWN),

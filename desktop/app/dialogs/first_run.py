@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QPalette
@@ -37,12 +37,14 @@ from ..first_run_steps import (
     SoloMode,
     authorize_folder,
     check_server,
+    collections_again,
     keep_sign_in,
     register_machine,
     registration_token,
     revoke_sign_in,
     sign_in,
 )
+from ..replaced_registration import Ended, end_replaced, registration_in_use
 from ..workers import Workers
 from .first_run_pages import (
     FoldersPage,
@@ -54,12 +56,13 @@ from .first_run_pages import (
     TextPage,
 )
 
-__all__ = ["FirstRunDialog", "Switching"]
+__all__ = ["FirstRunDialog", "RegisteringAgain", "Switching"]
 
 log = logging.getLogger(__name__)
 
 _ERROR = QColor("#d3343b")
 _NEXT_TEXT = {"folders": "&Finish", "done": "&Open ShutterSense"}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,23 @@ class Switching:
     """An app already set up moving to solo mode or another coordinator: the mode it is in,
     its folders (offered again, to become collections there), and what must happen before this
     computer registers anew (on a worker: the agent stopped, so that it stops speaking for the
-    old registration)."""
+    old registration). Once registered anew, the old registration is ended on its coordinator
+    (replaced_registration.py)."""
 
     solo_now: bool
     folders: Sequence[Path]
     before_register: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class RegisteringAgain:
+    """An app whose agent registration was lost (its key gone, or revoked) registering this
+    computer again with the coordinator it is signed in to: the register step alone, its
+    folders and kept results staying as they are."""
+
+    signed: SignedIn  # the app's own sign-in: kept, not ended, whatever happens here
+    name: str  # the computer's name so far
+    where: str  # for the user: the coordinator's address, or "solo mode" (which shows none)
 
 
 class FirstRunDialog(QDialog):
@@ -86,6 +101,7 @@ class FirstRunDialog(QDialog):
         server_url: str = "",
         sign_in_only: bool = False,
         switching: Switching | None = None,
+        again: RegisteringAgain | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -94,6 +110,8 @@ class FirstRunDialog(QDialog):
             if sign_in_only
             else "Switch mode"
             if switching
+            else "Register this computer again"
+            if again
             else "Set up ShutterSense"
         )
         self.setMinimumSize(560, 420)
@@ -103,7 +121,9 @@ class FirstRunDialog(QDialog):
         self._solo_chosen = False
         self._sign_in_only = sign_in_only
         self._switching = switching
+        self._again = again
         self._registered = False
+        self.old_registration = Ended()  # a switch: what became of the registration it replaced
         self._server = server_url
         self._signed: SignedIn | None = None
         self._history: list[str] = []
@@ -151,7 +171,16 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self._go("server" if sign_in_only else "mode", remember=False)
+        first = "server" if sign_in_only else "mode"
+        if again is not None:
+            first, self._signed, self._server = "register", again.signed, again.signed.server_url
+            self.register_page.for_user(again.signed.user.is_admin)
+            self.register_page.name.setText(again.name or self.register_page.name.text())
+            self.register_page.intro.setText(
+                f"This computer's agent registration ({again.where}) no longer works. Register "
+                "it again: its folders and the results it kept stay."
+            )
+        self._go(first, remember=False)
 
     # -- navigation ------------------------------------------------------------------------------
 
@@ -221,11 +250,9 @@ class FirstRunDialog(QDialog):
             return
         context = self._context
         self._solo_chosen = True
-        before = self._before_register()
 
         def set_up() -> tuple[SignedIn, Identity | None]:
-            before()
-            signed = solo.set_up(context)
+            signed = self._registering(lambda: solo.set_up(context))
             self._keep(signed)
             return signed, context.config.identity
 
@@ -280,19 +307,30 @@ class FirstRunDialog(QDialog):
             self._context,
         )
 
-        before = self._before_register()
-
-        def work() -> Identity:
+        def work() -> tuple[Identity, list[str]]:
             with UserApiClient(signed.server_url, signed.token) as client:
                 token = registration_token(client, pasted)
-            before()
-            return register_machine(context, signed.server_url, token, name)
+            identity = self._registering(
+                lambda: register_machine(context, signed.server_url, token, name)
+            )
+            return identity, collections_again(context) if self._again is not None else []
 
         self._step("Registering this computer…", work, self._registered_now)
 
-    def _registered_now(self, _identity: Identity) -> None:
+    def _registered_now(self, outcome: tuple[Identity, list[str]]) -> None:
         self._registered = True
-        self._go("folders")
+        if self._again is None:
+            self._go("folders")
+            return
+        identity, problems = outcome
+        self.done_page.say(
+            f"This computer is registered again, as {identity.name}. Its folders are "
+            "collections of this registration (the earlier collections keep their results), "
+            "the results it kept go there too, and its agent starts again."
+            + "".join(f"\nNot a collection: {problem}" for problem in problems)
+        )
+        self._go("done")
+        self.next_button.setFocus()
 
     def _keep(self, signed: SignedIn) -> None:
         """The new sign-in into the key store (on a worker); a switch leaves that to the app,
@@ -300,8 +338,18 @@ class FirstRunDialog(QDialog):
         if self._switching is None:
             keep_sign_in(self._context, signed)
 
-    def _before_register(self) -> Callable[[], None]:
-        return self._switching.before_register if self._switching is not None else lambda: None
+    def _registering(self, register: Callable[[], T]) -> T:
+        """On a worker: `register` as a switch needs it: the agent stopped before, and the
+        registration it replaces ended on its coordinator after (the new one first: a failed
+        registration leaves the old one working)."""
+        switching = self._switching
+        if switching is None:
+            return register()
+        switching.before_register()
+        old = registration_in_use(self._context, "solo mode" if switching.solo_now else None)
+        made = register()
+        self.old_registration = end_replaced(self._context, old)  # read once this step is done
+        return made
 
     def _authorize(self) -> None:
         folders, context = self.folders_page.chosen(), self._context
@@ -322,6 +370,7 @@ class FirstRunDialog(QDialog):
         )
         if self._switching is not None:
             where += " Results this computer kept for upload go there too."
+            where += f" {self.old_registration.text}" if self.old_registration.text else ""
         self.done_page.say(
             f"{where} "
             + (
@@ -350,6 +399,9 @@ class FirstRunDialog(QDialog):
         set-up that did not happen (the registration, if any, stays). A switch whose
         registration is made is done: cancelling it finishes it (without more folders)."""
         if self.busy.text():
+            return
+        if self._again is not None and self.current_page() != "done":
+            super().reject()  # the sign-in is the app's: it stays
             return
         if self.current_page() == "done" or (self._switching is not None and self._registered):
             self._finish()

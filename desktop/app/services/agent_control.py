@@ -30,6 +30,7 @@ class AgentStatus:
     queued: int = 0  # OFFLINE: results kept for upload
     reason: str | None = None  # ERROR: what went wrong and what to do
     job: str | None = None  # WORKING: the job's GUID
+    registration_lost: bool = False  # ERROR: no key here, or the coordinator refused it
 
 
 def describe(status: AgentStatus) -> str:

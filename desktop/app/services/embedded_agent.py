@@ -10,14 +10,17 @@ Its log records come over stderr into the app's log.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
 import threading
 from collections.abc import Callable
 from typing import IO, Any, cast
 
-from shuttersense.desktop.agent.context import AgentContext
+from shuttersense.desktop.agent.context import AGENT_KEY, AgentContext
+from shuttersense.desktop.agent.errors import AgentError
 from shuttersense.desktop.agent.runtime_state import read_state
+from shuttersense.desktop.cli.main import NOT_REGISTERED
 
 from .agent_control import AgentState, AgentStatus
 from .child_commands import program_command
@@ -122,6 +125,8 @@ class EmbeddedAgent:
             if code is not None:
                 if code == 0:
                     return AgentStatus(AgentState.STOPPED)
+                if code == NOT_REGISTERED:
+                    return self._registration_lost()
                 reason = self._child_log.last_error if self._child_log else None
                 return AgentStatus(
                     AgentState.ERROR,
@@ -131,6 +136,25 @@ class EmbeddedAgent:
         if state.get("pid") != process.pid or not state.get("running"):
             return AgentStatus(AgentState.PAUSED if self._paused else AgentState.OFFLINE)
         return status_from_state(state)
+
+    def _registration_lost(self) -> AgentStatus:
+        """The agent ended as NOT_REGISTERED: why, in the app's words (its own are logged)."""
+        try:
+            key_kept = bool(self._context.keys.get(AGENT_KEY))
+        except AgentError:  # the key store cannot be read: say what the agent said
+            key_kept = True
+        why = (
+            "the coordinator no longer accepts this computer's agent key (revoked, or unknown "
+            "there)"
+            if key_kept
+            else "this computer's agent key is gone from the key store"
+        )
+        return AgentStatus(
+            AgentState.ERROR,
+            reason=f"{why}: choose Register this computer again… in the Overview (its folders "
+            "and the results it kept stay)",
+            registration_lost=True,
+        )
 
     def _tell(self, command: str) -> bool:
         process = self._process
@@ -180,8 +204,7 @@ class EmbeddedAgent:
     def _tell_process(process: subprocess.Popen[str]) -> None:
         if process.stdin is None:
             return
-        try:
+        with contextlib.suppress(BrokenPipeError, ValueError):  # it ended already: no one to tell
             process.stdin.write("stop\n")
-            process.stdin.close()
-        except (BrokenPipeError, ValueError):
-            pass
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            process.stdin.close()  # also when it ended: the pipe is ours to close

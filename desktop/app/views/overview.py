@@ -39,6 +39,7 @@ def pool_text(pool: PoolStatus) -> str:
 
 class OverviewView(QWidget):
     refresh_requested = Signal()
+    register_again_requested = Signal()  # the agent's registration was lost
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,6 +62,14 @@ class OverviewView(QWidget):
         agent_row = QHBoxLayout(agent_box)
         agent_row.addWidget(self.agent_icon)
         agent_row.addWidget(self.agent_state, 1)
+        self.register_again = QPushButton("Re&gister this computer again…")
+        self.register_again.setToolTip(
+            "Register this computer with the same coordinator (a new registration token from an "
+            "admin); its folders and the results it kept stay"
+        )
+        self.register_again.clicked.connect(self.register_again_requested)
+        self.register_again.hide()
+        agent_row.addWidget(self.register_again)
         self.pool = QLabel("—")
         self.pool.setWordWrap(True)
         pool_box = QGroupBox("The team's agents")
@@ -110,7 +119,9 @@ class OverviewView(QWidget):
 
     def show_agent(self, status: AgentStatus) -> None:
         self.agent_icon.setPixmap(state_icon(status).pixmap(32, 32))
-        self.agent_state.setText(describe(status).capitalize())
+        said = describe(status)
+        self.agent_state.setText(said[:1].upper() + said[1:])  # a reason's own capitals stay
+        self.register_again.setVisible(status.registration_lost)
 
     def show_overview(self, overview: Overview, at: datetime) -> None:
         counts = overview.counts

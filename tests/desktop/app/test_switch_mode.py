@@ -87,10 +87,16 @@ def test_team_to_solo_sends_what_was_kept_offline_to_the_new_coordinator(
     assert window.current_page() == "folders"
     _next(qtbot, window)  # the folder becomes a collection there
     assert window.current_page() == "done"
-    assert "kept for upload go there" in window.done_page.intro.text()
+    said = window.done_page.intro.text()
+    assert "kept for upload go there" in said
+    # The team's coordinator cannot be told: its registration remains, and the user is told so.
+    assert f"The earlier registration of this computer ({old.name}, {team_base})" in said
+    assert "remains" in said and "can revoke it in Settings > Agents" in said
     _next(qtbot, window)
 
     qtbot.waitUntil(app_settings.solo, timeout=WAIT)
+    notice = app.window.notice.text
+    qtbot.waitUntil(lambda: "can revoke it in Settings > Agents" in notice.text(), timeout=WAIT)
     base = parts.coordinator.url
     assert base is not None and base != team_base
     qtbot.waitUntil(lambda: len(_results(context, base)) == tools, timeout=WAIT)

@@ -46,7 +46,7 @@ def test_test_without_roots_says_how_to_add_one(agent: Agent, photo_tree: Path) 
 def test_commands_that_need_a_registration_say_so(agent: Agent) -> None:
     for command in (["sync"], ["collections", "list"]):
         done = agent(*command)
-        assert done.code == 2
+        assert done.code == 4  # NOT_REGISTERED: the desktop app offers to register again
         assert "not registered" in done.err
         assert "shuttersense-agent register" in done.err
 
