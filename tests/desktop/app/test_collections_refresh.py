@@ -15,8 +15,8 @@ from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views import collections_view
 from shuttersense.desktop.app.views.collections_view import CollectionsView
 from tests.desktop.app.app_factory import MakeApp, open_view
-from tests.desktop.app.conftest import TeamServer
 from tests.desktop.app.studio import Studio
+from tests.desktop.app.team_server import TeamServer
 
 WAIT = 30_000
 

@@ -25,9 +25,9 @@ from shuttersense.desktop.app.services.agent_control import AgentState, describe
 from shuttersense.desktop.app.services.embedded_agent import EmbeddedAgent
 from shuttersense.desktop.app.settings import AppSettings
 from tests.desktop.app.app_factory import MakeApp
-from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, MEMBER, MEMBER_PASSWORD, TeamServer
 from tests.desktop.app.solo_app import set_up_solo, solo_app
 from tests.desktop.app.studio import keep_account
+from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, MEMBER, MEMBER_PASSWORD, TeamServer
 from tests.desktop.app.test_screenshots import save
 from tests.desktop.conftest import write_tree
 from tests.helpers.samples import FAMILY

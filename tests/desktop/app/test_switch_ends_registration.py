@@ -15,8 +15,8 @@ from shuttersense.desktop.app.services.agent_control import AgentState
 from shuttersense.desktop.app.settings import AppSettings
 from tests.coordinator.factories import db
 from tests.desktop.app.app_factory import MakeApp
-from tests.desktop.app.conftest import ADMIN, ADMIN_PASSWORD, TeamServer
 from tests.desktop.app.solo_app import set_up_solo, solo_app
+from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, TeamServer
 from tests.desktop.app.test_switch_mode import WAIT, _next
 
 __all__ = ["solo_agents"]
