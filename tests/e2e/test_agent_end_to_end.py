@@ -188,7 +188,7 @@ def test_a_revoked_agent_is_told_to_register_again(
     assert checked.returncode == 1
     assert "FAIL  agent key" in checked.stdout and "register again" in checked.stdout
     started = agent_home.start()
-    assert started.wait(timeout=30) == 2
+    assert started.wait(timeout=30) == 4  # refused key: register again (docs/agent.md)
     assert "register again" in agent_home.log()
 
 
