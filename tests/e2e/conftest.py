@@ -38,7 +38,11 @@ class Coordinator:
         self._running: contextlib.ExitStack | None = None
         _team, self.first_token = team_with_token(db_url, "Studio")
         self.start()
-        self.api = httpx.Client(base_url=self.base, timeout=30)
+        # The server closes a connection idle for 5 s, httpx reuses one idle up to 5 s: a request
+        # sent at that instant meets a reset (seen in CI). Let idle connections go sooner.
+        self.api = httpx.Client(
+            base_url=self.base, timeout=30, limits=httpx.Limits(keepalive_expiry=1.0)
+        )
         login = self.api.post(
             "/api/auth/login", json={"email": "admin@studio.example", "password": ADMIN_PASSWORD}
         )
