@@ -78,6 +78,7 @@ def _measure(collection: Path, pipeline: Path, timeout: float, idle: float) -> d
     from shuttersense.desktop.app.services.run_all import run_all_collections
     from shuttersense.desktop.app.services.solo import Solo
     from shuttersense.desktop.app.settings import FILE_NAME, Account, AppSettings
+    from shuttersense.desktop.app.startup_memory import freeze_startup_objects
 
     qt = QApplication([sys.argv[0]])
     dirs = AgentDirs.default()
@@ -117,11 +118,12 @@ def _measure(collection: Path, pipeline: Path, timeout: float, idle: float) -> d
     )
     desktop.finished.connect(qt.quit)
     desktop.start()
+    freeze_startup_objects()  # as the app's entry point does
 
     # Lateness of each tick, by phase: "idle" (connected, nothing to do, for `idle` seconds: the
     # machine's own noise) and then "analysing" (from the click to the three results).
     late: dict[str, list[float]] = {"idle": [], "analysing": []}
-    worst: list[tuple[str, float, list[str]]] = []  # when and where stalls over the target were
+    worst: list[tuple[str, float, list[str]]] = []  # stalls over half the target: when, what
     watch = StallWatch()
     clock = QElapsedTimer()
     ticker = QTimer()
@@ -130,14 +132,13 @@ def _measure(collection: Path, pipeline: Path, timeout: float, idle: float) -> d
 
     def tick() -> None:
         now = clock.nsecsElapsed() / 1e6
-        watch.ticked()
-        where = watch.where()
+        meanwhile = watch.ticked()
         phase = state["phase"]
         if phase is not None:
             late[phase].append(max(0.0, now - state["since"] - TICK_MS))
-            if phase == "analysing" and late[phase][-1] >= TARGET_MS:
+            if phase == "analysing" and late[phase][-1] >= TARGET_MS / 2:
                 at = datetime.now(UTC).isoformat(timespec="milliseconds")
-                worst.append((at, late[phase][-1], where))
+                worst.append((at, late[phase][-1], meanwhile))
         state["since"] = now
 
     ticker.timeout.connect(tick)
@@ -181,7 +182,8 @@ def _measure(collection: Path, pipeline: Path, timeout: float, idle: float) -> d
     found: dict[str, object] = {
         "seconds": round(float(state.get("seconds", 0.0)), 1),
         "results": state["results"],
-        "stalls_over_target": [(at, round(ms, 1), where) for at, ms, where in worst],
+        "longest_collector_pass_ms": round(watch.longest_pass_ms, 1),
+        "stalls_over_half_target": [(at, round(ms, 1), where) for at, ms, where in worst],
     }
     for phase, values in late.items():
         ticks = sorted(values)
@@ -216,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.files:,} files, 3 tools in {found['seconds']} s: longest event-loop stall "
         f"{longest} ms (p99 {busy['p99_stall_ms']} ms, median {busy['median_stall_ms']} ms, "
         f"{busy['ticks']:,} ticks of {TICK_MS} ms); idle before it: longest "
-        f"{idle['longest_stall_ms']} ms (p99 {idle['p99_stall_ms']} ms); target "
+        f"{idle['longest_stall_ms']} ms (p99 {idle['p99_stall_ms']} ms); longest collector "
+        f"pass {found['longest_collector_pass_ms']} ms; target "
         f"< {TARGET_MS:.0f} ms: {'met' if met else 'MISSED'}"
     )
     RESULTS.parent.mkdir(exist_ok=True)

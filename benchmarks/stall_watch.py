@@ -1,14 +1,16 @@
-"""Where the UI thread was while it stalled: a thread looks at its stack while a tick is late.
+"""What kept the UI thread from running while it stalled.
 
 The event loop calls `ticked()` at every tick; meanwhile a watcher thread, every few
-milliseconds, takes the UI thread's Python stack when no tick came for `after_ms`. When the
-loop comes back, `where()` names the places seen most during that stall ("file:line function",
-innermost first, the project's own frames preferred), so a stall over the target in
-desktop_latest.json says what the app was doing, not only when.
+milliseconds, takes the UI thread's Python stack when no tick came for `after_ms`, and the
+garbage collector reports its passes. When the loop comes back, `ticked()` says what happened
+meanwhile: CPU time used, long collector passes, the places seen most ("file:line function",
+innermost first, the project's own frames preferred), so a stall in desktop_latest.json says
+what the app was doing, not only when.
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -44,26 +46,48 @@ class StallWatch:
         self._after = after_ms / 1000
         self._every = every_ms / 1000
         self._last = time.monotonic()
+        self._cpu = (time.thread_time(), time.process_time())
         self._seen: Counter[str] = Counter()
+        self._passes: list[str] = []  # the collector's long passes since the last tick
+        self._pass_began = 0.0
+        self.longest_pass_ms = 0.0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name="stall-watch", daemon=True)
 
     def start(self) -> None:
+        gc.callbacks.append(self._collector)
         self._watcher.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._watcher.join()
+        gc.callbacks.remove(self._collector)
 
-    def ticked(self) -> None:
+    def ticked(self) -> list[str]:
+        """At each tick: what happened since the last one, for a stall that just ended: the CPU
+        time of the UI thread and of the whole process (the UI thread busy, another thread
+        holding the GIL, or the process not running at all), the collector's passes over 5 ms
+        and the places the UI thread was seen at, most seen first. Forgets them."""
         self._last = time.monotonic()
-
-    def where(self, most: int = 3) -> list[str]:
-        """The places seen during the stall that just ended, most seen first; forgets them."""
+        cpu = (time.thread_time(), time.process_time())
+        ui, app = ((now - before) * 1000 for now, before in zip(cpu, self._cpu, strict=True))
+        self._cpu = cpu
         with self._lock:
             seen, self._seen = self._seen, Counter()
-        return [f"{place} ×{count}" for place, count in seen.most_common(most)]
+            passes, self._passes = self._passes, []
+        places = [f"{place} ×{count}" for place, count in seen.most_common(3)]
+        return [f"cpu ms: ui thread {ui:.0f}, process {app:.0f}", *passes, *places]
+
+    def _collector(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._pass_began = time.perf_counter()
+            return
+        ms = (time.perf_counter() - self._pass_began) * 1000
+        self.longest_pass_ms = max(self.longest_pass_ms, ms)
+        if ms >= 5:
+            with self._lock:
+                self._passes.append(f"collector pass, generation {info['generation']}: {ms:.0f} ms")
 
     def _watch(self) -> None:
         while not self._stop.wait(self._every):

@@ -59,6 +59,7 @@ def _run(minimized: bool, quit_after_ready: bool) -> int:
     from .services.solo import Solo
     from .services.stop_signals import quit_on_stop_signals
     from .settings import FILE_NAME, AppSettings
+    from .startup_memory import freeze_startup_objects
 
     dirs = AgentDirs.default()
     dirs.ensure()
@@ -105,6 +106,7 @@ def _run(minimized: bool, quit_after_ready: bool) -> int:
     desktop.finished.connect(app.quit)
     quit_on_stop_signals(desktop.quit, desktop)
     desktop.start(minimized=minimized, quit_when_ready=quit_after_ready)
+    freeze_startup_objects()
     try:
         return app.exec() or desktop.exit_code
     finally:
