@@ -8,50 +8,23 @@ The work runs on the worker pool; what comes back is applied on the UI thread.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import SignalInstance
-
-from shuttersense.desktop.agent.context import AgentContext
-
 from .api import SignInRequired
-from .api.session import ApiSession
-from .dialogs.first_run import FirstRunDialog, RegisteringAgain
+from .app_parts import AppParts
+from .dialogs.first_run import RegisteringAgain
 from .first_run_steps import SignedIn
-from .services.agent_control import AgentControl, AgentState, AgentStatus, describe
-from .settings import AppSettings
-from .tray import Tray
-from .views.main_window import MainWindow
-from .views.overview import OverviewView
-from .workers import Workers
+from .services.agent_control import AgentState, AgentStatus, describe
 
 __all__ = ["AgentSteering"]
 
 log = logging.getLogger(__name__)
 
 
-class AgentSteering:
-    """Mixed into `DesktopApp`: these are its parts, and it goes on with its steps
+class AgentSteering(AppParts):
+    """Mixed into `DesktopApp`, whose parts it uses; it goes on with the app's steps
     (`_open_first_run`, `_signed_in_state`, `_signed_out_by_server`, `sign_in`, `quit`)."""
-
-    context: AgentContext
-    settings: AppSettings
-    control: AgentControl
-    session: ApiSession | None
-    workers: Workers
-    window: MainWindow
-    overview: OverviewView
-    tray: Tray
-    first_run: FirstRunDialog | None
-    ready: SignalInstance
-    _agent_calls: threading.Lock
-    _quitting: bool
-    _polling: bool
-    _is_ready: bool
-    _quit_when_ready: bool
-    _told_lost: bool
 
     def _start_agent(self) -> None:
         control = self.control

@@ -10,45 +10,20 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer
-
-from shuttersense.desktop.agent.context import AgentContext
-
 from .api import ServerFailed, ServerUnreachable, SignInRequired
 from .api.overview import Overview, load_overview
 from .api.session import ApiSession
-from .services.news import NewsTracker
-from .services.notifications import Notifier
-from .services.solo import Solo
-from .settings import Account, AppSettings
-from .views.main_window import MainWindow
-from .views.overview import OverviewView
-from .views.settings_view import SettingsView
-from .views.team_views import TeamViews
-from .workers import Workers
+from .app_parts import AppParts
+from .settings import Account
 
 __all__ = ["CoordinatorLink"]
 
 log = logging.getLogger(__name__)
 
 
-class CoordinatorLink:
-    """Mixed into `DesktopApp`: these are its parts, and it goes on with its steps
+class CoordinatorLink(AppParts):
+    """Mixed into `DesktopApp`, whose parts it uses; it goes on with the app's steps
     (`_open_first_run`, `_sign_in_solo_again`)."""
-
-    context: AgentContext
-    settings: AppSettings
-    solo: Solo | None
-    session: ApiSession | None
-    workers: Workers
-    window: MainWindow
-    overview: OverviewView
-    settings_view: SettingsView
-    team_views: TeamViews
-    notifier: Notifier
-    news: NewsTracker
-    _refresh_timer: QTimer
-    _refreshing: bool
 
     def _signed_in_state(self, account: Account | None) -> None:
         server = account.server_url if account else self.settings.server_url()

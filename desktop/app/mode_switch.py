@@ -10,44 +10,21 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-
-from shuttersense.desktop.agent.context import AgentContext
-
-from .api.session import ApiSession
-from .dialogs.first_run import FirstRunDialog, Switching
+from .app_parts import AppParts
+from .dialogs.first_run import Switching
 from .first_run_steps import SignedIn, keep_sign_in
 from .replaced_registration import Ended
-from .services.agent_control import AgentControl
 from .services.solo import Solo, SoloSignIn
-from .settings import Account, AppSettings
-from .tray import Tray
-from .views.main_window import MainWindow
-from .views.overview import OverviewView
-from .views.team_views import TeamViews
-from .workers import Workers
+from .settings import Account
 
 __all__ = ["ModeSwitching"]
 
 log = logging.getLogger(__name__)
 
 
-class ModeSwitching:
-    """Mixed into `DesktopApp`: these are its parts, and it goes on with its steps
+class ModeSwitching(AppParts):
+    """Mixed into `DesktopApp`, whose parts it uses; it goes on with the app's steps
     (`_open_first_run`, `_set_up`, `_signed_in_state`, `_start_agent`, `_solo_failed`)."""
-
-    context: AgentContext
-    settings: AppSettings
-    control: AgentControl
-    solo: Solo | None
-    session: ApiSession | None
-    workers: Workers
-    window: MainWindow
-    overview: OverviewView
-    team_views: TeamViews
-    tray: Tray
-    first_run: FirstRunDialog | None
-    _refresh_timer: QTimer
 
     def switch_mode(self) -> None:
         """The first-run steps again, to solo mode or another coordinator (see `Switching`)."""

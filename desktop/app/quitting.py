@@ -4,38 +4,16 @@ back to the coordinator), then solo mode's coordinator, then the event loop ends
 from __future__ import annotations
 
 import logging
-import threading
 
-from PySide6.QtCore import QTimer, SignalInstance
-
-from .services.agent_control import AgentControl
-from .services.solo import Solo
-from .settings import AppSettings
-from .tray import Tray
-from .views.main_window import MainWindow
-from .views.team_views import TeamViews
-from .workers import Workers
+from .app_parts import AppParts
 
 __all__ = ["Quitting"]
 
 log = logging.getLogger(__name__)
 
 
-class Quitting:
-    """Mixed into `DesktopApp`: these are its parts."""
-
-    settings: AppSettings
-    control: AgentControl
-    solo: Solo | None
-    workers: Workers
-    window: MainWindow
-    team_views: TeamViews
-    tray: Tray
-    finished: SignalInstance
-    _refresh_timer: QTimer
-    _agent_timer: QTimer
-    _agent_calls: threading.Lock
-    _quitting: bool
+class Quitting(AppParts):
+    """Mixed into `DesktopApp`, whose parts it uses."""
 
     def quit(self) -> None:
         """Stop the agent cleanly (a running job is handed back), then leave."""

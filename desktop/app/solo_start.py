@@ -9,30 +9,17 @@ import logging
 import sys
 from dataclasses import replace
 
-from shuttersense.desktop.agent.context import AgentContext
-
+from .app_parts import AppParts
 from .first_run_steps import SignedIn, keep_sign_in
-from .services.solo import Solo
-from .settings import AppSettings
-from .views.overview import OverviewView
-from .workers import Workers
 
 __all__ = ["SoloStart"]
 
 log = logging.getLogger(__name__)
 
 
-class SoloStart:
-    """Mixed into `DesktopApp`: these are its parts, and it goes on with its steps
+class SoloStart(AppParts):
+    """Mixed into `DesktopApp`, whose parts it uses; it goes on with the app's steps
     (`_set_up`, `_signed_in_state`, `_start_agent`, `quit`)."""
-
-    context: AgentContext
-    settings: AppSettings
-    solo: Solo | None
-    workers: Workers
-    overview: OverviewView
-    exit_code: int
-    _quit_when_ready: bool
 
     def _start_solo(self) -> None:
         """Solo mode's coordinator first (seconds, on the worker pool), then the rest."""
