@@ -27,7 +27,7 @@ from shuttersense.desktop.app.first_run_steps import (
 from shuttersense.desktop.app.settings import Account, AppSettings
 from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, TeamServer
 
-__all__ = ["Studio", "keep_account", "set_up_agent", "studio"]
+__all__ = ["Studio", "keep_account", "set_up_agent", "signed_in_as", "studio"]
 
 
 def set_up_agent(context: AgentContext, server: TeamServer, name: str = "Studio Mac") -> SignedIn:
@@ -45,6 +45,16 @@ def keep_account(settings: AppSettings, signed: SignedIn) -> None:
     """What the app keeps once the first-run window is done."""
     user = signed.user
     settings.set_account(Account(signed.server_url, user.email, user.role, signed.token_guid))
+
+
+def signed_in_as(
+    context: AgentContext, settings: AppSettings, server: TeamServer, email: str, password: str
+) -> SignedIn:
+    """The app signed in to `server` as that user, as the first-run window leaves it."""
+    signed = sign_in(server.base, email, password)
+    keep_sign_in(context, signed)
+    keep_account(settings, signed)
+    return signed
 
 
 class Studio:

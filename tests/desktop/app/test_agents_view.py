@@ -10,11 +10,10 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from shuttersense.desktop.agent.context import AgentContext
-from shuttersense.desktop.app.first_run_steps import keep_sign_in, sign_in
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.views.agents_view import ADMINS_ONLY, AgentsView
 from tests.desktop.app.app_factory import MakeApp, SignedInView, open_view
-from tests.desktop.app.studio import keep_account
+from tests.desktop.app.studio import signed_in_as
 from tests.desktop.app.team_server import MEMBER, MEMBER_PASSWORD, TeamServer
 
 WAIT = 30_000
@@ -65,9 +64,7 @@ def test_a_member_sees_the_agents_and_changes_nothing(
     make_app: MakeApp,
 ) -> None:
     team_server.add_member()
-    member = sign_in(team_server.base, MEMBER, MEMBER_PASSWORD)
-    keep_sign_in(context, member)
-    keep_account(app_settings, member)
+    signed_in_as(context, app_settings, team_server, MEMBER, MEMBER_PASSWORD)
     _, view = open_view(qtbot, make_app, "agents", AgentsView, lambda v: v.model.rowCount() == 1)
     view.list.table.selectRow(0)
     assert view.model.index(0, 0).data() == "Studio Mac"

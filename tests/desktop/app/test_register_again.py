@@ -17,16 +17,14 @@ from shuttersense.desktop.app.dialogs.first_run import FirstRunDialog
 from shuttersense.desktop.app.first_run_steps import (
     SignedIn,
     authorize_folder,
-    keep_sign_in,
     register_machine,
-    sign_in,
 )
 from shuttersense.desktop.app.services.agent_control import AgentState, describe
 from shuttersense.desktop.app.services.embedded_agent import EmbeddedAgent
 from shuttersense.desktop.app.settings import AppSettings
 from tests.desktop.app.app_factory import MakeApp
 from tests.desktop.app.solo_app import set_up_solo, solo_app
-from tests.desktop.app.studio import keep_account
+from tests.desktop.app.studio import signed_in_as
 from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, MEMBER, MEMBER_PASSWORD, TeamServer
 from tests.desktop.app.test_screenshots import save
 from tests.desktop.conftest import write_tree
@@ -38,9 +36,7 @@ WAIT = 90_000  # ms: an agent process ends and starts again on a busy machine
 def _registered(
     context: AgentContext, server: TeamServer, settings: AppSettings, email: str, password: str
 ) -> SignedIn:
-    signed = sign_in(server.base, email, password)
-    keep_sign_in(context, signed)
-    keep_account(settings, signed)
+    signed = signed_in_as(context, settings, server, email, password)
     register_machine(context, server.base, server.registration_token(), "Studio Mac")
     return signed
 
