@@ -9,17 +9,26 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.application import DesktopApp
+from shuttersense.desktop.app.dialogs.first_run import FirstRunDialog
 from shuttersense.desktop.app.services.autostart import XdgAutostart
 from shuttersense.desktop.app.settings import AppSettings
 from tests.desktop.app.fakes import FakeAgentControl
 from tests.desktop.app.studio import Studio
 
-__all__ = ["MakeApp", "SignedInView", "make_app", "open_view", "signed_in_view"]
+__all__ = [
+    "MakeApp",
+    "SignedInView",
+    "make_app",
+    "next_and_wait",
+    "open_view",
+    "signed_in_view",
+]
 
 MakeApp = Callable[..., DesktopApp]
 View = TypeVar("View", bound=QWidget)
@@ -100,3 +109,10 @@ def signed_in_view(
         return open_view(qtbot, make_app, name, kind, ready, **options)
 
     return open_signed_in
+
+
+def next_and_wait(qtbot: QtBot, window: FirstRunDialog, wait: int = WAIT) -> None:
+    """Press Next in the first-run window and wait until the step is over (the button works
+    again)."""
+    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.next_button.isEnabled(), timeout=wait)

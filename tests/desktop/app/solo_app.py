@@ -21,7 +21,7 @@ from shuttersense.desktop.app.settings import AppSettings
 from tests.desktop.app.app_factory import MakeApp
 from tests.desktop.app.studio import keep_account
 
-__all__ = ["SoloParts", "job_status", "queue", "set_up_solo", "solo_app", "user_api"]
+__all__ = ["SoloParts", "job_status", "queue", "results", "set_up_solo", "solo_app", "user_api"]
 
 
 class SoloParts:
@@ -50,6 +50,14 @@ def user_api(context: AgentContext, base: str) -> Iterator[httpx.Client]:
     headers = {"Authorization": f"Bearer {context.keys.get(USER_TOKEN)}"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         yield client
+
+
+def results(context: AgentContext, base: str) -> list[dict[str, object]]:
+    """The team's results, as the app's signed-in user reads them."""
+    with user_api(context, base) as api:
+        answer = api.get("/api/results")
+        assert answer.status_code == 200, answer.text
+        return answer.json()
 
 
 def set_up_solo(parts: SoloParts, settings: AppSettings, *folders: Path) -> str:

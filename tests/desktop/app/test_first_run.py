@@ -15,7 +15,7 @@ from shuttersense.desktop.app.dialogs.first_run import FirstRunDialog
 from shuttersense.desktop.app.first_run_steps import SignedIn
 from shuttersense.desktop.app.settings import AppSettings
 from shuttersense.desktop.app.workers import Workers
-from tests.desktop.app.app_factory import MakeApp
+from tests.desktop.app.app_factory import MakeApp, next_and_wait
 from tests.desktop.app.team_server import (
     ADMIN,
     ADMIN_PASSWORD,
@@ -49,12 +49,6 @@ def signed_in(
     window.sign_in_page.password.setText(password)
     next_and_wait(qtbot, window)
     return window
-
-
-def next_and_wait(qtbot: QtBot, window: FirstRunDialog) -> None:
-    """Press Next and wait until the step is over (the button works again)."""
-    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.next_button.isEnabled(), timeout=WAIT)
 
 
 def test_team_mode_from_server_to_collection(

@@ -22,7 +22,7 @@ from shuttersense.desktop.app.first_run_steps import (
 from shuttersense.desktop.app.services.agent_control import AgentState, describe
 from shuttersense.desktop.app.services.embedded_agent import EmbeddedAgent
 from shuttersense.desktop.app.settings import AppSettings
-from tests.desktop.app.app_factory import MakeApp
+from tests.desktop.app.app_factory import MakeApp, next_and_wait
 from tests.desktop.app.solo_app import set_up_solo, solo_app
 from tests.desktop.app.studio import signed_in_as
 from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, MEMBER, MEMBER_PASSWORD, TeamServer
@@ -61,12 +61,6 @@ def _register_again(qtbot: QtBot, app: DesktopApp) -> FirstRunDialog:
     return window
 
 
-def _next(qtbot: QtBot, window: FirstRunDialog) -> None:
-    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.next_button.isEnabled(), timeout=WAIT)
-    assert window.error.text() == ""
-
-
 def test_a_lost_agent_key_is_mended_by_registering_again(
     qtbot: QtBot,
     context: AgentContext,
@@ -92,10 +86,12 @@ def test_a_lost_agent_key_is_mended_by_registering_again(
     save(app.window, "register-again-overview")
     save(window, "register-again-window")
     assert window.register_page.create.isChecked()  # an admin: a token is made for them
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
+    assert window.error.text() == ""
     assert window.current_page() == "done"
     assert "registered again, as Studio Mac" in window.done_page.intro.text()
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
+    assert window.error.text() == ""
 
     qtbot.waitUntil(lambda: app.tray.status.state is AgentState.IDLE, timeout=WAIT)
     assert app.first_run is None and app.overview.register_again.isHidden()
@@ -136,8 +132,10 @@ def test_a_revoked_agent_is_registered_again_with_a_token_an_admin_gave(
     page = window.register_page
     assert page.paste.isChecked() and not page.create.isEnabled()  # a member pastes one
     page.token.setText(team_server.registration_token())
-    _next(qtbot, window)
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
+    assert window.error.text() == ""
+    next_and_wait(qtbot, window, WAIT)
+    assert window.error.text() == ""
 
     qtbot.waitUntil(lambda: app.tray.status.state is AgentState.IDLE, timeout=WAIT)
     new = context.identity()
@@ -181,8 +179,10 @@ def test_solo_mode_registers_again_without_showing_an_address(
     said = window.register_page.intro.text()
     assert "(solo mode)" in said and base not in said and "127.0.0.1" not in said
     assert window.register_page.create.isChecked()  # solo mode's user is its admin
-    _next(qtbot, window)
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
+    assert window.error.text() == ""
+    next_and_wait(qtbot, window, WAIT)
+    assert window.error.text() == ""
     qtbot.waitUntil(lambda: app.tray.status.state is AgentState.IDLE, timeout=WAIT)
     new = context.identity()
     assert new.agent_guid != old.agent_guid and app_settings.solo()

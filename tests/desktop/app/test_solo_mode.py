@@ -10,7 +10,6 @@ import json
 import stat
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from shuttersense.common.demo import DEMO_PIPELINE, build_demo
@@ -18,22 +17,10 @@ from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.services.agent_control import AgentState
 from shuttersense.desktop.app.services.solo import SOLO_PASSWORD
 from shuttersense.desktop.app.settings import AppSettings
-from tests.desktop.app.app_factory import MakeApp
-from tests.desktop.app.solo_app import solo_app, user_api
+from tests.desktop.app.app_factory import MakeApp, next_and_wait
+from tests.desktop.app.solo_app import results, solo_app, user_api
 
 WAIT = 90_000  # ms: processes start, analyses run, on a busy machine
-
-
-def _next(qtbot: QtBot, window: object) -> None:
-    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: window.next_button.isEnabled(), timeout=WAIT)  # type: ignore[attr-defined]
-
-
-def _results(context: AgentContext, base: str) -> list[dict[str, object]]:
-    with user_api(context, base) as api:
-        answer = api.get("/api/results")
-        assert answer.status_code == 200, answer.text
-        return answer.json()
 
 
 def test_solo_mode_from_an_empty_home_to_results_and_their_trend(
@@ -49,7 +36,7 @@ def test_solo_mode_from_an_empty_home_to_results_and_their_trend(
     app.start()
     window = app.first_run
     assert window is not None and window.mode_page.solo.isChecked()  # the default choice
-    _next(qtbot, window)  # the coordinator, the local user, the registration
+    next_and_wait(qtbot, window, WAIT)  # the coordinator, the local user, the registration
     assert window.error.text() == ""
     assert window.current_page() == "folders"
     base = parts.coordinator.url
@@ -63,16 +50,16 @@ def test_solo_mode_from_an_empty_home_to_results_and_their_trend(
         assert made.status_code == 201, made.text
         assert api.post(f"/api/pipelines/{made.json()['guid']}/default").status_code == 200
     window.folders_page.add(demo.collection)
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
     assert window.current_page() == "done"
     said = window.done_page.intro.text()
     assert "solo mode" in said and base not in said and "@" not in said  # no port, no user
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
     assert app_settings.solo()
 
     qtbot.waitUntil(lambda: app.tray.status.state is AgentState.IDLE, timeout=WAIT)
     app.tray.run_all_action.trigger()
-    qtbot.waitUntil(lambda: len(_results(context, base)) == 3, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(results(context, base)) == 3, timeout=WAIT)
     app.refresh()
     view = app.overview
     qtbot.waitUntil(lambda: view.recent_model.rowCount() == 3, timeout=WAIT)
@@ -87,7 +74,7 @@ def test_solo_mode_from_an_empty_home_to_results_and_their_trend(
     )
     lost.unlink()  # its RAW file is an orphan now
     app.tray.run_all_action.trigger()
-    qtbot.waitUntil(lambda: len(_results(context, base)) == 6, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(results(context, base)) == 6, timeout=WAIT)
     app.refresh()
     qtbot.waitUntil(lambda: view.worse_model.rowCount() > 0, timeout=WAIT)
     worse = [view.worse_model.row(i) for i in range(view.worse_model.rowCount())]

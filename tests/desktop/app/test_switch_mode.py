@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from shuttersense.common.results import PhotoStatsResult
@@ -15,13 +14,12 @@ from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.settings import Settings
 from shuttersense.desktop.agent.context import AGENT_KEY, AgentContext
 from shuttersense.desktop.agent.local_runs import run_locally
-from shuttersense.desktop.app.dialogs.first_run import FirstRunDialog
 from shuttersense.desktop.app.first_run_steps import authorize_folder
 from shuttersense.desktop.app.services.agent_control import AgentState
 from shuttersense.desktop.app.settings import AppSettings
 from tests.coordinator.factories import team_with_token
-from tests.desktop.app.app_factory import MakeApp
-from tests.desktop.app.solo_app import solo_app, user_api
+from tests.desktop.app.app_factory import MakeApp, next_and_wait
+from tests.desktop.app.solo_app import results, solo_app, user_api
 from tests.desktop.app.studio import keep_account, set_up_agent
 from tests.desktop.app.team_server import TeamServer
 from tests.desktop.conftest import write_tree
@@ -29,18 +27,6 @@ from tests.helpers.live_server import live_server
 from tests.helpers.samples import FAMILY
 
 WAIT = 90_000  # ms: processes start, an agent stops and starts, on a busy machine
-
-
-def _next(qtbot: QtBot, window: FirstRunDialog) -> None:
-    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.next_button.isEnabled(), timeout=WAIT)
-
-
-def _results(context: AgentContext, base: str) -> list[dict[str, object]]:
-    with user_api(context, base) as api:
-        answer = api.get("/api/results")
-        assert answer.status_code == 200, answer.text
-        return answer.json()
 
 
 def test_team_to_solo_sends_what_was_kept_offline_to_the_new_coordinator(
@@ -82,31 +68,33 @@ def test_team_to_solo_sends_what_was_kept_offline_to_the_new_coordinator(
     assert window is not None and window.current_page() == "mode"
     assert window.mode_page.solo.isChecked()  # the other mode, to begin with
     assert window.folders_page.chosen() == [folder]  # its folders, offered again
-    _next(qtbot, window)  # the agent stopped; solo mode's coordinator, user, registration
+    next_and_wait(
+        qtbot, window, WAIT
+    )  # the agent stopped; solo mode's coordinator, user, registration
     assert window.error.text() == ""
     assert window.current_page() == "folders"
-    _next(qtbot, window)  # the folder becomes a collection there
+    next_and_wait(qtbot, window, WAIT)  # the folder becomes a collection there
     assert window.current_page() == "done"
     said = window.done_page.intro.text()
     assert "kept for upload go there" in said
     # The team's coordinator cannot be told: its registration remains, and the user is told so.
     assert f"The earlier registration of this computer ({old.name}, {team_base})" in said
     assert "remains" in said and "can revoke it in Settings > Agents" in said
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
 
     qtbot.waitUntil(app_settings.solo, timeout=WAIT)
     notice = app.window.notice.text
     qtbot.waitUntil(lambda: "can revoke it in Settings > Agents" in notice.text(), timeout=WAIT)
     base = parts.coordinator.url
     assert base is not None and base != team_base
-    qtbot.waitUntil(lambda: len(_results(context, base)) == tools, timeout=WAIT)
-    results = {str(r["tool"]): r for r in _results(context, base)}
+    qtbot.waitUntil(lambda: len(results(context, base)) == tools, timeout=WAIT)
+    by_tool = {str(r["tool"]): r for r in results(context, base)}
     with user_api(context, base) as api:
         [made] = api.get("/api/collections").json()
-        stats = api.get(f"/api/results/{results['photostats']['guid']}").json()["results"]
+        stats = api.get(f"/api/results/{by_tool['photostats']['guid']}").json()["results"]
         agents = api.get("/api/agents").json()
     assert made["root_path"] == str(folder) and made["guid"] != collection["guid"]
-    assert {r["collection"] for r in results.values()} == {made["guid"]}
+    assert {r["collection"] for r in by_tool.values()} == {made["guid"]}
     assert stats["orphaned_images"]["count"] == kept_stats.orphaned_images.count  # the kept run
     qtbot.waitUntil(lambda: context.store.counts()["pending"] == 0, timeout=WAIT)
 

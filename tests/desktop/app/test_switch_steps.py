@@ -15,8 +15,8 @@ from shuttersense.desktop.app.api.session import USER_TOKEN
 from shuttersense.desktop.app.dialogs.first_run import FirstRunDialog, Switching
 from shuttersense.desktop.app.first_run_steps import SignedIn
 from shuttersense.desktop.app.workers import Workers
+from tests.desktop.app.app_factory import next_and_wait
 from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, TeamServer
-from tests.desktop.app.test_first_run import next_and_wait
 
 WAIT = 30_000
 OLD_TOKEN = "ssu_the-old-coordinator-s-token"
