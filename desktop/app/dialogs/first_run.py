@@ -16,14 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -49,18 +42,17 @@ from ..workers import Workers
 from .first_run_pages import (
     FoldersPage,
     ModePage,
-    Page,
     RegisterPage,
     ServerPage,
     SignInPage,
     TextPage,
 )
+from .wizard import Wizard
 
 __all__ = ["FirstRunDialog", "RegisteringAgain", "Switching"]
 
 log = logging.getLogger(__name__)
 
-_ERROR = QColor("#d3343b")
 _NEXT_TEXT = {"folders": "&Finish", "done": "&Open ShutterSense"}
 T = TypeVar("T")
 
@@ -89,7 +81,7 @@ class RegisteringAgain:
     where: str  # for the user: the coordinator's address, or "solo mode" (which shows none)
 
 
-class FirstRunDialog(QDialog):
+class FirstRunDialog(Wizard):
     completed = Signal(object)  # SignedIn
 
     def __init__(
@@ -104,7 +96,7 @@ class FirstRunDialog(QDialog):
         again: RegisteringAgain | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(workers, _NEXT_TEXT, parent)
         self.setWindowTitle(
             "Sign in to ShutterSense"
             if sign_in_only
@@ -114,9 +106,7 @@ class FirstRunDialog(QDialog):
             if again
             else "Set up ShutterSense"
         )
-        self.setMinimumSize(560, 420)
         self._context = context
-        self._workers = workers
         self._solo = solo
         self._solo_chosen = False
         self._sign_in_only = sign_in_only
@@ -126,51 +116,28 @@ class FirstRunDialog(QDialog):
         self.old_registration = Ended()  # a switch: what became of the registration it replaced
         self._server = server_url
         self._signed: SignedIn | None = None
-        self._history: list[str] = []
         self.mode_page = ModePage(solo is not None)
         self.server_page = ServerPage()
         self.sign_in_page = SignInPage()
         self.register_page = RegisterPage()
         self.folders_page = FoldersPage()
         self.done_page = TextPage("ShutterSense is ready")
-        self.pages: dict[str, Page] = {
-            "mode": self.mode_page,
-            "server": self.server_page,
-            "sign_in": self.sign_in_page,
-            "register": self.register_page,
-            "folders": self.folders_page,
-            "done": self.done_page,
-        }
+        self._add_pages(
+            {
+                "mode": self.mode_page,
+                "server": self.server_page,
+                "sign_in": self.sign_in_page,
+                "register": self.register_page,
+                "folders": self.folders_page,
+                "done": self.done_page,
+            }
+        )
+        self.setMinimumSize(560, 420)
         self.server_page.url.setText(server_url)
         if switching is not None:
             self.mode_page.for_switch(switching.solo_now)
             for folder in switching.folders:
                 self.folders_page.add(folder)
-        self.stack = QStackedWidget()
-        for page in self.pages.values():
-            self.stack.addWidget(page)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        palette = self.error.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, _ERROR)
-        self.error.setPalette(palette)
-        self.busy = QLabel()
-        self.back_button = QPushButton("&Back")
-        self.back_button.clicked.connect(self._back)
-        self.next_button = QPushButton("&Next")
-        self.next_button.setDefault(True)
-        self.next_button.clicked.connect(self._next)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.busy, 1)
-        buttons.addWidget(self.back_button)
-        buttons.addWidget(self.next_button)
-        buttons.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.stack, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
         first = "server" if sign_in_only else "mode"
         if again is not None:
             first, self._signed, self._server = "register", again.signed, again.signed.server_url
@@ -182,63 +149,15 @@ class FirstRunDialog(QDialog):
             )
         self._go(first, remember=False)
 
-    # -- navigation ------------------------------------------------------------------------------
-
-    def current_page(self) -> str:
-        current = self.stack.currentWidget()
-        return next(name for name, page in self.pages.items() if page is current)
-
-    def _go(self, name: str, *, remember: bool = True) -> None:
-        if remember:
-            self._history.append(self.current_page())
-        self.stack.setCurrentWidget(self.pages[name])
-        self.error.clear()
-        self.next_button.setText(_NEXT_TEXT.get(name, "&Next"))
-        self.back_button.setEnabled(bool(self._history) and name != "done")
-        self.cancel_button.setEnabled(name != "done")
-        field = self.pages[name].first_field()
-        if field is not None:
-            field.setFocus()
-
-    def _back(self) -> None:
-        if self._history:
-            self.stack.setCurrentWidget(self.pages[self._history.pop()])
-            self._go(self.current_page(), remember=False)
-
-    def _busy(self, text: str) -> None:
-        self.busy.setText(text)
-        self.error.clear()
-        for button in (self.back_button, self.next_button, self.cancel_button):
-            button.setEnabled(False)
-
-    def _idle(self) -> None:
-        self.busy.clear()
-        self.next_button.setEnabled(True)
-        self.cancel_button.setEnabled(self.current_page() != "done")
-        self.back_button.setEnabled(bool(self._history) and self.current_page() != "done")
-
-    def _failed(self, error: Exception) -> None:
-        self._idle()
-        self.error.setText(str(error) or type(error).__name__)
-
-    def _step(self, text: str, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        self._busy(text)
-
-        def done(value: Any) -> None:
-            self._idle()
-            then(value)
-
-        self._workers.run(work, done, self._failed, owner=self)
-
-    def _next(self) -> None:
-        {
+    def steps(self) -> dict[str, Callable[[], None]]:
+        return {
             "mode": self._mode_chosen,
             "server": self._check_server,
             "sign_in": self._sign_in,
             "register": self._register,
             "folders": self._authorize,
             "done": self._finish,
-        }[self.current_page()]()
+        }
 
     # -- the steps -------------------------------------------------------------------------------
 
