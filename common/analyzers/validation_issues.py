@@ -117,7 +117,7 @@ def real_names(
 
 class Issues:
     """Images filed under what is wrong with them: the issue keys of every termination where an
-    image is not plainly CONSISTENT, in termination order -> folder -> image names."""
+    image is not plainly CONSISTENT, sorted by termination -> folder -> image names."""
 
     def __init__(self) -> None:
         self.found: dict[tuple[IssueKey, ...], Bucket] = {}
