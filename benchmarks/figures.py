@@ -160,5 +160,5 @@ def _tool_figures(result: ToolResult) -> dict[str, object]:
         "status_counts": result.status_counts,
         "overall_status": result.overall_status,
         "by_termination": result.by_termination,
-        "issue_patterns": len(result.issues),
+        "issues": len(result.issues),  # each a combination of termination patterns
     }

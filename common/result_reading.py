@@ -1,19 +1,24 @@
 """Stored results of any schema version, read as today's.
 
 Version 1 kept one entry per orphan, per invalid name and per image that was not fully
-consistent; version 2 groups them (results.py). A stored version-1 payload is turned into the
-version-2 form before validation, so reports, exports and trends read one shape.
+consistent; version 2 groups them (results.py), Pipeline Validation's images once per
+termination; version 3 names each image in one issue, the combination of its patterns. A stored
+payload is brought up one version at a time (1 -> 2 -> 3) before validation, so reports,
+exports and trends read one shape.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .analyzers.validation_issues import NOTHING_APPLIES, IssueKey, Issues
-from .folders import names_by_folder
+from .folders import folder_of, names_by_folder
+from .name_runs import compact, expand
 from .results import RESULT_SCHEMA_VERSION, Status, ToolName, ToolResult
 
 __all__ = ["read_tool_result", "upgrade_payload"]
@@ -29,17 +34,39 @@ def read_tool_result(payload: Mapping[str, Any]) -> ToolResult:
 
 def upgrade_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     """`payload` in the current schema's shape: unchanged when it is current (or not a result
-    at all: validation then says why)."""
+    at all: validation then says why). An older payload too broken to upgrade raises
+    pydantic's ValidationError, saying what could not be read."""
     data = dict(payload)
     version = data.get("schema_version", 1)
-    if not isinstance(version, int) or version >= RESULT_SCHEMA_VERSION:
+    tool = str(data.get("tool"))
+    if not isinstance(version, int) or version >= RESULT_SCHEMA_VERSION or tool not in _TOOLS:
         return data
-    upgrade = _UPGRADES.get(str(data.get("tool")))
-    if upgrade is None:
-        return data
-    upgrade(data)
+    for step in range(max(version, 1), RESULT_SCHEMA_VERSION):
+        upgrade = _UPGRADES[step].get(tool)
+        try:
+            if upgrade is not None:
+                upgrade(data)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise _unreadable(tool, step, exc) from None
     data["schema_version"] = RESULT_SCHEMA_VERSION
     return data
+
+
+def _unreadable(tool: str, version: int, exc: Exception) -> ValidationError:
+    why = PydanticCustomError(
+        "old_result",
+        "a {tool} result of schema {version} that cannot be upgraded "
+        "({error}: {detail}); run the analysis again for a result of schema {current}",
+        {
+            "tool": tool,
+            "version": version,
+            "error": type(exc).__name__,
+            "detail": str(exc),
+            "current": RESULT_SCHEMA_VERSION,
+        },
+    )
+    details: list[InitErrorDetails] = [{"type": why, "loc": ("schema_version",), "input": version}]
+    return ValidationError.from_exception_data(tool, details)
 
 
 def _paths(value: Any) -> list[str]:
@@ -84,35 +111,82 @@ def _relative(name: str, image: str) -> str:
     return name
 
 
-def _pipeline_validation(data: dict[str, Any]) -> None:
+def _issue_key(term: Any, found: Mapping[str, Any], name: str | None = None) -> IssueKey:
+    """One termination's pattern as an issue key; names made relative to image `name` (v1)."""
+
+    def names(field: str) -> tuple[str, ...]:
+        listed = _paths(found.get(field))
+        return tuple(sorted(listed if name is None else (_relative(n, name) for n in listed)))
+
+    return (
+        None if term is None else str(term),
+        Status(found["status"]),
+        names("expected"),
+        names("missing"),
+        names("extra"),
+        float(found.get("completion", 0.0)),
+    )
+
+
+def _pipeline_validation_v1(data: dict[str, Any]) -> None:
+    """Images one by one -> version 2's issues: one per termination and pattern."""
     listed = data.pop("images", None)
-    issues = Issues()
+    found: dict[IssueKey, dict[str, list[str]]] = {}
     for image in listed if isinstance(listed, list) else []:
         name = str(image.get("base_filename"))
         files = _paths(image.get("files"))
+        folder = folder_of(files[0]) if files else ""
         terminations = image.get("terminations") or {}
-        keys: list[IssueKey] = [
-            (
-                term,
-                Status(match["status"]),
-                tuple(sorted(_relative(n, name) for n in match.get("expected", []))),
-                tuple(sorted(_relative(n, name) for n in match.get("missing", []))),
-                tuple(sorted(_relative(n, name) for n in match.get("extra", []))),
-                float(match.get("completion", 0.0)),
-            )
+        keys = [
+            _issue_key(term, match, name)
             for term, match in terminations.items()
             if match["status"] != Status.CONSISTENT
         ]
-        issues.add(issues.buckets(keys or [NOTHING_APPLIES]), files[0] if files else "", name)
-    data["issues"] = [issue.model_dump(mode="json") for issue in issues.listed()]
+        for key in keys or [NOTHING_APPLIES]:
+            found.setdefault(key, {}).setdefault(folder, []).append(name)
+    data["issues"] = [
+        {
+            "termination": term,
+            "status": status.value,
+            "expected": list(expected),
+            "missing": list(missing),
+            "extra": list(extra),
+            "completion": completion,
+            "image_count": sum(map(len, images.values())),
+            "images": {folder: compact(names) for folder, names in images.items()},
+        }
+        for (term, status, expected, missing, extra, completion), images in found.items()
+    ]
     data["path_stats"] = [
         {"names": list(stat.get("path") or []), **stat} if isinstance(stat, Mapping) else stat
         for stat in data.get("path_stats") or []
     ]
 
 
-_UPGRADES = {
-    ToolName.PHOTOSTATS.value: _photostats,
-    ToolName.PHOTO_PAIRING.value: _photo_pairing,
-    ToolName.PIPELINE_VALIDATION.value: _pipeline_validation,
+def _pipeline_validation_v2(data: dict[str, Any]) -> None:
+    """Version 2's issues (an image in one per termination it does not finish) -> version 3's
+    (each image in one issue): every image's patterns gathered, then grouped again."""
+    listed = data.get("issues")
+    keys: defaultdict[tuple[str, str], list[IssueKey]] = defaultdict(list)
+    for issue in listed if isinstance(listed, list) else []:
+        key = _issue_key(issue.get("termination"), issue)
+        for folder, names in (issue.get("images") or {}).items():
+            for name in expand(names):
+                keys[folder, name].append(key)
+    issues = Issues()
+    for (folder, name), found in keys.items():
+        bucket = issues.bucket(found)
+        if bucket is not None:
+            bucket[folder].append(name)
+    data["issues"] = [issue.model_dump(mode="json") for issue in issues.listed()]
+
+
+_TOOLS = {tool.value for tool in ToolName}
+_UPGRADES: dict[int, dict[str, Callable[[dict[str, Any]], None]]] = {
+    1: {
+        ToolName.PHOTOSTATS.value: _photostats,
+        ToolName.PHOTO_PAIRING.value: _photo_pairing,
+        ToolName.PIPELINE_VALIDATION.value: _pipeline_validation_v1,
+    },
+    2: {ToolName.PIPELINE_VALIDATION.value: _pipeline_validation_v2},
 }

@@ -28,6 +28,7 @@ __all__ = [
     "PipelineValidationResult",
     "ScanIssue",
     "Status",
+    "TerminationPattern",
     "ToolName",
     "ToolResult",
     "ValidationIssue",
@@ -35,8 +36,9 @@ __all__ = [
 ]
 
 # 2: findings grouped (orphans by folder, invalid names by reason, validation by pattern) instead
-# of one entry per file or image; results of version 1 are read through `result_upgrade`.
-RESULT_SCHEMA_VERSION = 2
+# of one entry per file or image. 3: each image in one validation issue, the combination of what
+# is wrong with it for every termination. Older results are read through `result_reading`.
+RESULT_SCHEMA_VERSION = 3
 
 
 class ToolName(StrEnum):
@@ -164,11 +166,11 @@ class PhotoPairingResult(_Schema):
     scan_time: float = 0.0
 
 
-class ValidationIssue(_Schema):
-    """Images that fare the same against one termination type: the same files expected, missing
-    and extra. Names are relative to each image's own name (`AB3D0001-2` expects
-    `AB3D0001-DxO-2.DNG` for `-DxO.DNG`: the separate-image marker goes before the extension);
-    a name without the image's name in front is shown whole."""
+class TerminationPattern(_Schema):
+    """How images fare against one termination type: the same files expected, missing and extra.
+    Names are relative to each image's own name (`AB3D0001-2` expects `AB3D0001-DxO-2.DNG` for
+    `-DxO.DNG`: the separate-image marker goes before the extension); a name without the
+    image's name in front is shown whole."""
 
     termination: str | None = Field(description="null: no path of the pipeline applies at all")
     status: Status
@@ -176,6 +178,14 @@ class ValidationIssue(_Schema):
     missing: list[str]
     extra: list[str]
     completion: float = Field(description="matched expected files, percent of expected")
+
+
+class ValidationIssue(_Schema):
+    """Images that fare the same against every termination type: one pattern per termination
+    where they are not plainly CONSISTENT. Each image is named in one issue only."""
+
+    status: Status = Field(description="the most severe status of its patterns")
+    patterns: list[TerminationPattern] = Field(description="by termination type")
     image_count: int
     images: FolderNames = Field(description="image names by the folder of their first file")
 
@@ -206,8 +216,9 @@ class PipelineValidationResult(_Schema):
     archival_ready_count: int
     path_stats: list[PathStat]
     issues: list[ValidationIssue] = Field(
-        description="what is wrong, by termination and pattern, most images first; an image "
-        "not named here is CONSISTENT for every termination"
+        description="what is wrong, one combination of termination patterns each, most images "
+        "first; an image is named in one issue at most, and one not named here is CONSISTENT "
+        "for every termination"
     )
     scan_time: float = 0.0
 

@@ -17,8 +17,9 @@ from .files import FileEntry
 __all__ = ["HASH_VERSION", "combined_hash", "config_hash", "file_list_hash", "input_state_hash"]
 
 # 2: results of schema 2, and the filename convention, so an unchanged collection is analysed
-# once more after an upgrade instead of copying a result that lacks the new findings.
-HASH_VERSION = "shuttersense/2"
+# once more after an upgrade instead of copying a result that lacks the new findings. 3: results
+# of schema 3 (each image in one validation issue), for the same reason.
+HASH_VERSION = "shuttersense/3"
 _CONFIG_KEYS = (
     "photo_extensions",
     "metadata_extensions",

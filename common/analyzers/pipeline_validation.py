@@ -3,9 +3,9 @@ its pipeline promises?
 
 Each specific image (group, separate image) is compared with every non-truncated path, by
 termination type. Paths are enumerated once; every expected name is `base + tail`, so an image
-reduces to its "shape" (suffix, set of its files' tails) and its outcome, down to the issues it
+reduces to its "shape" (suffix, set of its files' tails) and its outcome, down to the issue it
 is filed under (validation_issues.py), is memoised per shape. A million files have a handful of
-shapes, so the work per image is a dict lookup, its name and an append per issue.
+shapes, so the work per image is a dict lookup, its name and one append to its issue.
 """
 
 from __future__ import annotations
@@ -128,9 +128,10 @@ def _judge_images(
 ) -> tuple[dict[Shape, int], list[ValidationIssue]]:
     total = grouping.image_count
     step = max(1, -(-total // 100))  # about every 1 %
-    # shape -> [images, issue buckets or None, first files, bases]: one lookup per image. The
-    # images of a shape are filed under its issues in bulk at the end, from their first files
-    # (their folders) and bases (their names).
+    # shape -> [images, whether each image needs its own keys, its issue's bucket (None when
+    # CONSISTENT everywhere), first files, bases]: one lookup per image. The images of a shape
+    # are filed under its issue in bulk at the end, from their first files (their folders) and
+    # bases (their names).
     seen: dict[Shape, list[Any]] = {}
     issues = Issues()
     done = 0
@@ -157,26 +158,28 @@ def _judge_images(
             slot = seen.get(shape)
             if slot is None:
                 keys = issue_keys(judge.outcome(shape), _marker(suffix))
-                slot = seen[shape] = [0, None if keys is None else issues.buckets(keys), [], []]
+                bucket = None if keys is None else issues.bucket(keys)
+                slot = seen[shape] = [0, keys is None, bucket, [], []]
             slot[0] += 1
-            buckets = slot[1]
-            if buckets is None or (odd and buckets):
+            bucket = slot[2]
+            if slot[1] or (odd and bucket is not None):
                 # Extra files whose names this image alone can tell (rare).
                 marker = _marker(suffix)
                 real = real_names(image.files, metadata, aliases, base, base.lower()) if odd else {}
-                keys = image_keys(judge.outcome(shape), marker, base, real)
-                issues.add(issues.buckets(keys), image.files[0], base + marker)
-            elif buckets:
-                slot[2].append(image.files[0])
-                slot[3].append(base)
+                own = issues.bucket(image_keys(judge.outcome(shape), marker, base, real))
+                if own is not None:
+                    issues.add(own, image.files[0], base + marker)
+            elif bucket is not None:
+                slot[3].append(image.files[0])
+                slot[4].append(base)
             done += 1
             if on_progress is not None and done % step == 0:
                 on_progress(done, total)
     if on_progress is not None and done % step:
         on_progress(done, total)
-    for (suffix, _), (_, buckets, first_files, bases) in seen.items():
+    for (suffix, _), (_, _, bucket, first_files, bases) in seen.items():
         if first_files:
-            issues.add_all(buckets, first_files, bases, _marker(suffix))
+            issues.add_all(bucket, first_files, bases, _marker(suffix))
     tally = {shape: images for shape, (images, *_) in seen.items()}
     return tally, issues.listed()
 

@@ -1,9 +1,10 @@
 """Pipeline Validation's findings: images filed under what is wrong with them.
 
 For each termination type, images that expect the same files and miss (or add) the same ones
-share one issue, whose names are told relative to each image's own name; an image reads its
-expected, missing and extra files off its issue instead of carrying its own lists. A million
-images make a handful of issues, and each image costs its name in one list.
+share one pattern, whose names are told relative to each image's own name; images with the same
+pattern for every termination share one issue, and read their expected, missing and extra files
+off it instead of carrying their own lists. A million images make a handful of issues, and each
+image costs its name in one list.
 """
 
 from __future__ import annotations
@@ -13,16 +14,28 @@ from itertools import repeat
 from operator import add, itemgetter
 
 from ..catalog import append_each
-from ..name_runs import Names, compact
+from ..folders import folder_of
+from ..name_runs import compact
 from ..pipeline import ImageOutcome, TerminationOutcome
-from ..results import Status, ValidationIssue
+from ..results import Status, TerminationPattern, ValidationIssue
 
-__all__ = ["NOTHING_APPLIES", "IssueKey", "Issues", "image_keys", "issue_keys", "real_names"]
+__all__ = [
+    "NOTHING_APPLIES",
+    "Bucket",
+    "IssueKey",
+    "Issues",
+    "image_keys",
+    "issue_keys",
+    "real_names",
+]
 
 
 IssueKey = tuple[str | None, Status, tuple[str, ...], tuple[str, ...], tuple[str, ...], float]
-"""(termination, status, expected, missing, extra, completion), names relative to the image."""
+"""(termination, status, expected, missing, extra, completion) of one termination pattern,
+names relative to the image."""
 NOTHING_APPLIES: IssueKey = (None, Status.INCONSISTENT, (), (), (), 0.0)
+Bucket = defaultdict[str, list[str]]
+"""The images of one issue: folder -> names."""
 _head = itemgetter(0)
 
 
@@ -103,65 +116,70 @@ def real_names(
 
 
 class Issues:
-    """Images filed under what is wrong with them: issue key -> folder -> image names."""
+    """Images filed under what is wrong with them: the issue keys of every termination where an
+    image is not plainly CONSISTENT, sorted by termination -> folder -> image names."""
 
     def __init__(self) -> None:
-        self.found: dict[IssueKey, defaultdict[str, list[str]]] = {}
+        self.found: dict[tuple[IssueKey, ...], Bucket] = {}
 
-    def buckets(self, keys: list[IssueKey]) -> list[defaultdict[str, list[str]]]:
-        found = self.found
-        return [
-            found[key] if key in found else found.setdefault(key, defaultdict(list)) for key in keys
-        ]
+    def bucket(self, keys: list[IssueKey]) -> Bucket | None:
+        """The one issue for images with these keys; None for none (CONSISTENT everywhere)."""
+        if not keys:
+            return None
+        combination = tuple(sorted(keys, key=_termination))
+        found = self.found.get(combination)
+        if found is None:
+            found = self.found[combination] = defaultdict(list)
+        return found
 
-    def add(self, buckets: list[defaultdict[str, list[str]]], first_file: str, name: str) -> None:
-        """File image `name` under each bucket's issue, in the folder of its first file."""
-        folder = first_file[: max(first_file.rfind("/"), 0)]
-        for bucket in buckets:
-            bucket[folder].append(name)
+    def add(self, bucket: Bucket, first_file: str, name: str) -> None:
+        """File image `name` under `bucket`'s issue, in the folder of its first file."""
+        bucket[folder_of(first_file)].append(name)
 
     def add_all(
-        self,
-        buckets: list[defaultdict[str, list[str]]],
-        first_files: list[str],
-        bases: list[str],
-        marker: str,
+        self, bucket: Bucket, first_files: list[str], bases: list[str], marker: str
     ) -> None:
         """`add` for many images at once, in C: image `base + marker` for each of `bases`, in
         the folder of the matching first file. The order of the names in a folder does not
         matter: they are compacted, which sorts them."""
-        folders = list(map(_head, map(str.rpartition, first_files, repeat("/"))))
-        names = list(map(add, bases, repeat(marker))) if marker else bases
-        for bucket in buckets:
-            append_each(bucket, folders, names)
+        folders = map(_head, map(str.rpartition, first_files, repeat("/")))
+        append_each(bucket, folders, map(add, bases, repeat(marker)) if marker else bases)
 
     def listed(self) -> list[ValidationIssue]:
-        issues = []
-        # An image is filed under an issue per termination type, so the same names of a folder
-        # often make several lists: each is compacted once.
-        compacted: dict[tuple[str, ...], Names] = {}
-        for (term, status, expected, missing, extra, completion), images in self.found.items():
-            issues.append(
-                ValidationIssue(
-                    termination=term,
-                    status=status,
-                    expected=list(expected),
-                    missing=list(missing),
-                    extra=list(extra),
-                    completion=completion,
-                    image_count=sum(map(len, images.values())),
-                    images={
-                        folder: _compact(images[folder], compacted) for folder in sorted(images)
-                    },
-                )
+        issues = [
+            ValidationIssue(
+                status=max((key[1] for key in keys), key=_severity),
+                patterns=[_pattern(key) for key in keys],
+                image_count=sum(map(len, images.values())),
+                images={folder: compact(images[folder]) for folder in sorted(images)},
             )
-        issues.sort(key=lambda i: (-i.image_count, i.termination or "", i.missing, i.extra))
+            for keys, images in self.found.items()
+        ]
+        issues.sort(key=_rank)
         return issues
 
 
-def _compact(names: list[str], done: dict[tuple[str, ...], Names]) -> Names:
-    key = tuple(names)
-    found = done.get(key)
-    if found is None:
-        found = done[key] = compact(names)
-    return found
+def _termination(key: IssueKey) -> str:
+    return key[0] or ""
+
+
+def _severity(status: Status) -> int:
+    return status.severity
+
+
+def _pattern(key: IssueKey) -> TerminationPattern:
+    term, status, expected, missing, extra, completion = key
+    return TerminationPattern(
+        termination=term,
+        status=status,
+        expected=list(expected),
+        missing=list(missing),
+        extra=list(extra),
+        completion=completion,
+    )
+
+
+def _rank(issue: ValidationIssue) -> tuple[int, list[tuple[str, list[str], list[str]]]]:
+    """Most images first; ties by what the patterns say, so the order is stable."""
+    told = [(p.termination or "", p.missing, p.extra) for p in issue.patterns]
+    return -issue.image_count, told

@@ -1,14 +1,15 @@
 """What a Pipeline Validation issue says, in the pipeline's terms: status, heading and advice.
 
-An issue names files relative to each image (`-DxO.DNG`, `.xmp`); `image_file` turns such a
-name into the file one image should have, so a reader sees a real example.
+An issue is one combination of termination patterns, each naming files relative to each image
+(`-DxO.DNG`, `.xmp`); `image_file` turns such a name into the file one image should have, so a
+reader sees a real example.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..results import Status, ValidationIssue
+from ..results import Status, TerminationPattern, ValidationIssue
 from .html import Markup, render, tag
 
 __all__ = [
@@ -50,19 +51,24 @@ def _between(items: Sequence[Markup], separator: str) -> list[Markup | str]:
 
 
 def issue_sentence(issue: ValidationIssue) -> Markup:
-    """What the images of `issue` lack or add: "missing `-DxO.DNG` and `.xmp` for Black Box
-    Archive"; it follows a count of images ("27 images missing …")."""
-    if issue.termination is None:
+    """What the images of `issue` lack or add, termination by termination: "missing `-DxO.DNG`
+    for Browsable Archive; missing `.TIF` for Black Box Archive"; it follows a count of images
+    ("27 images missing …")."""
+    return render(_between([_pattern_sentence(p) for p in issue.patterns], "; "))
+
+
+def _pattern_sentence(pattern: TerminationPattern) -> Markup:
+    if pattern.termination is None:
         return Markup("that fit no path of the pipeline")
     parts: list[Markup] = []
-    if issue.missing:
-        parts.append(render("missing ", name_list(issue.missing)))
-    if issue.extra:
-        parts.append(render("with unexpected ", name_list(issue.extra)))
+    if pattern.missing:
+        parts.append(render("missing ", name_list(pattern.missing)))
+    if pattern.extra:
+        parts.append(render("with unexpected ", name_list(pattern.extra)))
     if not parts:
-        return render(issue.status.value.lower().replace("_", " "), " for ", issue.termination)
+        return render(pattern.status.value.lower().replace("_", " "), " for ", pattern.termination)
     last = "," if len(parts) > 1 else ""
-    return render(_between(parts, ", "), last, " for ", issue.termination)
+    return render(_between(parts, ", "), last, " for ", pattern.termination)
 
 
 def image_file(image: str, relative: str) -> str:
@@ -80,30 +86,39 @@ def image_file(image: str, relative: str) -> str:
 
 
 def issue_advice(issue: ValidationIssue) -> Markup:
-    """What the issue means and what to do, with the first image's real file names."""
-    if issue.termination is None:
+    """What the issue means and what to do for each termination, with the first image's real
+    file names."""
+    first = next((names[0] for names in issue.images.values() if names), None)
+    example = first[0] if isinstance(first, tuple) else first  # a run: its first image
+    lines: list[Markup] = []
+    if example is not None and any(p.missing or p.extra for p in issue.patterns):
+        lines.append(Markup("Names follow each image's name."))
+    lines += [_pattern_advice(pattern, example) for pattern in issue.patterns]
+    return render(_between(lines, " "))
+
+
+def _pattern_advice(pattern: TerminationPattern, example: str | None) -> Markup:
+    if pattern.termination is None:
         return Markup(
             "Their files fit none of the pipeline's paths from the Capture node to a "
             "termination: check their files, or add the path they follow to the pipeline."
         )
-    first = next((names[0] for names in issue.images.values() if names), None)
-    example = first[0] if isinstance(first, tuple) else first  # a run: its first image
     lines: list[Markup | str] = [
-        render("Expected for ", issue.termination, ": ", name_list(issue.expected), ". ")
-        if issue.expected
-        else f"{issue.termination} expects no files here. "
+        render("Expected for ", pattern.termination, ": ", name_list(pattern.expected), ". ")
+        if pattern.expected
+        else f"{pattern.termination} expects no files here. "
     ]
-    if example is not None and (issue.missing or issue.extra):
-        lines.append(render("Names follow each image's name: for ", tag("code", example)))
-        if issue.missing:
-            missing = [image_file(example, name) for name in issue.missing]
+    if example is not None and (pattern.missing or pattern.extra):
+        lines.append(render("For ", tag("code", example)))
+        if pattern.missing:
+            missing = [image_file(example, name) for name in pattern.missing]
             lines.append(render(" the missing ", _files(missing), " ", name_list(missing)))
-        if issue.extra:
-            extra = [image_file(example, name) for name in issue.extra]
-            glue = "," if issue.missing else ""
+        if pattern.extra:
+            extra = [image_file(example, name) for name in pattern.extra]
+            glue = "," if pattern.missing else ""
             lines.append(render(glue, " the unexpected ", _files(extra), " ", name_list(extra)))
         lines.append(". ")
-    lines.append(_what_to_do(issue.status, issue.termination))
+    lines.append(_what_to_do(pattern.status, pattern.termination))
     return render(lines)
 
 

@@ -158,6 +158,8 @@ code {
 
 .action details { border-left: 4px solid; margin: 8px 0; }
 .action details > summary { font-weight: 500; }
+/* A long summary can push the floated tool name to a line of its own: keep it inside. */
+.action details > summary::after { content: ""; display: block; clear: both; }
 .action-count { font-weight: 700; font-variant-numeric: tabular-nums; }
 .action-tool {
   float: right; margin-left: 12px; font-size: 11.5px; color: var(--muted); font-weight: 600;

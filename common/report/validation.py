@@ -126,8 +126,8 @@ def _issues(result: PipelineValidationResult) -> Markup:
     return subsection(
         "Issues",
         (action_details(issue_action(issue)) for issue in result.issues),
-        description="Images grouped by termination and by the files they miss or add, most "
-        "images first; warnings (extra files only) included.",
+        description="Images grouped by the files they miss or add for each termination, each "
+        "image in one group, most images first; warnings (extra files only) included.",
     )
 
 

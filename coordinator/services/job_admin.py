@@ -257,16 +257,18 @@ def _csv_rows(parsed: ToolResult) -> tuple[list[str], Iterable[list[object]]]:
         return ["reason", "folder", "file"], chain.from_iterable(
             _by_folder(group.by_folder, group.reason) for group in groups
         )
-    header = ["termination", "status", "missing", "extra", "folder", "image"]
+    header = ["status", "termination", "termination_status", "missing", "extra", "folder", "image"]
     return header, chain.from_iterable(
         _by_folder(
             issue.images,
-            issue.termination or "",
             issue.status.value,
-            " ".join(issue.missing),
-            " ".join(issue.extra),
+            pattern.termination or "",
+            pattern.status.value,
+            " ".join(pattern.missing),
+            " ".join(pattern.extra),
         )
         for issue in parsed.issues
+        for pattern in issue.patterns
     )
 
 

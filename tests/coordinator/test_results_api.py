@@ -18,6 +18,7 @@ from shuttersense.common.results import (
     PhotoStatsResult,
     PipelineValidationResult,
     Status,
+    TerminationPattern,
     ToolResult,
     ValidationIssue,
     result_counts,
@@ -62,14 +63,27 @@ def pairing() -> PhotoPairingResult:
 
 def validation() -> PipelineValidationResult:
     issue = ValidationIssue(
-        termination="Archive",
-        status=Status.PARTIAL,
-        expected=[".cr3", ".xmp"],
-        missing=[".xmp"],
-        extra=[],
-        completion=50.0,
-        image_count=1,
-        images={"2024": ["AB3D0001"]},
+        status=Status.INCONSISTENT,
+        patterns=[
+            TerminationPattern(
+                termination="Archive",
+                status=Status.PARTIAL,
+                expected=[".cr3", ".xmp"],
+                missing=[".xmp"],
+                extra=[],
+                completion=50.0,
+            ),
+            TerminationPattern(
+                termination="Web",
+                status=Status.INCONSISTENT,
+                expected=[".jpg"],
+                missing=[".jpg"],
+                extra=["-HDR.cr3", ".cr3"],
+                completion=0.0,
+            ),
+        ],
+        image_count=2,
+        images={"2024": ["AB3D0001", "AB3D0002"]},
     )
     return PipelineValidationResult(
         pipeline_name="Standard",
@@ -235,10 +249,67 @@ def test_export_csv_per_tool(client: TestClient, db_url: str, studio: tuple) -> 
         ["no camera id, too short", "a", "x.cr3"],
     ]
     checked = store(db_url, collection, validation())
+    # One row per image and termination pattern, the image's overall status first.
     assert rows(client.get(f"/api/results/{checked}/export?format=csv", headers=headers)) == [
-        ["termination", "status", "missing", "extra", "folder", "image"],
-        ["Archive", "PARTIAL", ".xmp", "", "2024", "AB3D0001"],
+        VALIDATION_CSV_HEADER,
+        ["INCONSISTENT", "Archive", "PARTIAL", ".xmp", "", "2024", "AB3D0001"],
+        ["INCONSISTENT", "Archive", "PARTIAL", ".xmp", "", "2024", "AB3D0002"],
+        ["INCONSISTENT", "Web", "INCONSISTENT", ".jpg", "'-HDR.cr3 .cr3", "2024", "AB3D0001"],
+        ["INCONSISTENT", "Web", "INCONSISTENT", ".jpg", "'-HDR.cr3 .cr3", "2024", "AB3D0002"],
     ]
+
+
+VALIDATION_CSV_HEADER = [
+    "status",
+    "termination",
+    "termination_status",
+    "missing",
+    "extra",
+    "folder",
+    "image",
+]
+
+
+def _schema_2_validation() -> dict[str, object]:
+    """A Pipeline Validation result as schema 2 stored it: an image in one issue per
+    termination it does not finish (AB3D0001 in both, a run of three in one)."""
+    fields = validation().model_dump(mode="json")
+
+    def issue(term: str, missing: list[str], images: dict[str, list[object]]) -> dict[str, object]:
+        return {
+            "termination": term,
+            "status": "PARTIAL",
+            "expected": [".cr3", ".xmp", *missing],
+            "missing": missing,
+            "extra": [],
+            "completion": 50.0,
+            "image_count": sum(len(names) for names in images.values()),
+            "images": images,
+        }
+
+    fields["issues"] = [
+        issue("Archive", [".xmp"], {"2024": ["AB3D0001"], "2025": [["AB3D0005", "AB3D0007"]]}),
+        issue("Web", [".jpg"], {"2024": ["AB3D0001"]}),
+    ]
+    return {**fields, "schema_version": 2}
+
+
+def test_a_stored_schema_2_result_is_read_as_schema_3(
+    client: TestClient, db_url: str, studio: tuple
+) -> None:
+    headers, collection = studio
+    guid = store(db_url, collection, validation(), results_json=_schema_2_validation())
+    assert rows(client.get(f"/api/results/{guid}/export?format=csv", headers=headers)) == [
+        VALIDATION_CSV_HEADER,
+        ["PARTIAL", "Archive", "PARTIAL", ".xmp", "", "2025", "AB3D0005"],
+        ["PARTIAL", "Archive", "PARTIAL", ".xmp", "", "2025", "AB3D0006"],
+        ["PARTIAL", "Archive", "PARTIAL", ".xmp", "", "2025", "AB3D0007"],
+        ["PARTIAL", "Archive", "PARTIAL", ".xmp", "", "2024", "AB3D0001"],
+        ["PARTIAL", "Web", "PARTIAL", ".jpg", "", "2024", "AB3D0001"],
+    ]
+    page = client.get(f"/api/results/{guid}/report", headers=headers).text
+    assert "image missing <code>.xmp</code> for Archive; missing <code>.jpg</code> for Web" in page
+    assert "result schema v3" in page
 
 
 def test_another_team_sees_nothing(client: TestClient, db_url: str, studio: tuple) -> None:

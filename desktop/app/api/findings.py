@@ -1,8 +1,8 @@
 """A result's findings as rows to fix, one per folder and name or run of names (result schema
-2, docs/results.md): orphans by folder, invalid names by reason, Pipeline Validation issues by
-termination and pattern. A run `["AB3D0001", "AB3D0420"]` stays one row, "first … last (n)", so
-a result with hundreds of thousands of names makes few rows; a list of names that do not run
-makes one row each, which the app shows through a Qt model."""
+3, docs/results.md): orphans by folder, invalid names by reason, Pipeline Validation issues by
+what is wrong for each termination. A run `["AB3D0001", "AB3D0420"]` stays one row, "first …
+last (n)", so a result with hundreds of thousands of names makes few rows; a list of names that
+do not run makes one row each, which the app shows through a Qt model."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from shuttersense.common.results import (
     PhotoStatsResult,
     PipelineValidationResult,
     Status,
+    TerminationPattern,
     ToolResult,
     ValidationIssue,
 )
@@ -64,16 +65,20 @@ def _files(tool: str, what: str, found: FilesByFolder) -> Iterator[Finding]:
 
 
 def _issue_what(issue: ValidationIssue) -> str:
-    """`inconsistent: missing -DxO.DNG, .xmp for Browsable Archive`."""
+    """`partial: missing -DxO.DNG, .xmp for Browsable Archive; missing .TIF for Black Box`."""
     status = _STATUS_WORDS.get(issue.status, issue.status.value.lower())
-    if issue.termination is None:
-        return f"{status}: fit no path of the pipeline"
+    return f"{status}: {'; '.join(map(_pattern_what, issue.patterns))}"
+
+
+def _pattern_what(pattern: TerminationPattern) -> str:
+    if pattern.termination is None:
+        return "fit no path of the pipeline"
     parts = []
-    if issue.missing:
-        parts.append(f"missing {', '.join(issue.missing)}")
-    if issue.extra:
-        parts.append(f"extra {', '.join(issue.extra)}")
-    return f"{status}: {' and '.join(parts) or 'files differ'} for {issue.termination}"
+    if pattern.missing:
+        parts.append(f"missing {', '.join(pattern.missing)}")
+    if pattern.extra:
+        parts.append(f"extra {', '.join(pattern.extra)}")
+    return f"{' and '.join(parts) or 'files differ'} for {pattern.termination}"
 
 
 def findings(results: Iterable[ToolResult]) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""Per-image views read back from Pipeline Validation's grouped issues (result schema 2).
+"""Per-image views read back from Pipeline Validation's grouped issues (result schema 3).
 
 Full names are rebuilt for the tests' own names only: a relative name (starting with `-` or
 `.`) follows the image's name, with a `-N` separate-image marker moved before the extension.
@@ -60,26 +60,28 @@ def _full(image: str, name: str) -> str:
 
 def expand(result: PipelineValidationResult) -> list[ExpandedImage]:
     """Every image the result names, with one match per termination type (CONSISTENT where the
-    image is not listed under it), sorted by name."""
+    image's issue has no pattern for it), sorted by name. An image named in two issues is an
+    error: schema 3 names each image once."""
     images: dict[tuple[str, str], ExpandedImage] = {}
     for issue in result.issues:
+        assert issue.status == max((p.status for p in issue.patterns), key=lambda s: s.severity)
         for folder, names in issue.images.items():
             for name in expand_names(names):
-                found = images.get((name, folder))
-                if found is None:
-                    found = images[name, folder] = ExpandedImage(
-                        name,
-                        folder,
-                        {t: ExpandedMatch(Status.CONSISTENT) for t in result.by_termination},
-                    )
-                if issue.termination is None:
-                    found.inconsistent_everywhere = True
-                    continue
-                found.terminations[issue.termination] = ExpandedMatch(
-                    issue.status,
-                    sorted(_full(name, n) for n in issue.expected),
-                    sorted(_full(name, n) for n in issue.missing),
-                    sorted(_full(name, n) for n in issue.extra),
-                    issue.completion,
+                assert (name, folder) not in images, f"{folder}/{name} is in two issues"
+                found = images[name, folder] = ExpandedImage(
+                    name,
+                    folder,
+                    {t: ExpandedMatch(Status.CONSISTENT) for t in result.by_termination},
                 )
+                for pattern in issue.patterns:
+                    if pattern.termination is None:
+                        found.inconsistent_everywhere = True
+                        continue
+                    found.terminations[pattern.termination] = ExpandedMatch(
+                        pattern.status,
+                        sorted(_full(name, n) for n in pattern.expected),
+                        sorted(_full(name, n) for n in pattern.missing),
+                        sorted(_full(name, n) for n in pattern.extra),
+                        pattern.completion,
+                    )
     return [images[key] for key in sorted(images)]

@@ -224,8 +224,30 @@ def test_no_termination_path_means_inconsistent() -> None:
     [only] = expand(result)
     assert only.status is Status.INCONSISTENT and only.terminations == {}
     [issue] = result.issues
-    assert (issue.termination, issue.status, issue.image_count) == (None, Status.INCONSISTENT, 1)
+    [pattern] = issue.patterns
+    assert (pattern.termination, issue.status, issue.image_count) == (None, Status.INCONSISTENT, 1)
     assert result.by_termination == {} and result.path_stats == []
+
+
+def test_an_image_is_named_once_with_its_pattern_for_each_termination() -> None:
+    nodes = [capture(), file("raw", ".CR3"), process("dxo", "DxO"), file("dng", ".DNG")]
+    nodes += [process("print", "Print"), file("tif", ".TIF")]
+    nodes += [term("vault", "Black Box Archive"), term("web", "Browsable Archive")]
+    pipeline = build(nodes, "capture>raw>dxo>dng>vault, raw>print>tif>web")
+    names = [f"AB3D{n:04d}.CR3" for n in range(1, 5)] + ["AB3D0005.CR3", "AB3D0005-DxO.DNG"]
+    result = run(names, pipeline)
+    both, one = result.issues  # most images first
+    assert both.image_count == 4 and both.images == {"shoot": [("AB3D0001", "AB3D0004")]}
+    assert both.status is Status.PARTIAL
+    assert [(p.termination, p.missing) for p in both.patterns] == [
+        ("Black Box Archive", ["-DxO.DNG"]),
+        ("Browsable Archive", ["-Print.TIF"]),
+    ]
+    # Consistent for one termination: only the other one's pattern, in an issue of its own.
+    assert one.images == {"shoot": ["AB3D0005"]}
+    [(term_name, missing)] = [(p.termination, p.missing) for p in one.patterns]
+    assert (term_name, missing) == ("Browsable Archive", ["-Print.TIF"])
+    assert sum(i.image_count for i in result.issues) == result.overall_status["PARTIAL"] == 5
 
 
 def test_path_without_files_is_inconsistent_and_truncated_paths_are_ignored() -> None:
@@ -316,9 +338,14 @@ def test_images_missing_the_same_files_share_one_issue() -> None:
     names = [f"AB3D{n:04d}.CR3" for n in range(1, 301)] + ["AB3D0400.CR3", "AB3D0400.xmp"]
     result = run(names, sidecar_pipeline())
     [issue] = result.issues
-    assert (issue.termination, issue.status, issue.image_count) == ("Archive", Status.PARTIAL, 300)
-    assert (issue.expected, issue.missing, issue.extra) == ([".CR3", ".xmp"], [".xmp"], [])
-    assert issue.completion == 50.0
+    [pattern] = issue.patterns
+    assert (pattern.termination, issue.status, issue.image_count) == (
+        "Archive",
+        Status.PARTIAL,
+        300,
+    )
+    assert (pattern.expected, pattern.missing, pattern.extra) == ([".CR3", ".xmp"], [".xmp"], [])
+    assert pattern.status is Status.PARTIAL and pattern.completion == 50.0
     assert issue.images == {"shoot": [("AB3D0001", "AB3D0300")]}  # a run of 300 names
 
 
@@ -326,9 +353,9 @@ def test_separate_images_share_their_main_images_issue() -> None:
     names = ["a/AB3D0001.CR3", "a/AB3D0001-2.CR3", "b/AB3D0002-3.CR3", "b/AB3D0002-3.xmp"]
     result = run(names, _develop_pipeline())
     [short, longer] = result.issues
-    assert short.image_count == 2 and short.missing == ["-DxO.DNG", ".xmp"]
+    assert short.image_count == 2 and short.patterns[0].missing == ["-DxO.DNG", ".xmp"]
     assert short.images == {"a": ["AB3D0001", "AB3D0001-2"]}
-    assert longer.missing == ["-DxO.DNG"] and longer.images == {"b": ["AB3D0002-3"]}
+    assert longer.patterns[0].missing == ["-DxO.DNG"] and longer.images == {"b": ["AB3D0002-3"]}
     assert image(result, "AB3D0001-2").terminations["Archive"].missing == [
         "AB3D0001-2.xmp",
         "AB3D0001-DxO-2.DNG",
@@ -343,7 +370,7 @@ def test_an_extra_file_off_the_convention_is_named_whole() -> None:
     assert by_image["AB3D0001-2"].extra == ["AB3D0001-2-DxO.DNG"]
     assert by_image["AB3D0001-2"].missing == ["AB3D0001-DxO-2.DNG"]
     [hdr] = [i for i in result.issues if i.images == {"shoot": ["AB3D0002-2"]}]
-    assert hdr.extra == ["-HDR.DNG"] and hdr.status is Status.CONSISTENT_WITH_WARNING
+    assert hdr.patterns[0].extra == ["-HDR.DNG"] and hdr.status is Status.CONSISTENT_WITH_WARNING
 
 
 def test_issues_are_ordered_by_image_count_and_round_trip() -> None:

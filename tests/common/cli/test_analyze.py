@@ -25,7 +25,7 @@ def test_json_document_has_every_promised_field(
     capsys: pytest.CaptureFixture[str], family_tree: Path, pipeline_file: Path
 ) -> None:
     doc = run_json(capsys, str(family_tree), "--pipeline", str(pipeline_file))
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     assert doc["collection"] == {
         "path": str(family_tree.resolve()),
         "name": family_tree.name,
@@ -51,8 +51,10 @@ def test_json_document_has_every_promised_field(
     assert validation["total_images"] == 2
     assert validation["overall_status"] == {"CONSISTENT": 1, "PARTIAL": 1, "INCONSISTENT": 0}
     [partial] = validation["issues"]
-    assert (partial["termination"], partial["status"]) == ("Archive", "PARTIAL")
-    assert partial["missing"] == ["-DxO.DNG"]
+    assert (partial["status"], partial["image_count"]) == ("PARTIAL", 1)
+    [pattern] = partial["patterns"]
+    assert (pattern["termination"], pattern["status"]) == ("Archive", "PARTIAL")
+    assert pattern["missing"] == ["-DxO.DNG"]
     assert partial["images"] == {"2024": ["AB3D0002"]}
 
 

@@ -194,7 +194,7 @@ def test_an_image_holding_exactly_a_paths_files_is_consistent_there(
         and {n.lower() for n in expected_filenames(p, "AB3D0001")} > expected
         for p in candidates
     )
-    listed = [issue for issue in result.issues if issue.termination == term]
+    listed = [i for i in result.issues if any(p.termination == term for p in i.patterns)]
     if not listed:
         assert result.by_termination[term]["CONSISTENT"] == 1
         return

@@ -3,6 +3,7 @@ defaults."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from shuttersense.common.folders import names_by_folder
@@ -20,6 +21,7 @@ from shuttersense.common.results import (
     PipelineValidationResult,
     ScanIssue,
     Status,
+    TerminationPattern,
     ToolResult,
     ValidationIssue,
 )
@@ -90,14 +92,11 @@ def pairing(**overrides: Any) -> PhotoPairingResult:
     return PhotoPairingResult(**(fields | overrides))
 
 
-def issue(
+def pattern(
     status: Status = Status.PARTIAL,
     termination: str | None = "Black Box Archive",
-    *,
-    images: dict[str, list[str]] | None = None,
     **overrides: Any,
-) -> ValidationIssue:
-    images = {"2024": ["AB3D0002"]} if images is None else images
+) -> TerminationPattern:
     fields: dict[str, Any] = {
         "termination": termination,
         "status": status,
@@ -105,10 +104,28 @@ def issue(
         "missing": [".xmp"] if status is Status.PARTIAL else [],
         "extra": [],
         "completion": 50.0 if status is Status.PARTIAL else 100.0,
-        "image_count": sum(map(len, images.values())),
-        "images": images,
     }
-    return ValidationIssue(**(fields | overrides))
+    return TerminationPattern(**(fields | overrides))
+
+
+def issue(
+    status: Status = Status.PARTIAL,
+    termination: str | None = "Black Box Archive",
+    *,
+    images: dict[str, list[str]] | None = None,
+    also: Sequence[TerminationPattern] = (),
+    **overrides: Any,
+) -> ValidationIssue:
+    """An issue whose first pattern is `status` for `termination` (`overrides` its fields),
+    followed by the patterns `also` for other terminations."""
+    images = {"2024": ["AB3D0002"]} if images is None else images
+    patterns = [pattern(status, termination, **overrides), *also]
+    return ValidationIssue(
+        status=max((p.status for p in patterns), key=lambda s: s.severity),
+        patterns=patterns,
+        image_count=sum(map(len, images.values())),
+        images=images,
+    )
 
 
 def validation(**overrides: Any) -> PipelineValidationResult:

@@ -29,6 +29,7 @@ from shuttersense.common.results import (
     PipelineValidationResult,
     ScanIssue,
     Status,
+    TerminationPattern,
     ValidationIssue,
 )
 
@@ -40,19 +41,21 @@ FOLDERS = [
     for i, place in zip(range(2000), cycle(["Lyon", "Alps", "Studio", "Coast", "Paris"]))
 ]
 _CAMERAS = ("AB3D", "XY7Z", "R6M2", "QK9P")
-# (termination, status, expected, missing, extra, images)
+_BLACK_BOX = [".CR3", ".xmp", "-DxO.DNG"]
+_BROWSABLE = [".CR3", ".xmp", "-DxO.DNG", "-DxO-Topaz.TIF"]
+# ([(termination, status, expected, missing, extra)], images): each image in one issue
 _ISSUES = [
-    ("Browsable Archive", Status.PARTIAL, [".CR3", ".xmp", "-DxO.DNG", "-DxO-Topaz.TIF"],
-     ["-DxO-Topaz.TIF"], [], 180_000),
-    ("Black Box Archive", Status.CONSISTENT_WITH_WARNING, [".CR3", ".xmp", "-DxO.DNG"], [],
-     ["-DxO-Topaz.TIF"], 120_000),
-    ("Black Box Archive", Status.PARTIAL, [".CR3", ".xmp", "-DxO.DNG"], ["-DxO.DNG"], [],
+    ([("Browsable Archive", Status.PARTIAL, _BROWSABLE, ["-DxO-Topaz.TIF"], [])], 180_000),
+    ([("Black Box Archive", Status.CONSISTENT_WITH_WARNING, _BLACK_BOX, [], ["-DxO-Topaz.TIF"])],
+     120_000),
+    ([("Black Box Archive", Status.PARTIAL, _BLACK_BOX, ["-DxO.DNG"], []),
+      ("Browsable Archive", Status.PARTIAL, _BROWSABLE, ["-DxO.DNG", "-DxO-Topaz.TIF"], [])],
      90_000),
-    ("Browsable Archive", Status.PARTIAL, [".CR3", ".jpg", ".xmp"], [".jpg", ".xmp"],
-     ["-HDR.DNG"], 40_000),
-    (None, Status.INCONSISTENT, [], [], [], 20_000),
+    ([("Browsable Archive", Status.PARTIAL, [".CR3", ".jpg", ".xmp"], [".jpg", ".xmp"],
+       ["-HDR.DNG"])], 40_000),
+    ([(None, Status.INCONSISTENT, [], [], [])], 20_000),
 ]  # fmt: skip
-ISSUE_IMAGES = sum(issue[-1] for issue in _ISSUES)
+ISSUE_IMAGES = sum(count for _, count in _ISSUES)
 
 
 def _spread(count: int, folders: list[str], stem: str, suffix: str = "") -> list[str]:
@@ -142,18 +145,23 @@ def _pairing() -> PhotoPairingResult:
 
 def _validation() -> PipelineValidationResult:
     issues = []
-    for termination, status, expected, missing, extra, count in _ISSUES:
-        images = names_by_folder(_spread(count, FOLDERS, ""))
+    for patterns, count in _ISSUES:
         issues.append(
             ValidationIssue(
-                termination=termination,
-                status=status,
-                expected=expected,
-                missing=missing,
-                extra=extra,
-                completion=100.0 * (len(expected) - len(missing)) / (len(expected) or 1),
+                status=max((status for _, status, *_ in patterns), key=lambda s: s.severity),
+                patterns=[
+                    TerminationPattern(
+                        termination=termination,
+                        status=status,
+                        expected=expected,
+                        missing=missing,
+                        extra=extra,
+                        completion=100.0 * (len(expected) - len(missing)) / (len(expected) or 1),
+                    )
+                    for termination, status, expected, missing, extra in patterns
+                ],
                 image_count=count,
-                images=images,
+                images=names_by_folder(_spread(count, FOLDERS, "")),
             )
         )
     paths = [

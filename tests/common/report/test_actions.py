@@ -36,7 +36,11 @@ def _busy_document() -> AnalysisDocument:
         ),
         f.validation(
             issues=[
-                f.issue(Status.PARTIAL, images={"2024": [f"AB3D{i:04d}" for i in range(10)]}),
+                f.issue(
+                    Status.PARTIAL,
+                    images={"2024": [f"AB3D{i:04d}" for i in range(10)]},
+                    also=[f.pattern(Status.PARTIAL, "Browsable Archive", missing=["-DxO.DNG"])],
+                ),
                 f.issue(
                     Status.CONSISTENT_WITH_WARNING,
                     missing=[],
@@ -68,7 +72,8 @@ def _summaries(page: str) -> list[str]:
 def test_actions_are_ranked_by_count_then_tool() -> None:
     assert _summaries(render_report(_busy_document())) == [
         "12 files with extension .mov not analysedPhotoStats",
-        "Partial10 images missing .xmp for Black Box ArchivePipeline Validation",
+        "Partial10 images missing .xmp for Black Box Archive; missing -DxO.DNG for Browsable "
+        "ArchivePipeline Validation",
         "5 images without the sidecar it needsPhotoStats",
         "4 paths the scan could not read or would not followScan",
         "3 file names rejected: no camera IDPhoto Pairing",

@@ -1,7 +1,8 @@
 """Reports opened in a real headless Chromium: a small one from a real `shuttersense analyze`
 run and the 1,000,000-file one. They must load with no console error and no CSP violation,
 open a list on click, stay a sane length, and print their lists expanded. A report of long
-hostile names fits a 360 px phone without scrolling sideways, and keeps its desktop layout.
+hostile names fits a 360 px phone without scrolling sideways, and keeps its desktop layout; the
+tool named beside a long action stays inside its box.
 
 Full-page screenshots are kept in build/screenshots/ (report-small.png, report-1m.png,
 report-long-names-phone.png, report-long-names-desktop.png).
@@ -18,6 +19,8 @@ from playwright.sync_api import BrowserContext, Page
 
 from shuttersense.common.demo import build_demo
 from shuttersense.common.report import write_report
+from shuttersense.common.results import Status
+from tests.common.report import factories as f
 from tests.common.report.factories import LONG_NAME, long_names_document
 from tests.common.report.million import million_file_document
 from tests.helpers.browser import chromium_missing, chromium_path, open_page
@@ -145,6 +148,36 @@ def test_a_report_of_long_hostile_names_fits_a_phone_and_keeps_its_desktop_layou
         assert LONG_NAME in page.locator("h1").inner_text()  # shown as text
         assert page.locator("img").count() == 0
         assert opened.problems() == []
+    finally:
+        page.close()
+
+
+def test_the_tool_of_a_long_action_stays_in_its_summary(
+    browser: BrowserContext, tmp_path: Path
+) -> None:
+    """The tool's name floats right; a summary that fills its line pushes it below the text, and
+    it must still be inside the summary's box. Summaries of every length from one line to two
+    make sure one of them ends right at the edge."""
+    browsable = f.pattern(Status.PARTIAL, "Browsable Archive", missing=["-DxO.DNG"])
+    issues = [
+        f.issue(Status.PARTIAL, "Black Box Archive", missing=[f"-{'x' * n}.TIF"], also=[browsable])
+        for n in range(1, 90)
+    ]
+    report = tmp_path / "report.html"
+    write_report(f.document(f.validation(issues=issues)), report)
+    opened = open_page(browser, report)
+    page = opened.page
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        outside = page.eval_on_selector_all(
+            "#fix summary",
+            """summaries => summaries.map(s => {
+                const tool = s.querySelector('.action-tool');
+                if (!tool) return 0;
+                return tool.getBoundingClientRect().bottom - s.getBoundingClientRect().bottom;
+            }).filter(d => d > 0)""",
+        )
+        assert outside == []
     finally:
         page.close()
 

@@ -45,6 +45,15 @@ def test_issue_sentence(missing: list[str], extra: list[str], sentence: str) -> 
     assert issue_sentence(issue) == sentence
 
 
+def test_issue_sentence_tells_each_termination_in_turn() -> None:
+    browsable = f.pattern(Status.PARTIAL, "Browsable Archive", missing=["-DxO.DNG"])
+    issue = f.issue(Status.INCONSISTENT, "Black Box", missing=[".TIF"], also=[browsable])
+    assert issue_sentence(issue) == (
+        "missing <code>.TIF</code> for Black Box; missing <code>-DxO.DNG</code> for Browsable "
+        "Archive"
+    )
+
+
 def test_issue_sentence_when_no_path_applies() -> None:
     issue = f.issue(Status.INCONSISTENT, None, expected=[], missing=[])
     assert issue_sentence(issue) == "that fit no path of the pipeline"
@@ -78,10 +87,21 @@ def test_advice_names_the_first_images_real_files() -> None:
     advice = issue_advice(issue)
     assert "Expected for Black Box Archive: <code>-DxO.DNG</code>, <code>.CR3</code> and" in advice
     assert (
-        "for <code>AB3D0035-2</code> the missing files are <code>AB3D0035-DxO-2.DNG</code> and "
+        "For <code>AB3D0035-2</code> the missing files are <code>AB3D0035-DxO-2.DNG</code> and "
         "<code>AB3D0035-2.xmp</code>, the unexpected file is <code>AB3D0035-HDR-2.DNG</code>."
     ) in advice
     assert "Produce or restore the missing files to complete them for Black Box Archive." in advice
+
+
+def test_advice_covers_every_termination_of_the_issue() -> None:
+    browsable = f.pattern(Status.PARTIAL, "Browsable Archive", missing=["-DxO.DNG"])
+    issue = f.issue(Status.INCONSISTENT, "Black Box", missing=[".TIF"], also=[browsable])
+    advice = issue_advice(issue)
+    assert advice.count("Names follow each image's name.") == 1
+    assert "For <code>AB3D0002</code> the missing file is <code>AB3D0002.TIF</code>." in advice
+    assert "None of their files is one Black Box expects" in advice
+    assert "the missing file is <code>AB3D0002-DxO.DNG</code>. Produce or restore" in advice
+    assert advice.index("Black Box") < advice.index("Browsable Archive")
 
 
 def test_advice_per_status() -> None:

@@ -201,7 +201,7 @@ def test_a_version_1_result_read_through_the_upgrade_renders() -> None:
     }
     page = render_report(f.document(read_tool_result(stored)))
     assert "<li>AB3D0001.CR3</li>" in page and "<li>AB3D0002.xmp</li>" in page
-    assert "result schema v2" in page
+    assert "result schema v3" in page
 
 
 # --- verdicts -----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What to fix, from a result grouped as schema 2: runs of names as "first … last (n)", and a
+"""What to fix, from a result grouped as schema 3: runs of names as "first … last (n)", and a
 result with 10,000 invalid names that do not run as a Qt model of 10,000 rows (count, data,
 sorting) in a view that scrolls through them without a widget per row."""
 
@@ -16,6 +16,10 @@ from shuttersense.common.results import (
     InvalidNames,
     PhotoPairingResult,
     PhotoStatsResult,
+    PipelineValidationResult,
+    Status,
+    TerminationPattern,
+    ValidationIssue,
 )
 from shuttersense.desktop.app.api.collections_data import CollectionDetail, TrendLine
 from shuttersense.desktop.app.api.findings import findings, item_text
@@ -66,6 +70,55 @@ def test_runs_of_names_read_first_to_last() -> None:
         ("image without its sidecar", "(top of the collection)", "notes.xmp", 1),
         ("image without its sidecar", "2024/Wedding", "AB3D0001.CR3 … AB3D0420.CR3 (420)", 420),
         ("image without its sidecar", "2024/Wedding", "x.CR3", 1),
+    ]
+
+
+def _pattern(
+    term: str | None, status: Status, missing: list[str], extra: list[str]
+) -> TerminationPattern:
+    return TerminationPattern(
+        termination=term, status=status, expected=[], missing=missing, extra=extra, completion=0.0
+    )
+
+
+def test_a_validation_issue_reads_what_is_wrong_for_each_termination() -> None:
+    both = ValidationIssue(
+        status=Status.PARTIAL,
+        patterns=[
+            _pattern("Black Box Archive", Status.PARTIAL, [".TIF"], []),
+            _pattern("Browsable Archive", Status.CONSISTENT_WITH_WARNING, [], [".jpg"]),
+        ],
+        image_count=3,
+        images={"2024": [("AB3D0001", "AB3D0003")]},
+    )
+    nowhere = ValidationIssue(
+        status=Status.INCONSISTENT,
+        patterns=[_pattern(None, Status.INCONSISTENT, [], [])],
+        image_count=1,
+        images={"": ["AB3D0009"]},
+    )
+    result = PipelineValidationResult(
+        pipeline_name="Two archives",
+        total_files=4,
+        total_images=4,
+        total_groups=4,
+        invalid_files_count=0,
+        status_counts={"partial": 3, "inconsistent": 1},
+        overall_status={"CONSISTENT": 0, "PARTIAL": 3, "INCONSISTENT": 1},
+        by_termination={},
+        archival_ready_count=0,
+        path_stats=[],
+        issues=[both, nowhere],
+    )
+    rows = [(row.what, row.folder, row.names, row.count) for row in findings([result])]
+    assert rows == [
+        (
+            "partial: missing .TIF for Black Box Archive; extra .jpg for Browsable Archive",
+            "2024",
+            "AB3D0001 … AB3D0003 (3)",
+            3,
+        ),
+        ("inconsistent: fit no path of the pipeline", "(top of the collection)", "AB3D0009", 1),
     ]
 
 
