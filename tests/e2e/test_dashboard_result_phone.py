@@ -20,6 +20,7 @@ from .dashboard_visit import DESKTOP, EMAIL, PHONE, SHOTS, Visit, base
 __all__ = ["base", "browser"]  # the fixtures, imported to be used here
 
 _SIDEWAYS = "html => html.scrollWidth - html.clientWidth"
+_PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def _grid_columns(report: FrameLocator) -> int:
@@ -32,6 +33,9 @@ def _grid_columns(report: FrameLocator) -> int:
 
 def _photograph_frame(page: Page, frame: Locator, name: str) -> None:
     frame.scroll_into_view_if_needed()
+    # Wait for two frames of the page after the resize, or the shot can catch the report's
+    # frame not drawn yet (blank).
+    page.evaluate(_PAINTED)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"dashboard-result-long-names-{name}.png")
 
