@@ -148,7 +148,7 @@ class Prepared:
             raise InvalidInput(self.not_json)
 
 
-def prepare(document: bytes, signing: Signing | None) -> Prepared:
+def prepare(document: bytes | bytearray, signing: Signing | None) -> Prepared:
     """Parse, check and reduce an uploaded document (in the parsing process)."""
     # A parsed document holds no reference cycles, only millions of new containers, each of
     # which would otherwise make the collector walk them all again and again.
@@ -159,7 +159,7 @@ def prepare(document: bytes, signing: Signing | None) -> Prepared:
         gc.enable()
 
 
-def _prepare(document: bytes, signing: Signing | None) -> Prepared:
+def _prepare(document: bytes | bytearray, signing: Signing | None) -> Prepared:
     try:
         payload = json.loads(document)
     except ValueError as exc:  # UnicodeDecodeError included

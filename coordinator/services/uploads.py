@@ -5,9 +5,10 @@ Chunks are kept in the database, not in the data folder: several coordinator ins
 a load balancer share the database but not a folder, so any instance can take any chunk; the
 chunks go away with their upload (foreign-key cascade) when it finishes or expires, and a
 backup never holds half an upload on disk. Finishing assembles the chunks, checks the whole
-document's SHA-256 and hands the JSON to the very same code as `POST /jobs/{guid}/complete`
-(signature, schema, one result per job), `POST /audits/{guid}/complete` (an audit's outcomes)
-or `POST /results` (the idempotency key).
+document's SHA-256, has a result parsed, checked and packed in the parsing process
+(parse_pool.py; an audit's outcomes are parsed here) and hands it to the very same code as
+`POST /jobs/{guid}/complete` (signature, schema, one result per job), `POST /audits/{guid}/complete`
+(an audit's outcomes) or `POST /results` (the idempotency key).
 
 Limits: a chunk holds at most 5 MiB, an upload at most 200 MiB (PostgreSQL keeps results as
 jsonb, which stops at 255 MiB, and finishing holds the document in memory) in at most 1024
@@ -196,9 +197,9 @@ def finish_upload(
         payload = json_object(document)
     else:
         signing = _signing(session, vault, upload, input_state_hash, signature)
-        prepared: Prepared = parser.run(prepare, bytes(document), signing)
+        prepared: Prepared = parser.run(prepare, document, signing)
         prepared.raise_if_not_json()
-    del document
+    del document  # megabytes, not needed while the result is stored
     stored: completion.StoredResult | None = None
     answers = None
     if upload.job_id is not None or upload.audit_guid is not None:
