@@ -48,6 +48,7 @@ TARGET_JOBS_PER_SECOND = 200.0
 TARGET_P99_MS = 100.0
 COORDINATOR = str(Path(sys.executable).with_name("shuttersense-coordinator"))
 ASGI_APP = "shuttersense.coordinator.asgi:app"
+GUNICORN_WORKER = "shuttersense.coordinator.gunicorn_worker.UvicornWorker"
 
 
 @contextlib.contextmanager
@@ -86,25 +87,32 @@ def environment(db_url: str, folder: Path) -> dict[str, str]:
 SERVERS = ("serve", "gunicorn", "uvicorn")  # what runs the coordinator: README, "Under gunicorn"
 
 
-def server_command(server: str, workers: int, port: int) -> list[str]:
+def server_command(
+    server: str, workers: int, port: int, worker_class: str = GUNICORN_WORKER
+) -> list[str]:
     """The command line that serves the coordinator on 127.0.0.1:`port` with `workers`
-    processes: `shuttersense-coordinator serve`, or the ASGI app under gunicorn or uvicorn."""
+    processes: `shuttersense-coordinator serve`, or the ASGI app under gunicorn (with
+    `worker_class`) or uvicorn."""
     if server == "serve":
         return [COORDINATOR, "serve", "--workers", str(workers), "--port", str(port)]
     program = str(Path(sys.executable).with_name(server))
     if server == "gunicorn":
-        worker = ["-k", "uvicorn_worker.UvicornWorker", "-w", str(workers)]
+        worker = ["-k", worker_class, "-w", str(workers)]
         return [program, ASGI_APP, *worker, "--bind", f"127.0.0.1:{port}"]
     return [program, ASGI_APP, "--workers", str(workers), "--port", str(port)]
 
 
 def start_coordinator(
-    env: dict[str, str], folder: Path, workers: int, server: str = "serve"
+    env: dict[str, str],
+    folder: Path,
+    workers: int,
+    server: str = "serve",
+    worker_class: str = GUNICORN_WORKER,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """The coordinator served on a free port (server_command), once it answers /health (its log
     in `folder`); returns the process and its base URL. The caller stops it."""
     port = free_port()
-    command = server_command(server, workers, port)
+    command = server_command(server, workers, port, worker_class)
     with (folder / "server.log").open("wb") as log:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -47,10 +47,11 @@ from .api.request_guard import RequestGuard
 from .api.web_app import web_app_route
 from .claim_wakeups import ClaimWakeups
 from .db import make_engine, make_session_factory
-from .errors import InvalidInput, ServiceError, TooManyAttempts, Unauthorized
+from .errors import InvalidInput, ServiceError, TooManyAttempts, Unauthorized, Unavailable
 from .event_bus import EventBus
 from .logs import configure_logging, redact_server_logs
 from .models.base import utcnow
+from .parse_pool import ParsePool
 from .pg_events import PgNotifyBus
 from .push_sender import PushSender
 from .services.job_events import deliver_after_commit
@@ -76,7 +77,7 @@ async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
     headers = None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": "Bearer"}
-    elif isinstance(exc, TooManyAttempts):
+    elif isinstance(exc, TooManyAttempts | Unavailable):
         headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse({"detail": str(exc)}, status_code=exc.status, headers=headers)
 
@@ -144,6 +145,7 @@ def _lifespan(
                 await task
             await push.stop()
             await bus.stop()
+            await run_in_threadpool(app.state.parse_pool.close)
             app.state.engine.dispose()
 
     return lifespan
@@ -195,6 +197,7 @@ def create_app(
     app.state.sessions = sessions
     app.state.events = bus
     app.state.vault = vault
+    app.state.parse_pool = ParsePool()
     app.state.vapid = vapid
     app.state.push = push
     app.state.lane = Lane()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import ipaddress
 import logging
 import os
 import secrets
@@ -23,6 +22,7 @@ from .migrate import upgrade
 from .services.accounts import create_user, find_team, reset_password
 from .services.registration import DEFAULT_EXPIRY_HOURS, create_registration_token
 from .settings import Settings, load_settings
+from .trusted_proxies import trust_by_default
 from .vapid import new_key_pair, parse_vapid
 from .workers import APP, balanced_workers_supported, serve_workers
 
@@ -37,16 +37,11 @@ def _settings() -> Settings:
 
 def _trust_proxies(args: argparse.Namespace) -> None:
     """SHUSAI_TRUSTED_PROXIES for this server and its workers: `--forwarded-allow-ips` when
-    given; unset, loopback when bound to a loopback address (behind a local proxy such as the
-    deployment guide's nginx), else no one."""
+    given, else its default for `--host` (trusted_proxies.py)."""
     if args.forwarded_allow_ips is not None:
         os.environ["SHUSAI_TRUSTED_PROXIES"] = args.forwarded_allow_ips
-    elif "SHUSAI_TRUSTED_PROXIES" not in os.environ:
-        try:
-            loopback = ipaddress.ip_address(args.host).is_loopback
-        except ValueError:
-            loopback = args.host == "localhost"
-        os.environ["SHUSAI_TRUSTED_PROXIES"] = "127.0.0.0/8,::1" if loopback else ""
+    else:
+        trust_by_default([args.host])
 
 
 def _serve(args: argparse.Namespace) -> int:

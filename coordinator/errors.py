@@ -7,7 +7,8 @@ CoordinatorError
     ├── NotFound         no such thing in the caller's team (another team's GUID included)
     ├── Conflict         the thing exists already, or changed under the caller
     ├── Forbidden        the caller may not do this
-    └── InvalidInput     the request is well-formed but makes no sense
+    ├── InvalidInput     the request is well-formed but makes no sense
+    └── Unavailable      not now: the same request may succeed when sent again (503)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "SettingsError",
     "TooManyAttempts",
     "Unauthorized",
+    "Unavailable",
 ]
 
 
@@ -93,5 +95,15 @@ class TooManyAttempts(ServiceError):
     status = 429
 
     def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(ServiceError):
+    """Not now, for a passing reason: answered 503 with Retry-After."""
+
+    status = 503
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
         super().__init__(message)
         self.retry_after = retry_after

@@ -23,6 +23,7 @@ from ..schemas.agent_protocol import (
 )
 from ..services import claims, completion, job_lifecycle, results
 from ..services.agent_identity import AgentIdentity
+from ..services.result_documents import Payload
 from ..vault import Vault
 from .body_limits import MiB, body_limit
 from .claim_answers import collection_out, previous_result_out
@@ -102,7 +103,7 @@ async def complete(
             vault,
             guid,
             body.claim_token,
-            body.result,
+            Payload(body.result),
             body.input_state_hash,
             body.signature,
         )
@@ -147,7 +148,7 @@ def upload_result(
         agent,
         body.idempotency_key,
         body.collection_guid,
-        body.result,
+        Payload(body.result),
         body.input_state_hash,
     )
     if not created:

@@ -92,6 +92,7 @@ def finish(
         session,
         agent,
         request.app.state.vault,
+        request.app.state.parse_pool,
         guid,
         body.sha256,
         body.input_state_hash,

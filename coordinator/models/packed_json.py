@@ -28,9 +28,10 @@ PACKED_KEY = "$gzip"  # no result has such a key: theirs are identifiers
 
 
 def pack(value: Any, above: int = PACK_ABOVE) -> Any:
-    """`value` as it is stored: itself, or packed when its JSON is larger than `above` bytes."""
-    if value is None:
-        return None
+    """`value` as it is stored: itself, or packed when its JSON is larger than `above` bytes.
+    A value packed already (by the parsing process: parse_pool.py) is stored as it is."""
+    if value is None or _packed(value):
+        return value
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
     if len(data) <= above:
         return value
@@ -38,9 +39,13 @@ def pack(value: Any, above: int = PACK_ABOVE) -> Any:
     return {PACKED_KEY: packed}
 
 
+def _packed(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and PACKED_KEY in value
+
+
 def unpack(value: Any) -> Any:
     """The value stored by `pack`, as it was given to it."""
-    if isinstance(value, dict) and len(value) == 1 and PACKED_KEY in value:
+    if _packed(value):
         return json.loads(gzip.decompress(base64.b64decode(value[PACKED_KEY])))
     return value
 

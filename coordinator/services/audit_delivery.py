@@ -24,6 +24,7 @@ from ..vault import Vault
 from . import completion, job_lifecycle
 from .agent_identity import AgentIdentity
 from .job_events import JOB_VIEW_COLUMNS, note_job_event
+from .result_documents import Payload
 
 __all__ = ["Answer", "audit_progress", "deliver_outcomes", "held_jobs"]
 
@@ -122,7 +123,7 @@ def _deliver_one(
             vault,
             guid,
             token,
-            outcome.result,
+            Payload(outcome.result),
             outcome.input_state_hash,
             outcome.signature,
         )

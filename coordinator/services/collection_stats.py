@@ -3,40 +3,35 @@ PhotoStats gives the file count and the storage bytes, Photo Pairing the image c
 
 from __future__ import annotations
 
-from sqlalchemy import Update, bindparam, update
+from collections.abc import Mapping
+
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from shuttersense.common.results import PhotoPairingResult, PhotoStatsResult, ToolResult
 
 from ..models import Collection
 
-__all__ = ["record_stats"]
+__all__ = ["record_stats", "stats_of"]
 
 _collections = Collection.__table__
 
 
-def _set(*columns: str) -> Update:
-    return (
-        update(_collections)
-        .where(_collections.c.id == bindparam("collection"))
-        .values({name: bindparam(f"new_{name}") for name in columns})
-    )
-
-
-_SET_FILES = _set("file_count", "storage_bytes")
-_SET_IMAGES = _set("image_count")
-
-
-def record_stats(session: Session, collection_id: int | None, result: ToolResult) -> None:
-    """Copy what `result` knows about the collection onto it (one UPDATE, not a load and a
-    flush: completing a job is a hot path); committed by the caller."""
-    if collection_id is None:
-        return
+def stats_of(result: ToolResult) -> dict[str, int]:
+    """The collection's columns that `result` knows: none for most tools."""
     if isinstance(result, PhotoStatsResult):
-        statement = _SET_FILES
-        values = {"new_file_count": result.total_files, "new_storage_bytes": result.total_size}
-    elif isinstance(result, PhotoPairingResult):
-        statement, values = _SET_IMAGES, {"new_image_count": result.image_count}
-    else:
+        return {"file_count": result.total_files, "storage_bytes": result.total_size}
+    if isinstance(result, PhotoPairingResult):
+        return {"image_count": result.image_count}
+    return {}
+
+
+def record_stats(session: Session, collection_id: int | None, stats: Mapping[str, int]) -> None:
+    """Copy a result's numbers (stats_of) onto its collection (one UPDATE, not a load and a
+    flush: completing a job is a hot path); committed by the caller."""
+    if collection_id is None or not stats:
         return
-    session.connection().execute(statement, {"collection": collection_id, **values})
+    statement = (
+        update(_collections).where(_collections.c.id == bindparam("collection")).values(**stats)
+    )
+    session.connection().execute(statement, {"collection": collection_id})

@@ -13,9 +13,6 @@ from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shuttersense.common.protocol import signature_matches
-from shuttersense.common.results import result_counts
-
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..hashed_secrets import hash_secret
 from ..models import ANALYSED_STATES, Job, Result
@@ -33,7 +30,7 @@ from .job_lifecycle import (
     result_values,
     stored_result,
 )
-from .results import parse_tool_result
+from .result_documents import ResultDocument
 
 __all__ = ["StoredResult", "complete", "no_change"]
 
@@ -68,7 +65,7 @@ def complete(
     vault: Vault,
     guid: str,
     token: str,
-    payload: dict[str, Any],
+    document: ResultDocument,
     input_state_hash: str | None,
     signature: str,
 ) -> StoredResult:
@@ -84,31 +81,30 @@ def complete(
     repeated = _repeat_or_active(session, job, "completed")
     if repeated is not None:
         return StoredResult(repeated.id, repeated.guid)
-    if job.claim_secret is None or not signature_matches(
-        vault.decrypt(job.claim_secret), job.guid, input_state_hash, payload, signature
+    if job.claim_secret is None or not document.signed(
+        vault, job.claim_secret, job.guid, input_state_hash, signature
     ):
         raise Forbidden("the result's signature does not match this claim")
-    result = parse_tool_result(payload)
-    if result.tool != job.tool:
-        raise InvalidInput(f"the job runs {job.tool}, not {result.tool}")
+    facts = document.facts()
+    if facts.tool != job.tool:
+        raise InvalidInput(f"the job runs {job.tool}, not {facts.tool}")
     ended = connection.execute(
         _COMPLETE, {"job": job.id, "token_hash": token_hash, "now": utcnow()}
     ).first()
     if ended is None:  # a twin of this call got there first, or the job moved on
         session.rollback()
-        return complete(session, agent, vault, guid, token, payload, input_state_hash, signature)
-    files, issues = result_counts(result)
+        return complete(session, agent, vault, guid, token, document, input_state_hash, signature)
     stored = result_values(
         job,
         agent.id,
         "COMPLETED",
-        result.model_dump(mode="json"),
+        facts.stored,
         input_state_hash,
-        files_scanned=files,
-        issues_found=issues,
+        files_scanned=facts.files_scanned,
+        issues_found=facts.issues_found,
     )
     stored_id = connection.execute(_INSERT_RESULT, stored).scalar_one()
-    record_stats(session, job.collection_id, result)
+    record_stats(session, job.collection_id, facts.stats)
     note_job_event(session, ended)
     session.commit()
     return StoredResult(stored_id, stored["guid"])

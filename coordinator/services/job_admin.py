@@ -35,7 +35,7 @@ from .collection_audits import audit_parameters
 from .collections import team_collection
 from .job_lifecycle import cancel, find_team_job
 from .jobs import QueuedJob, create_job
-from .results import parse_tool_result
+from .result_documents import parse_tool_result
 
 __all__ = [
     "GENERATOR",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from shuttersense.common.report.document import TOOL_TITLES
 
@@ -75,7 +75,10 @@ def _job_notices(session: Session, event: Event) -> list[Notice]:
                 "/jobs?status=failed",
             )
         ]
-    result = session.scalar(select(Result).where(Result.job_id == job.id))
+    # Its JSON (megabytes, maybe) is read only if got_worse needs it.
+    result = session.scalar(
+        select(Result).where(Result.job_id == job.id).options(defer(Result.results_json))
+    )
     if result is None or result.no_change_copy:
         return []
     found = [

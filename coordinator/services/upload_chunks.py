@@ -19,7 +19,7 @@ from ..models import Agent, Job, Upload, UploadChunk
 from ..models.base import utcnow
 from . import audit_delivery, job_lifecycle
 
-__all__ = ["LIFETIME", "MAX_CHUNK", "assembled", "open_upload", "put_chunk"]
+__all__ = ["LIFETIME", "MAX_CHUNK", "assembled", "json_object", "open_upload", "put_chunk"]
 
 MAX_CHUNK = 5 * 1024 * 1024
 LIFETIME = timedelta(hours=1)  # an upload expires this long after it opened or took a chunk
@@ -118,8 +118,8 @@ def put_chunk(
     return True
 
 
-def assembled(session: Session, upload: Upload, digest: str) -> dict[str, Any]:
-    """The upload's chunks joined, checked against `digest`, parsed as a JSON object."""
+def assembled(session: Session, upload: Upload, digest: str) -> bytearray:
+    """The upload's chunks joined and checked against `digest` (parsed by the caller)."""
     have = set(
         session.scalars(select(UploadChunk.position).where(UploadChunk.upload_id == upload.id))
     )
@@ -140,6 +140,12 @@ def assembled(session: Session, upload: Upload, digest: str) -> dict[str, Any]:
         raise InvalidInput(f"the chunks hold {len(document)} bytes, not {upload.total_size}")
     if hashlib.sha256(document).hexdigest() != digest:
         raise InvalidInput("the assembled upload does not match its SHA-256")
+    return document
+
+
+def json_object(document: bytes | bytearray) -> dict[str, Any]:
+    """An assembled upload parsed as a JSON object, in this process (result documents are
+    parsed in the parsing process instead: services/result_documents.py)."""
     try:
         payload = json.loads(document)
     except ValueError as exc:  # UnicodeDecodeError included

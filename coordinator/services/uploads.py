@@ -5,9 +5,10 @@ Chunks are kept in the database, not in the data folder: several coordinator ins
 a load balancer share the database but not a folder, so any instance can take any chunk; the
 chunks go away with their upload (foreign-key cascade) when it finishes or expires, and a
 backup never holds half an upload on disk. Finishing assembles the chunks, checks the whole
-document's SHA-256 and hands the JSON to the very same code as `POST /jobs/{guid}/complete`
-(signature, schema, one result per job), `POST /audits/{guid}/complete` (an audit's outcomes)
-or `POST /results` (the idempotency key).
+document's SHA-256, has a result parsed, checked and packed in the parsing process
+(parse_pool.py; an audit's outcomes are parsed here) and hands it to the very same code as
+`POST /jobs/{guid}/complete` (signature, schema, one result per job), `POST /audits/{guid}/complete`
+(an audit's outcomes) or `POST /results` (the idempotency key).
 
 Limits: a chunk holds at most 5 MiB, an upload at most 200 MiB (PostgreSQL keeps results as
 jsonb, which stops at 255 MiB, and finishing holds the document in memory) in at most 1024
@@ -26,13 +27,15 @@ from sqlalchemy.orm import Session
 from ..errors import Conflict, InvalidInput
 from ..hashed_secrets import hash_secret
 from ..ids import new_guid
-from ..models import Agent, Collection, Job, Result, Upload, UploadChunk
+from ..models import Agent, Collection, Job, Upload, UploadChunk
 from ..models.base import utcnow
+from ..parse_pool import ParsePool
 from ..schemas.agent_audits import AuditOutcomes
 from ..vault import Vault
 from . import audit_delivery, completion, job_lifecycle, results
 from .collections import team_collection
-from .upload_chunks import LIFETIME, MAX_CHUNK, assembled, open_upload, put_chunk
+from .result_documents import Prepared, Signing, prepare
+from .upload_chunks import LIFETIME, MAX_CHUNK, assembled, json_object, open_upload, put_chunk
 
 __all__ = [
     "LIFETIME",
@@ -145,7 +148,7 @@ class Finished:
     answers to an audit's outcomes."""
 
     upload: Upload
-    stored: Result | completion.StoredResult | None
+    stored: completion.StoredResult | None
     answers: list[audit_delivery.Answer] | None = None
 
 
@@ -156,10 +159,29 @@ def _audit_outcomes(payload: dict[str, Any]) -> AuditOutcomes:
         raise InvalidInput(f"the upload is not an audit's outcomes: {exc}") from None
 
 
+def _signing(
+    session: Session,
+    vault: Vault,
+    upload: Upload,
+    input_state_hash: str | None,
+    signature: str | None,
+) -> Signing | None:
+    """The claim a job's upload is signed for, for the parsing process to check; completion.py
+    still decides, against the job as it is then."""
+    if upload.job_id is None or not signature:
+        return None
+    job = session.execute(select(Job.guid, Job.claim_secret).where(Job.id == upload.job_id)).one()
+    if job.claim_secret is None:
+        return None
+    secret = vault.decrypt(job.claim_secret)
+    return Signing(secret, job.claim_secret, job.guid, input_state_hash, signature)
+
+
 def finish_upload(
     session: Session,
     agent: Agent,
     vault: Vault,
+    parser: ParsePool,
     guid: str,
     digest: str,
     input_state_hash: str | None,
@@ -168,10 +190,17 @@ def finish_upload(
     signature: str | None = None,
 ) -> Finished:
     """Assemble and store the result exactly as a direct complete, audit complete or offline
-    upload would."""
+    upload would; a result is read in the parsing process (`parser`)."""
     upload = open_upload(session, agent, guid)
-    payload = assembled(session, upload, digest)
-    stored: Result | completion.StoredResult | None = None
+    document = assembled(session, upload, digest)
+    if upload.audit_guid is not None:
+        payload = json_object(document)
+    else:
+        signing = _signing(session, vault, upload, input_state_hash, signature)
+        prepared: Prepared = parser.run(prepare, document, signing)
+        prepared.raise_if_not_json()
+    del document  # megabytes, not needed while the result is stored
+    stored: completion.StoredResult | None = None
     answers = None
     if upload.job_id is not None or upload.audit_guid is not None:
         if not claim_token:
@@ -188,12 +217,24 @@ def finish_upload(
             raise InvalidInput("a job's upload is finished with its claim token and signature")
         job = session.get_one(Job, upload.job_id)
         stored = completion.complete(
-            session, agent, vault, job.guid, claim_token or "", payload, input_state_hash, signature
+            session,
+            agent,
+            vault,
+            job.guid,
+            claim_token or "",
+            prepared,
+            input_state_hash,
+            signature,
         )
     else:
         collection = session.get_one(Collection, upload.collection_id)
         stored, _ = results.upload_offline_result(
-            session, agent, upload.idempotency_key or "", collection.guid, payload, input_state_hash
+            session,
+            agent,
+            upload.idempotency_key or "",
+            collection.guid,
+            prepared,
+            input_state_hash,
         )
     upload.finished_at = utcnow()
     upload.result_id = stored.id if stored is not None else None

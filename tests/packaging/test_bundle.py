@@ -1,7 +1,7 @@
 """The built bundle, not the source: its programs' versions, the coordinator it holds migrating
-an empty folder and serving, its agent registering, self-testing and running a collection
-against that coordinator, its desktop app starting and quitting on its own, and what it leaves
-out."""
+an empty folder, serving and reading a large upload in its parsing process, its agent
+registering, self-testing and running a collection against that coordinator, its desktop app
+starting and quitting on its own, and what it leaves out."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.large_upload import large_result, upload_finish
+from benchmarks.load_fleet import enrol_fleet
 from shuttersense.common import __version__
 from tests.helpers.agent_process import AgentHome, wait_for
 from tests.helpers.live_server import free_port
@@ -105,6 +107,20 @@ def test_the_bundled_coordinator_serves_its_dashboard_and_assets(served: str) ->
     with urllib.request.urlopen(served + stylesheet.group(1), timeout=10) as answer:  # noqa: S310
         assert answer.status == 200
         assert answer.read()
+
+
+def test_the_bundled_coordinator_reads_a_large_upload_in_its_parsing_process(
+    home: AgentHome, served: str
+) -> None:
+    """The parsing process is spawned from the frozen executable (multiprocessing's own
+    dispatch, before the bundle's): a 4 MiB result uploaded in chunks is stored."""
+    database = Path(home.env["SHUSAI_DATA_DIR"]) / "coordinator.db"
+    fleet = enrol_fleet(f"sqlite:///{database}", "unused", 1, 1, 1)
+    document = json.dumps(large_result(100_000)).encode()
+    assert len(document) > 3 * 2**20
+    finished, _seconds = upload_finish(served, fleet.agent_keys[0], fleet.collections[0], document)
+    assert finished.status_code == 200, finished.text
+    assert finished.json()["result_guid"].startswith("res_")
 
 
 def test_the_bundled_agent_registers_self_tests_and_runs_against_it(
