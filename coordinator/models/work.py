@@ -119,4 +119,7 @@ class Result(GuidMixin, TeamScoped, Base):
     )
     files_scanned: Mapped[int] = mapped_column(Integer, default=0)
     issues_found: Mapped[int] = mapped_column(Integer, default=0)
+    # What the trends sum (services/trend_metrics.counts), kept beside the result so that
+    # reading them never unpacks the result; NULL for rows stored before it was kept.
+    trend_counts: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))

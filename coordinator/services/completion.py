@@ -102,6 +102,7 @@ def complete(
         input_state_hash,
         files_scanned=facts.files_scanned,
         issues_found=facts.issues_found,
+        trend_counts=facts.trend_counts,
     )
     stored_id = connection.execute(_INSERT_RESULT, stored).scalar_one()
     record_stats(session, job.collection_id, facts.stats)
@@ -184,6 +185,7 @@ def no_change(
             source_result_id=original,
             files_scanned=source.files_scanned,
             issues_found=source.issues_found,
+            trend_counts=source.trend_counts,
         )
     )
     session.add(copy)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..models import Collection, Result
 from . import trend_metrics
@@ -35,16 +34,16 @@ class Worse:
     at: datetime
 
 
-def _headline_value(tool: str, payload: dict[str, Any], metric: str) -> float | None:
-    value = trend_metrics.metrics(tool, trend_metrics.counts(tool, payload)).get(metric)
+def _headline_value(tool: str, counted: trend_metrics.Counts, metric: str) -> float | None:
+    value = trend_metrics.metrics(tool, counted).get(metric)
     return float(value) if isinstance(value, int | float) else None
 
 
 def compare(
-    tool: str, newer: dict[str, Any], older: dict[str, Any]
+    tool: str, newer: trend_metrics.Counts, older: trend_metrics.Counts
 ) -> tuple[str, float, float] | None:
-    """(metric, before, after) when `newer` is worse than `older`; None when it is not, or when
-    the tool has no better or worse."""
+    """(metric, before, after) when the newer result's counts are worse than the older's; None
+    when they are not, or when the tool has no better or worse."""
     headline = trend_metrics.headline(tool)
     if headline is None:
         return None
@@ -61,7 +60,7 @@ def _worse(collection: Collection, pair: list[Result]) -> Worse | None:
     if len(pair) < 2:
         return None
     newer, older = pair[0], pair[1]
-    compared = compare(newer.tool, newer.results_json, older.results_json)
+    compared = compare(newer.tool, trend_metrics.counts_of(newer), trend_metrics.counts_of(older))
     if compared is None:
         return None
     metric, before, after = compared
@@ -101,6 +100,7 @@ def worsened_by(session: Session, result: Result) -> Worse | None:
         return None
     older = session.scalar(
         select(Result)
+        .options(defer(Result.results_json))
         .where(
             Result.collection_id == result.collection_id,
             Result.tool == result.tool,

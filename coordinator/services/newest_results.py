@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..models import ANALYSED_STATES, Result
 
@@ -52,6 +52,7 @@ def newest_results(
     found: dict[tuple[int, str], list[Result]] = {}
     rows = session.scalars(
         select(Result)
+        .options(defer(Result.results_json))  # megabytes, maybe: loaded if a caller reads it
         .where(Result.id.in_(chosen))
         .order_by(Result.created_at.desc(), Result.id.desc())
     )

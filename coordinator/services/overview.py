@@ -51,7 +51,7 @@ def _sum(results: dict[tuple[int, str], list[Result]], tool: str, *metrics: str)
     total = 0
     for (_, found_tool), newest in results.items():
         if found_tool == tool:
-            counts = trend_metrics.counts(tool, newest[0].results_json or {})
+            counts = trend_metrics.counts_of(newest[0])
             total += sum(int(counts[metric]) for metric in metrics)
     return total
 

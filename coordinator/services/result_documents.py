@@ -24,6 +24,7 @@ from shuttersense.common.results import ToolResult, result_counts
 from ..errors import InvalidInput
 from ..models.packed_json import pack
 from ..vault import Vault
+from . import trend_metrics
 from .collection_stats import stats_of
 
 __all__ = [
@@ -56,14 +57,16 @@ class ResultFacts:
     issues_found: int
     stats: dict[str, int]  # collection columns (collection_stats.py)
     stored: Any
+    trend_counts: dict[str, Any]  # what the trends sum (trend_metrics.counts)
 
     @classmethod
     def of(cls, payload: Mapping[str, Any]) -> ResultFacts:
         """Validate `payload` (InvalidInput says what is wrong) and take its facts."""
         result = parse_tool_result(payload)
         files, issues = result_counts(result)
-        stored = pack(result.model_dump(mode="json"))
-        return cls(result.tool.value, files, issues, stats_of(result), stored)
+        tool, dumped = result.tool.value, result.model_dump(mode="json")
+        counted = trend_metrics.counts(tool, dumped)
+        return cls(tool, files, issues, stats_of(result), pack(dumped), counted)
 
 
 class ResultDocument(Protocol):

@@ -54,6 +54,7 @@ def upload_offline_result(
         "input_state_hash": input_state_hash,
         "files_scanned": facts.files_scanned,
         "issues_found": facts.issues_found,
+        "trend_counts": facts.trend_counts,
         "idempotency_key": key,
     }
     try:

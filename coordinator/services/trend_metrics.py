@@ -9,13 +9,24 @@ Pipeline Validation is read from `overall_status` and `by_termination`, the keys
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from shuttersense.common.results import ToolName
 
-__all__ = ["Counts", "Headline", "add", "counts", "headline", "metrics"]
+from ..models import Result
+
+__all__ = [
+    "Counts",
+    "Headline",
+    "add",
+    "counts",
+    "counts_of",
+    "headline",
+    "metrics",
+    "stored_counts",
+]
 
 Counts = dict[str, Any]  # metric name -> int, or camera/termination -> int for nested counts
 
@@ -91,6 +102,21 @@ def counts(tool: str, payload: Mapping[str, Any]) -> Counts:
             found[key] = _status_counts(by_termination.get(name))
         return found
     raise ValueError(f"no trend for tool {tool!r}")
+
+
+def stored_counts(
+    tool: str, kept: Mapping[str, Any] | None, payload: Callable[[], Mapping[str, Any] | None]
+) -> Counts:
+    """A stored result's counts: the ones it keeps (its `trend_counts`), or for a result stored
+    before they were kept, read off its JSON, which `payload` loads only then."""
+    if kept is not None:
+        return dict(kept)
+    return counts(tool, payload() or {})
+
+
+def counts_of(result: Result) -> Counts:
+    """`stored_counts` of a result row (its JSON loaded only if it keeps no counts)."""
+    return stored_counts(result.tool, result.trend_counts, lambda: result.results_json)
 
 
 def add(left: Counts, right: Counts) -> Counts:

@@ -102,29 +102,42 @@ class _Rows:
     def _rows(self, *extra: Any) -> list[TrendRow]:
         found = self.session.execute(
             select(
+                Result.id,
                 Collection.guid,
                 Result.tool,
                 Result.created_at,
                 Result.status,
-                Result.results_json,
+                Result.trend_counts,
                 Pipeline.guid.label("pipeline"),
                 Result.pipeline_version,
             )
             .join(Collection, Collection.id == Result.collection_id)
             .outerjoin(Pipeline, Pipeline.id == Result.pipeline_id)
             .where(*self.filters, *extra)
-        )
+        ).all()
+        older = self._payloads([row.id for row in found if row.trend_counts is None])
         return [
             TrendRow(
                 collection=row.guid,
                 created_at=row.created_at,
                 no_change=row.status == "NO_CHANGE",
-                counts=trend_metrics.counts(row.tool, row.results_json or {}),
+                counts=trend_metrics.stored_counts(
+                    row.tool, row.trend_counts, lambda row=row: older.get(row.id)
+                ),
                 pipeline=row.pipeline,
                 pipeline_version=row.pipeline_version,
             )
             for row in found
         ]
+
+    def _payloads(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The JSON of results stored before they kept their counts (read only for those)."""
+        if not ids:
+            return {}
+        rows = self.session.execute(
+            select(Result.id, Result.results_json).where(Result.id.in_(ids))
+        )
+        return {row.id: row.results_json or {} for row in rows}
 
 
 def _midnight(day: date) -> datetime:

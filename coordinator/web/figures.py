@@ -97,9 +97,7 @@ def result_kpis(result: Result) -> list[Kpi]:
     """The headline numbers of an analysed result; none for a failed or cancelled one."""
     if result.status not in ANALYSED_STATES or result.tool not in _KPIS:
         return []
-    values = trend_metrics.metrics(
-        result.tool, trend_metrics.counts(result.tool, result.results_json or {})
-    )
+    values = trend_metrics.metrics(result.tool, trend_metrics.counts_of(result))
     return [
         Kpi(label, "–" if values.get(metric) is None else shown(values[metric]))
         for metric, label, shown in _KPIS[result.tool]

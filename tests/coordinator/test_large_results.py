@@ -15,6 +15,7 @@ from benchmarks.load_fleet import enrol_fleet
 from shuttersense.common.result_reading import read_tool_result
 from shuttersense.common.results import result_counts
 from shuttersense.coordinator.models import Collection, Result
+from shuttersense.coordinator.services import trend_metrics
 from tests.coordinator.factories import db
 
 FILES = 2_000_000  # 76 MiB of JSON: /health waited 1.8-2.9 s when it was read in-process
@@ -44,5 +45,7 @@ def test_health_answers_while_a_large_upload_is_finished(tmp_path: Path) -> None
         assert stored.results_json == expected.model_dump(mode="json")
         counts = (stored.files_scanned, stored.issues_found)
         assert (stored.tool, counts) == ("photostats", result_counts(expected))
+        dumped = expected.model_dump(mode="json")
+        assert stored.trend_counts == trend_metrics.counts("photostats", dumped)  # kept beside
         collection = session.scalar(select(Collection))
         assert collection is not None and collection.file_count == FILES

@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from shuttersense.common.results import FilesByFolder, PhotoStatsResult, PipelineValidationResult
 from shuttersense.coordinator.ids import new_guid
 from shuttersense.coordinator.models import Result
 from shuttersense.coordinator.models.base import utcnow
+from shuttersense.coordinator.services import got_worse
 from shuttersense.coordinator.services.accounts import find_team
 from shuttersense.coordinator.services.registration import create_registration_token
 from tests.coordinator.factories import db, signed_completion, signed_in
@@ -232,6 +233,52 @@ def test_results_from_the_agent_protocol(client: TestClient, db_url: str, studio
     assert summary["stable"] == {"stable": True, "days": 2}  # 1.5 days, rounded up
     collection = client.get(f"/api/collections/{weddings}", headers=headers).json()
     assert (collection["file_count"], collection["storage_bytes"]) == (4, 400)
+
+
+def _complete(client: TestClient, agent: dict[str, str], result: PhotoStatsResult) -> str:
+    claimed = _claim(client, agent)
+    done = client.post(
+        f"{AGENT_API}/jobs/{claimed['job_guid']}/complete",
+        json=signed_completion(claimed, result.model_dump(mode="json"), HASH),
+        headers=agent,
+    )
+    assert done.status_code == 200, done.text
+    return str(done.json()["result_guid"])
+
+
+def test_trends_and_got_worse_read_the_counts_a_result_keeps_not_its_json(
+    client: TestClient, db_url: str, studio: tuple
+) -> None:
+    headers, weddings, _ = studio
+    agent = _agent(client, db_url)
+    run(client, headers, weddings, "photostats")
+    first = _complete(client, agent, orphans(2))
+    run(client, headers, weddings, "photostats")
+    again = _claim(client, agent)
+    body = {"claim_token": again["claim_token"], "input_state_hash": HASH}
+    copied = client.post(
+        f"{AGENT_API}/jobs/{again['job_guid']}/no-change",
+        json={**body, "source_result_guid": first},
+        headers=agent,
+    )
+    assert copied.status_code == 200, copied.text
+    run(client, headers, weddings, "photostats")
+    worse = _complete(client, agent, orphans(5))
+    with db(db_url) as session:
+        kept = session.execute(select(Result.status, Result.trend_counts)).all()
+        assert sorted((status, counts["orphaned_images"]) for status, counts in kept) == [
+            ("COMPLETED", 2),
+            ("COMPLETED", 5),
+            ("NO_CHANGE", 2),
+        ]
+        # What reading the counts must not need: the results themselves, maybe megabytes.
+        session.execute(update(Result).values(results_json={}))
+        session.commit()
+        team = find_team(session, "Studio").id
+        [told] = got_worse.worse_collections(session, team)
+    assert (told.result_guid, told.before, told.after) == (worse, 3.0, 6.0)  # orphaned files
+    [today] = trend(client, headers, "photostats", limit=1)["points"]
+    assert today["metrics"]["orphaned_images"] == 5
 
 
 def test_another_teams_collections_are_not_found(
