@@ -6,12 +6,13 @@ a racing twin of the call finds the job completed and answers as a repeat.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..hashed_secrets import hash_secret
@@ -124,9 +125,15 @@ def _repeat_or_active(session: Session, job: Job | Row[Any], final: str) -> Resu
     return None
 
 
-def _commit_once(session: Session, job: Job, result: Result) -> Result:
-    """Commit the job's result; if a racing twin of this call committed first, return its."""
+def _commit_once(
+    session: Session, job: Job, result: Result, *, then: Callable[[], None] | None = None
+) -> Result:
+    """Commit the job's result (`then` runs once its row is written, in the same transaction);
+    if a racing twin of this call committed first, return its."""
     try:
+        if then is not None:
+            session.flush()
+            then()
         session.commit()
     except IntegrityError:  # one result per job: the twin won
         session.rollback()
@@ -155,7 +162,9 @@ def no_change(
     if repeated is not None:
         return repeated
     source = session.scalar(
-        select(Result).where(Result.guid == source_guid, Result.team_id == job.team_id)
+        select(Result)
+        .options(defer(Result.results_json))  # copied in SQL below, never read here
+        .where(Result.guid == source_guid, Result.team_id == job.team_id)
     )
     if source is None:
         raise NotFound(f"no result {source_guid}")
@@ -179,7 +188,7 @@ def no_change(
             job,
             agent.id,
             "NO_CHANGE",
-            source.results_json,
+            {},  # the source's JSON, as stored (packed or not), once the row is there
             input_state_hash,
             no_change_copy=True,
             source_result_id=original,
@@ -190,4 +199,15 @@ def no_change(
     )
     session.add(copy)
     finish(job, "no_change")
-    return _commit_once(session, job, copy)
+    return _commit_once(session, job, copy, then=lambda: _copy_json(session, copy, source.id))
+
+
+def _copy_json(session: Session, copy: Result, source_id: int) -> None:
+    """The copy's JSON set from the source's inside the database: a result of megabytes is
+    neither unpacked nor packed again in this process."""
+    stored = select(Result.results_json).where(Result.id == source_id).scalar_subquery()
+    session.execute(
+        update(Result).where(Result.id == copy.id).values(results_json=stored),
+        execution_options={"synchronize_session": False},
+    )
+    session.expire(copy, ["results_json"])

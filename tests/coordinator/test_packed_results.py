@@ -69,6 +69,22 @@ def test_a_large_result_is_stored_packed_and_every_service_reads_it_whole(
     report = client.get(f"/api/results/{large}/report", headers=studio.admin)
     assert report.status_code == 200 and "AB3D0042.CR3" in report.text
 
+    # A NO_CHANGE copy of it is made inside the database: the same stored text, read whole.
+    studio.queue(tools=["photostats"])
+    again = studio.claim()
+    assert again is not None
+    [job] = again["jobs"]
+    state = document.tool_hashes["photostats"]
+    unchanged = {"input_state_hash": state, "source_result_guid": large}
+    [copied] = studio.deliver(
+        again, [{"kind": "no_change", "job_guid": job["job_guid"], **unchanged}]
+    )
+    copy = copied["result_guid"]
+    assert copied["status"] == "no_change" and copy != large
+    assert stored_text(db_url, copy) == raw
+    detail = studio.ok(client.get(f"/api/results/{copy}", headers=studio.admin))
+    assert detail["results"] == expected and detail["status"] == "NO_CHANGE"
+
 
 _INSERT = (
     "INSERT INTO teams (guid, name, settings, created_at)"
