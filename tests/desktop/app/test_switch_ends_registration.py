@@ -14,10 +14,11 @@ from shuttersense.desktop.agent.context import AgentContext
 from shuttersense.desktop.app.services.agent_control import AgentState
 from shuttersense.desktop.app.settings import AppSettings
 from tests.coordinator.factories import db
-from tests.desktop.app.app_factory import MakeApp
+from tests.desktop.app.app_factory import MakeApp, next_and_wait
 from tests.desktop.app.solo_app import set_up_solo, solo_app
 from tests.desktop.app.team_server import ADMIN, ADMIN_PASSWORD, TeamServer
-from tests.desktop.app.test_switch_mode import WAIT, _next
+
+WAIT = 90_000  # ms: an agent process stops and starts, coordinators come and go
 
 __all__ = ["solo_agents"]
 
@@ -51,20 +52,22 @@ def test_solo_to_team_ends_the_solo_registration(
     qtbot.waitUntil(lambda: app.first_run is not None, timeout=WAIT)
     window = app.first_run
     assert window is not None and window.mode_page.team.isChecked()
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
     window.server_page.url.setText(team_server.base)
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
     window.sign_in_page.email.setText(ADMIN)
     window.sign_in_page.password.setText(ADMIN_PASSWORD)
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
     window.register_page.name.setText("Studio Mac")
-    _next(qtbot, window)  # the agent stops; registered with the team; the old one ended
+    next_and_wait(
+        qtbot, window, WAIT
+    )  # the agent stops; registered with the team; the old one ended
     assert window.error.text() == "" and window.current_page() == "folders"
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
     said = window.done_page.intro.text()
     assert f"The earlier registration of this computer ({old.name}, solo mode)" in said
     assert "was ended there" in said
-    _next(qtbot, window)
+    next_and_wait(qtbot, window, WAIT)
 
     qtbot.waitUntil(lambda: not app_settings.solo(), timeout=WAIT)
     qtbot.waitUntil(lambda: app.tray.status.state is AgentState.IDLE, timeout=WAIT)
