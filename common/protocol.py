@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["canonical_json", "result_signature", "signature_matches"]
+__all__ = ["canonical_json", "canonical_signature_matches", "result_signature", "signature_matches"]
 
 
 def canonical_json(value: Any) -> bytes:
@@ -21,19 +21,24 @@ def canonical_json(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _message(job_guid: str, input_state_hash: str | None, result: Mapping[str, Any]) -> bytes:
-    return b"\n".join(
-        (job_guid.encode(), (input_state_hash or "").encode(), canonical_json(result))
-    )
+def _signature(secret: str, job_guid: str, input_state_hash: str | None, canonical: bytes) -> str:
+    message = b"\n".join((job_guid.encode(), (input_state_hash or "").encode(), canonical))
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def result_signature(
     secret: str, job_guid: str, input_state_hash: str | None, result: Mapping[str, Any]
 ) -> str:
     """HMAC-SHA256 (hex) of `job_guid`, the input-state hash and the canonical result JSON."""
-    return hmac.new(
-        secret.encode(), _message(job_guid, input_state_hash, result), hashlib.sha256
-    ).hexdigest()
+    return _signature(secret, job_guid, input_state_hash, canonical_json(result))
+
+
+def canonical_signature_matches(
+    secret: str, job_guid: str, input_state_hash: str | None, canonical: bytes, signature: str
+) -> bool:
+    """`signature_matches` for a result given as its `canonical_json` already."""
+    expected = _signature(secret, job_guid, input_state_hash, canonical)
+    return hmac.compare_digest(expected, signature)
 
 
 def signature_matches(
@@ -44,5 +49,5 @@ def signature_matches(
     signature: str,
 ) -> bool:
     """Constant-time check of a signature made by `result_signature`."""
-    expected = result_signature(secret, job_guid, input_state_hash, result)
-    return hmac.compare_digest(expected, signature)
+    canonical = canonical_json(result)
+    return canonical_signature_matches(secret, job_guid, input_state_hash, canonical, signature)

@@ -4,6 +4,7 @@ progress for all of its jobs, and their outcomes delivered in one request."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -27,6 +28,7 @@ from .body_limits import body_limit
 from .claim_answers import collection_out, previous_result_out
 from .deps import AgentCallDep
 from .long_poll import long_poll
+from .result_bodies import document_of, parsed_apart
 from .routing import ApiRoute
 
 __all__ = ["router"]
@@ -104,6 +106,7 @@ async def progress(guid: str, body: ProgressRequest, call: AgentCallDep) -> Audi
     responses={404: {"description": "no such audit in your team"}},
 )
 @body_limit(RESULT_BODY, inflated=RESULT_BODY)
+@parsed_apart
 async def complete(
     guid: str, body: AuditCompleteRequest, call: AgentCallDep, request: Request
 ) -> AuditCompleteResponse:
@@ -113,7 +116,13 @@ async def complete(
     vault = request.app.state.vault
     answers = await call.run(
         lambda session, agent: audit_delivery.deliver_outcomes(
-            session, agent, vault, guid, body.claim_token, body.outcomes
+            session,
+            agent,
+            vault,
+            guid,
+            body.claim_token,
+            body.outcomes,
+            partial(document_of, request),
         )
     )
     return AuditCompleteResponse(outcomes=[OutcomeAnswer(**asdict(answer)) for answer in answers])

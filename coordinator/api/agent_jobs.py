@@ -23,12 +23,12 @@ from ..schemas.agent_protocol import (
 )
 from ..services import claims, completion, job_lifecycle, results
 from ..services.agent_identity import AgentIdentity
-from ..services.result_documents import Payload
 from ..vault import Vault
 from .body_limits import MiB, body_limit
 from .claim_answers import collection_out, previous_result_out
 from .deps import AgentCallDep, AgentDep, SessionDep
 from .long_poll import long_poll
+from .result_bodies import document_of, parsed_apart
 from .routing import ApiRoute
 
 __all__ = ["RESULT_BODY", "router"]
@@ -91,11 +91,13 @@ async def progress(guid: str, body: ProgressRequest, call: AgentCallDep) -> Prog
 
 @router.post("/jobs/{guid}/complete", response_model=JobOutcome)
 @body_limit(RESULT_BODY, inflated=RESULT_BODY)
+@parsed_apart
 async def complete(
     guid: str, body: CompleteRequest, call: AgentCallDep, request: Request
 ) -> JobOutcome:
     """Store the signed result; repeating the same completion is harmless."""
     vault = request.app.state.vault
+    document = document_of(request, body.result)
     stored = await call.run(
         lambda session, agent: completion.complete(
             session,
@@ -103,7 +105,7 @@ async def complete(
             vault,
             guid,
             body.claim_token,
-            Payload(body.result),
+            document,
             body.input_state_hash,
             body.signature,
         )
@@ -139,8 +141,13 @@ def release(guid: str, body: ReleaseRequest, agent: AgentDep, session: SessionDe
 
 @router.post("/results", response_model=UploadOutcome, status_code=201)
 @body_limit(RESULT_BODY, inflated=RESULT_BODY)
+@parsed_apart
 def upload_result(
-    body: OfflineResult, agent: AgentDep, session: SessionDep, response: Response
+    body: OfflineResult,
+    agent: AgentDep,
+    session: SessionDep,
+    request: Request,
+    response: Response,
 ) -> UploadOutcome:
     """A result made offline; the same idempotency key never stores a second one."""
     stored, created = results.upload_offline_result(
@@ -148,7 +155,7 @@ def upload_result(
         agent,
         body.idempotency_key,
         body.collection_guid,
-        Payload(body.result),
+        document_of(request, body.result),
         body.input_state_hash,
     )
     if not created:

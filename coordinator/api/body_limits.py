@@ -18,8 +18,9 @@ route accepts is the longest other requests (`/health` among them) wait behind i
 
 from __future__ import annotations
 
+import json
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
@@ -128,10 +129,27 @@ class LimitedRequest(Request):
     """A request whose body is read up to `max_bytes`, and inflated up to `inflated` bytes
     when it comes gzip-compressed (None: no compressed body is taken)."""
 
-    def __init__(self, request: Request, max_bytes: int, inflated: int | None = None) -> None:
+    def __init__(
+        self,
+        request: Request,
+        max_bytes: int,
+        inflated: int | None = None,
+        *,
+        read_apart: Callable[[Request, bytes], Awaitable[Any]] | None = None,
+    ) -> None:
         super().__init__(request.scope, request.receive)
         self.max_bytes = max_bytes
         self.inflated = inflated
+        self._read_apart = read_apart
+
+    async def json(self) -> Any:
+        """The body's JSON, read by `read_apart` where the route has one (api/result_bodies.py:
+        a large body's results are read in the parsing process)."""
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            read = self._read_apart
+            self._json = json.loads(body) if read is None else await read(self, body)
+        return self._json
 
     def _inflater(self) -> Inflater | None:
         encoding = self.headers.get("content-encoding", "").strip().lower()

@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 
 from .answers import INVALID, Responses, answers_of, merge, problem
 from .body_limits import LimitedRequest, describe, inflated_limit_of, limit_of
+from .result_bodies import parsed_apart_of, read_apart
 
 __all__ = ["ApiRoute"]
 
@@ -71,6 +72,7 @@ class ApiRoute(APIRoute):
     ) -> None:
         self.body_limit = limit_of(endpoint)
         self.inflated_limit = inflated_limit_of(endpoint)
+        self.read_apart = read_apart if parsed_apart_of(endpoint) else None
         dependant = get_dependant(path=path, call=endpoint)
         for extra in dependencies or ():
             if extra.dependency is not None:
@@ -92,9 +94,9 @@ class ApiRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        limit, inflated = self.body_limit, self.inflated_limit
+        limit, inflated, apart = self.body_limit, self.inflated_limit, self.read_apart
 
         async def limited(request: Request) -> Response:
-            return await handler(LimitedRequest(request, limit, inflated))
+            return await handler(LimitedRequest(request, limit, inflated, read_apart=apart))
 
         return limited

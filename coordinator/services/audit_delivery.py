@@ -9,6 +9,7 @@ job. A job whose claim was superseded, or whose result is refused, does not hold
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +25,11 @@ from ..vault import Vault
 from . import completion, job_lifecycle
 from .agent_identity import AgentIdentity
 from .job_events import JOB_VIEW_COLUMNS, note_job_event
-from .result_documents import Payload
+from .result_documents import Payload, ResultDocument
 
 __all__ = ["Answer", "audit_progress", "deliver_outcomes", "held_jobs"]
+
+Documents = Callable[[dict[str, Any]], ResultDocument]  # an outcome's result, as services take it
 
 _jobs = Job.__table__
 _FENCED = (
@@ -113,7 +116,12 @@ def audit_progress(
 
 
 def _deliver_one(
-    session: Session, agent: AgentIdentity, vault: Vault, token: str, outcome: AuditOutcome
+    session: Session,
+    agent: AgentIdentity,
+    vault: Vault,
+    token: str,
+    outcome: AuditOutcome,
+    documents: Documents,
 ) -> Answer:
     guid = outcome.job_guid
     if isinstance(outcome, CompleteOutcome):
@@ -123,7 +131,7 @@ def _deliver_one(
             vault,
             guid,
             token,
-            Payload(outcome.result),
+            documents(outcome.result),
             outcome.input_state_hash,
             outcome.signature,
         )
@@ -145,8 +153,10 @@ def deliver_outcomes(
     guid: str,
     token: str,
     outcomes: list[AuditOutcome],
+    documents: Documents = Payload,
 ) -> list[Answer]:
     """Take each job's outcome on its own (module docstring); one answer per outcome, in order.
+    `documents` takes each result as the services do (read in this process, by default).
     NotFound only for an audit the agent's team does not have."""
     members = set(_audit_jobs(session, agent, guid))
     session.commit()
@@ -157,7 +167,7 @@ def deliver_outcomes(
             answers.append(Answer(outcome.job_guid, "refused", None, 404, detail))
             continue
         try:
-            answers.append(_deliver_one(session, agent, vault, token, outcome))
+            answers.append(_deliver_one(session, agent, vault, token, outcome, documents))
         except ServiceError as exc:
             session.rollback()
             answers.append(Answer(outcome.job_guid, "refused", None, exc.status, str(exc)))

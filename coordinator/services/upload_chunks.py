@@ -5,10 +5,8 @@ chunk after checking it, and joining them all into the JSON document that finish
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +17,7 @@ from ..models import Agent, Job, Upload, UploadChunk
 from ..models.base import utcnow
 from . import audit_delivery, job_lifecycle
 
-__all__ = ["LIFETIME", "MAX_CHUNK", "assembled", "json_object", "open_upload", "put_chunk"]
+__all__ = ["LIFETIME", "MAX_CHUNK", "assembled", "open_upload", "put_chunk"]
 
 MAX_CHUNK = 5 * 1024 * 1024
 LIFETIME = timedelta(hours=1)  # an upload expires this long after it opened or took a chunk
@@ -141,15 +139,3 @@ def assembled(session: Session, upload: Upload, digest: str) -> bytearray:
     if hashlib.sha256(document).hexdigest() != digest:
         raise InvalidInput("the assembled upload does not match its SHA-256")
     return document
-
-
-def json_object(document: bytes | bytearray) -> dict[str, Any]:
-    """An assembled upload parsed as a JSON object, in this process (result documents are
-    parsed in the parsing process instead: services/result_documents.py)."""
-    try:
-        payload = json.loads(document)
-    except ValueError as exc:  # UnicodeDecodeError included
-        raise InvalidInput(f"the upload is not JSON: {exc}") from None
-    if not isinstance(payload, dict):
-        raise InvalidInput("the upload is not a JSON object")
-    return payload

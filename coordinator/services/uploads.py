@@ -6,7 +6,8 @@ a load balancer share the database but not a folder, so any instance can take an
 chunks go away with their upload (foreign-key cascade) when it finishes or expires, and a
 backup never holds half an upload on disk. Finishing assembles the chunks, checks the whole
 document's SHA-256, has a result parsed, checked and packed in the parsing process
-(parse_pool.py; an audit's outcomes are parsed here) and hands it to the very same code as
+(parse_pool.py; an audit's outcomes too, their results taken out: body_results.py) and hands
+it to the very same code as
 `POST /jobs/{guid}/complete` (signature, schema, one result per job), `POST /audits/{guid}/complete`
 (an audit's outcomes) or `POST /results` (the idempotency key).
 
@@ -18,6 +19,7 @@ chunks; an agent has at most 4 uploads open; an upload expires an hour after its
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -33,9 +35,10 @@ from ..parse_pool import ParsePool
 from ..schemas.agent_audits import AuditOutcomes
 from ..vault import Vault
 from . import audit_delivery, completion, job_lifecycle, results
+from .body_results import ParsedBody, parse_body, taken_document
 from .collections import team_collection
 from .result_documents import Prepared, Signing, prepare
-from .upload_chunks import LIFETIME, MAX_CHUNK, assembled, json_object, open_upload, put_chunk
+from .upload_chunks import LIFETIME, MAX_CHUNK, assembled, open_upload, put_chunk
 
 __all__ = [
     "LIFETIME",
@@ -194,7 +197,10 @@ def finish_upload(
     upload = open_upload(session, agent, guid)
     document = assembled(session, upload, digest)
     if upload.audit_guid is not None:
-        payload = json_object(document)
+        parsed: ParsedBody = parser.run(parse_body, document)
+        parsed.raise_if_not_json("the upload")
+        if not isinstance(parsed.body, dict):
+            raise InvalidInput("the upload is not a JSON object")
     else:
         signing = _signing(session, vault, upload, input_state_hash, signature)
         prepared: Prepared = parser.run(prepare, document, signing)
@@ -208,9 +214,15 @@ def finish_upload(
         if hash_secret(claim_token) != upload.claim_token_hash:
             raise Conflict("this claim token did not open the upload")
     if upload.audit_guid is not None:
-        outcomes = _audit_outcomes(payload).outcomes
+        outcomes = _audit_outcomes(parsed.body).outcomes
         answers = audit_delivery.deliver_outcomes(
-            session, agent, vault, upload.audit_guid, claim_token or "", outcomes
+            session,
+            agent,
+            vault,
+            upload.audit_guid,
+            claim_token or "",
+            outcomes,
+            partial(taken_document, parsed.results),
         )
     elif upload.job_id is not None:
         if not signature:
