@@ -11,11 +11,15 @@ from typing import Any
 from .client import CoordinatorClient
 from .errors import CoordinatorUnreachable
 
-__all__ = ["CHUNKED_ABOVE", "CHUNK_SIZE", "encoded", "send_in_chunks"]
+__all__ = ["CHUNKED_ABOVE", "CHUNK_SIZE", "encoded", "finish_timeout", "send_in_chunks"]
 
 CHUNKED_ABOVE = 1024 * 1024
 CHUNK_SIZE = 5 * 1024 * 1024
 _TRIES = 3
+# Finishing reads the whole document (76 MiB in about 7 s on a 2-core machine:
+# docs/performance.md), so the wait for its answer grows with it: 20 s and a second per 4 MiB.
+_FINISH_WAIT = 20.0
+_FINISH_RATE = 4 * 1024 * 1024  # bytes a second, a slow coordinator's
 
 log = logging.getLogger(__name__)
 
@@ -49,4 +53,10 @@ def send_in_chunks(
                 if attempt == _TRIES:
                     raise
                 log.info("chunk %d of %s not sent (%s); again", position, guid, exc)
-    return client.finish_upload(guid, {**finish, "sha256": hashlib.sha256(data).hexdigest()})
+    body = {**finish, "sha256": hashlib.sha256(data).hexdigest()}
+    return client.finish_upload(guid, body, timeout=finish_timeout(len(data)))
+
+
+def finish_timeout(size: int) -> float:
+    """Seconds to wait for the answer to finishing an upload of `size` bytes."""
+    return _FINISH_WAIT + size / _FINISH_RATE

@@ -231,8 +231,11 @@ class CoordinatorClient:
         path = f"/uploads/{upload_guid}/chunks/{position}"
         self._call("PUT", path, content=data, headers=headers, compress=True)
 
-    def finish_upload(self, upload_guid: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._call("POST", f"/uploads/{upload_guid}/finish", json=body).json()
+    def finish_upload(
+        self, upload_guid: str, body: dict[str, Any], *, timeout: float = _TIMEOUT
+    ) -> dict[str, Any]:
+        path = f"/uploads/{upload_guid}/finish"
+        return self._call("POST", path, json=body, timeout=timeout).json()
 
     def collections(self) -> list[dict[str, Any]]:
         return self._call("GET", "/collections").json()

@@ -15,7 +15,12 @@ from shuttersense.common.results import FilesByFolder, PhotoStatsResult
 from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.models import Job, Result, Upload
 from shuttersense.coordinator.settings import Settings
-from shuttersense.desktop.agent.chunked_upload import CHUNKED_ABOVE, encoded, send_in_chunks
+from shuttersense.desktop.agent.chunked_upload import (
+    CHUNKED_ABOVE,
+    encoded,
+    finish_timeout,
+    send_in_chunks,
+)
 from shuttersense.desktop.agent.client import CoordinatorClient
 from shuttersense.desktop.agent.offline_store import OfflineStore
 from shuttersense.desktop.agent.sync import sync_pending
@@ -166,3 +171,28 @@ def test_many_small_chunks_make_the_same_result(agent: CoordinatorClient, db_url
         stored = session.scalar(select(Result).where(Result.guid == finished["result_guid"]))
         assert stored.results_json == result
         assert session.scalar(select(Upload.chunk_count)) == 7
+
+
+def test_the_finish_of_a_large_upload_is_waited_for_longer() -> None:
+    """The coordinator reads the whole document to finish: the agent waits in proportion."""
+    waited: dict[str, float] = {}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        waited[path.rsplit("/", 1)[-1]] = request.extensions["timeout"]["read"]
+        if path.endswith("/uploads"):
+            return httpx.Response(201, json={"upload_guid": "upl_1"})
+        if "/chunks/" in path:
+            return httpx.Response(204)
+        return httpx.Response(200, json={"result_guid": "res_1", "created": True})
+
+    client = CoordinatorClient(
+        "http://coordinator.test", "key", transport=httpx.MockTransport(answer)
+    )
+    with client:
+        size = 100 * 1024 * 1024
+        data = b"x" * size
+        target = {"collection_guid": "col_1", "idempotency_key": "k" * 8}
+        assert send_in_chunks(client, target, data, {})["result_guid"] == "res_1"
+    assert waited["0"] == 20.0  # a chunk: the usual wait
+    assert waited["finish"] == finish_timeout(size) >= 20.0 + 25.0  # 100 MiB: 25 s more
