@@ -81,13 +81,22 @@ def get_collection(guid: str, user: CurrentUser, session: SessionDep) -> Collect
 
 
 @router.patch(
-    "/{guid}", response_model=CollectionOut, responses={**_UNAUTHORIZED, **_NOT_FOUND, **_CONFLICT}
+    "/{guid}",
+    response_model=CollectionOut,
+    responses={
+        **_UNAUTHORIZED,
+        404: {"description": "no such collection, or no such agent, in your team"},
+        **_CONFLICT,
+    },
 )
 def update_collection(
     guid: str, body: CollectionUpdate, user: CurrentUser, session: SessionDep
 ) -> CollectionOut:
-    """Rename the collection, and say whether its scheduled audits read the sidecars."""
+    """Rename the collection, say whether its scheduled audits read the sidecars, or move it to
+    another agent."""
     collection = collections.team_collection(session, user.team_id, guid)
+    if body.agent is not None:
+        collection = collections.move_collection(session, user, guid, body.agent)
     if body.name is not None:
         collection = collections.rename_collection(session, user, guid, body.name)
     if body.check_sidecars is not None:

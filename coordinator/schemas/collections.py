@@ -39,6 +39,13 @@ class CollectionUpdate(Body):
         default=None,
         description="whether scheduled audits and run-all read the XMP sidecars; null: unchanged",
     )
+    agent: str | None = Field(
+        default=None,
+        max_length=30,
+        description="GUID of another of the team's agents to move the collection to, its "
+        "results and queued jobs with it (the folder must lie inside that agent's roots); "
+        "null: unchanged",
+    )
 
 
 class PipelineAssignment(Body):

@@ -84,7 +84,8 @@ def rename_agent(session: Session, user: User, guid: str, name: str) -> Agent:
 def revoke_agent(session: Session, user: User, guid: str) -> Agent:
     """Revoke the agent: its key stops working at once and the jobs it held go back to the queue.
 
-    Queued jobs bound to it stay queued (an admin may rebind or cancel them). Revoking twice is
+    Queued jobs bound to it stay queued (moving their collection to another agent takes them
+    along; or cancel them). Revoking twice is
     harmless and audited once.
     """
     agent = get_agent(session, user.team_id, guid)

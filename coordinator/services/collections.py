@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput
 from ..ids import new_guid
-from ..models import Agent, Collection, Pipeline
+from ..models import Agent, Collection, Job, Pipeline
 from ..models.team import User
 from . import audit
 from .agent_roots import folder_in_roots
+from .job_events import job_changed
 from .lookup import in_team
 from .pipelines import team_pipeline
 
@@ -26,6 +27,7 @@ __all__ = [
     "create_team_collection",
     "delete_collection",
     "list_team_collections",
+    "move_collection",
     "rename_collection",
     "set_check_sidecars",
     "team_collection",
@@ -121,14 +123,19 @@ def _unique_name(session: Session, name: str) -> Iterator[None]:
         raise Conflict(f"the team has a collection named {name!r} already") from exc
 
 
+def _active_agent(session: Session, user: User, agent_guid: str) -> Agent:
+    agent = in_team(session, Agent, user.team_id, agent_guid, "agent")
+    if agent.revoked_at is not None:
+        raise Conflict(f"the agent {agent_guid} was revoked: pick another one")
+    return agent
+
+
 def create_team_collection(
     session: Session, user: User, name: str, root_path: str, agent_guid: str
 ) -> Collection:
     """A collection for a folder on one of the team's agents, inside the roots it reported
     (revoked agents refused)."""
-    agent = in_team(session, Agent, user.team_id, agent_guid, "agent")
-    if agent.revoked_at is not None:
-        raise Conflict(f"the agent {agent_guid} was revoked: pick another one")
+    agent = _active_agent(session, user, agent_guid)
     details = {"name": name.strip(), "agent": agent.guid}
     return _bind(session, agent, name, root_path, details, user_id=user.id)
 
@@ -185,6 +192,33 @@ def rename_collection(session: Session, user: User, guid: str, name: str) -> Col
                 {"old": old, "new": name},
                 user_id=user.id,
             )
+    return collection
+
+
+def move_collection(session: Session, user: User, guid: str, agent_guid: str) -> Collection:
+    """Bind the collection, its results and trends kept, to another of the team's agents (the
+    same folder seen by a new registration of its computer, say); its folder must lie inside the
+    roots that agent reported. Its queued jobs go with it; a running one ends where it runs."""
+    collection = team_collection(session, user.team_id, guid)
+    agent = _active_agent(session, user, agent_guid)
+    if collection.agent_id == agent.id:
+        return collection
+    folder_in_roots(agent, collection.root_path)
+    old = _guids(session, Agent, {collection.agent_id}).get(collection.agent_id or 0)
+    collection.agent_id = agent.id
+    queued = session.scalars(
+        select(Job)
+        .where(Job.collection_id == collection.id, Job.status == "queued")
+        .with_for_update()
+    ).all()
+    for job in queued:
+        job.agent_id = agent.id
+        job_changed(job)  # wakes the new agent's waiting claim
+    details = {"from": old, "to": agent.guid, "queued_jobs": [job.guid for job in queued]}
+    audit.record(
+        session, user.team_id, "collection.moved", collection.guid, details, user_id=user.id
+    )
+    session.commit()
     return collection
 
 

@@ -160,11 +160,27 @@ def authorize_folder(context: AgentContext, folder: Path) -> dict[str, Any]:
     return collection
 
 
-def collections_again(context: AgentContext) -> list[str]:
-    """Once this computer registered again: each folder it kept becomes a collection of the new
-    registration (the earlier ones keep their results). What could not be done, one line each:
-    a folder gone stops no other."""
+def collections_again(context: AgentContext, signed: SignedIn, earlier: str | None) -> list[str]:
+    """Once this computer registered again: the collections of its earlier registration
+    (`earlier`, an agent GUID) move to the new one, their results and trends with them, and
+    each other folder it kept becomes a collection. What could not be done, one line each: a
+    folder gone stops no other."""
     problems = []
+    identity = context.identity()
+    if earlier is not None and earlier != identity.agent_guid:
+        with UserApiClient(signed.server_url, signed.token) as client:
+            for collection in client.collections():
+                if collection.agent != earlier:
+                    continue
+                try:
+                    client.move_collection(collection.guid, identity.agent_guid)
+                except ApiError as exc:
+                    log.warning(
+                        "collection %s stays with the earlier registration: %s",
+                        collection.guid,
+                        exc,
+                    )
+                    problems.append(f"{collection.root_path}: {exc}")
     for root in context.config.roots:
         try:
             authorize_folder(context, Path(root))

@@ -264,6 +264,11 @@ class UserApiClient:
         answer = self._call("PUT", f"/api/collections/{collection}/pipeline", json=body)
         return self._read(answer, Collection)
 
+    def move_collection(self, collection: str, agent: str) -> Collection:
+        """Bind `collection` (its results and queued jobs kept) to another agent of the team."""
+        answer = self._call("PATCH", f"/api/collections/{collection}", json={"agent": agent})
+        return self._read(answer, Collection)
+
     def run_audit(self, collection: str, tools: Sequence[str] | None = None) -> QueuedAudit:
         """Queue `tools` (None: every tool that applies) on `collection` as one audit: its agent
         lists the collection once and delivers their results together. A tool queued or

@@ -229,10 +229,15 @@ class FirstRunDialog(Wizard):
         def work() -> tuple[Identity, list[str]]:
             with UserApiClient(signed.server_url, signed.token) as client:
                 token = registration_token(client, pasted)
+            earlier = context.config.identity
             identity = self._registering(
                 lambda: register_machine(context, signed.server_url, token, name)
             )
-            return identity, collections_again(context) if self._again is not None else []
+            if self._again is None:
+                return identity, []
+            return identity, collections_again(
+                context, signed, earlier.agent_guid if earlier else None
+            )
 
         self._step("Registering this computer…", work, self._registered_now)
 
@@ -243,10 +248,10 @@ class FirstRunDialog(Wizard):
             return
         identity, problems = outcome
         self.done_page.say(
-            f"This computer is registered again, as {identity.name}. Its folders are "
-            "collections of this registration (the earlier collections keep their results), "
-            "the results it kept go there too, and its agent starts again."
-            + "".join(f"\nNot a collection: {problem}" for problem in problems)
+            f"This computer is registered again, as {identity.name}. Its collections moved to "
+            "this registration with their results and trends, its other folders became "
+            "collections too, the results it kept go there, and its agent starts again."
+            + "".join(f"\nNot done: {problem}" for problem in problems)
         )
         self._go("done")
         self.next_button.setFocus()

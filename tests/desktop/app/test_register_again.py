@@ -1,7 +1,8 @@
 """A team app whose agent registration is lost, with a real coordinator (both databases) and the
 real agent process: its key gone from the key store, or revoked by an admin. The Overview says
 so with "Register this computer again…", which runs the register step alone against the same
-coordinator; the folders and the results kept stay, and the agent runs again."""
+coordinator; the collections move to the new registration, the results kept are sent there,
+and the agent runs again."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def test_a_lost_agent_key_is_mended_by_registering_again(
 ) -> None:
     signed = _registered(context, team_server, app_settings, ADMIN, ADMIN_PASSWORD)
     folder = write_tree(tmp_path / "Portraits", FAMILY).resolve()
-    authorize_folder(context, folder)
+    first = authorize_folder(context, folder)
     kept = run_locally(context, str(folder), None, offline=True)
     tools = len(kept.document.results)
     assert context.store.counts()["pending"] == tools
@@ -89,7 +90,8 @@ def test_a_lost_agent_key_is_mended_by_registering_again(
     next_and_wait(qtbot, window, WAIT)
     assert window.error.text() == ""
     assert window.current_page() == "done"
-    assert "registered again, as Studio Mac" in window.done_page.intro.text()
+    said = window.done_page.intro.text()
+    assert "registered again, as Studio Mac" in said and "Not done" not in said
     next_and_wait(qtbot, window, WAIT)
     assert window.error.text() == ""
 
@@ -104,8 +106,9 @@ def test_a_lost_agent_key_is_mended_by_registering_again(
         collections = admin.get("/api/collections").json()
         results = admin.get("/api/results").json()
         tokens = admin.get("/api/auth/tokens").json()
-    [made] = [c for c in collections if c["agent"] == new.agent_guid]
-    assert made["root_path"] == str(folder)
+    [made] = [c for c in collections if c["root_path"] == str(folder)]
+    assert made["guid"] == first["guid"]  # moved to the new registration, not made anew
+    assert made["agent"] == new.agent_guid
     assert len([r for r in results if r["collection"] == made["guid"]]) == tools  # kept, sent
     mine = [t for t in tokens if t["guid"] == signed.token_guid]
     assert mine and mine[0]["revoked_at"] is None  # the app's sign-in was kept, not ended
