@@ -12,7 +12,7 @@ import pytest
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
 
-from benchmarks.large_body import HealthWatch, keyed_body, send, served
+from benchmarks.large_body import keyed_body, send, served
 from shuttersense.coordinator.api.body_limits import (
     DEFAULT_LIMIT,
     Inflater,
@@ -77,16 +77,18 @@ def test_openapi_documents_each_limit(client: TestClient) -> None:
             assert ("413" in operation["responses"]) == takes_a_body, f"{method} {path}"
 
 
-def test_a_large_body_does_not_hold_up_health(tmp_path: Path) -> None:
-    """The issue's body (38 MiB, 2 million keys) held `/health` up for 5.5 s here; now it is
-    refused unread, and the largest body the route takes is read in a fraction of a second."""
+def test_a_served_coordinator_refuses_the_large_body_and_reads_the_largest_allowed(
+    tmp_path: Path,
+) -> None:
+    """The issue's body (38 MiB, 2 million keys) held `/health` up for 5.5 s; a real server now
+    refuses it, and reads the largest body the route takes. How long `/health` waits is
+    measured by benchmarks/large_body.py (docs/performance.md), not here."""
     coordinator = str(Path(sys.executable).with_name("shuttersense-coordinator"))
     largest = keyed_body(100_000)
     assert 1.5 * MiB < len(largest) < 2 * MiB
-    with served(coordinator, tmp_path) as (port, _pid), HealthWatch(port) as watch:
+    with served(coordinator, tmp_path) as (port, _pid):
         assert send(port, keyed_body(2_000_000)) == 413
         assert send(port, largest) == 401  # read and parsed, then refused: no agent key
-    assert watch.worst < 2.0  # a generous bound: about 0.1 s here (docs/performance.md)
 
 
 GZIP_ROUTES = [
