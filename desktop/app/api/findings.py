@@ -82,17 +82,24 @@ def _pattern_what(pattern: TerminationPattern) -> str:
 
 
 def findings(results: Iterable[ToolResult]) -> list[Finding]:
-    """What to fix in `results`, tool by tool, each finding's folders in order."""
-    rows: list[Finding] = []
-    for result in results:
-        tool = result.tool.value
-        if isinstance(result, PhotoStatsResult):
-            rows += _files(tool, "image without its sidecar", result.orphaned_images)
-            rows += _files(tool, "sidecar without its image", result.orphaned_sidecars)
-        elif isinstance(result, PhotoPairingResult):
-            for invalid in result.invalid_names:
-                rows += _files(tool, f"invalid name: {invalid.reason}", invalid)
-        elif isinstance(result, PipelineValidationResult):
-            for issue in result.issues:
-                rows += _rows(tool, _issue_what(issue), issue.images)
-    return rows
+    """What to fix in `results`, the finding with most files or images first, as in the
+    report's "What to fix" (ties in tool order); images consistent but for extra files (a
+    warning, nothing missing) after every problem. Each finding's folders stay in order."""
+    found = [(warning, list(rows)) for result in results for warning, rows in _found(result)]
+    ranked = sorted(found, key=lambda group: (group[0], -sum(row.count for row in group[1])))
+    return [row for _, rows in ranked for row in rows]
+
+
+def _found(result: ToolResult) -> Iterator[tuple[bool, Iterable[Finding]]]:
+    """Each finding of `result` as its rows, with whether it is a warning only."""
+    tool = result.tool.value
+    if isinstance(result, PhotoStatsResult):
+        yield False, _files(tool, "image without its sidecar", result.orphaned_images)
+        yield False, _files(tool, "sidecar without its image", result.orphaned_sidecars)
+    elif isinstance(result, PhotoPairingResult):
+        for invalid in result.invalid_names:
+            yield False, _files(tool, f"invalid name: {invalid.reason}", invalid)
+    elif isinstance(result, PipelineValidationResult):
+        for issue in result.issues:
+            warning = issue.status is Status.CONSISTENT_WITH_WARNING
+            yield warning, _rows(tool, _issue_what(issue), issue.images)

@@ -139,6 +139,7 @@ class CollectionDetailPane(QWidget):
             "", self.findings_model, "Nothing to fix in the last results.", stretch_column=1
         )
         table = self.what_to_fix.table
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # ranked
         table.setSortingEnabled(True)
         table.setAccessibleName("What to fix")
         header = table.horizontalHeader()
