@@ -85,8 +85,7 @@ def revoke_agent(session: Session, user: User, guid: str) -> Agent:
     """Revoke the agent: its key stops working at once and the jobs it held go back to the queue.
 
     Queued jobs bound to it stay queued (moving their collection to another agent takes them
-    along; or cancel them). Revoking twice is
-    harmless and audited once.
+    along; or cancel them). Revoking twice is harmless and audited once.
     """
     agent = get_agent(session, user.team_id, guid)
     _revoke(session, agent, "agent.revoked", "the agent running it was revoked", user_id=user.id)

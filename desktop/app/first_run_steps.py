@@ -35,6 +35,7 @@ __all__ = [
     "check_server",
     "collections_again",
     "keep_sign_in",
+    "move_collections",
     "register_machine",
     "registration_token",
     "revoke_sign_in",
@@ -160,31 +161,38 @@ def authorize_folder(context: AgentContext, folder: Path) -> dict[str, Any]:
     return collection
 
 
-def collections_again(context: AgentContext, signed: SignedIn, earlier: str | None) -> list[str]:
+def collections_again(
+    context: AgentContext, client: UserApiClient, earlier: str | None
+) -> list[str]:
     """Once this computer registered again: the collections of its earlier registration
     (`earlier`, an agent GUID) move to the new one, their results and trends with them, and
     each other folder it kept becomes a collection. What could not be done, one line each: a
     folder gone stops no other."""
-    problems = []
-    identity = context.identity()
-    if earlier is not None and earlier != identity.agent_guid:
-        with UserApiClient(signed.server_url, signed.token) as client:
-            for collection in client.collections():
-                if collection.agent != earlier:
-                    continue
-                try:
-                    client.move_collection(collection.guid, identity.agent_guid)
-                except ApiError as exc:
-                    log.warning(
-                        "collection %s stays with the earlier registration: %s",
-                        collection.guid,
-                        exc,
-                    )
-                    problems.append(f"{collection.root_path}: {exc}")
+    problems = move_collections(client, earlier, context.identity().agent_guid)
     for root in context.config.roots:
         try:
             authorize_folder(context, Path(root))
         except (ApiError, AgentError) as exc:
             log.warning("folder %s is not a collection of the new registration: %s", root, exc)
             problems.append(f"{root}: {exc}")
+    return problems
+
+
+def move_collections(client: UserApiClient, earlier: str | None, agent: str) -> list[str]:
+    """Move the collections of agent `earlier` to `agent`; what could not be moved, one line
+    each (one refused stops no other)."""
+    if earlier is None or earlier == agent:
+        return []
+    problems = []
+    try:
+        theirs = [c for c in client.collections() if c.agent == earlier]
+    except ApiError as exc:
+        log.warning("the collections of %s could not be listed: %s", earlier, exc)
+        return [f"the collections of the earlier registration stay with it: {exc}"]
+    for collection in theirs:
+        try:
+            client.move_collection(collection.guid, agent)
+        except ApiError as exc:
+            log.warning("collection %s stays with %s: %s", collection.guid, earlier, exc)
+            problems.append(f"{collection.root_path}: {exc}")
     return problems

@@ -227,17 +227,16 @@ class FirstRunDialog(Wizard):
         )
 
         def work() -> tuple[Identity, list[str]]:
+            earlier = context.config.identity
             with UserApiClient(signed.server_url, signed.token) as client:
                 token = registration_token(client, pasted)
-            earlier = context.config.identity
-            identity = self._registering(
-                lambda: register_machine(context, signed.server_url, token, name)
-            )
-            if self._again is None:
-                return identity, []
-            return identity, collections_again(
-                context, signed, earlier.agent_guid if earlier else None
-            )
+                identity = self._registering(
+                    lambda: register_machine(context, signed.server_url, token, name)
+                )
+                if self._again is None:
+                    return identity, []
+                was = earlier.agent_guid if earlier else None
+                return identity, collections_again(context, client, was)
 
         self._step("Registering this computer…", work, self._registered_now)
 
