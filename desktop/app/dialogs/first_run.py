@@ -145,7 +145,7 @@ class FirstRunDialog(Wizard):
             self.register_page.name.setText(again.name or self.register_page.name.text())
             self.register_page.intro.setText(
                 f"This computer's agent registration ({again.where}) no longer works. Register "
-                "it again: its folders and the results it kept stay."
+                "it again: its collections with their results, and the results it kept, stay."
             )
         self._go(first, remember=False)
 

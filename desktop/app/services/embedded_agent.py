@@ -151,8 +151,8 @@ class EmbeddedAgent:
         )
         return AgentStatus(
             AgentState.ERROR,
-            reason=f"{why}: choose Register this computer again… in the Overview (its folders "
-            "and the results it kept stay)",
+            reason=f"{why}: choose Register this computer again… in the Overview (its collections "
+            "with their results, and the results it kept, stay)",
             registration_lost=True,
         )
 

@@ -65,7 +65,7 @@ class OverviewView(QWidget):
         self.register_again = QPushButton("Re&gister this computer again…")
         self.register_again.setToolTip(
             "Register this computer with the same coordinator (a new registration token from an "
-            "admin); its folders and the results it kept stay"
+            "admin); its collections with their results, and the results it kept, stay"
         )
         self.register_again.clicked.connect(self.register_again_requested)
         self.register_again.hide()
