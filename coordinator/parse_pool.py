@@ -1,5 +1,5 @@
 """The parsing process: large result documents are parsed, checked and packed for storage in a
-process of their own (services/result_documents.py `prepare`), so that the server's event loop
+process of their own (services/body_results.py), so that the server's event loop
 and its other threads do not wait on the GIL meanwhile (docs/performance.md, "Large request
 bodies").
 

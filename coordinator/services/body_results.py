@@ -1,17 +1,18 @@
 """Results inside a request body or an audit's outcomes, read in the parsing process.
 
 `parse_body` (run by parse_pool.py) parses a body that carries results sent whole (a job's
-`complete`, an offline result, an audit's outcomes) and takes each result out: it is made
-canonical (what its signature covers), validated, counted and packed for storage
-(result_documents.py), and its place in the body is taken by a small marker. The server
-process gets back the body without its results, validates the envelope as always, and takes
-each result by its marker (`taken_document`).
+`complete`, an offline result, an audit's outcomes, uploaded or not), `parse_result` an upload
+that is one result. Each result is taken out: it is made canonical (what its signature
+covers), validated, counted and packed for storage (result_documents.py), and its place in the
+body is taken by a small marker. The server process gets back the body without its results,
+validates the envelope as always, and takes each result by its marker (`taken_document`).
 """
 
 from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..errors import InvalidInput
 from ..vault import Vault
 from .result_documents import Payload, ResultDocument, ResultFacts
 
-__all__ = ["BodyResult", "ParsedBody", "parse_body", "taken_document"]
+__all__ = ["BodyResult", "ParsedBody", "parse_body", "parse_result", "taken_document"]
 
 _MARK = "$parsed_apart"  # no result has such a key: theirs are identifiers
 
@@ -84,22 +85,46 @@ def _take(holder: dict[str, Any], results: list[BodyResult]) -> None:
 
 def parse_body(raw: bytes | bytearray) -> ParsedBody:
     """In the parsing process: the body's results taken out, each read (see the module)."""
-    gc.disable()  # millions of new containers and no cycles: see result_documents.prepare
-    try:
-        try:
-            body = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            return ParsedBody(not_json=(exc.msg, exc.pos, str(exc)))
-        except ValueError as exc:  # not UTF-8
-            return ParsedBody(not_json=(str(exc), 0, str(exc)))
-        results: list[BodyResult] = []
+
+    def take(body: Any, results: list[BodyResult]) -> Any:
         if isinstance(body, dict):
             _take(body, results)
             outcomes = body.get("outcomes")
             for outcome in outcomes if isinstance(outcomes, list) else ():
                 if isinstance(outcome, dict):
                     _take(outcome, results)
-        return ParsedBody(body, results)
+        return body
+
+    return _parsed(raw, take)
+
+
+def parse_result(raw: bytes | bytearray) -> ParsedBody:
+    """In the parsing process: an upload that is one result (a job's, or an offline one), read
+    as a body's results are; a JSON object is `results[0]`, its body a marker standing for it."""
+
+    def take(document: Any, results: list[BodyResult]) -> Any:
+        if not isinstance(document, dict):
+            return document
+        holder = {"result": document}
+        _take(holder, results)
+        return holder
+
+    return _parsed(raw, take)
+
+
+def _parsed(raw: bytes | bytearray, take: Callable[[Any, list[BodyResult]], Any]) -> ParsedBody:
+    # A parsed document holds no reference cycles, only millions of new containers, each of
+    # which would otherwise make the collector walk them all again and again.
+    gc.disable()
+    try:
+        try:
+            document = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            return ParsedBody(not_json=(exc.msg, exc.pos, str(exc)))
+        except ValueError as exc:  # not UTF-8
+            return ParsedBody(not_json=(str(exc), 0, str(exc)))
+        results: list[BodyResult] = []
+        return ParsedBody(take(document, results), results)
     finally:
         gc.enable()
 

@@ -35,9 +35,8 @@ from ..parse_pool import ParsePool
 from ..schemas.agent_audits import AuditOutcomes
 from ..vault import Vault
 from . import audit_delivery, completion, job_lifecycle, results
-from .body_results import ParsedBody, parse_body, taken_document
+from .body_results import ParsedBody, parse_body, parse_result, taken_document
 from .collections import team_collection
-from .result_documents import Prepared, Signing, prepare
 from .upload_chunks import LIFETIME, MAX_CHUNK, assembled, open_upload, put_chunk
 
 __all__ = [
@@ -162,24 +161,6 @@ def _audit_outcomes(payload: dict[str, Any]) -> AuditOutcomes:
         raise InvalidInput(f"the upload is not an audit's outcomes: {exc}") from None
 
 
-def _signing(
-    session: Session,
-    vault: Vault,
-    upload: Upload,
-    input_state_hash: str | None,
-    signature: str | None,
-) -> Signing | None:
-    """The claim a job's upload is signed for, for the parsing process to check; completion.py
-    still decides, against the job as it is then."""
-    if upload.job_id is None or not signature:
-        return None
-    job = session.execute(select(Job.guid, Job.claim_secret).where(Job.id == upload.job_id)).one()
-    if job.claim_secret is None:
-        return None
-    secret = vault.decrypt(job.claim_secret)
-    return Signing(secret, job.claim_secret, job.guid, input_state_hash, signature)
-
-
 def finish_upload(
     session: Session,
     agent: Agent,
@@ -196,15 +177,11 @@ def finish_upload(
     upload would; a result is read in the parsing process (`parser`)."""
     upload = open_upload(session, agent, guid)
     document = assembled(session, upload, digest)
-    if upload.audit_guid is not None:
-        parsed: ParsedBody = parser.run(parse_body, document)
-        parsed.raise_if_not_json("the upload")
-        if not isinstance(parsed.body, dict):
-            raise InvalidInput("the upload is not a JSON object")
-    else:
-        signing = _signing(session, vault, upload, input_state_hash, signature)
-        prepared: Prepared = parser.run(prepare, document, signing)
-        prepared.raise_if_not_json()
+    parse = parse_body if upload.audit_guid is not None else parse_result
+    parsed: ParsedBody = parser.run(parse, document)
+    parsed.raise_if_not_json("the upload")
+    if not isinstance(parsed.body, dict):
+        raise InvalidInput("the upload is not a JSON object")
     del document  # megabytes, not needed while the result is stored
     stored: completion.StoredResult | None = None
     answers = None
@@ -234,7 +211,7 @@ def finish_upload(
             vault,
             job.guid,
             claim_token or "",
-            prepared,
+            parsed.results[0],
             input_state_hash,
             signature,
         )
@@ -245,7 +222,7 @@ def finish_upload(
             agent,
             upload.idempotency_key or "",
             collection.guid,
-            prepared,
+            parsed.results[0],
             input_state_hash,
         )
     upload.finished_at = utcnow()

@@ -17,7 +17,7 @@ from shuttersense.coordinator.app import create_app
 from shuttersense.coordinator.errors import Unavailable
 from shuttersense.coordinator.models.packed_json import PACK_ABOVE, PACKED_KEY, pack, unpack
 from shuttersense.coordinator.parse_pool import ParsePool
-from shuttersense.coordinator.services.result_documents import prepare
+from shuttersense.coordinator.services.body_results import parse_result
 from shuttersense.coordinator.settings import Settings
 from tests.coordinator.factories import photostats_result
 from tests.coordinator.test_job_socket import Studio
@@ -34,8 +34,9 @@ def test_a_child_that_dies_is_replaced_and_the_call_is_refused_for_now() -> None
         with pytest.raises(Unavailable, match="send the same request again") as refused:
             pool.run(os._exit, 3)  # the child ends mid-call, as if killed
         assert refused.value.status == 503 and refused.value.retry_after >= 1
-        prepared = pool.run(prepare, b'{"tool": "photostats"}', None)
-        assert prepared.invalid is not None and "does not follow its schema" in prepared.invalid
+        parsed = pool.run(parse_result, b'{"tool": "photostats"}')
+        [read] = parsed.results
+        assert read.invalid is not None and "does not follow its schema" in read.invalid
     finally:
         pool.close()
 
